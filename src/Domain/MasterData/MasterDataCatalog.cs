@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using Fusion.Domain.Common;
+
+namespace Fusion.Domain.MasterData;
+
+public sealed record Region(string RegionId, string Name, string NameZh, RegionKind Kind, string? ParentRegionId, GeoPoint Centre);
+
+public sealed record Enterprise(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, GeoPoint Location);
+
+public sealed record Site(string SiteId, string EnterpriseId, string RegionId, SiteKind Kind, string Name, GeoPoint Location);
+
+public sealed record Camera(string CameraId, string SiteId, string EnterpriseId, string RegionId, string? DeviceCode);
+
+public sealed record ProtectedZone(string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<GeoPoint> Polygon);
+
+public sealed record Leader(string LeaderId, string Name, string Title, string AreaId, string? Phone, string? Email);
+
+public sealed record Commissioner(string CommissionerId, string Name, string RegionId, string? Phone, string? Email);
+
+/// <summary>
+/// Everything known about regions, enterprises, sites, cameras, zones and the people responsible,
+/// folded from master-data events. Immutable: Apply returns a new catalog.
+/// </summary>
+public sealed record MasterDataCatalog
+{
+    public static readonly MasterDataCatalog Empty = new();
+
+    public ImmutableDictionary<string, Region> Regions { get; init; } = ImmutableDictionary<string, Region>.Empty;
+    public ImmutableDictionary<string, Enterprise> Enterprises { get; init; } = ImmutableDictionary<string, Enterprise>.Empty;
+    public ImmutableDictionary<string, Site> Sites { get; init; } = ImmutableDictionary<string, Site>.Empty;
+    public ImmutableDictionary<string, Camera> Cameras { get; init; } = ImmutableDictionary<string, Camera>.Empty;
+    public ImmutableDictionary<string, string> CamerasByDeviceCode { get; init; } = ImmutableDictionary<string, string>.Empty;
+    public ImmutableDictionary<string, ProtectedZone> Zones { get; init; } = ImmutableDictionary<string, ProtectedZone>.Empty;
+    public ImmutableDictionary<string, Leader> Leaders { get; init; } = ImmutableDictionary<string, Leader>.Empty;
+    public ImmutableDictionary<string, Commissioner> Commissioners { get; init; } = ImmutableDictionary<string, Commissioner>.Empty;
+
+    public static readonly Type[] EventTypes =
+    [
+        typeof(RegionRegistered), typeof(EnterpriseRegistered), typeof(SiteRegistered), typeof(CameraRegistered),
+        typeof(ProtectedZoneDesignated), typeof(LeaderAssigned), typeof(CommissionerAssigned),
+    ];
+
+    public MasterDataCatalog Apply(object @event) => @event switch
+    {
+        RegionRegistered e => this with { Regions = Regions.SetItem(e.RegionId, new Region(e.RegionId, e.Name, e.NameZh, e.Kind, e.ParentRegionId, new GeoPoint(e.Longitude, e.Latitude))) },
+        EnterpriseRegistered e => this with { Enterprises = Enterprises.SetItem(e.EnterpriseId, new Enterprise(e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.AnnualSalesRevenueYuan, new GeoPoint(e.Longitude, e.Latitude))) },
+        SiteRegistered e => this with { Sites = Sites.SetItem(e.SiteId, new Site(e.SiteId, e.EnterpriseId, e.RegionId, e.Kind, e.Name, new GeoPoint(e.Longitude, e.Latitude))) },
+        CameraRegistered e => this with
+        {
+            Cameras = Cameras.SetItem(e.CameraId, new Camera(e.CameraId, e.SiteId, e.EnterpriseId, e.RegionId, e.DeviceCode)),
+            CamerasByDeviceCode = e.DeviceCode is null ? CamerasByDeviceCode : CamerasByDeviceCode.SetItem(e.DeviceCode, e.CameraId),
+        },
+        ProtectedZoneDesignated e => this with { Zones = Zones.SetItem(e.ZoneId, new ProtectedZone(e.ZoneId, e.Name, e.NameZh, e.Kind, e.RegionId, e.Polygon)) },
+        LeaderAssigned e => this with { Leaders = Leaders.SetItem(e.LeaderId, new Leader(e.LeaderId, e.Name, e.Title, e.AreaId, e.Phone, e.Email)) },
+        CommissionerAssigned e => this with { Commissioners = Commissioners.SetItem(e.CommissionerId, new Commissioner(e.CommissionerId, e.Name, e.RegionId, e.Phone, e.Email)) },
+        _ => this,
+    };
+
+    public MasterDataCatalog ApplyAll(IEnumerable<object> events) => events.Aggregate(this, (c, e) => c.Apply(e));
+
+    /// <summary>The zone whose polygon contains the point, if any.</summary>
+    public ProtectedZone? ZoneContaining(GeoPoint p) => Zones.Values.FirstOrDefault(z => Geo.Contains(z.Polygon, p));
+
+    /// <summary>The nearest site within the radius, if any.</summary>
+    public Site? NearestSite(GeoPoint p, double withinMetres) =>
+        Sites.Values
+            .Select(s => (Site: s, Distance: Geo.DistanceMetres(s.Location, p)))
+            .Where(x => x.Distance <= withinMetres)
+            .OrderBy(x => x.Distance)
+            .Select(x => x.Site)
+            .FirstOrDefault();
+
+    /// <summary>The county-level region whose centre is nearest (parks are not picked: they sit inside counties).</summary>
+    public Region? NearestRegion(GeoPoint p) =>
+        Regions.Values
+            .Where(r => r.Kind != RegionKind.IndustrialPark)
+            .OrderBy(r => Geo.DistanceMetres(r.Centre, p))
+            .FirstOrDefault();
+}

@@ -1,0 +1,43 @@
+using Fusion.Domain.Common;
+
+namespace Fusion.Domain.MasterData;
+
+public enum RegionKind { City, County, AdministrativeCommittee, IndustrialPark }
+
+public enum SiteKind { Outfall, TailingsPond, SlagYard }
+
+public sealed record RegionRegistered(
+    string RegionId, string Name, string NameZh, RegionKind Kind, string? ParentRegionId,
+    double Longitude, double Latitude,
+    DateTimeOffset RegisteredAt);
+
+/// <summary>EnterpriseId is the 18-character unified social credit code (GB 32100-2015).</summary>
+public sealed record EnterpriseRegistered(
+    string EnterpriseId, string Name, string Industry, string RegionId,
+    decimal AnnualSalesRevenueYuan, double Longitude, double Latitude,
+    DateTimeOffset RegisteredAt);
+
+public sealed record SiteRegistered(
+    string SiteId, string EnterpriseId, string RegionId, SiteKind Kind, string Name,
+    double Longitude, double Latitude,
+    DateTimeOffset RegisteredAt);
+
+/// <summary>DeviceCode is the camera's 20-digit GB/T 28181 code, when it has one.</summary>
+public sealed record CameraRegistered(
+    string CameraId, string SiteId, string EnterpriseId, string RegionId, string? DeviceCode,
+    DateTimeOffset RegisteredAt);
+
+/// <summary>Polygon ring as [longitude, latitude] pairs.</summary>
+public sealed record ProtectedZoneDesignated(
+    string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<GeoPoint> Polygon,
+    DateTimeOffset DesignatedAt);
+
+/// <summary>A leader made responsible for an area (分片包干): a region or one enterprise.</summary>
+public sealed record LeaderAssigned(
+    string LeaderId, string Name, string Title, string AreaId, string? Phone, string? Email,
+    DateTimeOffset AssignedAt);
+
+/// <summary>An inspection commissioner (督察专员) assigned to oversee a region's rectifications.</summary>
+public sealed record CommissionerAssigned(
+    string CommissionerId, string Name, string RegionId, string? Phone, string? Email,
+    DateTimeOffset AssignedAt);

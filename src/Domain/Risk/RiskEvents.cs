@@ -1,0 +1,11 @@
+namespace Fusion.Domain.Risk;
+
+/// <summary>
+/// A risk grain's score or level moved after it applied new signals. Derived, appended to stream
+/// "risk:{SubjectId}" so that history (boards, analytics) can be read without recomputing.
+/// UpToSequence is the last source event the assessment covers.
+/// </summary>
+public sealed record RiskAssessed(
+    string SubjectId, RiskSubject Subject, string RegionId,
+    double Score, RiskLevel Level, string ModelVersion, int SignalCount, long UpToSequence,
+    DateTimeOffset AssessedAt);

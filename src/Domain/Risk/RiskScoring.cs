@@ -1,0 +1,77 @@
+namespace Fusion.Domain.Risk;
+
+public enum RiskSubject { Enterprise, Region }
+
+/// <summary>The risk model as pure functions: weight, confidence, decay, score, level, explanation.</summary>
+public static class RiskScoring
+{
+    public static RiskScore Score(
+        string subjectId, RiskSubject subject, IReadOnlyCollection<RiskSignal> signals, bool blacklisted,
+        RiskModel model, DateTimeOffset now)
+    {
+        var contributions = Contributions(signals, model, now);
+        var sum = contributions.Sum(c => c.Contribution);
+        var scale = subject == RiskSubject.Enterprise ? model.EnterpriseScale : model.RegionScale;
+        var score = Math.Round(100 * (1 - Math.Exp(-sum / scale)), 1);
+        return new RiskScore(subjectId, score, blacklisted ? RiskLevel.Black : LevelOf(score, model), model.Version, now, blacklisted, contributions);
+    }
+
+    public static RiskLevel LevelOf(double score, RiskModel model)
+    {
+        var level = RiskLevel.Green;
+        for (var i = 0; i < model.LevelBands.Length && i < 4; i++)
+            if (score >= model.LevelBands[i]) level = (RiskLevel)(i + 1);
+        return level;
+    }
+
+    /// <summary>Each signal's current contribution, newest first; negligible ones left out.</summary>
+    public static IReadOnlyList<SignalContribution> Contributions(IReadOnlyCollection<RiskSignal> signals, RiskModel model, DateTimeOffset now)
+    {
+        var window = TimeSpan.FromHours(model.CorroborationWindowHours);
+        var byPlace = signals.ToLookup(PlaceKey);
+        var result = new List<SignalContribution>(signals.Count);
+        foreach (var s in signals)
+        {
+            var corroboratedBy = byPlace[PlaceKey(s)]
+                .Where(o => o.Feed != s.Feed && (o.OccurredAt - s.OccurredAt).Duration() <= window)
+                .Select(o => o.Feed).Distinct().Order(StringComparer.Ordinal).ToArray();
+            var weight = Weight(s, model);
+            var confidence = Math.Min(1, s.SourceConfidence + model.CorroborationBoostPerFeed * corroboratedBy.Length);
+            var decay = Decay(s, model, now);
+            var contribution = weight * confidence * decay;
+            if (contribution >= model.NegligibleContribution)
+                result.Add(new SignalContribution(s, weight, Math.Round(confidence, 4), Math.Round(decay, 4), Math.Round(contribution, 4), corroboratedBy));
+        }
+        return result
+            .OrderByDescending(c => c.Signal.OccurredAt)
+            .ThenByDescending(c => c.Signal.Sequence)
+            .ToList();
+    }
+
+    public static double Weight(RiskSignal s, RiskModel model)
+    {
+        var kind = model.Kinds.TryGetValue(s.Kind, out var k) ? k.Weight : 0;
+        var severity = model.SeverityMultipliers[Math.Clamp((int)s.Severity - 1, 0, model.SeverityMultipliers.Length - 1)];
+        return kind * severity * (s.InsideProtectedZone ? model.ProtectedZoneMultiplier : 1);
+    }
+
+    /// <summary>
+    /// Halves every half-life; an open finding holds at 1 until its rectify-by date and then grows
+    /// with each day overdue, up to the cap.
+    /// </summary>
+    public static double Decay(RiskSignal s, RiskModel model, DateTimeOffset now)
+    {
+        if (s.OpenUntil is { } due)
+        {
+            var dueAt = new DateTimeOffset(due.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
+            if (now <= dueAt) return 1;
+            var daysOverdue = (now - dueAt).TotalDays;
+            return Math.Min(model.OverdueGrowthCap, 1 + model.OverdueGrowthPerDay * daysOverdue);
+        }
+        var halfLife = model.Kinds.TryGetValue(s.Kind, out var k) ? k.HalfLifeHours : 24;
+        var ageHours = Math.Max(0, (now - s.OccurredAt).TotalHours);
+        return Math.Pow(0.5, ageHours / halfLife);
+    }
+
+    static string PlaceKey(RiskSignal s) => s.SiteId ?? s.EnterpriseId ?? $"region:{s.RegionId}";
+}

@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+
+namespace Fusion.Domain.Risk;
+
+/// <summary>
+/// What a risk grain holds: the signals about its subject and the last event sequence applied.
+/// Apply never throws; a signal at or below the last sequence is a redelivery and is ignored.
+/// </summary>
+public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signals, long LastSequence, bool Blacklisted)
+{
+    public static RiskState Empty(string subjectId) => new(subjectId, [], 0, false);
+
+    public RiskState Apply(RiskSignal signal) =>
+        signal.Sequence <= LastSequence || Signals.Any(s => s.SignalId == signal.SignalId)
+            ? this
+            : this with { Signals = Signals.Add(signal), LastSequence = signal.Sequence };
+
+    /// <summary>Applies a batch (sorted by sequence) and records that everything up to lastSequence was seen.</summary>
+    public RiskState Apply(IEnumerable<RiskSignal> signals, long lastSequence)
+    {
+        var state = signals.OrderBy(s => s.Sequence).Aggregate(this, (st, s) => st.Apply(s));
+        return lastSequence > state.LastSequence ? state with { LastSequence = lastSequence } : state;
+    }
+
+    /// <summary>Drops signals whose contribution has faded to nothing; open findings never fade.</summary>
+    public RiskState Prune(RiskModel model, DateTimeOffset now) =>
+        this with
+        {
+            Signals = Signals.RemoveAll(s =>
+                s.OpenUntil is null
+                && RiskScoring.Weight(s, model) * RiskScoring.Decay(s, model, now) < model.NegligibleContribution)
+        };
+}

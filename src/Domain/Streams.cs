@@ -1,0 +1,16 @@
+namespace Fusion.Domain;
+
+/// <summary>Stream keys. Enterprise streams are keyed by the credit code itself.</summary>
+public static class Streams
+{
+    public static string Enterprise(string enterpriseId) => enterpriseId;
+    public static string Region(string regionId) => $"region:{regionId}";
+    public static string PublicReport(string reportId) => $"public-report:{reportId}";
+    public static string InspectionFinding(string findingId) => $"inspection:{findingId}";
+    public static string ProtectedZone(string zoneId) => $"zone:{zoneId}";
+    public static string Leader(string leaderId) => $"leader:{leaderId}";
+    public static string Commissioner(string commissionerId) => $"commissioner:{commissionerId}";
+    public static string Camera(string cameraId) => $"camera:{cameraId}";
+    public static string Monitor(string monitorId) => $"monitor:{monitorId}";
+    public static string Risk(string subjectId) => $"risk:{subjectId}";
+}
