@@ -11,6 +11,8 @@ public sealed record Site(string SiteId, string EnterpriseId, string RegionId, S
 
 public sealed record Camera(string CameraId, string SiteId, string EnterpriseId, string RegionId, string? DeviceCode);
 
+public sealed record Monitor(string MonitorId, string SiteId, string EnterpriseId, string RegionId, IReadOnlyDictionary<string, double> Limits);
+
 public sealed record ProtectedZone(string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<GeoPoint> Polygon);
 
 public sealed record Leader(string LeaderId, string Name, string Title, string AreaId, string? Phone, string? Email);
@@ -30,13 +32,14 @@ public sealed record MasterDataCatalog
     public ImmutableDictionary<string, Site> Sites { get; init; } = ImmutableDictionary<string, Site>.Empty;
     public ImmutableDictionary<string, Camera> Cameras { get; init; } = ImmutableDictionary<string, Camera>.Empty;
     public ImmutableDictionary<string, string> CamerasByDeviceCode { get; init; } = ImmutableDictionary<string, string>.Empty;
+    public ImmutableDictionary<string, Monitor> Monitors { get; init; } = ImmutableDictionary<string, Monitor>.Empty;
     public ImmutableDictionary<string, ProtectedZone> Zones { get; init; } = ImmutableDictionary<string, ProtectedZone>.Empty;
     public ImmutableDictionary<string, Leader> Leaders { get; init; } = ImmutableDictionary<string, Leader>.Empty;
     public ImmutableDictionary<string, Commissioner> Commissioners { get; init; } = ImmutableDictionary<string, Commissioner>.Empty;
 
     public static readonly Type[] EventTypes =
     [
-        typeof(RegionRegistered), typeof(EnterpriseRegistered), typeof(SiteRegistered), typeof(CameraRegistered),
+        typeof(RegionRegistered), typeof(EnterpriseRegistered), typeof(SiteRegistered), typeof(CameraRegistered), typeof(MonitorRegistered),
         typeof(ProtectedZoneDesignated), typeof(LeaderAssigned), typeof(CommissionerAssigned),
     ];
 
@@ -50,6 +53,7 @@ public sealed record MasterDataCatalog
             Cameras = Cameras.SetItem(e.CameraId, new Camera(e.CameraId, e.SiteId, e.EnterpriseId, e.RegionId, e.DeviceCode)),
             CamerasByDeviceCode = e.DeviceCode is null ? CamerasByDeviceCode : CamerasByDeviceCode.SetItem(e.DeviceCode, e.CameraId),
         },
+        MonitorRegistered e => this with { Monitors = Monitors.SetItem(e.MonitorId, new Monitor(e.MonitorId, e.SiteId, e.EnterpriseId, e.RegionId, e.Limits)) },
         ProtectedZoneDesignated e => this with { Zones = Zones.SetItem(e.ZoneId, new ProtectedZone(e.ZoneId, e.Name, e.NameZh, e.Kind, e.RegionId, e.Polygon)) },
         LeaderAssigned e => this with { Leaders = Leaders.SetItem(e.LeaderId, new Leader(e.LeaderId, e.Name, e.Title, e.AreaId, e.Phone, e.Email)) },
         CommissionerAssigned e => this with { Commissioners = Commissioners.SetItem(e.CommissionerId, new Commissioner(e.CommissionerId, e.Name, e.RegionId, e.Phone, e.Email)) },

@@ -41,3 +41,13 @@ public sealed record LeaderAssigned(
 public sealed record CommissionerAssigned(
     string CommissionerId, string Name, string RegionId, string? Phone, string? Email,
     DateTimeOffset AssignedAt);
+
+/// <summary>
+/// An online-monitoring instrument (HJ 212) at a site. MonitorId is the instrument's MN.
+/// Limits are the permitted values per pollutant code (e.g. w01018 COD, a21026 SO2), in the unit
+/// the instrument reports.
+/// </summary>
+public sealed record MonitorRegistered(
+    string MonitorId, string SiteId, string EnterpriseId, string RegionId,
+    IReadOnlyDictionary<string, double> Limits,
+    DateTimeOffset RegisteredAt);
