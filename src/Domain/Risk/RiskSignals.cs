@@ -3,6 +3,7 @@ using Fusion.Domain.Cameras;
 using Fusion.Domain.Common;
 using Fusion.Domain.Funds;
 using Fusion.Domain.Inspections;
+using Fusion.Domain.Monitoring;
 using Fusion.Domain.PublicReports;
 
 namespace Fusion.Domain.Risk;
@@ -15,6 +16,8 @@ public static class RiskSignals
     public const string PublicReportFeed = "public-reports";
     public const string InspectionFeed = "inspection-findings";
     public const string FundFeed = "fund-deposits";
+    public const string CameraHealthFeed = "camera-health";
+    public const string OnlineMonitoringFeed = "online-monitoring";
 
     /// <summary>The signal an event gives, or null when it says nothing about risk.</summary>
     public static RiskSignal? From(object @event, long sequence) => @event switch
@@ -39,7 +42,40 @@ public static class RiskSignals
             $"fund:{e.DepositId}", sequence, SignalKind.FundShortfall, FundFeed, e.RegionId, e.EnterpriseId, null,
             e.AmountYuan < e.RequiredYuan / 2 ? Severity.High : Severity.Medium, 1, false, null,
             $"Fund deposit for {e.Period}: {e.AmountYuan:0.##} of {e.RequiredYuan:0.##} yuan required (1‰ of sales)", e.DepositedAt),
+        CameraWentOffline e => new RiskSignal(
+            $"camera-offline:{e.OutageId}", sequence, SignalKind.CameraOffline, CameraHealthFeed, e.RegionId, e.EnterpriseId, e.SiteId,
+            Severity.Medium, 0.6, false, null,
+            $"Camera {e.CameraId} silent since {e.LastSeenAt:yyyy-MM-dd HH:mm zzz} (allowed {e.AllowedSilenceMinutes:0} min)", e.DetectedAt),
+        EmissionLimitExceeded e => new RiskSignal(
+            $"emission:{e.ExceedanceId}", sequence, SignalKind.EmissionExceedance, OnlineMonitoringFeed, e.RegionId, e.EnterpriseId, e.SiteId,
+            SeverityOf(e), 0.9, false, null,
+            $"Monitor {e.MonitorId}: {e.PollutantName} {e.Value:0.###} {e.Unit} over the permitted {e.Limit:0.###} ({e.Period.ToString().ToLowerInvariant()} data)", e.MeasuredAt),
+        MonitoringGapDetected e => new RiskSignal(
+            $"monitoring-gap:{e.GapId}", sequence, SignalKind.MonitoringGap, OnlineMonitoringFeed, e.RegionId, e.EnterpriseId, e.SiteId,
+            e.Reason is GapReason.Maintenance or GapReason.Calibration ? Severity.Low : Severity.Medium, 0.8, false, null,
+            $"Monitor {e.MonitorId} not measuring ({Words(e.Reason)}) since {e.Since:yyyy-MM-dd HH:mm zzz}", e.DetectedAt),
         _ => null,
+    };
+
+    /// <summary>
+    /// By how far the value is over the limit. Permits are judged on hourly and daily means, so a minute or
+    /// real-time excursion weighs one level less than a breached mean.
+    /// </summary>
+    public static Severity SeverityOf(EmissionLimitExceeded e)
+    {
+        var ratio = e.Limit > 0 ? e.Value / e.Limit : double.PositiveInfinity;
+        var severity = ratio >= 3 ? Severity.Critical : ratio >= 1.5 ? Severity.High : Severity.Medium;
+        return e.Period is DataPeriod.Hour or DataPeriod.Day ? severity : severity - 1;
+    }
+
+    static string Words(GapReason reason) => reason switch
+    {
+        GapReason.NoData => "no data received",
+        GapReason.Stopped => "stopped",
+        GapReason.Maintenance => "maintenance",
+        GapReason.Fault => "instrument fault",
+        GapReason.Calibration => "calibration",
+        _ => "communication fault",
     };
 
     public static Severity SeverityOf(CameraAlarmType type) => type switch

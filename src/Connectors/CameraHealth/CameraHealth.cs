@@ -1,0 +1,51 @@
+using Fusion.Connectors.Ingest;
+using Fusion.Domain;
+using Fusion.Domain.Cameras;
+using Fusion.Domain.MasterData;
+using Fusion.Domain.Monitoring;
+
+namespace Fusion.Connectors.CameraHealth;
+
+/// <summary>
+/// Whether cameras are online, as a pure function of (last seen per camera, now, allowed silence). Anything
+/// heard from a camera (a keepalive with status OK, an alarm) counts as seen. A camera silent for longer than
+/// allowed yields CameraWentOffline on its enterprise's stream, and CameraCameOnline when heard from again.
+/// The outage id is the camera plus when it was last seen, so detecting the same outage twice appends nothing.
+/// </summary>
+public static class CameraHealth
+{
+    public const string OfflineFeed = "camera-offline";
+    public const string OnlineFeed = "camera-online";
+
+    public static string OutageId(string cameraId, DateTimeOffset lastSeenAt) =>
+        $"{cameraId}:{lastSeenAt.ToUniversalTime():yyyyMMddTHHmmssfffZ}";
+
+    /// <summary>Starts watching every registered camera as if seen at <paramref name="now"/>.</summary>
+    public static Liveness Start(Liveness state, MasterDataCatalog catalog, DateTimeOffset now) =>
+        state.Watch(catalog.Cameras.Keys, now);
+
+    /// <summary>The camera was heard from; CameraCameOnline when it had been reported offline.</summary>
+    public static (Liveness State, IngestItem? Item) Seen(Liveness state, MasterDataCatalog catalog, string cameraId, DateTimeOffset at)
+    {
+        var (next, silentSince) = state.Seen(cameraId, at);
+        if (silentSince is not { } lastSeen || catalog.Cameras.GetValueOrDefault(cameraId) is not { } c) return (next, null);
+        var outageId = OutageId(cameraId, lastSeen);
+        return (next, new IngestItem(Feeds.Key(OnlineFeed, outageId), Streams.Enterprise(c.EnterpriseId),
+            [new CameraCameOnline(outageId, c.CameraId, c.SiteId, c.EnterpriseId, c.RegionId, Math.Round((at - lastSeen).TotalMinutes, 1), lastSeen, at)]));
+    }
+
+    /// <summary>The timer's question: which registered cameras have been silent for longer than allowed?</summary>
+    public static (Liveness State, IReadOnlyList<IngestItem> Items) Detect(Liveness state, MasterDataCatalog catalog, DateTimeOffset now, TimeSpan allowedSilence)
+    {
+        var (next, silent) = Start(state, catalog, now).Silence(now, allowedSilence);
+        var items = new List<IngestItem>(silent.Count);
+        foreach (var (cameraId, lastSeen) in silent)
+        {
+            if (catalog.Cameras.GetValueOrDefault(cameraId) is not { } c) continue;
+            var outageId = OutageId(cameraId, lastSeen);
+            items.Add(new IngestItem(Feeds.Key(OfflineFeed, outageId), Streams.Enterprise(c.EnterpriseId),
+                [new CameraWentOffline(outageId, c.CameraId, c.SiteId, c.EnterpriseId, c.RegionId, allowedSilence.TotalMinutes, lastSeen, now)]));
+        }
+        return (next, items);
+    }
+}
