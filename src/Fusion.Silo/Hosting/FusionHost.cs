@@ -44,7 +44,7 @@ public static class FusionHost
         var riskModel = new RiskModel();
         config.GetSection("RiskModel").Bind(riskModel);
         builder.Services.AddSingleton(riskModel);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new PlatformClock(TimeProvider.System));
         builder.Services.AddSingleton<FusionMetrics>();
         builder.Services.AddSingleton<MasterDataCache>();
         builder.Services.AddSingleton<IngestWriter>();

@@ -10,6 +10,8 @@ using Fusion.Domain.MasterData;
 using Fusion.Silo.MasterData;
 using Microsoft.AspNetCore.Mvc;
 
+using Fusion.Silo.Hosting;
+
 namespace Fusion.Silo.Ingest;
 
 /// <summary>The answer to an ingest call; on 400 the same fields ride in the problem details.</summary>
@@ -38,8 +40,8 @@ public static class IngestEndpoints
     }
 
     static void Map<TRecord>(RouteGroupBuilder group, string feed, string summary) =>
-        group.MapPost($"/{feed}", (HttpRequest request, IngestWriter writer, MasterDataCache masterData, TimeProvider clock, CancellationToken ct) =>
-                IngestAsync(Feeds.All[feed], request, writer, masterData.Current, clock.GetUtcNow(), ct))
+        group.MapPost($"/{feed}", (HttpRequest request, IngestWriter writer, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
+                IngestAsync(Feeds.All[feed], request, writer, masterData.Current, clock.Now, ct))
             .Accepts<TRecord[]>("application/json")
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -7,6 +7,8 @@ using Fusion.Silo.Telemetry;
 using JasperFx;
 using Marten;
 
+using Fusion.Silo.Hosting;
+
 namespace Fusion.Silo.Ingest;
 
 public sealed record IngestOutcome(string Feed, int Accepted, int Duplicates, IReadOnlyList<Rejection> Rejected, int EventsAppended);
@@ -15,7 +17,7 @@ public sealed record IngestOutcome(string Feed, int Accepted, int Duplicates, IR
 /// Appends a translated batch in one transaction: new records' events plus their identity keys, and
 /// the rejected records into quarantine. Nothing is acknowledged before that transaction commits.
 /// </summary>
-public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics, TimeProvider clock, ILogger<IngestWriter> log)
+public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics, PlatformClock clock, ILogger<IngestWriter> log)
 {
     const int Attempts = 3;
 
@@ -40,7 +42,7 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
 
     async Task<IngestOutcome> TryWriteAsync(TranslatedBatch batch, string source, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now;
         await using var session = store.LightweightSession();
         session.CorrelationId = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
         session.SetHeader("source", source);
@@ -88,7 +90,7 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
     /// <summary>Quarantines input that could not even be read as records (malformed JSON, wrong shape).</summary>
     public async Task QuarantineAsync(string feed, string raw, string reason, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now;
         await using var session = store.LightweightSession();
         session.Insert(new QuarantinedRecord { Id = Guid.CreateVersion7(now), Feed = feed, Index = -1, Reason = reason, Raw = raw, ReceivedAt = now });
         await session.SaveChangesAsync(ct);

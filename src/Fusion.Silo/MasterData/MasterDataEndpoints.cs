@@ -4,6 +4,8 @@ using Fusion.Domain.Risk;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.Risk;
 
+using Fusion.Silo.Hosting;
+
 namespace Fusion.Silo.MasterData;
 
 public sealed record RegionView(
@@ -20,12 +22,12 @@ public static class MasterDataEndpoints
 {
     public static IEndpointRouteBuilder MapMasterDataEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/master-data", async (HttpRequest request, IngestWriter writer, MasterDataCache cache, TimeProvider clock, CancellationToken ct) =>
+        app.MapPost("/api/master-data", async (HttpRequest request, IngestWriter writer, MasterDataCache cache, PlatformClock clock, CancellationToken ct) =>
             {
                 var (raw, tooLarge) = await IngestEndpoints.ReadBodyAsync(request, ct);
                 if (tooLarge) return Results.Problem(statusCode: 413, title: "Document too large");
                 return await IngestEndpoints.TranslateAndWriteAsync(MasterDataFeed.Name, raw, writer, ct,
-                    body => MasterDataFeed.Translate(body, cache.Current, clock.GetUtcNow()));
+                    body => MasterDataFeed.Translate(body, cache.Current, clock.Now));
             })
             .Accepts<MasterDataDocument>("application/json")
             .Produces<IngestResponse>()

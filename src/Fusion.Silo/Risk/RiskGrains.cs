@@ -4,6 +4,8 @@ using Fusion.Domain.Risk;
 using Fusion.Silo.Telemetry;
 using Marten;
 
+using Fusion.Silo.Hosting;
+
 namespace Fusion.Silo.Risk;
 
 public interface IEnterpriseRiskGrain : IGrainWithStringKey
@@ -32,7 +34,7 @@ public sealed class RiskSnapshot
 /// scores with RiskScoring at the clock's now, and persists a snapshot plus any RiskAssessed event in
 /// one transaction before acknowledging, so the subscription may move its checkpoint.
 /// </summary>
-public abstract class RiskGrain(IDocumentStore store, RiskModel model, TimeProvider clock, FusionMetrics metrics) : Grain
+public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics) : Grain
 {
     RiskSnapshot snapshot = new();
 
@@ -52,7 +54,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, TimeProvi
     public async ValueTask ObserveAsync(ImmutableArray<RiskSignal> signals, long lastSequence)
     {
         var before = snapshot.State;
-        var now = clock.GetUtcNow();
+        var now = clock.Now;
         var after = before.Apply(signals, lastSequence);
         if (after == before) return;
         after = after.Prune(model, now);
@@ -70,17 +72,17 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, TimeProvi
     }
 
     public ValueTask<RiskScore> GetAsync() =>
-        ValueTask.FromResult(RiskScoring.Score(SubjectId, Subject, snapshot.State.Signals, snapshot.State.Blacklisted, model, clock.GetUtcNow()));
+        ValueTask.FromResult(RiskScoring.Score(SubjectId, Subject, snapshot.State.Signals, snapshot.State.Blacklisted, model, clock.Now));
 }
 
-public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, TimeProvider clock, FusionMetrics metrics)
+public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics)
     : RiskGrain(store, model, clock, metrics), IEnterpriseRiskGrain
 {
     protected override RiskSubject Subject => RiskSubject.Enterprise;
     protected override string RegionOf(RiskState state) => state.Signals.LastOrDefault()?.RegionId ?? "";
 }
 
-public sealed class RegionRiskGrain(IDocumentStore store, RiskModel model, TimeProvider clock, FusionMetrics metrics)
+public sealed class RegionRiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics)
     : RiskGrain(store, model, clock, metrics), IRegionRiskGrain
 {
     protected override RiskSubject Subject => RiskSubject.Region;
