@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
 using Fusion.Domain.Common;
 using Fusion.Domain.Risk;
+using Fusion.Silo.Cameras;
 using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
+using Fusion.Silo.Monitoring;
 using Fusion.Silo.Risk;
 using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
@@ -51,6 +53,7 @@ public static class FusionHost
 
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
+        builder.Services.AddHj212(config).AddCameraHealth(config);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -74,6 +77,7 @@ public static class FusionHost
         app.MapPrometheusScrapingEndpoint();
         app.MapHealthEndpoints();
         app.MapIngestEndpoints();
+        app.MapHj212Endpoints().MapGb28181Endpoints();
         app.MapQuarantineEndpoints();
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();

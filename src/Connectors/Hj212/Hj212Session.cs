@@ -1,0 +1,120 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Fusion.Connectors.Ingest;
+using Fusion.Domain.MasterData;
+
+namespace Fusion.Connectors.Hj212;
+
+/// <summary>
+/// One frame as received: parsed, or what is wrong with it. Raw points into the receive buffer and is valid
+/// only until the store call it was passed to returns.
+/// </summary>
+public readonly record struct Hj212Received(ReadOnlySequence<byte> Raw, Hj212Packet? Packet, string? Problem, DateTimeOffset ReceivedAt);
+
+/// <summary>
+/// Stores one read's frames durably (events, or quarantine for what cannot be taken) and returns only then.
+/// An exception means nothing was stored: the connection is dropped unacknowledged and the device resends.
+/// </summary>
+public delegate Task StoreFrames(IReadOnlyList<Hj212Received> frames, CancellationToken ct);
+
+/// <summary>
+/// The HJ 212 conversation on one connection (a data logger's TCP link, which may stay open for days):
+/// read, cut into frames, store the frames of each read in one call, and only then send the data replies
+/// the frames asked for. Bad frames are stored (quarantined) too but get no reply; the connection carries on.
+/// </summary>
+public static class Hj212Session
+{
+    public static async Task RunAsync(PipeReader input, PipeWriter output, StoreFrames store, TimeProvider time, CancellationToken ct)
+    {
+        var frames = new List<Hj212Received>();
+        while (true)
+        {
+            var result = await input.ReadAsync(ct);
+            var buffer = result.Buffer;
+            var consumed = Read(buffer, result.IsCompleted, time.GetUtcNow(), frames);
+            if (frames.Count > 0)
+            {
+                await store(frames, ct);
+                foreach (var f in frames)
+                    if (f.Packet is { ReplyRequested: true } p) output.Write(Hj212Frames.Reply(p));
+                frames.Clear();
+                await output.FlushAsync(ct);
+            }
+            input.AdvanceTo(consumed, buffer.End);
+            if (result.IsCompleted || result.IsCanceled) break;
+        }
+    }
+
+    /// <summary>Cuts and parses every whole frame in the buffer into <paramref name="frames"/>; returns where the unread rest starts.</summary>
+    public static SequencePosition Read(in ReadOnlySequence<byte> buffer, bool isFinal, DateTimeOffset receivedAt, List<Hj212Received> frames)
+    {
+        var remaining = buffer;
+        while (true)
+        {
+            var status = Hj212Framing.TryRead(remaining, isFinal, out var frame, out var next);
+            remaining = remaining.Slice(next);
+            if (status == Hj212ReadStatus.NeedMoreData) return next;
+            frames.Add(Parse(frame, receivedAt));
+        }
+    }
+
+    /// <summary>All frames of a captured log or a request body (nothing more will come).</summary>
+    public static List<Hj212Received> ReadAll(ReadOnlySequence<byte> bytes, DateTimeOffset receivedAt)
+    {
+        var frames = new List<Hj212Received>();
+        Read(bytes, isFinal: true, receivedAt, frames);
+        return frames;
+    }
+
+    static Hj212Received Parse(in Hj212RawFrame frame, DateTimeOffset receivedAt)
+    {
+        if (!frame.IsValid) return new Hj212Received(frame.Raw, null, frame.Problem, receivedAt);
+        return Hj212Parser.TryParse(frame.Data, out var packet, out var problem)
+            ? new Hj212Received(frame.Raw, packet, null, receivedAt)
+            : new Hj212Received(frame.Raw, null, problem, receivedAt);
+    }
+
+    /// <summary>
+    /// What received frames mean, as one batch for the ingest writer: each frame's items, or its rejection with
+    /// the raw bytes (printable ASCII kept, other bytes as \xNN, so nothing is lost and any store can hold it).
+    /// </summary>
+    public static TranslatedBatch Translate(IReadOnlyList<Hj212Received> frames, MasterDataCatalog catalog)
+    {
+        var accepted = new List<(int, IngestItem)>(frames.Count * 2);
+        var rejected = new List<Rejection>();
+        for (var i = 0; i < frames.Count; i++)
+        {
+            var f = frames[i];
+            if (f.Packet is not { } p)
+            {
+                rejected.Add(new Rejection(i, null, f.Problem ?? "unreadable frame", RawText(f.Raw)));
+                continue;
+            }
+            try
+            {
+                foreach (var item in Hj212Feed.Translate(p, catalog, f.ReceivedAt)) accepted.Add((i, item));
+            }
+            catch (RecordRejected e)
+            {
+                rejected.Add(new Rejection(i, $"{p.MN}:{p.QN}:{p.CN}", e.Message, RawText(f.Raw)));
+            }
+        }
+        return new TranslatedBatch(Hj212Feed.Name, accepted, rejected);
+    }
+
+    public static string RawText(in ReadOnlySequence<byte> raw)
+    {
+        var sb = new StringBuilder((int)Math.Min(raw.Length, 64 * 1024));
+        foreach (var segment in raw)
+            foreach (var b in segment.Span)
+            {
+                if (b is >= 0x20 and < 0x7F and not (byte)'\\') sb.Append((char)b);
+                else if (b == '\r') sb.Append("\\r");
+                else if (b == '\n') sb.Append("\\n");
+                else if (b == '\\') sb.Append("\\\\");
+                else sb.Append("\\x").Append(b.ToString("X2"));
+            }
+        return sb.ToString();
+    }
+}

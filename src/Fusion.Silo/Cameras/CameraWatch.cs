@@ -1,0 +1,98 @@
+using Fusion.Connectors.Ingest;
+using Fusion.Domain.Monitoring;
+using Fusion.Silo.Hosting;
+using Fusion.Silo.Ingest;
+using Fusion.Silo.MasterData;
+using Fusion.Silo.Monitoring;
+using Marten;
+using CameraHealthRules = Fusion.Connectors.CameraHealth.CameraHealth;
+
+namespace Fusion.Silo.Cameras;
+
+/// <summary>Camera-health settings, section "Fusion:Cameras".</summary>
+public sealed class CameraHealthOptions
+{
+    /// <summary>A camera silent for longer than this is offline. GB/T 28181 keepalives come every minute by default.</summary>
+    public TimeSpan AllowedSilence { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan CheckEvery { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// The shell around CameraHealth: holds when each camera was last heard from, takes "seen" from the
+/// GB/T 28181 intake, and on a timer (the platform's clock) records cameras gone offline. Only cameras with
+/// a GB/T 28181 device code are watched: the others have no keepalive to be silent about. After a restart
+/// the last keepalive of each camera comes from the store; outage ids come from it, so an outage already
+/// recorded is not recorded again.
+/// </summary>
+public sealed class CameraWatch(
+    IDocumentStore store, MasterDataCache masterData, IngestWriter writer, PlatformClock clock, CameraHealthOptions options, ILogger<CameraWatch> log)
+    : BackgroundService
+{
+    readonly Lock gate = new();
+    Liveness state = Liveness.Empty;
+
+    /// <summary>The camera was heard from; the CameraCameOnline to append when it had been offline.</summary>
+    public IReadOnlyList<IngestItem> Seen(IEnumerable<(string CameraId, DateTimeOffset At)> seen)
+    {
+        var items = new List<IngestItem>();
+        var catalog = masterData.Current;
+        lock (gate)
+            foreach (var (cameraId, at) in seen)
+            {
+                (state, var item) = CameraHealthRules.Seen(state, catalog, cameraId, at);
+                if (item is not null) items.Add(item);
+            }
+        return items;
+    }
+
+    public async Task CheckAsync(CancellationToken ct)
+    {
+        var catalog = masterData.Current;
+        var watched = catalog with { Cameras = catalog.Cameras.RemoveRange(catalog.Cameras.Values.Where(c => c.DeviceCode is null).Select(c => c.CameraId)) };
+        IReadOnlyList<IngestItem> items;
+        lock (gate) (state, items) = CameraHealthRules.Detect(state, watched, clock.Now, options.AllowedSilence);
+        if (items.Count > 0)
+            await writer.WriteAsync(new TranslatedBatch(CameraHealthRules.OfflineFeed, items.Select((i, n) => (n, i)).ToList(), []), "camera-watch", ct);
+    }
+
+    public override async Task StartAsync(CancellationToken ct)
+    {
+        var lastSeen = await MonitoringWatch.LastReceivedAsync(store, "camera:", "camera_keepalive_received", ct);
+        lock (gate)
+            foreach (var (stream, at) in lastSeen)
+                state = state.Restore(stream["camera:".Length..], at, silent: false);
+        log.LogInformation("Camera watch restored {Count} cameras' last keepalive", lastSeen.Count);
+        await base.StartAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await CheckAsync(ct);
+                await Task.Delay(options.CheckEvery, clock.Time, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                log.LogError(e, "Camera-health check failed; trying again");
+                await Task.Delay(TimeSpan.FromSeconds(5), ct).ContinueWith(_ => { });
+            }
+        }
+    }
+}
+
+public static class CameraHealthSetup
+{
+    public static IServiceCollection AddCameraHealth(this IServiceCollection services, IConfiguration config)
+    {
+        var options = new CameraHealthOptions();
+        config.GetSection("Fusion:Cameras").Bind(options);
+        services.AddSingleton(options);
+        services.AddSingleton<CameraWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<CameraWatch>());
+        return services;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Threading.Channels;
+using Fusion.Connectors.Hj212;
+using Fusion.Connectors.Ingest;
+using Fusion.Domain.Monitoring;
+using Fusion.Silo.Ingest;
+using Fusion.Silo.MasterData;
+
+namespace Fusion.Silo.Monitoring;
+
+/// <summary>
+/// Where received HJ 212 frames are stored. Connections hand in each read's frames and wait; one loop takes
+/// everything waiting (up to MaxBatchFrames) and writes it in one transaction, so there is no database
+/// round trip per frame and a connection's replies go out only once its frames are durable. Monitoring
+/// gaps found in the stored data are written right after.
+/// </summary>
+public sealed class Hj212Intake(IngestWriter writer, MasterDataCache masterData, MonitoringWatch watch, Hj212Options options, ILogger<Hj212Intake> log)
+    : BackgroundService
+{
+    sealed record Pending(IReadOnlyList<Hj212Received> Frames, TaskCompletionSource Done);
+
+    readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(4096) { SingleReader = true });
+
+    /// <summary>Returns once the frames are stored. It waits for the write even when cancelled, because the frames' raw bytes belong to the caller's buffer.</summary>
+    public async Task StoreAsync(IReadOnlyList<Hj212Received> frames, CancellationToken ct)
+    {
+        var pending = new Pending(frames, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await queue.Writer.WriteAsync(pending, ct);
+        await pending.Done.Task;
+    }
+
+    /// <summary>Translates and writes frames now, in one transaction (HTTP and file imports, and the batching loop).</summary>
+    public async Task<IngestOutcome> WriteAsync(IReadOnlyList<Hj212Received> frames, string source, CancellationToken ct)
+    {
+        var translated = Hj212Session.Translate(frames, masterData.Current);
+        var outcome = await writer.WriteAsync(translated, source, ct);
+        var gaps = watch.Observe(translated.Accepted.SelectMany(a => a.Item.Events).OfType<MonitoringDataReported>());
+        if (gaps.Count > 0)
+            await writer.WriteAsync(new TranslatedBatch(MonitoringGaps.GapFeed, gaps.Select((g, i) => (i, g)).ToList(), []), source, ct);
+        return outcome;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var batch = new List<Pending>();
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(ct))
+            {
+                var frames = 0;
+                while (frames < options.MaxBatchFrames && queue.Reader.TryRead(out var p))
+                {
+                    batch.Add(p);
+                    frames += p.Frames.Count;
+                }
+                try
+                {
+                    await WriteAsync(batch.Count == 1 ? batch[0].Frames : batch.SelectMany(p => p.Frames).ToList(), "hj212-tcp", ct);
+                    foreach (var p in batch) p.Done.TrySetResult();
+                }
+                catch (Exception e)
+                {
+                    if (!ct.IsCancellationRequested) log.LogError(e, "Storing {Frames} HJ 212 frames failed; their connections are dropped unacknowledged", frames);
+                    foreach (var p in batch) p.Done.TrySetException(e);
+                }
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        finally
+        {
+            queue.Writer.TryComplete();
+            while (queue.Reader.TryRead(out var p)) p.Done.TrySetCanceled(CancellationToken.None);
+        }
+    }
+}

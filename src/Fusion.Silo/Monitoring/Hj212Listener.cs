@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Fusion.Connectors.Hj212;
+using Fusion.Silo.Hosting;
+
+namespace Fusion.Silo.Monitoring;
+
+/// <summary>
+/// The TCP listener data loggers connect to (default port 9212). Each connection runs the HJ 212 session
+/// over System.IO.Pipelines for as long as the logger keeps it open; TCP keep-alive finds dead peers.
+/// </summary>
+public sealed class Hj212Listener(Hj212Intake intake, PlatformClock clock, Hj212Options options, ILogger<Hj212Listener> log) : BackgroundService
+{
+    readonly ConcurrentDictionary<int, Task> connections = new();
+    readonly TaskCompletionSource<int> bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    int nextId;
+
+    /// <summary>The port actually listened on, once bound (0 when the listener is off or could not bind).</summary>
+    public Task<int> Port => bound.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        if (options.Port < 0)
+        {
+            bound.TrySetResult(0);
+            return;
+        }
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(new IPEndPoint(IPAddress.Parse(options.Address), options.Port));
+            listener.Listen(1024);
+        }
+        catch (SocketException e)
+        {
+            // The HTTP ingest goes on without it; a second host on one machine must not stop the first.
+            log.LogError(e, "HJ 212 listener could not bind {Address}:{Port}; HJ 212 over TCP is off in this process", options.Address, options.Port);
+            bound.TrySetResult(0);
+            return;
+        }
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        bound.TrySetResult(port);
+        log.LogInformation("HJ 212 listener on {Address}:{Port}", options.Address, port);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var socket = await listener.AcceptAsync(ct);
+                var id = Interlocked.Increment(ref nextId);
+                connections[id] = Task.Run(() => ServeAsync(socket, ct), CancellationToken.None)
+                    .ContinueWith(_ => connections.TryRemove(id, out Task? _), TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        await Task.WhenAll(connections.Values);
+    }
+
+    async Task ServeAsync(Socket socket, CancellationToken ct)
+    {
+        var peer = socket.RemoteEndPoint?.ToString();
+        try
+        {
+            socket.NoDelay = true;
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            await using var stream = new NetworkStream(socket, ownsSocket: true);
+            var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024));
+            var output = PipeWriter.Create(stream);
+            try
+            {
+                await Hj212Session.RunAsync(input, output, intake.StoreAsync, clock.Time, ct);
+            }
+            finally
+            {
+                await input.CompleteAsync();
+                await output.CompleteAsync();
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+        {
+            log.LogDebug("HJ 212 connection from {Peer} ended: {Reason}", peer, e.Message);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "HJ 212 connection from {Peer} dropped unacknowledged", peer);
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Fusion.Domain.Cameras;
+using Fusion.Domain.Monitoring;
+using Marten;
+
+namespace Fusion.Silo.Monitoring;
+
+/// <summary>HJ 212 settings, section "Fusion:Hj212".</summary>
+public sealed class Hj212Options
+{
+    /// <summary>TCP port data loggers connect to; 0 picks a free one (tests). Negative: no listener.</summary>
+    public int Port { get; set; } = 9212;
+    public string Address { get; set; } = "0.0.0.0";
+    /// <summary>A monitor silent, or flagged as not measuring, for longer than this is a monitoring gap.</summary>
+    public TimeSpan AllowedGap { get; set; } = TimeSpan.FromHours(2);
+    public TimeSpan CheckEvery { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Frames from all connections written in one transaction at most.</summary>
+    public int MaxBatchFrames { get; set; } = 5000;
+}
+
+public static class Hj212Setup
+{
+    public static readonly Type[] EventTypes =
+    [
+        typeof(MonitoringDataReported), typeof(EquipmentStatusReported), typeof(EmissionLimitExceeded),
+        typeof(MonitoringGapDetected), typeof(MonitoringResumed),
+        typeof(CameraKeepaliveReceived), typeof(CameraWentOffline), typeof(CameraCameOnline),
+    ];
+
+    /// <summary>The HJ 212 listener, the batching intake behind it and the monitoring-gap watch.</summary>
+    public static IServiceCollection AddHj212(this IServiceCollection services, IConfiguration config)
+    {
+        var options = new Hj212Options();
+        config.GetSection("Fusion:Hj212").Bind(options);
+        services.AddSingleton(options);
+        services.ConfigureMarten(o => o.Events.AddEventTypes(EventTypes));
+        services.AddSingleton<MonitoringWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<MonitoringWatch>());
+        services.AddSingleton<Hj212Intake>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hj212Intake>());
+        services.AddSingleton<Hj212Listener>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hj212Listener>());
+        return services;
+    }
+}
