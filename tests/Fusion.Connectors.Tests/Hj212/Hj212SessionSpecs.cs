@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Fusion.Connectors.Hj212;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Fusion.Connectors.Tests.Hj212;
+
+public class Hj212SessionSpecs
+{
+    static byte[] Minute(int minute, string mn = "MN-1") =>
+        Hj212Frames.Data(mn, Hj212Frames.MinuteData, Given.T0.AddMinutes(minute).AddSeconds(30), Given.T0.AddMinutes(minute), [new Hj212Pollutant("w01018", Avg: 30 + minute)]);
+
+    sealed class Recorder
+    {
+        public readonly List<List<(string? Qn, string? Problem)>> Calls = [];
+        public Task Store(IReadOnlyList<Hj212Received> frames, CancellationToken ct)
+        {
+            Calls.Add(frames.Select(f => (f.Packet?.QN, f.Problem)).ToList());
+            return Task.CompletedTask;
+        }
+    }
+
+    static async Task<(Recorder, List<string>)> Run(params byte[][] writes)
+    {
+        var toServer = new Pipe();
+        var toDevice = new Pipe();
+        var recorder = new Recorder();
+        var session = Hj212Session.RunAsync(toServer.Reader, toDevice.Writer, recorder.Store, new FakeTimeProvider(Given.T0), CancellationToken.None);
+        foreach (var w in writes)
+        {
+            await toServer.Writer.WriteAsync(w);
+            await Task.Yield();
+        }
+        await toServer.Writer.CompleteAsync();
+        await session;
+        await toDevice.Writer.CompleteAsync();
+        var replies = Encoding.ASCII.GetString((await toDevice.Reader.ReadAsync()).Buffer.ToArray());
+        return (recorder, replies.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).ToList());
+    }
+
+    [Fact]
+    public async Task GivenAFrameInTwoReads_WhenTheSessionRuns_ThenOneStoreAndOneReply()
+    {
+        var a = Minute(0);
+        var (recorder, replies) = await Run(a[..30], a[30..]);
+        Assert.Equal([("20261128090030000", (string?)null)], recorder.Calls.SelectMany(c => c));
+        Assert.Equal("QN=20261128090030000;ST=91;CN=9014;PW=123456;MN=MN-1;Flag=4;CP=&&&&", Assert.Single(replies)[6..^4]);
+    }
+
+    [Fact]
+    public async Task GivenABadCrcBetweenTwoGoodFrames_WhenTheSessionRuns_ThenAllThreeAreStoredButOnlyTheGoodOnesAnswered()
+    {
+        var bad = Minute(1);
+        bad[^8] = (byte)(bad[^8] == (byte)'0' ? '1' : '0');
+        var (recorder, replies) = await Run([.. Minute(0), .. bad, .. Minute(2)]);
+        var stored = recorder.Calls.SelectMany(c => c).ToList();
+        Assert.Equal(3, stored.Count);
+        Assert.StartsWith("bad CRC", stored[1].Problem);
+        Assert.Equal(["QN=20261128090030000", "QN=20261128090230000"], replies.Select(r => r[6..26]));
+    }
+
+    [Fact]
+    public async Task GivenAFrameThatDoesNotAskForAReply_WhenTheSessionRuns_ThenItIsStoredAndNotAnswered()
+    {
+        var silent = Hj212Frames.Data("MN-1", Hj212Frames.MinuteData, Given.T0, Given.T0, [new Hj212Pollutant("w01018", Avg: 1)], replyRequested: false);
+        var (recorder, replies) = await Run(silent);
+        Assert.Single(recorder.Calls.SelectMany(c => c));
+        Assert.Empty(replies);
+    }
+
+    [Fact]
+    public async Task GivenTheStoreFails_WhenTheSessionRuns_ThenNothingIsAnsweredAndTheErrorEndsTheSession()
+    {
+        var toServer = new Pipe();
+        var toDevice = new Pipe();
+        await toServer.Writer.WriteAsync(Minute(0));
+        var session = Hj212Session.RunAsync(toServer.Reader, toDevice.Writer, (_, _) => throw new IOException("database down"), TimeProvider.System, CancellationToken.None);
+        await Assert.ThrowsAsync<IOException>(() => session);
+        await toDevice.Writer.CompleteAsync();
+        Assert.True((await toDevice.Reader.ReadAsync()).Buffer.IsEmpty);
+    }
+
+    [Fact]
+    public async Task GivenSimulatedLoggersOverLoopbackTcp_WhenTheyRun_ThenEveryFrameIsAcknowledgedAndTheOutageSendsNothing()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var stored = 0;
+        using var stop = new CancellationTokenSource();
+        var server = Task.Run(async () =>
+        {
+            var sessions = new List<Task>();
+            try
+            {
+                while (true)
+                {
+                    var socket = await listener.AcceptSocketAsync(stop.Token);
+                    var stream = new NetworkStream(socket, ownsSocket: true);
+                    sessions.Add(Hj212Session.RunAsync(PipeReader.Create(stream), PipeWriter.Create(stream),
+                        (frames, _) => { Interlocked.Add(ref stored, frames.Count); return Task.CompletedTask; }, TimeProvider.System, stop.Token));
+                }
+            }
+            catch (OperationCanceledException) { }
+            await Task.WhenAll(sessions.Select(s => s.ContinueWith(_ => { })));
+        });
+
+        var fleet = Hj212Simulation.Fleet(Enumerable.Range(0, 12).Select(i => ($"SIM{i:000}", Hj212Simulation.OutfallLimits)), outage: minute => minute < 30);
+        var result = await Hj212TcpSimulator.RunAsync((IPEndPoint)listener.LocalEndpoint, fleet, Given.T0.AddMinutes(-1), 62, TimeSpan.Zero, CancellationToken.None);
+        stop.Cancel();
+        await server;
+
+        // 12 loggers × 62 minutes (08:59 to 10:00) and an hour frame each at 09:00 and 10:00, less the outage:
+        // its first 30 minutes and the 09:00 hour frame that fell in them.
+        Assert.Equal(12 * 62 + 12 * 2 - 30 - 1, result.Sent);
+        Assert.Equal(result.Sent, result.Acknowledged);
+        Assert.Equal(result.Sent, stored);
+        Assert.Equal(result.Sent, result.AckMilliseconds.Count);
+    }
+
+    [Fact]
+    public void GivenTheFleet_ThenEveryTenthMonitorExceedsInTheSecondHalfOfTheHour()
+    {
+        var fleet = Hj212Simulation.Fleet(Enumerable.Range(0, 10).Select(i => ($"SIM{i:000}", Hj212Simulation.OutfallLimits)));
+        var exceeding = Hj212Simulation.FramesFor(fleet[9], Given.T0, 45).Single();
+        var normal = Hj212Simulation.FramesFor(fleet[9], Given.T0, 15).Single();
+        double Cod(byte[] f) => Hj212Parser.Parse(Encoding.ASCII.GetString(f)[6..^6]).Pollutants.Single(p => p.Code == "w01018").Avg!.Value;
+        Assert.True(Cod(exceeding) > 50);
+        Assert.True(Cod(normal) < 50);
+    }
+}
