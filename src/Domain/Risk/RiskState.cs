@@ -4,14 +4,15 @@ namespace Fusion.Domain.Risk;
 
 /// <summary>
 /// What a risk grain holds: the signals about its subject and the last event sequence applied.
-/// Apply never throws; a signal at or below the last sequence is a redelivery and is ignored.
+/// Apply never throws; a signal at or below the last sequence is a redelivery and is ignored
+/// (one event gives at most one signal, and ingest never stores the same source record twice).
 /// </summary>
 public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signals, long LastSequence, bool Blacklisted)
 {
     public static RiskState Empty(string subjectId) => new(subjectId, [], 0, false);
 
     public RiskState Apply(RiskSignal signal) =>
-        signal.Sequence <= LastSequence || Signals.Any(s => s.SignalId == signal.SignalId)
+        signal.Sequence <= LastSequence
             ? this
             : this with { Signals = Signals.Add(signal), LastSequence = signal.Sequence };
 
