@@ -63,7 +63,9 @@ public static class RiskScoring
     {
         if (s.OpenUntil is { } due)
         {
-            var dueAt = new DateTimeOffset(due.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
+            // A rectify-by date is a calendar day where the finding was recorded (the feed checks it
+            // against recordedAt's own date), so it ends at midnight in that offset, not in UTC.
+            var dueAt = new DateTimeOffset(due.ToDateTime(TimeOnly.MaxValue), s.OccurredAt.Offset);
             if (now <= dueAt) return 1;
             var daysOverdue = (now - dueAt).TotalDays;
             return Math.Min(model.OverdueGrowthCap, 1 + model.OverdueGrowthPerDay * daysOverdue);
