@@ -75,5 +75,6 @@ public static class RiskScoring
         return Math.Pow(0.5, ageHours / halfLife);
     }
 
-    static string PlaceKey(RiskSignal s) => s.SiteId ?? s.EnterpriseId ?? $"region:{s.RegionId}";
+    /// <summary>Signals with the same key are about the same place and can corroborate each other.</summary>
+    internal static string PlaceKey(RiskSignal s) => s.SiteId ?? s.EnterpriseId ?? $"region:{s.RegionId}";
 }

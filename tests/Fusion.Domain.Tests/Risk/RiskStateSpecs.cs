@@ -70,5 +70,11 @@ public class RiskStateSpecs
         var after = RiskScoring.Contributions(state.Prune(Model, now).Signals, Model, now);
 
         Assert.Equal(before.Sum(c => c.Contribution), after.Sum(c => c.Contribution), 1e-4);
+        Assert.Equal(2, state.Prune(Model, now).Signals.Count);
     }
+
+    [Fact]
+    public void GivenAFadedAlarmNextToACertainFinding_WhenPruned_ThenItIsDroppedAsItCannotRaiseThatConfidence() =>
+        Assert.Equal(["inspection:f1"], RiskSpec.Given(Alarm("a1", T0), Inspection("f1", T0 + Hours(1), new DateOnly(2026, 11, 30)))
+            .State.Prune(Model, T0 + Hours(800)).Signals.Select(s => s.SignalId));
 }
