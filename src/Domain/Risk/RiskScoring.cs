@@ -90,7 +90,9 @@ public static class RiskScoring
     {
         if (s.OpenUntil is { } due)
         {
-            var dueAt = new DateTimeOffset(due.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
+            // A rectify-by date is a calendar day where the finding was recorded (the feed checks it
+            // against recordedAt's own date), so it ends at midnight in that offset, not in UTC.
+            var dueAt = new DateTimeOffset(due.ToDateTime(TimeOnly.MaxValue), s.OccurredAt.Offset);
             if (now <= dueAt) return 1;
             var daysOverdue = (now - dueAt).TotalDays;
             return Math.Min(model.OverdueGrowthCap, 1 + model.OverdueGrowthPerDay * daysOverdue);
@@ -100,5 +102,6 @@ public static class RiskScoring
         return Math.Pow(0.5, ageHours / halfLife);
     }
 
-    static string PlaceKey(RiskSignal s) => s.SiteId ?? s.EnterpriseId ?? $"region:{s.RegionId}";
+    /// <summary>Signals with the same key are about the same place and can corroborate each other.</summary>
+    internal static string PlaceKey(RiskSignal s) => s.SiteId ?? s.EnterpriseId ?? $"region:{s.RegionId}";
 }

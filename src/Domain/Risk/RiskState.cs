@@ -23,12 +23,24 @@ public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signa
         return lastSequence > state.LastSequence ? state with { LastSequence = lastSequence } : state;
     }
 
-    /// <summary>Drops signals whose contribution has faded to nothing; open findings never fade.</summary>
-    public RiskState Prune(RiskModel model, DateTimeOffset now) =>
-        this with
+    /// <summary>
+    /// Drops signals whose contribution has faded to nothing; open findings never fade. A faded signal
+    /// that still raises the confidence of a signal being kept stays, so pruning never changes the score.
+    /// </summary>
+    public RiskState Prune(RiskModel model, DateTimeOffset now)
+    {
+        var faded = Signals
+            .Where(s => s.OpenUntil is null && RiskScoring.Weight(s, model) * RiskScoring.Decay(s, model, now) < model.NegligibleContribution)
+            .Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
+        if (faded.Count == 0) return this;
+        var window = TimeSpan.FromHours(model.CorroborationWindowHours);
+        var kept = Signals.Where(s => !faded.Contains(s.SignalId)).ToLookup(RiskScoring.PlaceKey);
+        return this with
         {
             Signals = Signals.RemoveAll(s =>
-                s.OpenUntil is null
-                && RiskScoring.Weight(s, model) * RiskScoring.Decay(s, model, now) < model.NegligibleContribution)
+                faded.Contains(s.SignalId)
+                && !kept[RiskScoring.PlaceKey(s)].Any(k =>
+                    k.Feed != s.Feed && k.SourceConfidence < 1 && (k.OccurredAt - s.OccurredAt).Duration() <= window))
         };
+    }
 }
