@@ -34,10 +34,13 @@ public static class CameraHealth
             [new CameraCameOnline(outageId, c.CameraId, c.SiteId, c.EnterpriseId, c.RegionId, Math.Round((at - lastSeen).TotalMinutes, 1), lastSeen, at)]));
     }
 
-    /// <summary>The timer's question: which registered cameras have been silent for longer than allowed?</summary>
+    /// <summary>
+    /// The timer's question: which watched cameras have been silent for longer than allowed? A camera is
+    /// watched once heard from, or from <see cref="Start"/> for every registered camera.
+    /// </summary>
     public static (Liveness State, IReadOnlyList<IngestItem> Items) Detect(Liveness state, MasterDataCatalog catalog, DateTimeOffset now, TimeSpan allowedSilence)
     {
-        var (next, silent) = Start(state, catalog, now).Silence(now, allowedSilence);
+        var (next, silent) = state.Silence(now, allowedSilence);
         var items = new List<IngestItem>(silent.Count);
         foreach (var (cameraId, lastSeen) in silent)
         {

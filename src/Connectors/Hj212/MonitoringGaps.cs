@@ -78,11 +78,14 @@ public static class MonitoringGaps
         return (watch with { Flagged = watch.Flagged.SetItem(e.MonitorId, open) }, items);
     }
 
-    /// <summary>The timer's question: which registered monitors have sent nothing for longer than allowed?</summary>
+    /// <summary>
+    /// The timer's question: which watched monitors have sent nothing for longer than allowed? A monitor is
+    /// watched once it has sent data, or from <see cref="Start"/> for every registered monitor.
+    /// </summary>
     public static (MonitorWatch State, IReadOnlyList<IngestItem> Items) Detect(
         MonitorWatch watch, MasterDataCatalog catalog, DateTimeOffset now, TimeSpan allowedSilence)
     {
-        var (received, silent) = Start(watch, catalog, now).Received.Silence(now, allowedSilence);
+        var (received, silent) = watch.Received.Silence(now, allowedSilence);
         var items = new List<IngestItem>(silent.Count);
         foreach (var (monitorId, lastSeen) in silent)
         {

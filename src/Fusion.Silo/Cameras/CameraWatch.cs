@@ -19,10 +19,10 @@ public sealed class CameraHealthOptions
 
 /// <summary>
 /// The shell around CameraHealth: holds when each camera was last heard from, takes "seen" from the
-/// GB/T 28181 intake, and on a timer (the platform's clock) records cameras gone offline. Only cameras with
-/// a GB/T 28181 device code are watched: the others have no keepalive to be silent about. After a restart
-/// the last keepalive of each camera comes from the store; outage ids come from it, so an outage already
-/// recorded is not recorded again.
+/// GB/T 28181 intake, and on a timer (the platform's clock) records cameras gone offline. A camera is
+/// watched from the first time it is heard from: one that never connected has no keepalive to miss (many
+/// registered cameras only post alarms through an AI box). After a restart the last keepalive of each
+/// camera comes from the store; outage ids come from it, so an outage already recorded is not recorded again.
 /// </summary>
 public sealed class CameraWatch(
     IDocumentStore store, MasterDataCache masterData, IngestWriter writer, PlatformClock clock, CameraHealthOptions options, ILogger<CameraWatch> log)
@@ -47,10 +47,8 @@ public sealed class CameraWatch(
 
     public async Task CheckAsync(CancellationToken ct)
     {
-        var catalog = masterData.Current;
-        var watched = catalog with { Cameras = catalog.Cameras.RemoveRange(catalog.Cameras.Values.Where(c => c.DeviceCode is null).Select(c => c.CameraId)) };
         IReadOnlyList<IngestItem> items;
-        lock (gate) (state, items) = CameraHealthRules.Detect(state, watched, clock.Now, options.AllowedSilence);
+        lock (gate) (state, items) = CameraHealthRules.Detect(state, masterData.Current, clock.Now, options.AllowedSilence);
         if (items.Count > 0)
             await writer.WriteAsync(new TranslatedBatch(CameraHealthRules.OfflineFeed, items.Select((i, n) => (n, i)).ToList(), []), "camera-watch", ct);
     }

@@ -11,7 +11,8 @@ namespace Fusion.Silo.Monitoring;
 
 /// <summary>
 /// The shell around MonitoringGaps: holds the per-monitor state, observes data as it is stored, and on a
-/// timer (the platform's clock) asks which monitors have gone silent. After a restart it restores when each
+/// timer (the platform's clock) asks which monitors have gone silent, counting from their last data (a
+/// monitor that never sent any is not yet watched). After a restart it restores when each
 /// monitor last sent data from the store; gap ids come from that time, so a gap already recorded is not
 /// recorded again.
 /// </summary>

@@ -67,6 +67,10 @@ public class CameraHealthSpecs
     }
 
     [Fact]
+    public void GivenACameraNeverHeardFrom_WhenNotStartedOnTheCatalog_ThenItIsNotWatched() =>
+        Assert.Empty(Health.Detect(Liveness.Empty, Given.Catalog, Given.T0.AddDays(1), TenMinutes).Items);
+
+    [Fact]
     public void GivenTheSameOutageDetectedAfterARestart_ThenTheSameKeySoNothingIsAppendedTwice()
     {
         var restored = Liveness.Empty.Restore(Given.Camera, Given.T0, silent: false);

@@ -84,12 +84,16 @@ public class MonitoringGapsSpecs
     }
 
     [Fact]
+    public void GivenAMonitorThatNeverSentData_WhenNotStartedOnTheCatalog_ThenItIsNotWatched() =>
+        Assert.Empty(MonitoringGaps.Detect(MonitorWatch.Empty, Given.Catalog, Given.T0.AddDays(1), TwoHours).Items);
+
+    [Fact]
     public void GivenTheSameSilenceDetectedAfterARestart_ThenTheSameKeySoNothingIsAppendedTwice()
     {
         var lastSeen = Given.T0;
         var now = Given.T0.AddHours(3);
         IReadOnlyList<IngestItem> Detect() =>
-            MonitoringGaps.Detect(MonitorWatch.Empty with { Received = MonitorWatch.Empty.Received.Restore(Given.Mn, lastSeen, false) }, Given.Catalog, now, TwoHours).Items;
+            MonitoringGaps.Detect(MonitoringGaps.Start(MonitorWatch.Empty with { Received = MonitorWatch.Empty.Received.Restore(Given.Mn, lastSeen, false) }, Given.Catalog, now), Given.Catalog, now, TwoHours).Items;
         Assert.Equal(Detect()[0].Key, Detect()[0].Key);
     }
 }
