@@ -4,15 +4,16 @@ namespace Fusion.Domain.Risk;
 
 /// <summary>
 /// What a risk grain holds: the signals about its subject and the last event sequence applied.
-/// Apply never throws; a signal at or below the last sequence is a redelivery and is ignored
-/// (one event gives at most one signal, and ingest never stores the same source record twice).
+/// Apply never throws; a signal at or below the last sequence is a redelivery and is ignored, and so
+/// is a signal id already held (a defence: ingest never stores the same source record twice). A grain
+/// holds one enterprise's or one region's own signals, so the scan stays short.
 /// </summary>
 public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signals, long LastSequence, bool Blacklisted)
 {
     public static RiskState Empty(string subjectId) => new(subjectId, [], 0, false);
 
     public RiskState Apply(RiskSignal signal) =>
-        signal.Sequence <= LastSequence
+        signal.Sequence <= LastSequence || Signals.Any(s => s.SignalId == signal.SignalId)
             ? this
             : this with { Signals = Signals.Add(signal), LastSequence = signal.Sequence };
 
