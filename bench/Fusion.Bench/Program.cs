@@ -7,6 +7,7 @@ var options = BenchOptions.Parse(args.Skip(1).ToArray());
 var benches = new Dictionary<string, Func<BenchOptions, Task<IReadOnlyList<BenchResult>>>>
 {
     ["ingest"] = IngestBench.RunAsync,
+    ["hj212"] = Hj212Bench.RunAsync,
 };
 if (suite != "all" && !benches.ContainsKey(suite))
 {

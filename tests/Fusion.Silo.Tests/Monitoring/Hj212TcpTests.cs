@@ -170,6 +170,32 @@ public sealed class Hj212TcpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GivenAMonitorThatFallsSilent_WhenTheAllowedGapPasses_ThenAMonitoringGapIsRecordedAndCountsForRisk_AndResumedWhenDataReturns()
+    {
+        var first = await http.PostAsync("/api/ingest/hj212", new StringContent(Encoding.ASCII.GetString(Minute(0, 30)), Encoding.ASCII, "text/plain"));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        app.Time.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(2));
+        MonitoringGapDetected? gap = null;
+        for (var i = 0; i < 100 && gap is null; i++)
+        {
+            await using var session = app.Store.QuerySession();
+            gap = (await session.Events.QueryRawEventDataOnly<MonitoringGapDetected>().ToListAsync()).SingleOrDefault();
+            if (gap is null) await Task.Delay(100);
+        }
+        Assert.NotNull(gap);
+        Assert.Equal((Mn, GapReason.NoData, T0), (gap.MonitorId, gap.Reason, gap.Since));
+
+        await http.PostAsync("/api/ingest/hj212", new StringContent(Encoding.ASCII.GetString(Minute(125, 30)), Encoding.ASCII, "text/plain"));
+        await using (var session = app.Store.QuerySession())
+            Assert.Equal(gap.GapId, Assert.Single(await session.Events.QueryRawEventDataOnly<MonitoringResumed>().ToListAsync()).GapId);
+
+        await app.CaughtUpAsync();
+        var risk = await http.GetJsonAsync($"/api/enterprises/{Potash}/risk");
+        Assert.Contains(risk.GetProperty("signals").EnumerateArray(), c => c.GetProperty("kind").GetString() == "MonitoringGap");
+    }
+
+    [Fact]
     public async Task GivenABodyWithoutFrames_WhenPosted_ThenBadRequestNotAServerError() =>
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/api/ingest/hj212", new StringContent("", Encoding.ASCII, "text/plain"))).StatusCode);
 }

@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fusion.Connectors.Hj212;
+using Fusion.Connectors.MasterData;
+using Fusion.Domain.MasterData;
+using Fusion.Silo.Hosting;
+using Fusion.Silo.Monitoring;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Fusion.Bench;
+
+/// <summary>
+/// HJ 212: parsing on one core (framing, CRC, fields) against the bare CRC over the same bytes; and minute
+/// data from 500 simulated loggers over TCP into the real host (frames acknowledged per second, each reply
+/// sent only after its frame is stored) against raw PostgreSQL COPY of the same rows, with frame-to-reply
+/// latency against one INSERT-and-commit round trip.
+/// </summary>
+public static class Hj212Bench
+{
+    const int Monitors = 500;
+    static int sink;
+    static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
+
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchOptions options)
+    {
+        var fleet = Hj212Simulation.Fleet(Enumerable.Range(0, Monitors).Select(i => (Mn(i), Hj212Simulation.OutfallLimits)));
+        var minutes = Math.Max(2, options.Records / Monitors);
+        return [.. Parsing(fleet, minutes), .. await EndToEndAsync(fleet, minutes)];
+    }
+
+    static string Mn(int i) => $"6328010000{i:D4}BENCH0000";
+
+    static IEnumerable<BenchResult> Parsing(IReadOnlyList<SimulatedMonitor> fleet, int minutes)
+    {
+        var frames = Enumerable.Range(0, minutes).SelectMany(m => fleet.SelectMany(f => Hj212Simulation.FramesFor(f, Start, m))).ToArray();
+        var bytes = frames.SelectMany(f => f).ToArray();
+        var catalog = Catalog();
+
+        double PerSecond(Func<int> work)
+        {
+            work(); // warm up
+            var watch = Stopwatch.StartNew();
+            var done = 0;
+            var rounds = 0;
+            while (watch.Elapsed < TimeSpan.FromSeconds(2) || rounds < 3) { done += work(); rounds++; }
+            return done / watch.Elapsed.TotalSeconds;
+        }
+
+        var crcOnly = PerSecond(() =>
+        {
+            foreach (var f in frames) sink ^= Hj212Crc.Compute(f.AsSpan(6, f.Length - 12));
+            return frames.Length;
+        });
+        var parse = PerSecond(() =>
+        {
+            var received = Hj212Session.ReadAll(new ReadOnlySequence<byte>(bytes), Start);
+            return received.Count(r => r.Packet is not null);
+        });
+        var translate = PerSecond(() =>
+        {
+            var received = Hj212Session.ReadAll(new ReadOnlySequence<byte>(bytes), Start);
+            return Hj212Session.Translate(received, catalog).Accepted.Select(a => a.Index).Distinct().Count();
+        });
+        Console.WriteLine($"  parsing: {frames.Length} frames, {bytes.Length / frames.Length} bytes each on average");
+        return
+        [
+            new("HJ 212 frame+parse, 1 core (frames/s) vs CRC", parse, crcOnly, "frames/s"),
+            new("HJ 212 parse+translate, 1 core vs CRC", translate, crcOnly, "frames/s"),
+        ];
+    }
+
+    static async Task<IReadOnlyList<BenchResult>> EndToEndAsync(IReadOnlyList<SimulatedMonitor> fleet, int minutes)
+    {
+        var connection = await BenchDatabase.CreateAsync("fusion_bench_hj212");
+        var port = 5392;
+        var app = FusionHost.Build(
+        [
+            "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
+            "--Orleans:SiloPort=11412", "--Orleans:GatewayPort=30401", "--Logging:LogLevel:Default=Warning",
+            "--Fusion:Hj212:Port=0", "--Fusion:Hj212:Address=127.0.0.1",
+        ], demo: false);
+        await app.StartAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            (await http.PostAsJsonAsync("/api/master-data", Document())).EnsureSuccessStatusCode();
+            var listenerPort = await app.Services.GetRequiredService<Hj212Listener>().Port;
+
+            var result = await Hj212TcpSimulator.RunAsync(new IPEndPoint(IPAddress.Loopback, listenerPort), fleet, Start, minutes, TimeSpan.Zero,
+                CancellationToken.None, drainTimeout: TimeSpan.FromMinutes(5));
+            if (result.Acknowledged != result.Sent)
+                Console.WriteLine($"  warning: {result.Sent - result.Acknowledged} of {result.Sent} frames not acknowledged");
+            var framesPerSecond = result.Acknowledged / result.Elapsed.TotalSeconds;
+            var latencies = result.AckMilliseconds.Order().ToList();
+            Console.WriteLine($"  end to end: {result.Acknowledged} frames from {fleet.Count} loggers in {result.Elapsed.TotalSeconds:N1} s");
+
+            var stored = await StoredDataEventsAsync(connection);
+            if (stored != result.Sent) Console.WriteLine($"  warning: {stored} data events stored for {result.Sent} frames sent");
+
+            // Latency when the loggers send at their own pace rather than all at once: one simulated minute every
+            // two seconds, about 250 frames/s offered, well below what is taken.
+            var paced = await Hj212TcpSimulator.RunAsync(new IPEndPoint(IPAddress.Loopback, listenerPort), fleet, Start.AddDays(1), 8, TimeSpan.FromSeconds(2),
+                CancellationToken.None, drainTimeout: TimeSpan.FromMinutes(2));
+            var pacedLatencies = paced.AckMilliseconds.Order().ToList();
+            Console.WriteLine($"  paced: {paced.Acknowledged} of {paced.Sent} frames acknowledged at {paced.Acknowledged / paced.Elapsed.TotalSeconds:N0} frames/s");
+
+            var rows = Enumerable.Range(0, minutes).SelectMany(m => fleet.SelectMany(f => Hj212Simulation.FramesFor(f, Start, m)
+                .Select(frame => (Stream: $"monitor:{f.Mn}", Json: Json(frame))))).ToArray();
+            var copyPerSecond = await CopyReferenceAsync(connection, rows);
+            var commitP50 = await CommitRoundTripAsync(connection);
+            return
+            [
+                new($"HJ 212 TCP {fleet.Count} loggers (acked/s) vs COPY", framesPerSecond, copyPerSecond, "frames/s"),
+                new("HJ 212 reply p50 burst (ms) vs INSERT commit", BenchDatabase.Percentile(latencies, 0.5), commitP50, "ms"),
+                new("HJ 212 reply p99 burst (ms) vs INSERT commit", BenchDatabase.Percentile(latencies, 0.99), commitP50, "ms"),
+                new("HJ 212 reply p50 paced (ms) vs INSERT commit", BenchDatabase.Percentile(pacedLatencies, 0.5), commitP50, "ms"),
+                new("HJ 212 reply p99 paced (ms) vs INSERT commit", BenchDatabase.Percentile(pacedLatencies, 0.99), commitP50, "ms"),
+            ];
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>The event each frame becomes, as the JSON a row would hold.</summary>
+    static string Json(byte[] frame)
+    {
+        var p = Hj212Parser.Parse(System.Text.Encoding.ASCII.GetString(frame, 6, frame.Length - 12));
+        return JsonSerializer.Serialize(new { reportId = Hj212Feed.ReportId(p), monitorId = p.MN, dataTime = p.DataTime, readings = p.Pollutants });
+    }
+
+    static async Task<long> StoredDataEventsAsync(string connection)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM fusion.mt_events WHERE type = 'monitoring_data_reported'", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    static async Task<double> CopyReferenceAsync(string connection, (string Stream, string Json)[] rows)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using (var create = new NpgsqlCommand("CREATE TABLE hj212_copy_reference (seq bigserial primary key, stream text not null, type text not null, data jsonb not null)", conn))
+            await create.ExecuteNonQueryAsync();
+        var watch = Stopwatch.StartNew();
+        await using (var writer = await conn.BeginBinaryImportAsync("COPY hj212_copy_reference (stream, type, data) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var (stream, json) in rows)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(stream, NpgsqlDbType.Text);
+                await writer.WriteAsync("monitoring_data_reported", NpgsqlDbType.Text);
+                await writer.WriteAsync(json, NpgsqlDbType.Jsonb);
+            }
+            await writer.CompleteAsync();
+        }
+        return rows.Length / watch.Elapsed.TotalSeconds;
+    }
+
+    static async Task<double> CommitRoundTripAsync(string connection)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using (var create = new NpgsqlCommand("CREATE TABLE hj212_commit_reference (id bigserial primary key, data jsonb not null)", conn))
+            await create.ExecuteNonQueryAsync();
+        var trips = new List<double>();
+        for (var i = 0; i < 200; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await using var insert = new NpgsqlCommand("INSERT INTO hj212_commit_reference (data) VALUES ('{\"w01018\": 30.1}')", conn);
+            await insert.ExecuteNonQueryAsync();
+            trips.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        trips.Sort();
+        return BenchDatabase.Percentile(trips, 0.5);
+    }
+
+    static MasterDataDocument Document()
+    {
+        var enterprises = Enumerable.Range(0, Monitors / 5).Select(i => CreditCode.Complete($"91632801MA7D{i:D4}X")).ToArray();
+        return new MasterDataDocument(
+            Regions: [new RegionRecord("GOLMUD", "Golmud", "格尔木市", "city", null, 94.90, 36.42)],
+            Enterprises: enterprises.Select((id, e) => new EnterpriseRecord(id, $"Bench Enterprise {e}", "potash", "GOLMUD", 1_000_000_000m, 94.9 + e * 0.001, 36.4,
+                Enumerable.Range(0, 5).Select(s => new SiteRecord($"S-{e}-{s}", "outfall", $"Outfall {s}", 94.9 + e * 0.001, 36.401 + s * 0.0001, null,
+                    [new MonitorRecord(Mn(e * 5 + s), Hj212Simulation.OutfallLimits)])).ToArray())).ToArray());
+    }
+
+    static MasterDataCatalog Catalog() => MasterDataCatalog.Empty.ApplyAll(
+        Enumerable.Range(0, Monitors).Select(i => (object)new MonitorRegistered(Mn(i), $"S-{i}", "E", "GOLMUD", Hj212Simulation.OutfallLimits, Start)));
+}
