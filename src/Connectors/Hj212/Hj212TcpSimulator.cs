@@ -46,11 +46,15 @@ public static class Hj212Simulation
         return new Hj212Pollutant(code, Avg: avg, Min: Math.Round(avg * 0.9, 3), Max: Math.Round(avg * 1.1, 3), Cou: Math.Round(avg * 0.06, 3));
     }
 
-    /// <summary>Monitors for a run: every tenth one exceeds its limits in the second half of each hour; the third one is silent for the given minutes.</summary>
-    public static IReadOnlyList<SimulatedMonitor> Fleet(IEnumerable<(string Mn, IReadOnlyDictionary<string, double> Limits)> monitors, Func<int, bool>? outage = null) =>
+    /// <summary>
+    /// Monitors for a run: every tenth one exceeds its limits in the second half of every
+    /// <paramref name="exceedEveryHours"/>th hour (its last); the third one is silent for the given minutes.
+    /// </summary>
+    public static IReadOnlyList<SimulatedMonitor> Fleet(
+        IEnumerable<(string Mn, IReadOnlyDictionary<string, double> Limits)> monitors, Func<int, bool>? outage = null, int exceedEveryHours = 1) =>
         monitors.Select((m, i) => new SimulatedMonitor(m.Mn, m.Limits)
         {
-            Exceeds = i % 10 == 9 ? minute => minute % 60 >= 30 : _ => false,
+            Exceeds = i % 10 == 9 ? minute => minute % 60 >= 30 && minute / 60 % exceedEveryHours == exceedEveryHours - 1 : _ => false,
             Silent = i == 2 && outage is not null ? outage : _ => false,
         }).ToArray();
 

@@ -39,6 +39,7 @@ public static class Hj212Setup
         services.AddHostedService(sp => sp.GetRequiredService<Hj212Intake>());
         services.AddSingleton<Hj212Listener>();
         services.AddHostedService(sp => sp.GetRequiredService<Hj212Listener>());
+        services.AddHostedService<DeviceFeedDemo>();
         return services;
     }
 }

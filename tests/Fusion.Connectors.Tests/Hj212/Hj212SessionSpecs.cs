@@ -120,13 +120,24 @@ public class Hj212SessionSpecs
         Assert.Equal(result.Sent, result.AckMilliseconds.Count);
     }
 
+    static double Cod(byte[] f) => Hj212Parser.Parse(Encoding.ASCII.GetString(f)[6..^6]).Pollutants.Single(p => p.Code == "w01018").Avg!.Value;
+
     [Fact]
-    public void GivenTheFleet_ThenEveryTenthMonitorExceedsInTheSecondHalfOfTheHour()
+    public void GivenSimulatedCameras_WhenAMinutesKeepalivesAreBuilt_ThenOneGb2312DocumentPerCameraNotSilent()
     {
-        var fleet = Hj212Simulation.Fleet(Enumerable.Range(0, 10).Select(i => ($"SIM{i:000}", Hj212Simulation.OutfallLimits)));
-        var exceeding = Hj212Simulation.FramesFor(fleet[9], Given.T0, 45).Single();
-        var normal = Hj212Simulation.FramesFor(fleet[9], Given.T0, 15).Single();
-        double Cod(byte[] f) => Hj212Parser.Parse(Encoding.ASCII.GetString(f)[6..^6]).Pollutants.Single(p => p.Code == "w01018").Avg!.Value;
+        var body = Fusion.Connectors.Gb28181.Gb28181Simulation.Keepalives(["63280100001320000001", "63280100001320000002"], 7, (code, _) => code.EndsWith('2'));
+        var entry = Assert.Single(Fusion.Connectors.Gb28181.Gb28181Parser.Parse(body));
+        Assert.Equal(("Keepalive", "63280100001320000001", 7L), (entry.Notify!.CmdType, entry.Notify.DeviceId, entry.Notify.SN));
+    }
+
+    [Fact]
+    public void GivenTheFleet_ThenEveryTenthMonitorExceedsInTheSecondHalfOfEveryNthHour()
+    {
+        var fleet = Hj212Simulation.Fleet(Enumerable.Range(0, 10).Select(i => ($"SIM{i:000}", Hj212Simulation.OutfallLimits)), exceedEveryHours: 6);
+        var exceeding = Hj212Simulation.FramesFor(fleet[9], Given.T0, 5 * 60 + 45).Single();
+        var normal = Hj212Simulation.FramesFor(fleet[9], Given.T0, 5 * 60 + 15).Single();
+        Assert.DoesNotContain(Hj212Simulation.FramesFor(fleet[9], Given.T0, 45), f => Cod(f) > 50);
+        Assert.DoesNotContain(Hj212Simulation.FramesFor(fleet[8], Given.T0, 5 * 60 + 45), f => Cod(f) > 50);
         Assert.True(Cod(exceeding) > 50);
         Assert.True(Cod(normal) < 50);
     }
