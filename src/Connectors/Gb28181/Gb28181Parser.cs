@@ -36,11 +36,7 @@ public static class Gb28181Parser
     static Gb28181Parser() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     /// <summary>The encoding named in a declaration, with the code-page encodings (GB2312, GBK) available.</summary>
-    public static Encoding EncodingNamed(string name)
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(name);
-    }
+    public static Encoding EncodingNamed(string name) => Encoding.GetEncoding(name);
 
     public static IReadOnlyList<Gb28181Entry> Parse(ReadOnlySpan<byte> body)
     {
