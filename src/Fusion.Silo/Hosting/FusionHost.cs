@@ -49,6 +49,8 @@ public static class FusionHost
         builder.Services.AddSingleton<MasterDataCache>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton<RegionRisk>();
+        if (config.GetValue("Fusion:Simulate", false))
+            builder.Services.AddHostedService<Demo.DemoSimulation>();
 
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
