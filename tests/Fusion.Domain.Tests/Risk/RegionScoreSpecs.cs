@@ -47,7 +47,7 @@ public sealed class RegionScoreSpecs
     }
 
     [Fact]
-    public void GivenRegionLevelSignals_WhenTheRegionIsScored_ThenTheyCountInFullBesideItsEnterprises()
+    public void GivenRegionLevelSignals_WhenTheRegionIsScored_ThenTheyCountAsOneMoreMemberBesideItsEnterprises()
     {
         var own = new[] { Unattributed() };
         var quietEnterprise = Array.Empty<RiskSignal>();
@@ -56,7 +56,8 @@ public sealed class RegionScoreSpecs
 
         var contribution = Assert.Single(region.Contributions);
         Assert.Null(contribution.Signal.EnterpriseId);
-        Assert.Equal(RiskScoring.Weight(own[0], Model) * 0.9 * RiskScoring.Decay(own[0], Model, Now), contribution.Contribution, 3);
+        var raw = RiskScoring.Weight(own[0], Model) * 0.9 * RiskScoring.Decay(own[0], Model, Now);
+        Assert.Equal(Model.EnterpriseScale * (1 - Math.Exp(-raw / Model.EnterpriseScale)), contribution.Contribution, 3);
         Assert.False(region.Blacklisted);
     }
 
