@@ -46,8 +46,8 @@ public sealed class RiskModel
     public double OverdueGrowthCap { get; set; } = 3;
 
     /// <summary>
-    /// Score = 100·(1 − e^(−sum/scale)). A region's sum weighs each enterprise by 1/rank
-    /// (RiskScoring.ScoreRegion), so its scale is a little larger.
+    /// Score = 100·(1 − e^(−sum/scale)). A region's sum weighs each enterprise's saturated sum by
+    /// 1/rank (RiskScoring.ScoreRegion): one black enterprise alone makes a region yellow, two or three red.
     /// </summary>
     public double EnterpriseScale { get; set; } = 40;
     public double RegionScale { get; set; } = 60;

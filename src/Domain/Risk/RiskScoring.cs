@@ -17,24 +17,31 @@ public static class RiskScoring
     }
 
     /// <summary>
-    /// A region's score: its own region-level signals count fully; each enterprise's signals count
-    /// with the weight 1/rank of that enterprise among the region's by decayed sum, so the riskiest
-    /// enterprise weighs most and a hundred quiet ones do not add up to a crisis. Each signal's
-    /// contribution in the explanation is its share after that weighting.
+    /// A region's score. Each enterprise counts with its saturated sum
+    /// (EnterpriseScale·(1 − e^(−sum/EnterpriseScale)), so one enterprise can add at most
+    /// EnterpriseScale however many alarms it raises) divided by its rank among the region's
+    /// enterprises: the riskiest weighs most, and a hundred quiet ones do not add up to a crisis.
+    /// The region-level signals that no enterprise can be blamed for count as one more member.
+    /// Each signal's contribution in the explanation is its share after that weighting, so the
+    /// contributions add up to the region's sum.
     /// </summary>
     public static RiskScore ScoreRegion(
         string regionId, IReadOnlyCollection<RiskSignal> regionSignals, IEnumerable<IReadOnlyCollection<RiskSignal>> enterprises,
         RiskModel model, DateTimeOffset now)
     {
-        var ranked = enterprises
+        var ranked = enterprises.Prepend(regionSignals)
             .Select(signals => Contributions(signals, model, now))
             .Where(c => c.Count > 0)
             .Select(c => (Contributions: c, Sum: c.Sum(x => x.Contribution)))
             .OrderByDescending(e => e.Sum)
             .ToList();
-        var contributions = Contributions(regionSignals, model, now).ToList();
+        var contributions = new List<SignalContribution>();
         for (var rank = 1; rank <= ranked.Count; rank++)
-            contributions.AddRange(ranked[rank - 1].Contributions.Select(c => c with { Contribution = Math.Round(c.Contribution / rank, 4) }));
+        {
+            var (enterprise, sum) = ranked[rank - 1];
+            var factor = model.EnterpriseScale * (1 - Math.Exp(-sum / model.EnterpriseScale)) / sum / rank;
+            contributions.AddRange(enterprise.Select(c => c with { Contribution = Math.Round(c.Contribution * factor, 4) }));
+        }
         contributions = contributions
             .Where(c => c.Contribution >= model.NegligibleContribution)
             .OrderByDescending(c => c.Signal.OccurredAt).ThenByDescending(c => c.Signal.Sequence)

@@ -43,14 +43,14 @@ public static class FusionHost
             silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t.Namespace?.StartsWith("Fusion.Domain", StringComparison.Ordinal) == true));
         });
 
-        var riskModel = new RiskModel();
-        config.GetSection("RiskModel").Bind(riskModel);
-        builder.Services.AddSingleton(riskModel);
+        builder.Services.AddSingleton(RiskModelFrom(config));
         builder.Services.AddSingleton(new PlatformClock(TimeProvider.System));
         builder.Services.AddSingleton<FusionMetrics>();
         builder.Services.AddSingleton<MasterDataCache>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton<RegionRisk>();
+        if (config.GetValue("Fusion:Simulate", false))
+            builder.Services.AddHostedService<Demo.DemoSimulation>();
 
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
@@ -85,6 +85,28 @@ public static class FusionHost
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>
+    /// The risk model's defaults overlaid with the "RiskModel" section. Lists given in configuration
+    /// replace the default lists whole (the binder would otherwise append to them).
+    /// </summary>
+    public static RiskModel RiskModelFrom(IConfiguration config)
+    {
+        var section = config.GetSection("RiskModel");
+        var model = new RiskModel();
+        section.Bind(model, o => o.ErrorOnUnknownConfiguration = true);
+        var defaults = new RiskModel();
+        model.SeverityMultipliers = Replace(section.GetSection(nameof(RiskModel.SeverityMultipliers)), defaults.SeverityMultipliers);
+        model.LevelBands = Replace(section.GetSection(nameof(RiskModel.LevelBands)), defaults.LevelBands);
+        if (model.SeverityMultipliers.Length != 4)
+            throw new InvalidOperationException($"RiskModel:SeverityMultipliers needs 4 numbers (low, medium, high, critical), not {model.SeverityMultipliers.Length}");
+        if (model.LevelBands.Length != 4 || model.LevelBands.Zip(model.LevelBands.Skip(1)).Any(p => p.First >= p.Second))
+            throw new InvalidOperationException($"RiskModel:LevelBands needs 4 rising numbers (lower bounds of blue, yellow, red, black), not [{string.Join(", ", model.LevelBands)}]");
+        return model;
+    }
+
+    static double[] Replace(IConfigurationSection list, double[] defaults) =>
+        list.GetChildren().Any() ? list.Get<double[]>()! : defaults;
 }
 
 /// <summary>Bad input and broken business rules become problem details, never a 500.</summary>

@@ -1,14 +1,22 @@
 namespace Fusion.Silo.Ingest;
 
 /// <summary>
-/// The identity of one accepted source record (feed + the source's own id). Stored in the same
-/// transaction as its events, so the same record sent again appends nothing.
+/// The identities of accepted source records (feed + the source's own id), one row each, written in
+/// the same transaction as their events, so the same record sent again appends nothing. A plain
+/// table rather than a document: a batch claims all its keys in one statement.
 /// </summary>
-public sealed class IngestKey
+public static class IngestKeys
 {
-    public string Id { get; set; } = "";
-    public string StreamKey { get; set; } = "";
-    public DateTimeOffset AcceptedAt { get; set; }
+    public const string Table = Store.StoreSetup.Schema + ".ingest_keys";
+
+    public static Weasel.Postgresql.Tables.Table Definition()
+    {
+        var table = new Weasel.Postgresql.Tables.Table(Table);
+        table.AddColumn<string>("key").AsPrimaryKey();
+        table.AddColumn<string>("stream").NotNull();
+        table.AddColumn<DateTimeOffset>("accepted_at").NotNull();
+        return table;
+    }
 }
 
 /// <summary>A record that could not be accepted, kept raw so it can be inspected, corrected and replayed.</summary>

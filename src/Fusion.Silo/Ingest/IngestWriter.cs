@@ -4,7 +4,8 @@ using System.Text;
 using Fusion.Connectors.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Telemetry;
-using JasperFx;
+using Marten.Storage;
+using Npgsql;
 using Marten;
 
 using Fusion.Silo.Hosting;
@@ -14,54 +15,34 @@ namespace Fusion.Silo.Ingest;
 public sealed record IngestOutcome(string Feed, int Accepted, int Duplicates, IReadOnlyList<Rejection> Rejected, int EventsAppended);
 
 /// <summary>
-/// Appends a translated batch in one transaction: new records' events plus their identity keys, and
-/// the rejected records into quarantine. Nothing is acknowledged before that transaction commits.
+/// Appends a translated batch in one transaction: the new records' identities (fusion.ingest_keys),
+/// their events, and the rejected records into quarantine. Nothing is acknowledged before that
+/// transaction commits.
 /// </summary>
-public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics, PlatformClock clock, ILogger<IngestWriter> log)
+public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics, PlatformClock clock)
 {
-    const int Attempts = 3;
-
     public async Task<IngestOutcome> WriteAsync(TranslatedBatch batch, string source, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var outcome = await TryWriteAsync(batch, source, ct);
-                metrics.Ingested(batch.Feed, outcome.Accepted, outcome.Duplicates, outcome.Rejected.Count);
-                return outcome;
-            }
-            catch (DocumentAlreadyExistsException) when (attempt < Attempts)
-            {
-                // Another request stored one of these records between our check and our commit:
-                // our transaction rolled back whole; check again and the record is now a duplicate.
-                log.LogInformation("Concurrent duplicate in {Feed} batch; retrying ({Attempt})", batch.Feed, attempt);
-            }
-        }
-    }
-
-    async Task<IngestOutcome> TryWriteAsync(TranslatedBatch batch, string source, CancellationToken ct)
-    {
         var now = clock.Now;
-        await using var session = store.LightweightSession();
+        var items = batch.Accepted.Select(a => a.Item).DistinctBy(i => i.Key).ToList();
+
+        await using var conn = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
+        await conn.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // Claim the records' identities first. A concurrent request claiming the same key waits for
+        // ours to finish and then sees it taken, so a record is stored once however often it arrives.
+        var claimed = await ClaimAsync(conn, tx, items, now, ct);
+        var fresh = items.Where(i => claimed.Contains(i.Key)).ToList();
+
+        await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx, shouldAutoCommit: true));
         session.CorrelationId = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
         session.SetHeader("source", source);
         session.SetHeader("receivedAt", now.ToString("O"));
         if (Activity.Current is { } activity) session.SetHeader("traceparent", activity.Id ?? "");
 
-        var keys = batch.Accepted.Select(a => a.Item.Key).Distinct().ToArray();
-        var known = keys.Length == 0
-            ? new HashSet<string>()
-            : (await session.LoadManyAsync<IngestKey>(ct, keys)).Select(k => k.Id).ToHashSet();
-
-        var fresh = new List<IngestItem>();
-        foreach (var (_, item) in batch.Accepted)
-            if (known.Add(item.Key)) fresh.Add(item);
-
         var appended = 0;
         foreach (var item in fresh)
         {
-            session.Insert(new IngestKey { Id = item.Key, StreamKey = item.StreamKey, AcceptedAt = now });
             var events = item.Events.Select((data, i) =>
             {
                 var e = session.Events.BuildEvent(data);
@@ -84,7 +65,24 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         if (fresh.Count > 0 && batch.Feed == Connectors.MasterData.MasterDataFeed.Name)
             masterData.Apply(fresh.SelectMany(i => i.Events));
 
-        return new IngestOutcome(batch.Feed, fresh.Count, batch.Accepted.Count - fresh.Count, batch.Rejected, appended);
+        var outcome = new IngestOutcome(batch.Feed, fresh.Count, batch.Accepted.Count - fresh.Count, batch.Rejected, appended);
+        metrics.Ingested(batch.Feed, outcome.Accepted, outcome.Duplicates, outcome.Rejected.Count);
+        return outcome;
+    }
+
+    static async Task<HashSet<string>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<IngestItem> items, DateTimeOffset now, CancellationToken ct)
+    {
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        if (items.Count == 0) return claimed;
+        await using var cmd = new NpgsqlCommand(
+            $"INSERT INTO {IngestKeys.Table} (key, stream, accepted_at) SELECT k, s, @at FROM unnest(@keys, @streams) AS t(k, s) " +
+            "ON CONFLICT (key) DO NOTHING RETURNING key", conn, tx);
+        cmd.Parameters.AddWithValue("keys", items.Select(i => i.Key).ToArray());
+        cmd.Parameters.AddWithValue("streams", items.Select(i => i.StreamKey).ToArray());
+        cmd.Parameters.AddWithValue("at", now);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) claimed.Add(reader.GetString(0));
+        return claimed;
     }
 
     /// <summary>Quarantines input that could not even be read as records (malformed JSON, wrong shape).</summary>

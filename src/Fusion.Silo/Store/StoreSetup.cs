@@ -44,7 +44,7 @@ public static class StoreSetup
             opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(500);
             opts.Events.AddEventTypes(MasterDataCatalog.EventTypes);
             opts.Events.AddEventTypes(FeedEventTypes);
-            opts.Schema.For<IngestKey>().Identity(k => k.Id);
+            opts.Storage.ExtendedSchemaObjects.Add(IngestKeys.Definition());
             opts.Schema.For<QuarantinedRecord>().Identity(q => q.Id).Index(q => q.ReceivedAt);
             opts.Schema.For<RiskSnapshot>().Identity(s => s.Id);
             opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;

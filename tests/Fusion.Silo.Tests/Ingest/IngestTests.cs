@@ -39,6 +39,20 @@ public sealed class IngestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GivenTheSameBatchPostedByFourClientsAtOnce_ThenEachRecordIsStoredExactlyOnce()
+    {
+        var records = Enumerable.Range(0, 200).Select(i => Alarm($"C-{i}", i % 2 == 0 ? "CAM-POTASH-1" : "CAM-SODA-1", T0.AddMinutes(-i))).ToArray();
+        var before = await app.EventCountAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+            await (await http.PostJsonAsync("/api/ingest/camera-alarms", records)).JsonAsync()));
+
+        Assert.Equal(200, answers.Sum(a => a.GetProperty("accepted").GetInt32()));
+        Assert.Equal(600, answers.Sum(a => a.GetProperty("duplicates").GetInt32()));
+        Assert.Equal(before + 200, await app.EventCountAsync());
+    }
+
+    [Fact]
     public async Task GivenTheSameRecordTwiceInOneBatch_ThenItIsStoredOnce()
     {
         var response = await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("A-9", "CAM-POTASH-1", T0), Alarm("A-9", "CAM-POTASH-1", T0) });

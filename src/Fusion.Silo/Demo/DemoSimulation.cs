@@ -1,0 +1,49 @@
+using Fusion.Connectors.Simulation;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Fusion.Silo.Demo;
+
+/// <summary>
+/// The demo's traffic: once the host listens, says where to look, then plays 30 days of simulated
+/// Haixi feeds and goes on live, all through the real ingest endpoints over HTTP.
+/// </summary>
+public sealed class DemoSimulation(IServer server, IHostApplicationLifetime lifetime, IConfiguration config, ILogger<DemoSimulation> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            await started.Task.WaitAsync(stoppingToken);
+
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
+        var baseUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1"));
+        Console.WriteLine(Banner(baseUrl));
+
+        var seedFile = config["Fusion:SeedFile"]!;
+        var masterData = HaixiSeed.Deserialize(await File.ReadAllTextAsync(seedFile, stoppingToken));
+        var options = new SimulatorRunnerOptions();
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        var runner = new SimulatorRunner(http, baseUrl, TimeProvider.System, line => log.LogInformation("{Line}", line), options);
+        await runner.RunAsync(masterData, stoppingToken);
+    }
+
+    static string Banner(Uri baseUrl) => $"""
+
+        ──────────────────────────────────────────────────────────────────────────────
+         Fusion Platform demo — Haixi Prefecture, simulated feeds
+         API reference (Scalar)   {baseUrl}scalar
+         OpenAPI document         {baseUrl}openapi/v1.json
+         Regions with live risk   {baseUrl}api/regions
+         Enterprises of Golmud    {baseUrl}api/enterprises?region=GOLMUD
+         A region's explanation   {baseUrl}api/regions/GOLMUD/risk
+         Quarantine               {baseUrl}api/quarantine
+         Health                   {baseUrl}health
+         Prometheus metrics       {baseUrl}metrics
+         The simulator first plays the last 30 days (a minute or two), then goes live.
+         Stories to find: an outfall whose camera keeps alarming, a drone finding of
+         dumping inside the Haloxylon reserve, a burst of 12369 reports about one site.
+         Ctrl-C stops the platform; ./fusion demo again resumes where it left off.
+        ──────────────────────────────────────────────────────────────────────────────
+        """;
+}
