@@ -18,7 +18,7 @@ public sealed class RegionRisk(IGrainFactory grains, MasterDataCache masterData,
         var enterprises = catalog.Enterprises.Values.Where(e => regions.Contains(e.RegionId)).Select(e => e.EnterpriseId);
         var own = await Task.WhenAll(regions.Select(r => grains.GetGrain<IRegionRiskGrain>(r).GetSignalsAsync().AsTask()));
         var theirs = await Task.WhenAll(enterprises.Select(e => grains.GetGrain<IEnterpriseRiskGrain>(e).GetSignalsAsync().AsTask()));
-        return RiskScoring.ScoreRegion(regionId, own.SelectMany(l => l).ToList(), theirs, model, clock.Now);
+        return RiskScoring.ScoreRegion(regionId, own.SelectMany(l => l.Value).ToList(), theirs.Select(t => t.Value), model, clock.Now);
     }
 
     /// <summary>The region itself and the parks that lie in it.</summary>

@@ -4,6 +4,7 @@ using Fusion.Silo.Telemetry;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
+using Orleans.Concurrency;
 using Marten.Subscriptions;
 
 namespace Fusion.Silo.Risk;
@@ -38,9 +39,9 @@ public sealed class RiskSubscription : SubscriptionBase
         var calls = new List<Task>();
         foreach (var group in signals.GroupBy(s => s.EnterpriseId))
             calls.Add(group.Key is { } enterpriseId
-                ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync([.. group], page.SequenceCeiling).AsTask()
+                ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(ImmutableArray.CreateRange(group).AsImmutable(), page.SequenceCeiling).AsTask()
                 : Task.WhenAll(group.GroupBy(s => s.RegionId).Select(r =>
-                    grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync([.. r], page.SequenceCeiling).AsTask())));
+                    grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(ImmutableArray.CreateRange(r).AsImmutable(), page.SequenceCeiling).AsTask())));
         await Task.WhenAll(calls);
         metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
         return NullChangeListener.Instance;
