@@ -14,6 +14,7 @@ public static class Gb28181Feed
 {
     public const string Name = "gb28181";
     public const string KeepaliveFeed = "gb28181-keepalive";
+    public const int KeepaliveSlotMinutes = 5;
 
     public static IngestItem Translate(Gb28181Notify n, MasterDataCatalog catalog, DateTimeOffset receivedAt)
     {
@@ -24,9 +25,11 @@ public static class Gb28181Feed
 
         if (n.CmdType == Gb28181Parser.Keepalive)
         {
-            // SN restarts when a device reboots, so the minute received is part of the key; a SIP retransmission
-            // of the same MESSAGE within the minute is still recognised.
-            var key = $"{n.DeviceId}:{n.SN}:{receivedAt.ToUniversalTime():yyyyMMddHHmm}";
+            // Cameras send a keepalive every minute; the camera's stream keeps one per status per five minutes
+            // (the key's time slot), which is enough to restore liveness after a restart, while the watch in
+            // memory sees every one. SN is left out: it restarts when a device reboots.
+            var slot = receivedAt.ToUniversalTime();
+            var key = $"{n.DeviceId}:{n.Status}:{slot:yyyyMMddHH}{slot.Minute / KeepaliveSlotMinutes:00}";
             return new IngestItem(Feeds.Key(KeepaliveFeed, key), Streams.Camera(camera.CameraId),
                 [new CameraKeepaliveReceived(camera.CameraId, n.DeviceId, n.SN, n.Status ?? "OK", receivedAt)]);
         }

@@ -1,7 +1,8 @@
 namespace Fusion.Domain.Cameras;
 
 /// <summary>
-/// A GB/T 28181 keepalive (心跳) from a camera: Status "OK" or "ERROR". Appended to the camera's stream.
+/// A GB/T 28181 keepalive (心跳) from a camera: Status "OK" or "ERROR". Appended to the camera's stream,
+/// at most one per status per five minutes (cameras send one a minute).
 /// </summary>
 public sealed record CameraKeepaliveReceived(
     string CameraId, string DeviceCode, long SerialNumber, string Status,

@@ -94,6 +94,18 @@ public class Gb28181Specs
     }
 
     [Fact]
+    public void GivenKeepalivesEveryMinute_WhenTranslated_ThenOneKeyPerStatusPerFiveMinutes()
+    {
+        string Key(long sn, int minute, string status = "OK") =>
+            Gb28181Feed.Translate(new Gb28181Notify("Keepalive", sn, Given.DeviceCode, status, null, null, null, null, null, null, null),
+                Given.Catalog, Given.T0.AddMinutes(minute)).Key;
+        Assert.Equal(Key(1, 0), Key(2, 4));
+        Assert.NotEqual(Key(1, 0), Key(6, 5));
+        Assert.NotEqual(Key(1, 0), Key(2, 1, "ERROR"));
+        Assert.Equal("gb28181-keepalive:63280100001320000001:OK:202611280100", Key(1, 0));
+    }
+
+    [Fact]
     public void GivenAnUnknownDevice_WhenTranslated_ThenRejectedWithThatReason()
     {
         var n = Only(Encoding.UTF8.GetBytes(Gb28181Messages.KeepaliveXml("34020000001320000099", 1)));
