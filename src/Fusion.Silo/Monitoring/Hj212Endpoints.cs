@@ -13,8 +13,8 @@ public static class Hj212Endpoints
 {
     public static IEndpointRouteBuilder MapHj212Endpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/ingest/hj212", async (HttpRequest request, Hj212Intake intake, PlatformClock clock, CancellationToken ct) =>
-                await IngestAsync(await ReadAsync(request, ct), intake, clock.Now, ct))
+        app.MapPost("/api/ingest/hj212", async (HttpRequest request, Hj212Intake intake, Hj212Options options, PlatformClock clock, CancellationToken ct) =>
+                await IngestAsync(await ReadAsync(request, ct), intake, options, clock.Now, ct))
             .Accepts<string>("text/plain", "application/octet-stream", "multipart/form-data")
             .Produces<Hj212IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -26,22 +26,31 @@ public static class Hj212Endpoints
         return app;
     }
 
-    static async Task<IResult> IngestAsync((byte[]? Body, IResult? Refusal) read, Hj212Intake intake, DateTimeOffset now, CancellationToken ct)
+    static async Task<IResult> IngestAsync((byte[]? Body, IResult? Refusal) read, Hj212Intake intake, Hj212Options options, DateTimeOffset now, CancellationToken ct)
     {
         if (read.Refusal is not null) return read.Refusal;
         var frames = Hj212Session.ReadAll(new ReadOnlySequence<byte>(WithCrLf(read.Body!)), now);
         if (frames.Count == 0)
             return Results.Problem(statusCode: 400, title: "No frames", detail: "The body holds no HJ 212 frame (##, 4-digit length, data segment, CRC, CR LF).");
-        var outcome = await intake.WriteAsync(frames, "hj212-http", ct);
-        var rejected = outcome.Rejected.Select(r => new RejectedRecord(r.Index, r.RecordId, r.Reason)).ToArray();
-        if (rejected.Length == 0) return Results.Ok(new Hj212IngestResponse(frames.Count, outcome.Accepted, outcome.Duplicates, rejected));
+        // A long log goes in transactions of at most MaxBatchFrames frames, as the TCP intake writes them.
+        int accepted = 0, duplicates = 0;
+        var rejectedList = new List<RejectedRecord>();
+        for (var from = 0; from < frames.Count; from += options.MaxBatchFrames)
+        {
+            var outcome = await intake.WriteAsync(frames.GetRange(from, Math.Min(options.MaxBatchFrames, frames.Count - from)), "hj212-http", ct);
+            accepted += outcome.Accepted;
+            duplicates += outcome.Duplicates;
+            rejectedList.AddRange(outcome.Rejected.Select(r => new RejectedRecord(from + r.Index, r.RecordId, r.Reason)));
+        }
+        var rejected = rejectedList.ToArray();
+        if (rejected.Length == 0) return Results.Ok(new Hj212IngestResponse(frames.Count, accepted, duplicates, rejected));
         return Results.Problem(new ProblemDetails
         {
             Status = 400,
             Title = $"{rejected.Length} of {frames.Count} frame(s) rejected",
             Detail = $"{rejected.Length} frame(s) rejected and kept in quarantine. " +
                      string.Join(" ", rejected.Take(5).Select(r => $"Frame {r.Index}: {r.Reason}.")),
-            Extensions = { ["frames"] = frames.Count, ["accepted"] = outcome.Accepted, ["duplicates"] = outcome.Duplicates, ["rejected"] = rejected },
+            Extensions = { ["frames"] = frames.Count, ["accepted"] = accepted, ["duplicates"] = duplicates, ["rejected"] = rejected },
         });
     }
 

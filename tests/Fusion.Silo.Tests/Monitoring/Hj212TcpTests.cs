@@ -39,7 +39,8 @@ public sealed class Hj212TcpTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app = await FusionApp.StartAsync(settings: new() { ["Fusion:Hj212:Port"] = "0", ["Fusion:Hj212:Address"] = "127.0.0.1" });
+        // Small batches, so that both the TCP intake and the file import write in several transactions.
+        app = await FusionApp.StartAsync(settings: new() { ["Fusion:Hj212:Port"] = "0", ["Fusion:Hj212:Address"] = "127.0.0.1", ["Fusion:Hj212:MaxBatchFrames"] = "2" });
         http = app.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await http.PostJsonAsync("/api/master-data", WithMonitor())).StatusCode);
     }
@@ -162,7 +163,7 @@ public sealed class Hj212TcpTests : IAsyncLifetime
         var body = await response.JsonAsync();
         Assert.Equal(4, body.GetProperty("frames").GetInt32());
         Assert.Equal(3, body.GetProperty("accepted").GetInt32());
-        Assert.Single(body.GetProperty("rejected").EnumerateArray());
+        Assert.Equal(3, Assert.Single(body.GetProperty("rejected").EnumerateArray()).GetProperty("index").GetInt32());
 
         var again = await http.PostAsync("/api/ingest/hj212", new StringContent(Encoding.ASCII.GetString(Minute(10, 30)), Encoding.ASCII, "text/plain"));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
