@@ -1,4 +1,5 @@
 using Fusion.Connectors.Ingest;
+using Fusion.Domain.Cameras;
 using Fusion.Domain.Monitoring;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Ingest;
@@ -89,6 +90,7 @@ public static class CameraHealthSetup
         var options = new CameraHealthOptions();
         config.GetSection("Fusion:Cameras").Bind(options);
         services.AddSingleton(options);
+        services.ConfigureMarten(o => o.Events.AddEventTypes([typeof(CameraKeepaliveReceived), typeof(CameraWentOffline), typeof(CameraCameOnline)]));
         services.AddSingleton<CameraWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<CameraWatch>());
         return services;

@@ -1,4 +1,3 @@
-using Fusion.Domain.Cameras;
 using Fusion.Domain.Monitoring;
 using Marten;
 
@@ -23,7 +22,6 @@ public static class Hj212Setup
     [
         typeof(MonitoringDataReported), typeof(EquipmentStatusReported), typeof(EmissionLimitExceeded),
         typeof(MonitoringGapDetected), typeof(MonitoringResumed),
-        typeof(CameraKeepaliveReceived), typeof(CameraWentOffline), typeof(CameraCameOnline),
     ];
 
     /// <summary>The HJ 212 listener, the batching intake behind it and the monitoring-gap watch.</summary>
