@@ -10,15 +10,28 @@ namespace Fusion.Connectors.CameraHealth;
 /// Whether cameras are online, as a pure function of (last seen per camera, now, allowed silence). Anything
 /// heard from a camera (a keepalive with status OK, an alarm) counts as seen. A camera silent for longer than
 /// allowed yields CameraWentOffline on its enterprise's stream, and CameraCameOnline when heard from again.
-/// The outage id is the camera plus when it was last seen, so detecting the same outage twice appends nothing.
+/// The outage id is the camera plus when it was last seen (to the keepalive slot), so detecting the same outage
+/// twice appends nothing.
 /// </summary>
 public static class CameraHealth
 {
     public const string OfflineFeed = "camera-offline";
     public const string OnlineFeed = "camera-online";
 
-    public static string OutageId(string cameraId, DateTimeOffset lastSeenAt) =>
-        $"{cameraId}:{lastSeenAt.ToUniversalTime():yyyyMMddTHHmmssfffZ}";
+    /// <summary>The store keeps one keepalive per camera per this many minutes.</summary>
+    public const int KeepaliveSlotMinutes = 5;
+
+    /// <summary>
+    /// The camera plus the keepalive slot it was last seen in (UTC). After a restart, last seen is restored from
+    /// the slot's stored keepalive, which falls in the same slot, so the outage keeps its id.
+    /// </summary>
+    public static string OutageId(string cameraId, DateTimeOffset lastSeenAt) => $"{cameraId}:{Slot(lastSeenAt)}";
+
+    public static string Slot(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return $"{utc:yyyyMMddTHH}{utc.Minute / KeepaliveSlotMinutes * KeepaliveSlotMinutes:00}Z";
+    }
 
     /// <summary>Starts watching every registered camera as if seen at <paramref name="now"/>.</summary>
     public static Liveness Start(Liveness state, MasterDataCatalog catalog, DateTimeOffset now) =>

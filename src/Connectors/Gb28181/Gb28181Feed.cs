@@ -14,7 +14,6 @@ public static class Gb28181Feed
 {
     public const string Name = "gb28181";
     public const string KeepaliveFeed = "gb28181-keepalive";
-    public const int KeepaliveSlotMinutes = 5;
 
     public static IngestItem Translate(Gb28181Notify n, MasterDataCatalog catalog, DateTimeOffset receivedAt)
     {
@@ -25,11 +24,10 @@ public static class Gb28181Feed
 
         if (n.CmdType == Gb28181Parser.Keepalive)
         {
-            // Cameras send a keepalive every minute; the camera's stream keeps one per status per five minutes
-            // (the key's time slot), which is enough to restore liveness after a restart, while the watch in
-            // memory sees every one. SN is left out: it restarts when a device reboots.
-            var slot = receivedAt.ToUniversalTime();
-            var key = $"{n.DeviceId}:{n.Status}:{slot:yyyyMMddHH}{slot.Minute / KeepaliveSlotMinutes:00}";
+            // Cameras send a keepalive every minute; the camera's stream keeps one per status per slot of five
+            // minutes, which is enough to restore liveness after a restart, while the watch in memory sees every
+            // one. SN is left out: it restarts when a device reboots.
+            var key = $"{n.DeviceId}:{n.Status}:{CameraHealth.CameraHealth.Slot(receivedAt)}";
             return new IngestItem(Feeds.Key(KeepaliveFeed, key), Streams.Camera(camera.CameraId),
                 [new CameraKeepaliveReceived(camera.CameraId, n.DeviceId, n.SN, n.Status ?? "OK", receivedAt)]);
         }

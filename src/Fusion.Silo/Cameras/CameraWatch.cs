@@ -50,37 +50,21 @@ public sealed class CameraWatch(
     {
         IReadOnlyList<IngestItem> items;
         lock (gate) (state, items) = CameraHealthRules.Detect(state, masterData.Current, clock.Now, options.AllowedSilence);
-        if (items.Count > 0)
-            await writer.WriteAsync(new TranslatedBatch(CameraHealthRules.OfflineFeed, items.Select((i, n) => (n, i)).ToList(), []), "camera-watch", ct);
+        await writer.WriteAsync(CameraHealthRules.OfflineFeed, items, "camera-watch", ct);
     }
 
     public override async Task StartAsync(CancellationToken ct)
     {
-        var lastSeen = await MonitoringWatch.LastReceivedAsync(store, "camera:", "camera_keepalive_received", ct);
+        var lastSeen = await DeviceWatch.LastReceivedAsync(store, "camera:", "camera_keepalive_received", ct);
         lock (gate)
-            foreach (var (stream, at) in lastSeen)
-                state = state.Restore(stream["camera:".Length..], at, silent: false);
+            foreach (var (cameraId, at) in lastSeen)
+                state = state.Restore(cameraId, at, silent: false);
         log.LogInformation("Camera watch restored {Count} cameras' last keepalive", lastSeen.Count);
         await base.StartAsync(ct);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await CheckAsync(ct);
-                await Task.Delay(options.CheckEvery, clock.Time, ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-            catch (Exception e)
-            {
-                log.LogError(e, "Camera-health check failed; trying again");
-                await Task.Delay(TimeSpan.FromSeconds(5), ct).ContinueWith(_ => { });
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken ct) =>
+        DeviceWatch.EveryAsync(options.CheckEvery, clock.Time, CheckAsync, log, "Camera-health", ct);
 }
 
 public static class CameraHealthSetup

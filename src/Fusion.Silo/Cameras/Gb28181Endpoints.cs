@@ -22,8 +22,7 @@ public static class Gb28181Endpoints
                 var batch = Translate(Gb28181Parser.Parse(body), masterData.Current, now);
                 var outcome = await writer.WriteAsync(batch, "gb28181-http", ct);
                 var online = cameras.Seen(batch.Accepted.SelectMany(a => a.Item.Events).SelectMany(SeenIn).Select(id => (id, now)));
-                if (online.Count > 0)
-                    await writer.WriteAsync(new TranslatedBatch(CameraHealthRules.OnlineFeed, online.Select((i, n) => (n, i)).ToList(), []), "gb28181-http", ct);
+                await writer.WriteAsync(CameraHealthRules.OnlineFeed, online, "gb28181-http", ct);
 
                 var rejected = outcome.Rejected.Select(r => new RejectedRecord(r.Index, r.RecordId, r.Reason)).ToArray();
                 if (rejected.Length == 0) return Results.Ok(new IngestResponse(Gb28181Feed.Name, outcome.Accepted, outcome.Duplicates, rejected));

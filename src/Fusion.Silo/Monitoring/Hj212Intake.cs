@@ -34,8 +34,7 @@ public sealed class Hj212Intake(IngestWriter writer, MasterDataCache masterData,
         var translated = Hj212Session.Translate(frames, masterData.Current);
         var outcome = await writer.WriteAsync(translated, source, ct);
         var gaps = watch.Observe(translated.Accepted.SelectMany(a => a.Item.Events).OfType<MonitoringDataReported>());
-        if (gaps.Count > 0)
-            await writer.WriteAsync(new TranslatedBatch(MonitoringGaps.GapFeed, gaps.Select((g, i) => (i, g)).ToList(), []), source, ct);
+        await writer.WriteAsync(MonitoringGaps.GapFeed, gaps, source, ct);
         return outcome;
     }
 

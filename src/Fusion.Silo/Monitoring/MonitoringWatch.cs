@@ -4,7 +4,6 @@ using Fusion.Domain.Monitoring;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
-using Fusion.Silo.Store;
 using Marten;
 
 namespace Fusion.Silo.Monitoring;
@@ -40,57 +39,19 @@ public sealed class MonitoringWatch(
     {
         IReadOnlyList<IngestItem> items;
         lock (gate) (state, items) = MonitoringGaps.Detect(state, masterData.Current, clock.Now, options.AllowedGap);
-        if (items.Count > 0)
-            await writer.WriteAsync(new TranslatedBatch(MonitoringGaps.GapFeed, items.Select((i, n) => (n, i)).ToList(), []), "monitoring-watch", ct);
+        await writer.WriteAsync(MonitoringGaps.GapFeed, items, "monitoring-watch", ct);
     }
 
     public override async Task StartAsync(CancellationToken ct)
     {
-        var lastSeen = await LastReceivedAsync(store, "monitor:", "monitoring_data_reported", ct);
+        var lastSeen = await DeviceWatch.LastReceivedAsync(store, "monitor:", "monitoring_data_reported", ct);
         lock (gate)
-            foreach (var (stream, at) in lastSeen)
-                state = state with { Received = state.Received.Restore(stream["monitor:".Length..], at, silent: false) };
+            foreach (var (monitorId, at) in lastSeen)
+                state = state with { Received = state.Received.Restore(monitorId, at, silent: false) };
         log.LogInformation("Monitoring watch restored {Count} monitors' last data", lastSeen.Count);
         await base.StartAsync(ct);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await CheckAsync(ct);
-                await Task.Delay(options.CheckEvery, clock.Time, ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-            catch (Exception e)
-            {
-                log.LogError(e, "Monitoring-gap check failed; trying again");
-                await Task.Delay(TimeSpan.FromSeconds(5), ct).ContinueWith(_ => { });
-            }
-        }
-    }
-
-    /// <summary>The receivedAt of the newest event of a type in each stream with the prefix: one index lookup per stream.</summary>
-    internal static async Task<List<(string Stream, DateTimeOffset At)>> LastReceivedAsync(IDocumentStore store, string streamPrefix, string eventType, CancellationToken ct)
-    {
-        var result = new List<(string, DateTimeOffset)>();
-        await using var conn = store.Storage.Database.CreateConnection();
-        await conn.OpenAsync(ct);
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"""
-            SELECT s.id, e.received
-            FROM {StoreSetup.Schema}.mt_streams s
-            CROSS JOIN LATERAL (
-                SELECT (data->>'receivedAt')::timestamptz AS received FROM {StoreSetup.Schema}.mt_events
-                WHERE stream_id = s.id AND type = @type ORDER BY version DESC LIMIT 1) e
-            WHERE s.id LIKE @prefix
-            """;
-        cmd.Parameters.AddWithValue("type", eventType);
-        cmd.Parameters.AddWithValue("prefix", streamPrefix + "%");
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) result.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
-        return result;
-    }
+    protected override Task ExecuteAsync(CancellationToken ct) =>
+        DeviceWatch.EveryAsync(options.CheckEvery, clock.Time, CheckAsync, log, "Monitoring-gap", ct);
 }

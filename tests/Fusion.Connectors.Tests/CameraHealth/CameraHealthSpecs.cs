@@ -81,6 +81,10 @@ public class CameraHealthSpecs
     }
 
     [Fact]
+    public void GivenTheLastKeepaliveInMemoryAndTheOneStoredForItsSlot_ThenTheOutageIdIsTheSame() =>
+        Assert.Equal(Health.OutageId(Given.Camera, Given.T0.AddMinutes(4).AddSeconds(50)), Health.OutageId(Given.Camera, Given.T0.AddSeconds(2)));
+
+    [Fact]
     public void GivenAnOutageAlreadyRecordedBeforeARestart_WhenRestoredAsSilent_ThenNotReportedAgain() =>
         Assert.Empty(Health.Detect(Liveness.Empty.Restore(Given.Camera, Given.T0, silent: true), Given.Catalog, Given.T0.AddHours(1), TenMinutes).Items);
 }

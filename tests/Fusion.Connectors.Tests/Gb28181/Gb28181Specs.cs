@@ -102,7 +102,7 @@ public class Gb28181Specs
         Assert.Equal(Key(1, 0), Key(2, 4));
         Assert.NotEqual(Key(1, 0), Key(6, 5));
         Assert.NotEqual(Key(1, 0), Key(2, 1, "ERROR"));
-        Assert.Equal("gb28181-keepalive:63280100001320000001:OK:202611280100", Key(1, 0));
+        Assert.Equal("gb28181-keepalive:63280100001320000001:OK:20261128T0100Z", Key(1, 0));
     }
 
     [Fact]

@@ -1,0 +1,57 @@
+using Fusion.Connectors.Ingest;
+using Fusion.Silo.Ingest;
+using Fusion.Silo.Store;
+using Marten;
+
+namespace Fusion.Silo.Monitoring;
+
+/// <summary>What the camera and monitoring watches share: their timer, writing what they derive, and restoring when devices were last heard from.</summary>
+static class DeviceWatch
+{
+    /// <summary>Runs the check, then waits on the platform's clock, until stopped; a failed check is logged and tried again.</summary>
+    public static async Task EveryAsync(TimeSpan every, TimeProvider time, Func<CancellationToken, Task> check, ILogger log, string what, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await check(ct);
+                await Task.Delay(every, time, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                log.LogError(e, "{What} check failed; trying again", what);
+                await Task.Delay(TimeSpan.FromSeconds(5), ct).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>Appends derived items (outages, gaps, recoveries), each under its own key; nothing when there are none.</summary>
+    public static Task WriteAsync(this IngestWriter writer, string feed, IReadOnlyList<IngestItem> items, string source, CancellationToken ct) =>
+        items.Count == 0
+            ? Task.CompletedTask
+            : writer.WriteAsync(new TranslatedBatch(feed, items.Select((item, i) => (i, item)).ToList(), []), source, ct);
+
+    /// <summary>The receivedAt of the newest event of a type in each stream with the prefix, keyed by what follows the prefix: one index lookup per stream.</summary>
+    public static async Task<List<(string DeviceId, DateTimeOffset At)>> LastReceivedAsync(IDocumentStore store, string streamPrefix, string eventType, CancellationToken ct)
+    {
+        var result = new List<(string, DateTimeOffset)>();
+        await using var conn = store.Storage.Database.CreateConnection();
+        await conn.OpenAsync(ct);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"""
+            SELECT s.id, e.received
+            FROM {StoreSetup.Schema}.mt_streams s
+            CROSS JOIN LATERAL (
+                SELECT (data->>'receivedAt')::timestamptz AS received FROM {StoreSetup.Schema}.mt_events
+                WHERE stream_id = s.id AND type = @type ORDER BY version DESC LIMIT 1) e
+            WHERE s.id LIKE @prefix
+            """;
+        cmd.Parameters.AddWithValue("type", eventType);
+        cmd.Parameters.AddWithValue("prefix", streamPrefix + "%");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) result.Add((reader.GetString(0)[streamPrefix.Length..], reader.GetFieldValue<DateTimeOffset>(1)));
+        return result;
+    }
+}
