@@ -52,15 +52,18 @@ public static class MasterDataFeed
         var rejected = new List<Rejection>();
         var index = 0;
 
-        void Take(string section, RecordReader entry, string idField, Func<RecordReader, IngestItem> translate)
+        void Take(string section, RecordReader entry, string idField, Func<RecordReader, IEnumerable<IngestItem>> translate)
         {
             string? id = null;
             try
             {
                 id = entry.OptionalString(idField);
-                var item = translate(entry);
-                accepted.Add((index, item));
-                catalog = catalog.ApplyAll(item.Events);
+                var items = translate(entry).ToList();
+                foreach (var item in items)
+                {
+                    accepted.Add((index, item));
+                    catalog = catalog.ApplyAll(item.Events);
+                }
             }
             catch (RecordRejected e)
             {
@@ -69,11 +72,11 @@ public static class MasterDataFeed
             index++;
         }
 
-        foreach (var e in Entries(doc, "regions")) Take("regions", e, "regionId", r => Region(r, catalog, now));
+        foreach (var e in Entries(doc, "regions")) Take("regions", e, "regionId", r => [Region(r, catalog, now)]);
         foreach (var e in Entries(doc, "enterprises")) Take("enterprises", e, "enterpriseId", r => EnterpriseWithSites(r, catalog, now));
-        foreach (var e in Entries(doc, "protectedZones")) Take("protectedZones", e, "zoneId", r => Zone(r, catalog, now));
-        foreach (var e in Entries(doc, "leaders")) Take("leaders", e, "leaderId", r => Leader(r, catalog, now));
-        foreach (var e in Entries(doc, "commissioners")) Take("commissioners", e, "commissionerId", r => Commissioner(r, catalog, now));
+        foreach (var e in Entries(doc, "protectedZones")) Take("protectedZones", e, "zoneId", r => [Zone(r, catalog, now)]);
+        foreach (var e in Entries(doc, "leaders")) Take("leaders", e, "leaderId", r => [Leader(r, catalog, now)]);
+        foreach (var e in Entries(doc, "commissioners")) Take("commissioners", e, "commissionerId", r => [Commissioner(r, catalog, now)]);
         return new TranslatedBatch(Name, accepted, rejected);
     }
 
@@ -95,7 +98,11 @@ public static class MasterDataFeed
             [new RegionRegistered(id, r.String("name"), r.String("nameZh"), r.Choice("kind", RegionKinds), parent, p.Longitude, p.Latitude, now)]);
     }
 
-    static IngestItem EnterpriseWithSites(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    /// <summary>
+    /// An enterprise with its sites, cameras and monitors: one item each, with its own identity, so a
+    /// later document that repeats the enterprise with a new camera registers just the camera.
+    /// </summary>
+    static IEnumerable<IngestItem> EnterpriseWithSites(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
     {
         var id = r.String("enterpriseId");
         if (CreditCode.Problem(id) is { } problem) throw new RecordRejected(problem);
@@ -104,28 +111,42 @@ public static class MasterDataFeed
         var revenue = r.Decimal("annualSalesRevenueYuan");
         if (revenue < 0) throw new RecordRejected($"'annualSalesRevenueYuan' of enterprise '{id}' cannot be negative");
         var p = Positions.Read(r);
-        var events = new List<object>
+        var stream = Streams.Enterprise(id);
+        var items = new List<IngestItem>
         {
-            new EnterpriseRegistered(id, r.String("name"), r.String("industry"), regionId, revenue, p.Longitude, p.Latitude, now),
+            new(Key("enterprise", id), stream, [new EnterpriseRegistered(id, r.String("name"), r.String("industry"), regionId, revenue, p.Longitude, p.Latitude, now)]),
         };
+        var cameras = new HashSet<string>();
+        var deviceCodes = new HashSet<string>();
+        var monitors = new HashSet<string>();
         foreach (var s in r.Array("sites"))
         {
             var siteId = s.String("siteId");
             if (catalog.Sites.TryGetValue(siteId, out var existing) && existing.EnterpriseId != id)
                 throw new RecordRejected($"site '{siteId}' already belongs to enterprise '{existing.EnterpriseId}'");
             var sp = Positions.Read(s);
-            events.Add(new SiteRegistered(siteId, id, regionId, s.Choice("kind", SiteKinds), s.String("name"), sp.Longitude, sp.Latitude, now));
+            items.Add(new(Key("site", siteId), stream, [new SiteRegistered(siteId, id, regionId, s.Choice("kind", SiteKinds), s.String("name"), sp.Longitude, sp.Latitude, now)]));
             foreach (var c in s.Array("cameras"))
             {
+                var cameraId = c.String("cameraId");
                 var deviceCode = c.OptionalString("deviceCode");
                 if (deviceCode is not null && (deviceCode.Length != 20 || !deviceCode.All(char.IsAsciiDigit)))
-                    throw new RecordRejected($"camera '{c.OptionalString("cameraId")}' has device code '{deviceCode}'; a GB/T 28181 code has 20 digits");
-                events.Add(new CameraRegistered(c.String("cameraId"), siteId, id, regionId, deviceCode, now));
+                    throw new RecordRejected($"camera '{cameraId}' has device code '{deviceCode}'; a GB/T 28181 code has 20 digits");
+                if (!cameras.Add(cameraId) || (catalog.Cameras.TryGetValue(cameraId, out var known) && known.SiteId != siteId))
+                    throw new RecordRejected($"camera '{cameraId}' is already registered at another site");
+                if (deviceCode is not null && (!deviceCodes.Add(deviceCode) || (catalog.CamerasByDeviceCode.TryGetValue(deviceCode, out var holder) && holder != cameraId)))
+                    throw new RecordRejected($"device code '{deviceCode}' of camera '{cameraId}' already belongs to another camera");
+                items.Add(new(Key("camera", cameraId), stream, [new CameraRegistered(cameraId, siteId, id, regionId, deviceCode, now)]));
             }
             foreach (var m in s.Array("monitors"))
-                events.Add(new MonitorRegistered(m.String("monitorId"), siteId, id, regionId, Limits(m), now));
+            {
+                var monitorId = m.String("monitorId");
+                if (!monitors.Add(monitorId) || (catalog.Monitors.TryGetValue(monitorId, out var known) && known.SiteId != siteId))
+                    throw new RecordRejected($"monitor '{monitorId}' is already registered at another site");
+                items.Add(new(Key("monitor", monitorId), stream, [new MonitorRegistered(monitorId, siteId, id, regionId, Limits(m), now)]));
+            }
         }
-        return new IngestItem(Key("enterprise", id), Streams.Enterprise(id), events);
+        return items;
     }
 
     static Dictionary<string, double> Limits(RecordReader m)

@@ -30,4 +30,8 @@ public sealed class QuarantinedRecord
     public string Raw { get; set; } = "";
     public DateTimeOffset ReceivedAt { get; set; }
     public string? CorrelationId { get; set; }
+
+    /// <summary>Set when a replay got the record in (accepted, or found already stored).</summary>
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public string? Resolution { get; set; }
 }

@@ -47,7 +47,7 @@ public class MasterDataFeedSpecs
     }
 
     [Fact]
-    public void GivenAnEnterpriseWithASiteCameraAndMonitor_WhenTranslated_ThenAllAreRegisteredOnTheEnterpriseStream()
+    public void GivenAnEnterpriseWithASiteCameraAndMonitor_WhenTranslated_ThenEachIsRegisteredWithItsOwnIdentityOnTheEnterpriseStream()
     {
         var sites = """
             [{ "siteId": "outfall-1", "kind": "outfall", "name": "Main outfall", "longitude": 94.95, "latitude": 36.45,
@@ -55,8 +55,13 @@ public class MasterDataFeedSpecs
                "monitors": [{ "monitorId": "MN-632801-0001", "limits": { "w01018": 50, "w21003": 5 } }] }]
             """;
 
-        var events = Assert.Single(Given(Catalog, $$"""{ "enterprises": [{{Enterprise(SaltLake, sites: sites)}}] }""").Accepted).Item.Events;
+        var accepted = Given(Catalog, $$"""{ "enterprises": [{{Enterprise(SaltLake, sites: sites)}}] }""").Accepted;
+        var events = accepted.SelectMany(a => a.Item.Events).ToList();
 
+        Assert.Equal(
+            [$"master-data:enterprise:{SaltLake}", "master-data:site:outfall-1", "master-data:camera:cam-1", "master-data:monitor:MN-632801-0001"],
+            accepted.Select(a => a.Item.Key));
+        Assert.All(accepted, a => Assert.Equal((0, SaltLake), (a.Index, a.Item.StreamKey)));
         Assert.Equal(4, events.Count);
         Assert.Equal(new SiteRegistered("outfall-1", SaltLake, "golmud", SiteKind.Outfall, "Main outfall", 94.95, 36.45, Now), events[1]);
         Assert.Equal(new CameraRegistered("cam-1", "outfall-1", SaltLake, "golmud", "63280100001320000001", Now), events[2]);
@@ -209,4 +214,29 @@ public class MasterDataFeedSpecs
     [Fact]
     public void GivenASectionThatIsNotAList_WhenTranslated_ThenTheWholeBodyIsRejectedNamingTheSection() =>
         Assert.Equal("'regions' should be a list", Assert.Throws<RecordRejected>(() => When($$"""{ "regions": {{Golmud}} }""")).Message);
+
+    [Fact]
+    public void GivenARegisteredEnterprise_WhenItComesAgainWithANewCamera_ThenTheCameraIsRegisteredBesideTheKnownOnes()
+    {
+        var first = """[{ "siteId": "outfall-1", "kind": "outfall", "name": "Main outfall", "longitude": 94.95, "latitude": 36.45, "cameras": [{ "cameraId": "cam-1" }] }]""";
+        var again = """[{ "siteId": "outfall-1", "kind": "outfall", "name": "Main outfall", "longitude": 94.95, "latitude": 36.45, "cameras": [{ "cameraId": "cam-1" }, { "cameraId": "cam-9" }] }]""";
+        var known = Catalog.ApplyAll(Given(Catalog, $$"""{ "enterprises": [{{Enterprise(SaltLake, sites: first)}}] }""").Accepted.SelectMany(a => a.Item.Events));
+
+        var keys = Given(known, $$"""{ "enterprises": [{{Enterprise(SaltLake, sites: again)}}] }""").Accepted.Select(a => a.Item.Key);
+
+        Assert.Contains("master-data:camera:cam-9", keys);
+    }
+
+    [Fact]
+    public void GivenACameraRegisteredAtOneSite_WhenAnotherSiteClaimsIt_ThenTheEntryIsRejected()
+    {
+        var sites = """
+            [{ "siteId": "outfall-1", "kind": "outfall", "name": "A", "longitude": 94.95, "latitude": 36.45, "cameras": [{ "cameraId": "cam-1" }] },
+             { "siteId": "outfall-2", "kind": "outfall", "name": "B", "longitude": 94.96, "latitude": 36.45, "cameras": [{ "cameraId": "cam-1" }] }]
+            """;
+
+        var rejection = SingleRejection(Given(Catalog, $$"""{ "enterprises": [{{Enterprise(SaltLake, sites: sites)}}] }"""));
+
+        Assert.Equal("enterprises: camera 'cam-1' is already registered at another site", rejection.Reason);
+    }
 }

@@ -47,7 +47,9 @@ public class HaixiSeedTests
 
         Assert.Empty(batch.Rejected);
         var entries = Seed.Regions!.Count + Seed.Enterprises!.Count + Seed.ProtectedZones!.Count + Seed.Leaders!.Count + Seed.Commissioners!.Count;
-        Assert.Equal(entries, batch.Accepted.Count);
+        Assert.Equal(entries, batch.Accepted.Select(a => a.Index).Distinct().Count());
+        // Each site, camera and monitor is registered with an identity of its own.
+        Assert.Equal(entries + Sites.Count() + Sites.Sum(s => s.Cameras!.Count + (s.Monitors?.Count ?? 0)), batch.Accepted.Count);
         var catalog = MasterDataCatalog.Empty.ApplyAll(batch.Accepted.SelectMany(a => a.Item.Events));
         Assert.Equal(Sites.Count(), catalog.Sites.Count);
         Assert.Equal(Cameras.Count(), catalog.Cameras.Count);

@@ -140,4 +140,32 @@ public sealed class IngestTests : IAsyncLifetime
             Assert.Equal(1, (await response.JsonAsync()).GetProperty("accepted").GetInt32());
         }
     }
+
+    [Fact]
+    public async Task GivenAnAlarmFromACameraNotYetRegistered_WhenTheCameraIsRegisteredAndTheRecordReplayed_ThenItIsStoredAndResolved()
+    {
+        var rejected = await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("LATE-1", "CAM-NEW", T0) });
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        var entry = (await http.GetJsonAsync("/api/quarantine?open=true")).EnumerateArray().Single();
+        var id = entry.GetProperty("id").GetGuid();
+
+        var tooEarly = await http.PostAsync($"/api/quarantine/{id}/replay", null);
+        Assert.Equal(HttpStatusCode.BadRequest, tooEarly.StatusCode);
+        Assert.Contains("camera 'CAM-NEW' is not registered", (await tooEarly.JsonAsync()).GetProperty("detail").GetString());
+
+        var site = Haixi().Enterprises![1].Sites![0];
+        await http.PostJsonAsync("/api/master-data", Haixi() with
+        {
+            Regions = [], Enterprises = [Haixi().Enterprises![1] with { Sites = [site with { SiteId = "S-SODA-SLAG-2", Cameras = [new("CAM-NEW")] }] }],
+        });
+        var before = await app.EventCountAsync();
+        var replayed = await http.PostAsync($"/api/quarantine/{id}/replay", null);
+
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.Equal(1, (await replayed.JsonAsync()).GetProperty("accepted").GetInt32());
+        Assert.Equal(before + 1, await app.EventCountAsync());
+        Assert.Empty((await http.GetJsonAsync("/api/quarantine?open=true")).EnumerateArray());
+        Assert.Equal("replayed: accepted", (await http.GetJsonAsync("/api/quarantine")).EnumerateArray().Single().GetProperty("resolution").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync($"/api/quarantine/{Guid.NewGuid()}/replay", null)).StatusCode);
+    }
 }

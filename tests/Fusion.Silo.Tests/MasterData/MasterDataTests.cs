@@ -15,9 +15,9 @@ public sealed class MasterDataTests
         var first = await (await http.PostJsonAsync("/api/master-data", Haixi())).JsonAsync();
         var again = await (await http.PostJsonAsync("/api/master-data", Haixi())).JsonAsync();
 
-        Assert.Equal(6, first.GetProperty("accepted").GetInt32());
+        Assert.Equal(12, first.GetProperty("accepted").GetInt32());
         Assert.Equal(0, again.GetProperty("accepted").GetInt32());
-        Assert.Equal(6, again.GetProperty("duplicates").GetInt32());
+        Assert.Equal(12, again.GetProperty("duplicates").GetInt32());
         var regions = (await http.GetJsonAsync("/api/regions")).EnumerateArray().ToList();
         Assert.Equal(["DELINGHA", "GOLMUD", "GOLMUD-IP"], regions.Select(r => r.GetProperty("regionId").GetString()));
         Assert.Equal(1, regions[1].GetProperty("enterprises").GetInt32());
