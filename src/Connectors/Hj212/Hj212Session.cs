@@ -103,6 +103,24 @@ public static class Hj212Session
         return new TranslatedBatch(Hj212Feed.Name, accepted, rejected);
     }
 
+    /// <summary>The bytes a RawText stands for (to replay a quarantined frame once its cause is fixed).</summary>
+    public static byte[] RawBytes(string rawText)
+    {
+        var bytes = new List<byte>(rawText.Length);
+        for (var i = 0; i < rawText.Length; i++)
+        {
+            if (rawText[i] != '\\' || i + 1 >= rawText.Length) { bytes.Add((byte)rawText[i]); continue; }
+            switch (rawText[++i])
+            {
+                case 'r': bytes.Add((byte)'\r'); break;
+                case 'n': bytes.Add((byte)'\n'); break;
+                case 'x' when i + 2 < rawText.Length: bytes.Add(Convert.ToByte(rawText.Substring(i + 1, 2), 16)); i += 2; break;
+                default: bytes.Add((byte)rawText[i]); break;
+            }
+        }
+        return [.. bytes];
+    }
+
     public static string RawText(in ReadOnlySequence<byte> raw)
     {
         var sb = new StringBuilder((int)Math.Min(raw.Length, 64 * 1024));

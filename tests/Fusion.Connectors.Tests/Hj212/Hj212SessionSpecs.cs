@@ -131,6 +131,16 @@ public class Hj212SessionSpecs
     }
 
     [Fact]
+    public void GivenAnyBytes_WhenKeptAsRawTextForQuarantine_ThenTheTextIsPrintableAndGivesTheBytesBack()
+    {
+        var bytes = Minute(0).Concat(new byte[] { 0, 0x1B, (byte)'\\', 0xD6, 0xD0, (byte)'x', 0xFF }).ToArray();
+        var text = Hj212Session.RawText(new ReadOnlySequence<byte>(bytes));
+        Assert.All(text, c => Assert.InRange(c, ' ', '~'));
+        Assert.EndsWith("\\r\\n\\x00\\x1B\\\\\\xD6\\xD0x\\xFF", text);
+        Assert.Equal(bytes, Hj212Session.RawBytes(text));
+    }
+
+    [Fact]
     public void GivenTheFleet_ThenEveryTenthMonitorExceedsInTheSecondHalfOfEveryNthHour()
     {
         var fleet = Hj212Simulation.Fleet(Enumerable.Range(0, 10).Select(i => ($"SIM{i:000}", Hj212Simulation.OutfallLimits)), exceedEveryHours: 6);
