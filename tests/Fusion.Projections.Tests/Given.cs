@@ -49,8 +49,8 @@ public sealed class Given
     public static AerialFindingRecorded AerialFinding(string id, string region, string? enterprise, DateTimeOffset at) =>
         new(id, AerialPlatform.Drone, "dumping", Severity.High, 94.91, 36.41, region, enterprise, null, null, "slag", null, at);
 
-    public static PublicReportReceived Report(string id, ReportChannel channel, string region, DateTimeOffset at, string? enterprise = null) =>
-        new(id, channel, region, enterprise, null, "black smoke at night", false, "13800138000", at);
+    public static PublicReportReceived Report(string id, ReportChannel channel, string region, DateTimeOffset at, string? enterprise = null, bool anonymous = false) =>
+        new(id, channel, region, enterprise, null, "black smoke at night", anonymous, anonymous ? null : "13800138000", at);
 
     public static InspectionFindingRecorded Finding(string id, string enterprise, string region, DateOnly rectifyBy, DateTimeOffset at) =>
         new(id, enterprise, region, null, "unpermitted discharge", Severity.High, rectifyBy, "inspector-7", at);

@@ -84,7 +84,8 @@ public sealed class AnalyticsSink : IDisposable
         foreach (var row in rows)
         {
             table.Append(appender.CreateRow(), row);
-            AfterRowAppended?.Invoke(writtenBefore + ++n);
+            n++;
+            AfterRowAppended?.Invoke(writtenBefore + n);
         }
         return n;
     }
