@@ -28,8 +28,8 @@ public sealed class AnalyticsQueryRunner(Func<AnalyticsDatabase> database, Query
         if (text.Length == 0) throw AnalyticsQueryException.BadRequest("The SQL is empty.");
         using var c = database().Connect();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT json_serialize_sql($sql)";
-        cmd.Parameters.Add(new DuckDBParameter("sql", text));
+        // json_serialize_sql takes only a constant: the text goes in as a literal, its quotes doubled.
+        cmd.CommandText = $"SELECT json_serialize_sql('{text.Replace("'", "''")}')";
         using var parsed = JsonDocument.Parse((string)cmd.ExecuteScalar()!);
         var root = parsed.RootElement;
         if (root.GetProperty("error").GetBoolean())
