@@ -151,7 +151,7 @@ public class NamedQueryTests(QueryFixture f) : IClassFixture<QueryFixture>
         foreach (var q in NamedQueries.All)
         {
             var args = q.Parameters.Where(p => p.Required).ToDictionary(p => p.Name, p => (string?)"x");
-            using var run = runner.Start(q.Bind(args, new DateOnly(2026, 3, 4)), Formats.ResultFormat.Json);
+            using var run = runner.Start(q.Bind(args, new DateOnly(2026, 3, 4)), Fusion.Projections.Formats.ResultFormat.Json);
             await run.WriteToAsync(Stream.Null);
         }
     }
