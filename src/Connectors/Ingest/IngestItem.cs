@@ -1,0 +1,22 @@
+using System.Text.Json;
+
+namespace Fusion.Connectors.Ingest;
+
+/// <summary>
+/// What one accepted source record becomes: its idempotency key (feed + the source's own id), the
+/// stream it belongs to and the events to append there.
+/// </summary>
+public sealed record IngestItem(string Key, string StreamKey, IReadOnlyList<object> Events);
+
+/// <summary>A record that could not be accepted: where it was in the batch and why, in plain words.</summary>
+public sealed record Rejection(int Index, string? RecordId, string Reason, string RawJson);
+
+public sealed record TranslatedBatch(string Feed, IReadOnlyList<(int Index, IngestItem Item)> Accepted, IReadOnlyList<Rejection> Rejected);
+
+/// <summary>Thrown by a feed's Translate when a record is unusable; Ingest turns it into a Rejection.</summary>
+public sealed class RecordRejected(string reason) : Exception(reason);
+
+public static class RawJson
+{
+    public static string Of(JsonElement e) => e.GetRawText();
+}

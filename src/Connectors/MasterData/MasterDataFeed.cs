@@ -1,0 +1,180 @@
+using System.Text.Json;
+using Fusion.Connectors.Aerial;
+using Fusion.Connectors.Ingest;
+using Fusion.Domain;
+using Fusion.Domain.Common;
+using Fusion.Domain.MasterData;
+
+namespace Fusion.Connectors.MasterData;
+
+public sealed record RegionRecord(string RegionId, string Name, string NameZh, string Kind, string? ParentRegionId, double Longitude, double Latitude);
+public sealed record CameraRecord(string CameraId, string? DeviceCode = null);
+public sealed record MonitorRecord(string MonitorId, IReadOnlyDictionary<string, double> Limits);
+public sealed record SiteRecord(string SiteId, string Kind, string Name, double Longitude, double Latitude, IReadOnlyList<CameraRecord>? Cameras = null, IReadOnlyList<MonitorRecord>? Monitors = null);
+public sealed record EnterpriseRecord(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, double Longitude, double Latitude, IReadOnlyList<SiteRecord>? Sites = null);
+public sealed record ProtectedZoneRecord(string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<double[]> Polygon);
+public sealed record LeaderRecord(string LeaderId, string Name, string Title, string AreaId, string? Phone = null, string? Email = null);
+public sealed record CommissionerRecord(string CommissionerId, string Name, string RegionId, string? Phone = null, string? Email = null);
+
+/// <summary>The master-data document: the seed file and the body of POST /api/master-data.</summary>
+public sealed record MasterDataDocument(
+    IReadOnlyList<RegionRecord>? Regions = null, IReadOnlyList<EnterpriseRecord>? Enterprises = null,
+    IReadOnlyList<ProtectedZoneRecord>? ProtectedZones = null, IReadOnlyList<LeaderRecord>? Leaders = null,
+    IReadOnlyList<CommissionerRecord>? Commissioners = null);
+
+/// <summary>
+/// Turns a master-data document into registration events, checking each entry against what is
+/// already known and what came before it in the same document (a site needs its enterprise, an
+/// enterprise its region). Each entry is its own record: a bad one is rejected, the rest go on.
+/// </summary>
+public static class MasterDataFeed
+{
+    public const string Name = "master-data";
+
+    static readonly IReadOnlyDictionary<string, RegionKind> RegionKinds = new Dictionary<string, RegionKind>
+    {
+        ["city"] = RegionKind.City, ["county"] = RegionKind.County,
+        ["administrative-committee"] = RegionKind.AdministrativeCommittee, ["industrial-park"] = RegionKind.IndustrialPark,
+    };
+
+    static readonly IReadOnlyDictionary<string, SiteKind> SiteKinds = new Dictionary<string, SiteKind>
+    {
+        ["outfall"] = SiteKind.Outfall, ["tailings-pond"] = SiteKind.TailingsPond, ["slag-yard"] = SiteKind.SlagYard,
+    };
+
+    public static TranslatedBatch Translate(JsonElement body, MasterDataCatalog known, DateTimeOffset now)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+            throw new RecordRejected("the body should be a JSON object with lists: regions, enterprises, protectedZones, leaders, commissioners");
+        var doc = new RecordReader(body);
+        var catalog = known;
+        var accepted = new List<(int, IngestItem)>();
+        var rejected = new List<Rejection>();
+        var index = 0;
+
+        void Take(string section, RecordReader entry, string idField, Func<RecordReader, IngestItem> translate)
+        {
+            string? id = null;
+            try
+            {
+                id = entry.OptionalString(idField);
+                var item = translate(entry);
+                accepted.Add((index, item));
+                catalog = catalog.ApplyAll(item.Events);
+            }
+            catch (RecordRejected e)
+            {
+                rejected.Add(new Rejection(index, id, $"{section}: {e.Message}", entry.Record.GetRawText()));
+            }
+            index++;
+        }
+
+        foreach (var e in Entries(doc, "regions")) Take("regions", e, "regionId", r => Region(r, catalog, now));
+        foreach (var e in Entries(doc, "enterprises")) Take("enterprises", e, "enterpriseId", r => EnterpriseWithSites(r, catalog, now));
+        foreach (var e in Entries(doc, "protectedZones")) Take("protectedZones", e, "zoneId", r => Zone(r, catalog, now));
+        foreach (var e in Entries(doc, "leaders")) Take("leaders", e, "leaderId", r => Leader(r, catalog, now));
+        foreach (var e in Entries(doc, "commissioners")) Take("commissioners", e, "commissionerId", r => Commissioner(r, catalog, now));
+        return new TranslatedBatch(Name, accepted, rejected);
+    }
+
+    static IEnumerable<RecordReader> Entries(RecordReader doc, string section)
+    {
+        if (!doc.TryGet(section, out var list) || list.ValueKind == JsonValueKind.Null) return [];
+        if (list.ValueKind != JsonValueKind.Array) throw new RecordRejected($"'{section}' should be a list");
+        return list.EnumerateArray().Select(e => new RecordReader(e));
+    }
+
+    static IngestItem Region(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    {
+        var id = r.String("regionId");
+        var parent = r.OptionalString("parentRegionId");
+        if (parent is not null && !catalog.Regions.ContainsKey(parent))
+            throw new RecordRejected($"parent region '{parent}' of region '{id}' is not registered");
+        var p = Positions.Read(r);
+        return new IngestItem(Key("region", id), Streams.Region(id),
+            [new RegionRegistered(id, r.String("name"), r.String("nameZh"), r.Choice("kind", RegionKinds), parent, p.Longitude, p.Latitude, now)]);
+    }
+
+    static IngestItem EnterpriseWithSites(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    {
+        var id = r.String("enterpriseId");
+        if (CreditCode.Problem(id) is { } problem) throw new RecordRejected(problem);
+        var regionId = r.String("regionId");
+        if (!catalog.Regions.ContainsKey(regionId)) throw new RecordRejected($"region '{regionId}' of enterprise '{id}' is not registered");
+        var revenue = r.Decimal("annualSalesRevenueYuan");
+        if (revenue < 0) throw new RecordRejected($"'annualSalesRevenueYuan' of enterprise '{id}' cannot be negative");
+        var p = Positions.Read(r);
+        var events = new List<object>
+        {
+            new EnterpriseRegistered(id, r.String("name"), r.String("industry"), regionId, revenue, p.Longitude, p.Latitude, now),
+        };
+        foreach (var s in r.Array("sites"))
+        {
+            var siteId = s.String("siteId");
+            if (catalog.Sites.TryGetValue(siteId, out var existing) && existing.EnterpriseId != id)
+                throw new RecordRejected($"site '{siteId}' already belongs to enterprise '{existing.EnterpriseId}'");
+            var sp = Positions.Read(s);
+            events.Add(new SiteRegistered(siteId, id, regionId, s.Choice("kind", SiteKinds), s.String("name"), sp.Longitude, sp.Latitude, now));
+            foreach (var c in s.Array("cameras"))
+            {
+                var deviceCode = c.OptionalString("deviceCode");
+                if (deviceCode is not null && (deviceCode.Length != 20 || !deviceCode.All(char.IsAsciiDigit)))
+                    throw new RecordRejected($"camera '{c.OptionalString("cameraId")}' has device code '{deviceCode}'; a GB/T 28181 code has 20 digits");
+                events.Add(new CameraRegistered(c.String("cameraId"), siteId, id, regionId, deviceCode, now));
+            }
+            foreach (var m in s.Array("monitors"))
+                events.Add(new MonitorRegistered(m.String("monitorId"), siteId, id, regionId, Limits(m), now));
+        }
+        return new IngestItem(Key("enterprise", id), Streams.Enterprise(id), events);
+    }
+
+    static Dictionary<string, double> Limits(RecordReader m)
+    {
+        var limits = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (!m.TryGet("limits", out var obj) || obj.ValueKind == JsonValueKind.Null) return limits;
+        if (obj.ValueKind != JsonValueKind.Object) throw new RecordRejected($"'limits' of monitor '{m.OptionalString("monitorId")}' should map pollutant codes to numbers");
+        var reader = new RecordReader(obj);
+        foreach (var p in obj.EnumerateObject()) limits[p.Name] = reader.Number(p.Name);
+        return limits;
+    }
+
+    static IngestItem Zone(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    {
+        var id = r.String("zoneId");
+        var regionId = r.String("regionId");
+        if (!catalog.Regions.ContainsKey(regionId)) throw new RecordRejected($"region '{regionId}' of zone '{id}' is not registered");
+        if (!r.TryGet("polygon", out var poly) || poly.ValueKind != JsonValueKind.Array)
+            throw new RecordRejected($"zone '{id}' needs 'polygon', a list of [longitude, latitude] pairs");
+        var ring = new List<GeoPoint>();
+        foreach (var pt in poly.EnumerateArray())
+        {
+            if (pt.ValueKind != JsonValueKind.Array || pt.GetArrayLength() != 2 || pt[0].ValueKind != JsonValueKind.Number || pt[1].ValueKind != JsonValueKind.Number)
+                throw new RecordRejected($"zone '{id}': each polygon point should be [longitude, latitude]");
+            ring.Add(new GeoPoint(pt[0].GetDouble(), pt[1].GetDouble()));
+        }
+        if (ring.Count < 3) throw new RecordRejected($"zone '{id}': a polygon needs at least 3 points, it has {ring.Count}");
+        return new IngestItem(Key("zone", id), Streams.ProtectedZone(id),
+            [new ProtectedZoneDesignated(id, r.String("name"), r.String("nameZh"), r.String("kind"), regionId, ring, now)]);
+    }
+
+    static IngestItem Leader(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    {
+        var id = r.String("leaderId");
+        var area = r.String("areaId");
+        if (!catalog.Regions.ContainsKey(area) && !catalog.Enterprises.ContainsKey(area))
+            throw new RecordRejected($"area '{area}' of leader '{id}' is neither a registered region nor enterprise");
+        return new IngestItem(Key("leader", id), Streams.Leader(id),
+            [new LeaderAssigned(id, r.String("name"), r.String("title"), area, r.OptionalString("phone"), r.OptionalString("email"), now)]);
+    }
+
+    static IngestItem Commissioner(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    {
+        var id = r.String("commissionerId");
+        var region = r.String("regionId");
+        if (!catalog.Regions.ContainsKey(region)) throw new RecordRejected($"region '{region}' of commissioner '{id}' is not registered");
+        return new IngestItem(Key("commissioner", id), Streams.Commissioner(id),
+            [new CommissionerAssigned(id, r.String("name"), region, r.OptionalString("phone"), r.OptionalString("email"), now)]);
+    }
+
+    static string Key(string kind, string id) => $"{Name}:{kind}:{id}";
+}

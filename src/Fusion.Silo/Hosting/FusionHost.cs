@@ -1,0 +1,104 @@
+using System.Text.Json.Serialization;
+using Fusion.Domain.Common;
+using Fusion.Domain.Risk;
+using Fusion.Silo.Health;
+using Fusion.Silo.Ingest;
+using Fusion.Silo.MasterData;
+using Fusion.Silo.Risk;
+using Fusion.Silo.Store;
+using Fusion.Silo.Telemetry;
+using Microsoft.AspNetCore.Diagnostics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Orleans.Serialization;
+using Scalar.AspNetCore;
+
+namespace Fusion.Silo.Hosting;
+
+/// <summary>Wires the host: Orleans silo, Marten, subscriptions, HTTP API, telemetry.</summary>
+public static class FusionHost
+{
+    public static WebApplication Build(string[] args, bool demo)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (demo)
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Fusion:SeedFile"] = Path.Combine(AppContext.BaseDirectory, "Seed", "haixi-master-data.json"),
+                ["Fusion:Simulate"] = "true",
+            });
+        var config = builder.Configuration;
+        var connectionString = config.GetConnectionString("Fusion") ?? Environment.GetEnvironmentVariable("FUSION_PG")
+            ?? throw new InvalidOperationException(
+                "No PostgreSQL connection string: set ConnectionStrings__Fusion (or FUSION_PG), or start the platform with ./fusion demo, which runs a private cluster.");
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(
+                siloPort: config.GetValue("Orleans:SiloPort", 11111),
+                gatewayPort: config.GetValue("Orleans:GatewayPort", 30000),
+                serviceId: "fusion", clusterId: config.GetValue("Orleans:ClusterId", "fusion-local")!);
+            silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t.Namespace?.StartsWith("Fusion.Domain", StringComparison.Ordinal) == true));
+        });
+
+        var riskModel = new RiskModel();
+        config.GetSection("RiskModel").Bind(riskModel);
+        builder.Services.AddSingleton(riskModel);
+        builder.Services.AddSingleton(new PlatformClock(TimeProvider.System));
+        builder.Services.AddSingleton<FusionMetrics>();
+        builder.Services.AddSingleton<MasterDataCache>();
+        builder.Services.AddSingleton<IngestWriter>();
+
+        var marten = builder.Services.AddFusionStore(connectionString);
+        builder.Services.AddHostedService<MasterDataStartup>();
+        marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
+
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Fusion Platform — Haixi environmental big-data fusion";
+            doc.Info.Description = "Ingest of camera, aerial, public-report, inspection and fund feeds; master data; live risk per enterprise and region.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(m => m.AddMeter(FusionMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter())
+            .WithTracing(t => t.AddAspNetCoreInstrumentation());
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapPrometheusScrapingEndpoint();
+        app.MapHealthEndpoints();
+        app.MapIngestEndpoints();
+        app.MapQuarantineEndpoints();
+        app.MapMasterDataEndpoints();
+        app.MapRiskEndpoints();
+        app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
+        return app;
+    }
+}
+
+/// <summary>Bad input and broken business rules become problem details, never a 500.</summary>
+sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var (status, title) = exception switch
+        {
+            BadHttpRequestException b => (b.StatusCode, "Bad request"),
+            DomainRejected => (StatusCodes.Status422UnprocessableEntity, "Rejected"),
+            _ => (0, ""),
+        };
+        if (status == 0) return false;
+        http.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = status, Title = title, Detail = exception.Message },
+        });
+    }
+}

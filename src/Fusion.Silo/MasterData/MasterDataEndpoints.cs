@@ -1,0 +1,71 @@
+using Fusion.Connectors.MasterData;
+using Fusion.Domain.MasterData;
+using Fusion.Domain.Risk;
+using Fusion.Silo.Ingest;
+using Fusion.Silo.Risk;
+
+using Fusion.Silo.Hosting;
+
+namespace Fusion.Silo.MasterData;
+
+public sealed record RegionView(
+    string RegionId, string Name, string NameZh, string Kind, string? ParentRegionId, double Longitude, double Latitude,
+    int Enterprises, double Score, RiskLevel Level);
+
+public sealed record EnterpriseView(
+    string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan,
+    double Longitude, double Latitude, IReadOnlyList<SiteView> Sites);
+
+public sealed record SiteView(string SiteId, string Kind, string Name, double Longitude, double Latitude, IReadOnlyList<string> Cameras, IReadOnlyList<string> Monitors);
+
+public static class MasterDataEndpoints
+{
+    public static IEndpointRouteBuilder MapMasterDataEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/master-data", async (HttpRequest request, IngestWriter writer, MasterDataCache cache, PlatformClock clock, CancellationToken ct) =>
+            {
+                var (raw, tooLarge) = await IngestEndpoints.ReadBodyAsync(request, ct);
+                if (tooLarge) return Results.Problem(statusCode: 413, title: "Document too large");
+                return await IngestEndpoints.TranslateAndWriteAsync(MasterDataFeed.Name, raw, writer, ct,
+                    body => MasterDataFeed.Translate(body, cache.Current, clock.Now));
+            })
+            .Accepts<MasterDataDocument>("application/json")
+            .Produces<IngestResponse>()
+            .ProducesProblem(400)
+            .WithTags("Master data")
+            .WithSummary("Registers regions, enterprises (with sites, cameras and monitors), protected zones, leaders and commissioners");
+
+        app.MapGet("/api/regions", async (MasterDataCache cache, IGrainFactory grains) =>
+            {
+                var catalog = cache.Current;
+                var regions = catalog.Regions.Values.OrderBy(r => r.Kind == RegionKind.IndustrialPark).ThenBy(r => r.RegionId).ToList();
+                var scores = await Task.WhenAll(regions.Select(r => grains.GetGrain<IRegionRiskGrain>(r.RegionId).GetAsync().AsTask()));
+                var counts = catalog.Enterprises.Values.GroupBy(e => e.RegionId).ToDictionary(g => g.Key, g => g.Count());
+                return regions.Select((r, i) => new RegionView(
+                    r.RegionId, r.Name, r.NameZh, r.Kind.ToString(), r.ParentRegionId, r.Centre.Longitude, r.Centre.Latitude,
+                    counts.GetValueOrDefault(r.RegionId) + catalog.Regions.Values.Where(c => c.ParentRegionId == r.RegionId).Sum(c => counts.GetValueOrDefault(c.RegionId)),
+                    scores[i].Score, scores[i].Level));
+            })
+            .WithTags("Master data")
+            .WithSummary("Regions of Haixi with their current risk score and level");
+
+        app.MapGet("/api/enterprises", (MasterDataCache cache, string? region) =>
+            {
+                var catalog = cache.Current;
+                if (region is not null && !catalog.Regions.ContainsKey(region))
+                    return Results.Problem(statusCode: 404, title: "Unknown region", detail: $"There is no region '{region}'. Regions: {string.Join(", ", catalog.Regions.Keys.Order())}.");
+                var sites = catalog.Sites.Values.ToLookup(s => s.EnterpriseId);
+                var cameras = catalog.Cameras.Values.ToLookup(c => c.SiteId);
+                var monitors = catalog.Monitors.Values.ToLookup(m => m.SiteId);
+                var inRegion = region is null ? catalog.Enterprises.Values
+                    : catalog.Enterprises.Values.Where(e => e.RegionId == region || catalog.Regions.GetValueOrDefault(e.RegionId)?.ParentRegionId == region);
+                return Results.Ok(inRegion.OrderBy(e => e.Name).Select(e => new EnterpriseView(
+                    e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.AnnualSalesRevenueYuan, e.Location.Longitude, e.Location.Latitude,
+                    sites[e.EnterpriseId].OrderBy(s => s.SiteId).Select(s => new SiteView(s.SiteId, s.Kind.ToString(), s.Name, s.Location.Longitude, s.Location.Latitude,
+                        cameras[s.SiteId].Select(c => c.CameraId).Order().ToArray(), monitors[s.SiteId].Select(m => m.MonitorId).Order().ToArray())).ToArray())));
+            })
+            .WithTags("Master data")
+            .WithSummary("Enterprises, optionally of one region (a county's list includes its industrial parks), with their sites");
+        return app;
+    }
+}

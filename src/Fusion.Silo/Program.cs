@@ -1,0 +1,19 @@
+using Fusion.Silo.Hosting;
+
+var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
+var rest = verb == "run" && (args.Length == 0 || args[0].StartsWith('-')) ? args : args[1..];
+
+switch (verb)
+{
+    case "run":
+        await FusionHost.Build(rest, demo: false).RunAsync();
+        return 0;
+    case "demo":
+        await FusionHost.Build(rest, demo: true).RunAsync();
+        return 0;
+    default:
+        Console.Error.WriteLine($"Unknown verb '{verb}'. Verbs: run (the platform), demo (the platform with Haixi seed data and simulated feeds).");
+        return 2;
+}
+
+public partial class Program;

@@ -1,0 +1,53 @@
+using Fusion.Domain.Aerial;
+using Fusion.Domain.Cameras;
+using Fusion.Domain.Funds;
+using Fusion.Domain.Inspections;
+using Fusion.Domain.MasterData;
+using Fusion.Domain.PublicReports;
+using Fusion.Domain.Risk;
+using Fusion.Silo.Ingest;
+using Fusion.Silo.Risk;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+using Weasel.Core;
+
+namespace Fusion.Silo.Store;
+
+/// <summary>Marten as the event store: string stream keys, quick appends, System.Text.Json, metadata on every event.</summary>
+public static class StoreSetup
+{
+    public const string Schema = "fusion";
+
+    public static readonly Type[] FeedEventTypes =
+    [
+        typeof(CameraAlarmRaised), typeof(AerialFindingRecorded), typeof(PublicReportReceived),
+        typeof(InspectionFindingRecorded), typeof(FundDepositRecorded), typeof(RiskAssessed),
+    ];
+
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddFusionStore(this IServiceCollection services, string connectionString)
+    {
+        var marten = services.AddMarten(opts =>
+        {
+            opts.Connection(connectionString);
+            opts.DatabaseSchemaName = Schema;
+            opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+            opts.Events.StreamIdentity = StreamIdentity.AsString;
+            opts.Events.AppendMode = EventAppendMode.Quick;
+            opts.Events.MetadataConfig.HeadersEnabled = true;
+            opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+            opts.Events.MetadataConfig.CausationIdEnabled = true;
+            opts.Events.AddEventTypes(MasterDataCatalog.EventTypes);
+            opts.Events.AddEventTypes(FeedEventTypes);
+            opts.Schema.For<IngestKey>().Identity(k => k.Id);
+            opts.Schema.For<QuarantinedRecord>().Identity(q => q.Id).Index(q => q.ReceivedAt);
+            opts.Schema.For<RiskSnapshot>().Identity(s => s.Id);
+            opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        });
+        marten.UseLightweightSessions();
+        marten.ApplyAllDatabaseChangesOnStartup();
+        marten.AddAsyncDaemon(DaemonMode.Solo);
+        return marten;
+    }
+}

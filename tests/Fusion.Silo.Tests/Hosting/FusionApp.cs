@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using Fusion.Silo.Hosting;
+using Marten;
+using Marten.Events;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Fusion.Silo.Tests.Hosting;
+
+/// <summary>
+/// The real host (Kestrel on a free port, Orleans silo, Marten on real PostgreSQL) with the
+/// platform's clock fixed by a FakeTimeProvider.
+/// </summary>
+public sealed class FusionApp : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset T0 = new(2026, 11, 28, 4, 0, 0, TimeSpan.Zero);
+
+    readonly string connectionString;
+    readonly Dictionary<string, string?> settings;
+    public FakeTimeProvider Time { get; }
+    public string ConnectionString => connectionString;
+
+    FusionApp(string connectionString, FakeTimeProvider time, Dictionary<string, string?> settings)
+    {
+        this.connectionString = connectionString;
+        this.settings = settings;
+        Time = time;
+    }
+
+    /// <summary>Starts a host on a new database, or on the given one (to restart over the same store).</summary>
+    public static async Task<FusionApp> StartAsync(string? connectionString = null, FakeTimeProvider? time = null, Dictionary<string, string?>? settings = null)
+    {
+        var app = new FusionApp(connectionString ?? await TestDatabase.CreateAsync(), time ?? new FakeTimeProvider(T0), settings ?? []);
+        app.UseKestrel(0);
+        app.StartServer();
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Fusion", connectionString);
+        builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
+        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
+        builder.UseSetting("Orleans:ClusterId", $"test-{Guid.NewGuid():N}");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<PlatformClock>();
+            services.AddSingleton(new PlatformClock(Time));
+        });
+    }
+
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    /// <summary>Waits until every subscription (live risk among them) has applied everything appended so far.</summary>
+    public Task CaughtUpAsync() => Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+
+    public async Task<long> EventCountAsync()
+    {
+        await using var session = Store.QuerySession();
+        return await session.Events.QueryAllRawEvents().LongCountAsync();
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

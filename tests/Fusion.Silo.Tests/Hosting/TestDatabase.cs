@@ -1,0 +1,44 @@
+using Npgsql;
+
+namespace Fusion.Silo.Tests.Hosting;
+
+/// <summary>
+/// A fresh database per test on the real PostgreSQL that ./fusion starts (FUSION_PG). Databases of
+/// earlier runs are dropped when a run starts; this run's stay until the next, for inspection.
+/// </summary>
+public static class TestDatabase
+{
+    const string Prefix = "ft_silo_";
+    static readonly string Server = Environment.GetEnvironmentVariable("FUSION_PG")
+        ?? "Host=127.0.0.1;Port=5439;Username=fusion;Database=fusion";
+    static readonly string RunId = DateTime.UtcNow.ToString("MMddHHmmss");
+    static readonly Lazy<Task> CleanUp = new(DropEarlierRunsAsync);
+
+    public static async Task<string> CreateAsync()
+    {
+        await CleanUp.Value;
+        var name = $"{Prefix}{RunId}_{Guid.NewGuid():N}"[..40];
+        await using (var conn = new NpgsqlConnection(Server))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(Server) { Database = name, MaxPoolSize = 40 }.ConnectionString;
+    }
+
+    static async Task DropEarlierRunsAsync()
+    {
+        await using var conn = new NpgsqlConnection(Server);
+        await conn.OpenAsync();
+        var names = new List<string>();
+        await using (var cmd = new NpgsqlCommand($"SELECT datname FROM pg_database WHERE datname LIKE '{Prefix}%' AND datname NOT LIKE '{Prefix}{RunId}%'", conn))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) names.Add(reader.GetString(0));
+        foreach (var name in names)
+        {
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}

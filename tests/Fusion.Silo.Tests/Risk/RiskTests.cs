@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Fusion.Silo.Tests.Hosting;
+using static Fusion.Silo.Tests.Hosting.TestData;
+
+namespace Fusion.Silo.Tests.Risk;
+
+public sealed class RiskTests
+{
+    static readonly DateTimeOffset T0 = FusionApp.T0;
+
+    [Fact]
+    public async Task GivenAlarmsAndAReportAboutOneOutfall_WhenTheSubscriptionDelivers_ThenTheEnterpriseAndItsRegionsShowTheScoreWithContributions()
+    {
+        await using var app = await FusionApp.StartAsync();
+        var http = app.CreateClient();
+        await http.PostJsonAsync("/api/master-data", Haixi());
+        var quiet = await http.GetJsonAsync($"/api/enterprises/{Potash}/risk");
+        Assert.Equal(0, quiet.GetProperty("score").GetDouble());
+
+        await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("A-1", "CAM-POTASH-1", T0.AddHours(-5)), Alarm("A-2", "CAM-POTASH-1", T0.AddHours(-2)) });
+        await http.PostJsonAsync("/api/ingest/public-reports", new[] { Report("R-1", "S-POTASH-OUT", T0.AddHours(-1)) });
+        await app.CaughtUpAsync();
+
+        var risk = await http.GetJsonAsync($"/api/enterprises/{Potash}/risk");
+        Assert.InRange(risk.GetProperty("score").GetDouble(), 20, 100);
+        Assert.Equal("2026.11-1", risk.GetProperty("modelVersion").GetString());
+        Assert.Equal(T0, risk.GetProperty("asOf").GetDateTimeOffset());
+        var signals = risk.GetProperty("signals").EnumerateArray().ToList();
+        Assert.Equal(["public-report:R-1", "camera-alarm:A-2", "camera-alarm:A-1"], signals.Select(s => s.GetProperty("signalId").GetString()));
+        Assert.All(signals, s => Assert.True(s.GetProperty("contribution").GetDouble() > 0));
+        // The hotline report and the camera corroborate each other: two systems saw the same outfall.
+        Assert.Equal(["camera-alarms"], signals[0].GetProperty("corroboratedBy").EnumerateArray().Select(x => x.GetString()));
+        Assert.Equal(0.75, signals[0].GetProperty("confidence").GetDouble(), 3);
+        var sum = signals.Sum(s => s.GetProperty("contribution").GetDouble());
+        Assert.Equal(Math.Round(100 * (1 - Math.Exp(-sum / 40)), 1), risk.GetProperty("score").GetDouble(), 1);
+
+        var park = await http.GetJsonAsync("/api/regions/GOLMUD-IP/risk");
+        var city = await http.GetJsonAsync("/api/regions/GOLMUD/risk");
+        Assert.Equal(3, park.GetProperty("signals").GetArrayLength());
+        Assert.Equal(3, city.GetProperty("signals").GetArrayLength());
+        Assert.True(city.GetProperty("score").GetDouble() > 0);
+        var delingha = await http.GetJsonAsync("/api/regions/DELINGHA/risk");
+        Assert.Equal(0, delingha.GetProperty("score").GetDouble());
+
+        var regions = (await http.GetJsonAsync("/api/regions")).EnumerateArray().ToDictionary(r => r.GetProperty("regionId").GetString()!);
+        Assert.Equal(city.GetProperty("score").GetDouble(), regions["GOLMUD"].GetProperty("score").GetDouble());
+        Assert.Equal(city.GetProperty("level").GetString(), regions["GOLMUD"].GetProperty("level").GetString());
+    }
+
+    [Fact]
+    public async Task GivenScoresBuiltUp_WhenTheHostRestartsOnTheSameStore_ThenEveryScoreComesBackTheSame()
+    {
+        string connection;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0);
+        JsonElement enterpriseBefore, regionBefore;
+        await using (var first = await FusionApp.StartAsync(time: time))
+        {
+            connection = first.ConnectionString;
+            var http = first.CreateClient();
+            await http.PostJsonAsync("/api/master-data", Haixi());
+            await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("A-1", "CAM-POTASH-1", T0.AddHours(-30)), Alarm("A-2", "CAM-SODA-1", T0.AddHours(-4)) });
+            await http.PostJsonAsync("/api/ingest/inspection-findings", new[]
+            {
+                new { findingId = "I-1", enterpriseId = Potash, siteId = "S-POTASH-TP", violation = "Tailings seepage", severity = "high", rectifyBy = "2026-11-20", recordedBy = "Commissioner Test", recordedAt = T0.AddDays(-20) },
+            });
+            await first.CaughtUpAsync();
+            enterpriseBefore = await http.GetJsonAsync($"/api/enterprises/{Potash}/risk");
+            regionBefore = await http.GetJsonAsync("/api/regions/GOLMUD/risk");
+        }
+        Assert.True(enterpriseBefore.GetProperty("score").GetDouble() > 0);
+
+        await using var second = await FusionApp.StartAsync(connection, time);
+        var again = second.CreateClient();
+        var enterpriseAfter = await again.GetJsonAsync($"/api/enterprises/{Potash}/risk");
+        var regionAfter = await again.GetJsonAsync("/api/regions/GOLMUD/risk");
+
+        Assert.Equal(enterpriseBefore.GetRawText(), enterpriseAfter.GetRawText());
+        Assert.Equal(regionBefore.GetRawText(), regionAfter.GetRawText());
+    }
+
+    [Fact]
+    public async Task GivenAnUnknownEnterpriseOrRegion_ThenNotFound()
+    {
+        await using var app = await FusionApp.StartAsync();
+        var http = app.CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/api/enterprises/91632801MA7B00010X/risk")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/api/regions/ATLANTIS/risk")).StatusCode);
+    }
+}
