@@ -79,6 +79,8 @@ public static class Dataset
         Named(g, "monitor:mn-1", "EmissionLimitExceeded", new { MonitorId = "mn-1", EnterpriseId = Potash, RegionId = Golmud, Pollutant = "w01018", Value = 80.0, Limit = 50.0, PeriodStart = Local(3, 2, 0), PeriodEnd = Local(3, 2, 3) });
         Named(g, "monitor:mn-1", "EmissionLimitExceeded", new { MonitorId = "mn-1", EnterpriseId = Potash, RegionId = Golmud, Pollutant = "a21026", Value = 70.0, Limit = 35.0, OccurredAt = Local(3, 2, 5) });
         Named(g, "monitor:mn-1", "EmissionLimitExceeded", new { MonitorId = "mn-1", EnterpriseId = Potash, RegionId = Golmud, Pollutant = "w01018", Value = 60.0, Limit = 50.0, OccurredAt = Local(3, 3, 10) });
+        // A minute excursion in an hour already counted: one more exceedance, no more hours.
+        Named(g, "monitor:mn-1", "EmissionLimitExceeded", new { ExceedanceId = "x-4", MonitorId = "mn-1", SiteId = "s-2", EnterpriseId = Potash, RegionId = Golmud, PollutantCode = "a21026", Period = "Minute", Value = 80.0, Limit = 35.0, MeasuredAt = Local(3, 2, 5, 10) });
 
         Named(g, "monitor:mn-1", "MonitorWentOffline", new { MonitorId = "mn-1", EnterpriseId = Potash, RegionId = Golmud, LastSeenAt = Local(2, 28, 22) });
         Named(g, "camera:c-1", "CameraWentOffline", new { CameraId = "c-1", EnterpriseId = SaltLake, RegionId = Golmud, LastSeenAt = Local(3, 1, 0) });

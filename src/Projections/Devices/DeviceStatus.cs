@@ -9,11 +9,13 @@ public sealed record DeviceStatusRow(long Sequence, string DeviceKind, string De
 
 public static class DeviceStatus
 {
-    public const string Feed = "device-status";
+    /// <summary>The feeds the camera-health and HJ 212 areas give their outage signals (RiskSignals.CameraHealthFeed, OnlineMonitoringFeed).</summary>
+    public const string CameraFeed = "camera-health";
+    public const string MonitorFeed = "online-monitoring";
 
     /// <summary>Names of the outage events (written by the camera and HJ 212 areas), read by name from their JSON.</summary>
     public static readonly string[] OfflineEventNames = ["CameraWentOffline", "CameraOffline", "CameraOfflineDetected", "MonitorWentOffline", "MonitorOffline", "MonitoringGapDetected", "MonitoringGapStarted"];
-    public static readonly string[] OnlineEventNames = ["CameraBackOnline", "CameraCameBackOnline", "CameraOnline", "CameraRestored", "MonitorBackOnline", "MonitorOnline", "MonitorRestored", "MonitoringResumed", "MonitoringGapEnded"];
+    public static readonly string[] OnlineEventNames = ["CameraCameOnline", "CameraBackOnline", "CameraOnline", "CameraRestored", "MonitorBackOnline", "MonitorOnline", "MonitorRestored", "MonitoringResumed", "MonitoringGapEnded"];
 
     public static readonly AnalyticsTable<DeviceStatusRow> Table = new("device_status_changes", """
         sequence BIGINT NOT NULL, device_kind VARCHAR NOT NULL, device_id VARCHAR NOT NULL, enterprise_id VARCHAR, site_id VARCHAR,
@@ -42,9 +44,9 @@ public static class DeviceStatus
             ?? NamedEvent.IdFromStream(e.StreamKey, kind);
         if (deviceId is null) return null;
         var at = status == "offline"
-            ? f.Time("OfflineSince", "LastSeenAt", "WentOfflineAt", "OccurredAt", "DetectedAt") ?? f.FirstTimeEndingInAt() ?? e.Timestamp
-            : f.Time("OnlineAt", "BackOnlineAt", "RestoredAt", "OccurredAt", "DetectedAt") ?? f.FirstTimeEndingInAt() ?? e.Timestamp;
+            ? f.Time("OfflineSince", "LastSeenAt", "Since", "WentOfflineAt", "OccurredAt", "DetectedAt") ?? f.FirstTimeEndingInAt() ?? e.Timestamp
+            : f.Time("CameOnlineAt", "ResumedAt", "OnlineAt", "BackOnlineAt", "RestoredAt", "OccurredAt", "DetectedAt") ?? f.FirstTimeEndingInAt() ?? e.Timestamp;
         var row = new DeviceStatusRow(e.Sequence, kind, deviceId, f.String("EnterpriseId"), f.String("SiteId"), f.String("RegionId"), status, at);
-        return (new EventFacts(Feed, row.EnterpriseId, row.RegionId, row.SiteId, f.Severity("Severity"), status == "offline", at), [row]);
+        return (new EventFacts(kind == "camera" ? CameraFeed : MonitorFeed, row.EnterpriseId, row.RegionId, row.SiteId, f.Severity("Severity"), status == "offline", at), [row]);
     }
 }

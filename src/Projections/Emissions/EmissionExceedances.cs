@@ -10,7 +10,8 @@ public sealed record EmissionExceedanceRow(long Sequence, string? MonitorId, str
 
 public static class EmissionExceedances
 {
-    public const string Feed = "emissions";
+    /// <summary>As RiskSignals.OnlineMonitoringFeed (HJ 212).</summary>
+    public const string Feed = "online-monitoring";
 
     /// <summary>Names of the exceedance event (written by the HJ 212 connector), read by name from its JSON.</summary>
     public static readonly string[] EventNames = ["EmissionLimitExceeded"];
@@ -25,16 +26,18 @@ public static class EmissionExceedances
             .AppendValue(x.Hours).AppendValue(x.Severity).AppendValue(x.OccurredAt).EndRow());
 
     /// <summary>
-    /// Hours exceeded: the event's own Hours when it carries them, else its period's length, else one
-    /// (HJ 212 hourly values are judged one hour at a time).
+    /// Hours exceeded: the event's own Hours when it carries them, else its period's length, else by its
+    /// HJ 212 data period: a day's mean 24, anything else 1 (hour means count their hour; minute and
+    /// real-time excursions stand for their hour, and the query counts each hour once).
     /// </summary>
     public static (EventFacts, AnalyticsRow[])? FoldNamed(AnalyticsEvent e, JsonFields f)
     {
         if (!EventNames.Contains(e.EventType)) return null;
-        var start = f.Time("PeriodStart", "From", "HourStart", "StartedAt", "DataTime");
+        var start = f.Time("PeriodStart", "From", "HourStart", "StartedAt", "DataTime", "MeasuredAt");
         var end = f.Time("PeriodEnd", "To", "HourEnd", "EndedAt");
         var hours = f.Number("Hours", "DurationHours", "ExceedanceHours")
-            ?? (start is { } s && end is { } x && x > s ? (x - s).TotalHours : 1);
+            ?? (start is { } s && end is { } x && x > s ? (x - s).TotalHours : (double?)null)
+            ?? (string.Equals(f.String("Period"), "Day", StringComparison.OrdinalIgnoreCase) ? 24 : 1);
         var at = f.Time("OccurredAt", "MeasuredAt", "DetectedAt") ?? start ?? f.FirstTimeEndingInAt() ?? e.Timestamp;
         var severity = f.Severity("Severity");
         var row = new EmissionExceedanceRow(e.Sequence, f.String("MonitorId", "Mn"), f.String("SiteId"), f.String("EnterpriseId"), f.String("RegionId"),

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Fusion.Domain.Aerial;
 using Fusion.Domain.Cameras;
 using Fusion.Domain.Funds;
@@ -28,6 +29,7 @@ public static class AnalyticsFold
     {
         var payload = Payload.Json(e.Data);
         var (facts, rows) = Typed(e) ?? Untyped(e, new JsonFields(payload));
+        if (facts.Feed is null || !facts.Signal) facts = WithSignal(facts, e);
         var result = new AnalyticsRow[rows.Length + 1];
         result[0] = EventLog.Row(e, facts, payload);
         rows.CopyTo(result, 1);
@@ -53,6 +55,16 @@ public static class AnalyticsFold
         PublicReports.PublicReports.FoldNamed,
         InspectionFindings.FoldNamed,
     ];
+
+    /// <summary>
+    /// An event type of another area that the risk model reads gives its feed, severity and time from
+    /// its risk signal, so new signal kinds count in the signal queries without a change here.
+    /// </summary>
+    static EventFacts WithSignal(EventFacts facts, AnalyticsEvent e) =>
+        e.Data is JsonElement or JsonDocument or string || RiskSignals.From(e.Data, e.Sequence) is not { } s
+            ? facts
+            : new EventFacts(s.Feed, facts.EnterpriseId ?? s.EnterpriseId, facts.RegionId ?? s.RegionId, facts.SiteId ?? s.SiteId,
+                s.Severity.ToString(), true, s.OccurredAt);
 
     /// <summary>An event known only by name, or else any other event: the common fields by their usual names, when it has them.</summary>
     static (EventFacts, AnalyticsRow[]) Untyped(AnalyticsEvent e, JsonFields f)

@@ -147,7 +147,7 @@ public class FoldSpecs
     public void GivenCameraOfflineAndBackOnlineByName_WhenFolded_ThenStatusChanges()
     {
         var off = Fold(One("camera:c-1", """{"CameraId":"c-1","EnterpriseId":"E","LastSeenAt":"2026-03-01T00:00:00Z","DetectedAt":"2026-03-01T00:10:00Z"}""", 5, type: "CameraWentOffline"));
-        var on = Fold(One("camera:c-1", """{"CameraId":"c-1","BackOnlineAt":"2026-03-01T02:00:00Z"}""", 6, type: "CameraBackOnline"));
+        var on = Fold(One("camera:c-1", """{"CameraId":"c-1","BackOnlineAt":"2026-03-01T02:00:00Z"}""", 6, type: "CameraCameOnline"));
         Assert.Equal(new DeviceStatusRow(5, "camera", "c-1", "E", null, null, "offline", new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)), off[1]);
         Assert.Equal(new DeviceStatusRow(6, "camera", "c-1", null, null, null, "online", new DateTimeOffset(2026, 3, 1, 2, 0, 0, TimeSpan.Zero)), on[1]);
         Assert.True(((EventRow)off[0]).Signal);
