@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Fusion.Domain.Common;
 using Fusion.Domain.Risk;
+using Fusion.Silo.Analytics;
 using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
@@ -52,6 +53,7 @@ public static class FusionHost
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
+        marten.AddAnalytics(builder.Services, config);
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
@@ -77,6 +79,7 @@ public static class FusionHost
         app.MapQuarantineEndpoints();
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();
+        app.MapAnalyticsEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
     }
