@@ -235,7 +235,7 @@ pg_start() {
     how=running
     running_port=$(pg_running_port)
     if [[ -n $running_port && $running_port != "$PG_PORT" ]]; then
-      fusion_say "the private cluster already runs on port $running_port; FUSION_PG_PORT=$PG_PORT applies after ./fusion pg stop"
+      [[ -z ${FUSION_PG_PORT:-} ]] || fusion_say "the private cluster already runs on port $running_port; FUSION_PG_PORT=$PG_PORT applies after ./fusion pg stop"
       PG_PORT=$running_port
     fi
   else

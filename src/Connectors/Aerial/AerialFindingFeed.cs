@@ -59,10 +59,14 @@ public static class Positions
     public static GeoPoint Read(RecordReader r)
     {
         var p = new GeoPoint(r.Number("longitude"), r.Number("latitude"));
-        if (p.Longitude is < 85 or > 105 || p.Latitude is < 32 or > 42)
-            throw new RecordRejected($"position ({p.Longitude}, {p.Latitude}) is not in Haixi; give longitude (about 90–100) and latitude (about 35–39.5) in degrees");
-        return p;
+        return Problem(p) is { } problem ? throw new RecordRejected(problem) : p;
     }
+
+    /// <summary>Null when the point can be in Haixi, otherwise why not.</summary>
+    public static string? Problem(GeoPoint p) =>
+        p.Longitude is < 85 or > 105 || p.Latitude is < 32 or > 42
+            ? $"position ({p.Longitude}, {p.Latitude}) is not in Haixi; give longitude (about 90–100) and latitude (about 35–39.5) in degrees"
+            : null;
 
     public static GeoPoint? ReadOptional(RecordReader r) =>
         r.Has("longitude") || r.Has("latitude") ? Read(r) : null;

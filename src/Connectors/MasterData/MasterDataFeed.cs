@@ -150,7 +150,9 @@ public static class MasterDataFeed
         {
             if (pt.ValueKind != JsonValueKind.Array || pt.GetArrayLength() != 2 || pt[0].ValueKind != JsonValueKind.Number || pt[1].ValueKind != JsonValueKind.Number)
                 throw new RecordRejected($"zone '{id}': each polygon point should be [longitude, latitude]");
-            ring.Add(new GeoPoint(pt[0].GetDouble(), pt[1].GetDouble()));
+            var point = new GeoPoint(pt[0].GetDouble(), pt[1].GetDouble());
+            if (Positions.Problem(point) is { } problem) throw new RecordRejected($"zone '{id}': point {ring.Count + 1}: {problem}");
+            ring.Add(point);
         }
         if (ring.Count < 3) throw new RecordRejected($"zone '{id}': a polygon needs at least 3 points, it has {ring.Count}");
         return new IngestItem(Key("zone", id), Streams.ProtectedZone(id),

@@ -40,7 +40,8 @@ public sealed class PublicReportFeed : IFeed
             throw new RecordRejected($"region '{regionId}' is not registered in master data");
         var region = enterprise?.RegionId ?? regionId ?? (position is null ? null : catalog.NearestRegion(position)?.RegionId)
             ?? throw new RecordRejected("the report does not say where: give enterpriseId, siteId, regionId or longitude and latitude");
-        var contact = r.OptionalString("reporterContact");
+        // A blank contact is no contact: the report is anonymous and there is no one to reward.
+        var contact = r.OptionalString("reporterContact") is { Length: > 0 } c ? c : null;
         return new IngestItem(Feeds.Key(Name, reportId), Streams.PublicReport(reportId),
             [new PublicReportReceived(reportId, channel, region, enterprise?.EnterpriseId, site?.SiteId, content, contact is null, contact, at)]);
     }

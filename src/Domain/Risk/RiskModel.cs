@@ -45,9 +45,12 @@ public sealed class RiskModel
     /// <summary>… up to this multiple of its weight.</summary>
     public double OverdueGrowthCap { get; set; } = 3;
 
-    /// <summary>Score = 100·(1 − e^(−sum/scale)). A region carries many enterprises, so its scale is larger.</summary>
+    /// <summary>
+    /// Score = 100·(1 − e^(−sum/scale)). A region's sum weighs each enterprise by 1/rank
+    /// (RiskScoring.ScoreRegion), so its scale is a little larger.
+    /// </summary>
     public double EnterpriseScale { get; set; } = 40;
-    public double RegionScale { get; set; } = 150;
+    public double RegionScale { get; set; } = 60;
 
     /// <summary>Lower bounds of blue, yellow, red and black.</summary>
     public double[] LevelBands { get; set; } = [20, 40, 60, 80];

@@ -16,6 +16,33 @@ public static class RiskScoring
         return new RiskScore(subjectId, score, blacklisted ? RiskLevel.Black : LevelOf(score, model), model.Version, now, blacklisted, contributions);
     }
 
+    /// <summary>
+    /// A region's score: its own region-level signals count fully; each enterprise's signals count
+    /// with the weight 1/rank of that enterprise among the region's by decayed sum, so the riskiest
+    /// enterprise weighs most and a hundred quiet ones do not add up to a crisis. Each signal's
+    /// contribution in the explanation is its share after that weighting.
+    /// </summary>
+    public static RiskScore ScoreRegion(
+        string regionId, IReadOnlyCollection<RiskSignal> regionSignals, IEnumerable<IReadOnlyCollection<RiskSignal>> enterprises,
+        RiskModel model, DateTimeOffset now)
+    {
+        var ranked = enterprises
+            .Select(signals => Contributions(signals, model, now))
+            .Where(c => c.Count > 0)
+            .Select(c => (Contributions: c, Sum: c.Sum(x => x.Contribution)))
+            .OrderByDescending(e => e.Sum)
+            .ToList();
+        var contributions = Contributions(regionSignals, model, now).ToList();
+        for (var rank = 1; rank <= ranked.Count; rank++)
+            contributions.AddRange(ranked[rank - 1].Contributions.Select(c => c with { Contribution = Math.Round(c.Contribution / rank, 4) }));
+        contributions = contributions
+            .Where(c => c.Contribution >= model.NegligibleContribution)
+            .OrderByDescending(c => c.Signal.OccurredAt).ThenByDescending(c => c.Signal.Sequence)
+            .ToList();
+        var score = Math.Round(100 * (1 - Math.Exp(-contributions.Sum(c => c.Contribution) / model.RegionScale)), 1);
+        return new RiskScore(regionId, score, LevelOf(score, model), model.Version, now, false, contributions);
+    }
+
     public static RiskLevel LevelOf(double score, RiskModel model)
     {
         var level = RiskLevel.Green;
@@ -63,7 +90,9 @@ public static class RiskScoring
     {
         if (s.OpenUntil is { } due)
         {
-            var dueAt = new DateTimeOffset(due.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
+            // A rectify-by date is a calendar day where the finding was recorded (the feed checks it
+            // against recordedAt's own date), so it ends at midnight in that offset, not in UTC.
+            var dueAt = new DateTimeOffset(due.ToDateTime(TimeOnly.MaxValue), s.OccurredAt.Offset);
             if (now <= dueAt) return 1;
             var daysOverdue = (now - dueAt).TotalDays;
             return Math.Min(model.OverdueGrowthCap, 1 + model.OverdueGrowthPerDay * daysOverdue);
@@ -73,5 +102,6 @@ public static class RiskScoring
         return Math.Pow(0.5, ageHours / halfLife);
     }
 
-    static string PlaceKey(RiskSignal s) => s.SiteId ?? s.EnterpriseId ?? $"region:{s.RegionId}";
+    /// <summary>Signals with the same key are about the same place and can corroborate each other.</summary>
+    internal static string PlaceKey(RiskSignal s) => s.SiteId ?? s.EnterpriseId ?? $"region:{s.RegionId}";
 }

@@ -4,7 +4,9 @@ namespace Fusion.Domain.Risk;
 
 /// <summary>
 /// What a risk grain holds: the signals about its subject and the last event sequence applied.
-/// Apply never throws; a signal at or below the last sequence is a redelivery and is ignored.
+/// Apply never throws; a signal at or below the last sequence is a redelivery and is ignored, and so
+/// is a signal id already held (a defence: ingest never stores the same source record twice). A grain
+/// holds one enterprise's or one region's own signals, so the scan stays short.
 /// </summary>
 public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signals, long LastSequence, bool Blacklisted)
 {
@@ -22,12 +24,24 @@ public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signa
         return lastSequence > state.LastSequence ? state with { LastSequence = lastSequence } : state;
     }
 
-    /// <summary>Drops signals whose contribution has faded to nothing; open findings never fade.</summary>
-    public RiskState Prune(RiskModel model, DateTimeOffset now) =>
-        this with
+    /// <summary>
+    /// Drops signals whose contribution has faded to nothing; open findings never fade. A faded signal
+    /// that still raises the confidence of a signal being kept stays, so pruning never changes the score.
+    /// </summary>
+    public RiskState Prune(RiskModel model, DateTimeOffset now)
+    {
+        var faded = Signals
+            .Where(s => s.OpenUntil is null && RiskScoring.Weight(s, model) * RiskScoring.Decay(s, model, now) < model.NegligibleContribution)
+            .Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
+        if (faded.Count == 0) return this;
+        var window = TimeSpan.FromHours(model.CorroborationWindowHours);
+        var kept = Signals.Where(s => !faded.Contains(s.SignalId)).ToLookup(RiskScoring.PlaceKey);
+        return this with
         {
             Signals = Signals.RemoveAll(s =>
-                s.OpenUntil is null
-                && RiskScoring.Weight(s, model) * RiskScoring.Decay(s, model, now) < model.NegligibleContribution)
+                faded.Contains(s.SignalId)
+                && !kept[RiskScoring.PlaceKey(s)].Any(k =>
+                    k.Feed != s.Feed && k.SourceConfidence < 1 && (k.OccurredAt - s.OccurredAt).Duration() <= window))
         };
+    }
 }

@@ -49,6 +49,7 @@ public static class FusionHost
         builder.Services.AddSingleton<FusionMetrics>();
         builder.Services.AddSingleton<MasterDataCache>();
         builder.Services.AddSingleton<IngestWriter>();
+        builder.Services.AddSingleton<RegionRisk>();
 
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();

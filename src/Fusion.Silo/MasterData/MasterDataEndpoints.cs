@@ -35,11 +35,11 @@ public static class MasterDataEndpoints
             .WithTags("Master data")
             .WithSummary("Registers regions, enterprises (with sites, cameras and monitors), protected zones, leaders and commissioners");
 
-        app.MapGet("/api/regions", async (MasterDataCache cache, IGrainFactory grains) =>
+        app.MapGet("/api/regions", async (MasterDataCache cache, RegionRisk risk) =>
             {
                 var catalog = cache.Current;
                 var regions = catalog.Regions.Values.OrderBy(r => r.Kind == RegionKind.IndustrialPark).ThenBy(r => r.RegionId).ToList();
-                var scores = await Task.WhenAll(regions.Select(r => grains.GetGrain<IRegionRiskGrain>(r.RegionId).GetAsync().AsTask()));
+                var scores = await Task.WhenAll(regions.Select(r => risk.ScoreAsync(r.RegionId)));
                 var counts = catalog.Enterprises.Values.GroupBy(e => e.RegionId).ToDictionary(g => g.Key, g => g.Count());
                 return regions.Select((r, i) => new RegionView(
                     r.RegionId, r.Name, r.NameZh, r.Kind.ToString(), r.ParentRegionId, r.Centre.Longitude, r.Centre.Latitude,

@@ -23,9 +23,9 @@ public static class RiskEndpoints
             .WithTags("Risk")
             .WithSummary("An enterprise's live risk score, level and the signals that make it, newest first");
 
-        app.MapGet("/api/regions/{id}/risk", async (string id, MasterDataCache cache, IGrainFactory grains) =>
+        app.MapGet("/api/regions/{id}/risk", async (string id, MasterDataCache cache, RegionRisk regions) =>
                 cache.Current.Regions.ContainsKey(id)
-                    ? Results.Ok(View(await grains.GetGrain<IRegionRiskGrain>(id).GetAsync()))
+                    ? Results.Ok(View(await regions.ScoreAsync(id)))
                     : Results.Problem(statusCode: 404, title: "Unknown region", detail: $"No region '{id}' is registered."))
             .Produces<RiskView>()
             .WithTags("Risk")

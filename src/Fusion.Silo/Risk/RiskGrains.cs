@@ -1,23 +1,29 @@
 using System.Collections.Immutable;
 using Fusion.Domain;
 using Fusion.Domain.Risk;
+using Fusion.Silo.Hosting;
 using Fusion.Silo.Telemetry;
 using Marten;
 
-using Fusion.Silo.Hosting;
-
 namespace Fusion.Silo.Risk;
 
+/// <summary>One per enterprise: the signals about it and its live score.</summary>
 public interface IEnterpriseRiskGrain : IGrainWithStringKey
 {
     ValueTask ObserveAsync(ImmutableArray<RiskSignal> signals, long lastSequence);
     ValueTask<RiskScore> GetAsync();
+    ValueTask<ImmutableList<RiskSignal>> GetSignalsAsync();
 }
 
+/// <summary>
+/// One per region: the region-level signals that no enterprise can be blamed for (an unattributed
+/// drone finding, an anonymous report about an area). A region's score is composed on read from
+/// these and its enterprises' signals (RegionRisk), so no grain holds a whole region's history.
+/// </summary>
 public interface IRegionRiskGrain : IGrainWithStringKey
 {
     ValueTask ObserveAsync(ImmutableArray<RiskSignal> signals, long lastSequence);
-    ValueTask<RiskScore> GetAsync();
+    ValueTask<ImmutableList<RiskSignal>> GetSignalsAsync();
 }
 
 /// <summary>A risk grain's persisted state: the folded signals and the last event sequence applied.</summary>
@@ -30,61 +36,60 @@ public sealed class RiskSnapshot
 }
 
 /// <summary>
-/// The shell around the pure risk model: holds the state, folds signals with RiskState.Apply,
-/// scores with RiskScoring at the clock's now, and persists a snapshot plus any RiskAssessed event in
-/// one transaction before acknowledging, so the subscription may move its checkpoint.
+/// The shell around the pure risk model: holds the state, folds signals with RiskState.Apply and
+/// persists the snapshot (plus a RiskAssessed event when the score moved) in one transaction before
+/// acknowledging, so the subscription may move its checkpoint past what it delivered.
 /// </summary>
 public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics) : Grain
 {
-    RiskSnapshot snapshot = new();
-
+    protected RiskSnapshot Snapshot { get; private set; } = new();
+    protected RiskModel Model => model;
+    protected PlatformClock Clock => clock;
+    protected string SubjectId => this.GetPrimaryKeyString();
     protected abstract RiskSubject Subject { get; }
-    protected abstract string RegionOf(RiskState state);
-    string SubjectId => this.GetPrimaryKeyString();
+    string SnapshotId => $"{Subject.ToString().ToLowerInvariant()}:{SubjectId}";
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        snapshot = await session.LoadAsync<RiskSnapshot>(SnapshotId, ct)
+        Snapshot = await session.LoadAsync<RiskSnapshot>(SnapshotId, ct)
             ?? new RiskSnapshot { Id = SnapshotId, State = RiskState.Empty(SubjectId) };
     }
 
-    string SnapshotId => $"{Subject.ToString().ToLowerInvariant()}:{SubjectId}";
-
     public async ValueTask ObserveAsync(ImmutableArray<RiskSignal> signals, long lastSequence)
     {
-        var before = snapshot.State;
+        var before = Snapshot.State;
         var now = clock.Now;
         var after = before.Apply(signals, lastSequence);
-        if (after == before) return;
+        if (after.Signals == before.Signals) return;
         after = after.Prune(model, now);
         var score = RiskScoring.Score(SubjectId, Subject, after.Signals, after.Blacklisted, model, now);
 
         var next = new RiskSnapshot { Id = SnapshotId, State = after, LastScore = score.Score, LastLevel = score.Level };
         await using var session = store.LightweightSession();
         session.Store(next);
-        if (Math.Abs(score.Score - snapshot.LastScore) >= 0.1 || score.Level != snapshot.LastLevel || before.Signals.Count != after.Signals.Count)
+        if (Subject == RiskSubject.Enterprise)
             session.Events.Append(Streams.Risk(SnapshotId),
-                new RiskAssessed(SubjectId, Subject, RegionOf(after), score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence, now));
+                new RiskAssessed(SubjectId, Subject, signals[^1].RegionId, score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence, now));
         await session.SaveChangesAsync();
-        snapshot = next;
+        Snapshot = next;
         metrics.RiskUpdated(Subject.ToString());
     }
 
-    public ValueTask<RiskScore> GetAsync() =>
-        ValueTask.FromResult(RiskScoring.Score(SubjectId, Subject, snapshot.State.Signals, snapshot.State.Blacklisted, model, clock.Now));
+    public ValueTask<ImmutableList<RiskSignal>> GetSignalsAsync() => ValueTask.FromResult(Snapshot.State.Signals);
 }
 
 public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics)
     : RiskGrain(store, model, clock, metrics), IEnterpriseRiskGrain
 {
     protected override RiskSubject Subject => RiskSubject.Enterprise;
-    protected override string RegionOf(RiskState state) => state.Signals.LastOrDefault()?.RegionId ?? "";
+
+    public ValueTask<RiskScore> GetAsync() =>
+        ValueTask.FromResult(RiskScoring.Score(SubjectId, Subject, Snapshot.State.Signals, Snapshot.State.Blacklisted, Model, Clock.Now));
 }
 
 public sealed class RegionRiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics)
     : RiskGrain(store, model, clock, metrics), IRegionRiskGrain
 {
     protected override RiskSubject Subject => RiskSubject.Region;
-    protected override string RegionOf(RiskState state) => this.GetPrimaryKeyString();
 }

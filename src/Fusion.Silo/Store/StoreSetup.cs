@@ -38,6 +38,10 @@ public static class StoreSetup
             opts.Events.MetadataConfig.HeadersEnabled = true;
             opts.Events.MetadataConfig.CorrelationIdEnabled = true;
             opts.Events.MetadataConfig.CausationIdEnabled = true;
+            // Wake the daemon on append instead of waiting for its next poll: append-to-score latency.
+            opts.Events.UseListenNotifyForEventAppends = true;
+            opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
+            opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(500);
             opts.Events.AddEventTypes(MasterDataCatalog.EventTypes);
             opts.Events.AddEventTypes(FeedEventTypes);
             opts.Schema.For<IngestKey>().Identity(k => k.Id);

@@ -38,6 +38,7 @@ public sealed class FusionApp : WebApplicationFactory<Program>
         var app = new FusionApp(connectionString ?? await TestDatabase.CreateAsync(), time ?? new FakeTimeProvider(T0), settings ?? []);
         app.UseKestrel(0);
         app.StartServer();
+        await app.HealthyAsync();
         return app;
     }
 
@@ -53,6 +54,21 @@ public sealed class FusionApp : WebApplicationFactory<Program>
             services.RemoveAll<PlatformClock>();
             services.AddSingleton(new PlatformClock(Time));
         });
+    }
+
+    /// <summary>Like a deployment's readiness probe: the silo, the store and the subscription are all up.</summary>
+    public async Task HealthyAsync()
+    {
+        using var http = CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var response = await http.GetAsync("/health");
+            if (response.IsSuccessStatusCode) return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The host did not become healthy: {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(50);
+        }
     }
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();

@@ -1,0 +1,38 @@
+using Npgsql;
+
+namespace Fusion.Bench;
+
+public sealed record BenchOptions(int Records)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var records = 20_000;
+        for (var i = 0; i < args.Length - 1; i++)
+            if (args[i] == "--records") records = int.Parse(args[i + 1]);
+        return new BenchOptions(records);
+    }
+}
+
+/// <summary>One measured figure and the reference measured beside it; Ratio = Value / Reference.</summary>
+public sealed record BenchResult(string Name, double Value, double Reference, string Unit)
+{
+    public double Ratio => Reference == 0 ? double.NaN : Value / Reference;
+}
+
+public static class BenchDatabase
+{
+    public static string Server => Environment.GetEnvironmentVariable("FUSION_PG")
+        ?? throw new InvalidOperationException("FUSION_PG is not set: run the benchmarks with ./fusion bench, which starts the private PostgreSQL.");
+
+    public static async Task<string> CreateAsync(string name)
+    {
+        await using var conn = new NpgsqlConnection(Server);
+        await conn.OpenAsync();
+        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn)) await drop.ExecuteNonQueryAsync();
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", conn)) await create.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
+    }
+
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fusion.Connectors.MasterData;
+using Fusion.Domain.MasterData;
+using Fusion.Silo.Hosting;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Fusion.Bench.Ingest;
+
+/// <summary>
+/// Ingest throughput through the real HTTP endpoint (parse, validate, dedupe, append in batches)
+/// against raw PostgreSQL binary COPY of the same JSON rows; and append-to-score latency
+/// (a record posted until the enterprise grain's explanation shows it) against an HTTP round trip.
+/// </summary>
+public static class IngestBench
+{
+    const int BatchSize = 500;
+    const int Cameras = 200;
+
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchOptions options)
+    {
+        var connection = await BenchDatabase.CreateAsync("fusion_bench_ingest");
+        var port = 5391;
+        var app = FusionHost.Build(
+        [
+            "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
+            "--Orleans:SiloPort=11411", "--Orleans:GatewayPort=30400", "--Logging:LogLevel:Default=Warning",
+        ], demo: false);
+        await app.StartAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var (document, cameras, enterprises) = MasterData();
+            (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
+
+            var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
+            var records = Enumerable.Range(0, options.Records).Select(i => new
+            {
+                alarmId = $"bench-{i}", cameraId = cameras[i % cameras.Count], alarmType = "smoke-and-dust",
+                confidence = 0.8, occurredAt = start.AddSeconds(i * 7),
+            }).ToArray();
+
+            var watch = Stopwatch.StartNew();
+            foreach (var chunk in records.Chunk(BatchSize))
+                (await http.PostAsJsonAsync("/api/ingest/camera-alarms", chunk)).EnsureSuccessStatusCode();
+            var ingestPerSecond = records.Length / watch.Elapsed.TotalSeconds;
+
+            var copyPerSecond = await CopyReferenceAsync(connection, records.Select(r => JsonSerializer.Serialize(r)).ToArray(), cameras);
+
+            var (p50, p99, roundTrip) = await LatencyAsync(http, cameras[0], enterprises[0], start.AddDays(20));
+            return
+            [
+                new("ingest camera alarms over HTTP (records/s) vs COPY", ingestPerSecond, copyPerSecond, "records/s"),
+                new("append-to-score p50 (ms) vs HTTP round trip", p50, roundTrip, "ms"),
+                new("append-to-score p99 (ms) vs HTTP round trip", p99, roundTrip, "ms"),
+            ];
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>The floor: the same rows, as JSON, straight into a table by binary COPY.</summary>
+    static async Task<double> CopyReferenceAsync(string connection, string[] json, IReadOnlyList<string> cameras)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using (var create = new NpgsqlCommand("CREATE TABLE copy_reference (seq bigserial primary key, stream text not null, type text not null, data jsonb not null)", conn))
+            await create.ExecuteNonQueryAsync();
+        var watch = Stopwatch.StartNew();
+        await using (var writer = await conn.BeginBinaryImportAsync("COPY copy_reference (stream, type, data) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < json.Length; i++)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(cameras[i % cameras.Count], NpgsqlDbType.Text);
+                await writer.WriteAsync("camera_alarm_raised", NpgsqlDbType.Text);
+                await writer.WriteAsync(json[i], NpgsqlDbType.Jsonb);
+            }
+            await writer.CompleteAsync();
+        }
+        return json.Length / watch.Elapsed.TotalSeconds;
+    }
+
+    static async Task<(double P50, double P99, double RoundTrip)> LatencyAsync(HttpClient http, string camera, string enterprise, DateTimeOffset at)
+    {
+        var latencies = new List<double>();
+        var trips = new List<double>();
+        for (var i = 0; i < 40; i++)
+        {
+            var id = $"latency-{i}";
+            var watch = Stopwatch.StartNew();
+            (await http.PostAsJsonAsync("/api/ingest/camera-alarms", new[] { new { alarmId = id, cameraId = camera, alarmType = "tamper", confidence = 0.9, occurredAt = at.AddMinutes(i) } })).EnsureSuccessStatusCode();
+            while (true)
+            {
+                var risk = await http.GetFromJsonAsync<JsonElement>($"/api/enterprises/{enterprise}/risk");
+                if (risk.GetProperty("signals").EnumerateArray().Any(s => s.GetProperty("signalId").GetString() == $"camera-alarm:{id}")) break;
+                if (watch.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"alarm {id} never reached the score");
+                await Task.Delay(2);
+            }
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            var trip = Stopwatch.StartNew();
+            await http.GetAsync("/health");
+            trips.Add(trip.Elapsed.TotalMilliseconds);
+        }
+        latencies.Sort();
+        trips.Sort();
+        return (BenchDatabase.Percentile(latencies, 0.5), BenchDatabase.Percentile(latencies, 0.99), BenchDatabase.Percentile(trips, 0.5));
+    }
+
+    static (MasterDataDocument Document, IReadOnlyList<string> Cameras, IReadOnlyList<string> Enterprises) MasterData()
+    {
+        var enterprises = Enumerable.Range(0, Cameras / 2).Select(i => CreditCode.Complete($"91632801MA7C{i:D4}X")).ToArray();
+        var document = new MasterDataDocument(
+            Regions: [new RegionRecord("GOLMUD", "Golmud", "格尔木市", "city", null, 94.90, 36.42)],
+            Enterprises: enterprises.Select((id, i) => new EnterpriseRecord(id, $"Bench Enterprise {i}", "potash", "GOLMUD", 1_000_000_000m, 94.9 + i * 0.001, 36.4,
+                [new SiteRecord($"S-{i}", "outfall", $"Outfall {i}", 94.9 + i * 0.001, 36.401, [new CameraRecord($"CAM-{i}-A"), new CameraRecord($"CAM-{i}-B")])])).ToArray());
+        var cameras = enterprises.SelectMany((_, i) => new[] { $"CAM-{i}-A", $"CAM-{i}-B" }).ToArray();
+        return (document, cameras, enterprises);
+    }
+}

@@ -1,0 +1,239 @@
+using System.Text.Json;
+using Fusion.Connectors.Aerial;
+using Fusion.Connectors.Cameras;
+using Fusion.Connectors.Funds;
+using Fusion.Connectors.Ingest;
+using Fusion.Connectors.Inspections;
+using Fusion.Connectors.MasterData;
+using Fusion.Connectors.PublicReports;
+using Fusion.Connectors.Simulation;
+using Fusion.Domain.Aerial;
+using Fusion.Domain.Common;
+using Fusion.Domain.MasterData;
+using Fusion.Domain.PublicReports;
+using Fusion.Domain.Risk;
+
+namespace Fusion.Connectors.Tests.Simulation;
+
+public class HaixiSimulatorTests
+{
+    static readonly TimeSpan China = TimeSpan.FromHours(8);
+    static readonly DateTimeOffset Start = new(2026, 10, 29, 0, 0, 0, China);
+    static readonly DateTimeOffset Now = Start.AddDays(30).AddHours(9).AddMinutes(30);
+
+    static readonly MasterDataDocument Seed = HaixiSeed.Generate();
+    static readonly Lazy<MasterDataCatalog> LazyCatalog = new(() =>
+    {
+        var batch = MasterDataFeed.Translate(JsonSerializer.SerializeToElement(Seed, HaixiSeed.JsonOptions), MasterDataCatalog.Empty, Start);
+        return MasterDataCatalog.Empty.ApplyAll(batch.Accepted.SelectMany(a => a.Item.Events));
+    });
+    static readonly Lazy<(HaixiSimulator Simulator, IReadOnlyList<SimulatedBatch> Batches)> LazyRun = new(() =>
+    {
+        var simulator = new HaixiSimulator(Seed, Start);
+        return (simulator, simulator.Between(Start, Now).ToList());
+    });
+
+    static MasterDataCatalog Catalog => LazyCatalog.Value;
+    static HaixiSimulator Simulator => LazyRun.Value.Simulator;
+    static IReadOnlyList<SimulatedBatch> Batches => LazyRun.Value.Batches;
+    static IEnumerable<T> All<T>() => Batches.SelectMany(b => b.Records).OfType<T>();
+
+    static string Json(IEnumerable<SimulatedBatch> batches) =>
+        string.Join("\n", batches.Select(b => $"{b.Feed} {b.At:O} {JsonSerializer.Serialize(b.Records, SimulatorRunner.WireOptions)}"));
+
+    static TranslatedBatch Translate(SimulatedBatch batch) =>
+        Feeds.Translate(Feeds.All[batch.Feed], JsonSerializer.SerializeToElement(batch.Records, SimulatorRunner.WireOptions), Catalog, Now);
+
+    static IEnumerable<object> Events(IEnumerable<SimulatedBatch> batches) =>
+        batches.SelectMany(b => Translate(b).Accepted).SelectMany(a => a.Item.Events);
+
+    [Fact]
+    public void GivenTheSameSeedAndStart_WhenRunTwice_ThenTheBatchesAreIdentical() =>
+        Assert.Equal(Json(Batches), Json(new HaixiSimulator(HaixiSeed.Generate(), Start).Between(Start, Now)));
+
+    [Fact]
+    public void GivenAnotherSeed_WhenRun_ThenTheRecordsDiffer() =>
+        Assert.NotEqual(Json(Batches.Take(20)), Json(new HaixiSimulator(Seed, Start, seed: 7).Between(Start, Now).Take(20)));
+
+    [Fact]
+    public void GivenAWindowSplitAnywhere_WhenPlayedInPieces_ThenTheRecordsAreTheSameAsInOnePiece()
+    {
+        var whole = Simulator.Between(Start.AddDays(3), Start.AddDays(4)).SelectMany(b => b.Records).ToList();
+        var pieces = new List<object>();
+        for (var t = Start.AddDays(3); t < Start.AddDays(4); t = t.AddSeconds(4321))
+            pieces.AddRange(Simulator.Between(t, Min(t.AddSeconds(4321), Start.AddDays(4))).SelectMany(b => b.Records));
+        Assert.NotEmpty(whole);
+        // Feeds interleave differently when cut differently; the records themselves must be the same.
+        static IEnumerable<string> Sorted(IEnumerable<object> records) => records.Select(r => JsonSerializer.Serialize(r, SimulatorRunner.WireOptions)).Order(StringComparer.Ordinal);
+        Assert.Equal(Sorted(whole), Sorted(pieces));
+    }
+
+    [Fact]
+    public void GivenALaterStart_WhenTheWindowsOverlap_ThenTheOverlapHasTheSameRecordIds()
+    {
+        // A re-run a day later backfills from a day later: what it shares with the first run must be duplicates.
+        var later = new HaixiSimulator(Seed, Start.AddDays(1));
+        var window = (From: Start.AddDays(5), Until: Start.AddDays(8));
+        Assert.Equal(Ids(Simulator.Between(window.From, window.Until)), Ids(later.Between(window.From, window.Until)));
+    }
+
+    [Fact]
+    public void GivenTheSeedCatalog_WhenEveryGeneratedRecordIsTranslated_ThenNoneIsRejected()
+    {
+        var rejected = Batches.SelectMany(b => Translate(b).Rejected.Select(r => $"{b.Feed} {r.RecordId}: {r.Reason}")).ToList();
+        Assert.Empty(rejected);
+        var ids = Batches.SelectMany(b => Ids([b]).Select(id => $"{b.Feed}:{id}")).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public void GivenThirtyDays_ThenEveryFeedHasBackgroundAtPlausibleRates()
+    {
+        var perFeed = Batches.GroupBy(b => b.Feed).ToDictionary(g => g.Key, g => g.Sum(b => b.Records.Count));
+        Assert.InRange(perFeed[SimulationFeeds.CameraAlarms], 30 * 24 * 3 * 0.8, 30 * 24 * 3 * 1.2 + 800);
+        Assert.InRange(perFeed[SimulationFeeds.AerialFindings], 40, 160);
+        Assert.InRange(perFeed[SimulationFeeds.PublicReports], 120, 260);
+        Assert.InRange(perFeed[SimulationFeeds.InspectionFindings], 10, 60);
+        Assert.Equal(Seed.Enterprises!.Count, perFeed[SimulationFeeds.FundDeposits]);
+        Assert.Equal(5, All<CameraAlarmRecord>().Select(a => a.AlarmType).Distinct().Count());
+        Assert.Equal(3, All<AerialFindingRecord>().Select(a => a.Platform).Distinct().Count());
+        Assert.Equal(4, All<PublicReportRecord>().Select(a => a.Channel).Distinct().Count());
+        Assert.True(All<AerialFindingRecord>().Count(f => f.Severity is "low" or "medium") > 0.75 * All<AerialFindingRecord>().Count());
+        Assert.All(All<InspectionFindingRecord>(), f => Assert.True(f.RectifyBy > DateOnly.FromDateTime(f.RecordedAt.DateTime)));
+    }
+
+    [Fact]
+    public void GivenAnyRecord_ThenItsTimesAreChinaTimeAndInsideTheWindow()
+    {
+        foreach (var b in Batches)
+            foreach (var at in b.Records.Select(TimeOf))
+            {
+                Assert.Equal(China, at.Offset);
+                Assert.InRange(at, Start, Now);
+                Assert.True(at <= b.At);
+            }
+        var hours = Batches.Select(b => b.At.Ticks / TimeSpan.TicksPerHour).ToList();
+        Assert.Equal(hours, hours.Order());
+    }
+
+    [Fact]
+    public void GivenStoryA_ThenTheOutfallCameraRaisesAbnormalDischargeEveryHourOrTwo()
+    {
+        var story = Simulator.Stories.Discharge!;
+        Assert.Equal("outfall", Catalog.Sites[story.SiteId].Kind.ToString().ToLowerInvariant());
+        Assert.Equal(story.SiteId, Catalog.Cameras[story.CameraId].SiteId);
+        var alarms = All<CameraAlarmRecord>().Where(a => a.CameraId == story.CameraId && a.AlarmType == "abnormal-discharge" && a.Confidence >= 0.75).OrderBy(a => a.OccurredAt).ToList();
+        var hours = (Now - story.From).TotalHours;
+        Assert.InRange(story.From, Start.AddDays(20), Now.AddDays(-1));
+        Assert.InRange(alarms.Count, hours / 2, hours);
+        Assert.All(alarms.Zip(alarms.Skip(1)), p => Assert.True(p.Second.OccurredAt - p.First.OccurredAt < TimeSpan.FromHours(3), $"gap {p.First.OccurredAt:O} → {p.Second.OccurredAt:O}"));
+        Assert.True(alarms[0].OccurredAt - story.From < TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public void GivenStoryB_ThenADroneFindsDumpingInsideTheHaloxylonReserveTracedToTheNearbySite()
+    {
+        var story = Simulator.Stories.Dumping!;
+        var finding = Assert.Single(All<AerialFindingRecord>(), f => f.FindingId == story.FindingId);
+        Assert.Equal(("drone", "illegal-dumping"), (finding.Platform, finding.FindingType));
+        Assert.Contains(finding.Severity, new[] { "high", "critical" });
+        var reserve = Catalog.Zones["QAIDAM-HALOXYLON"];
+        var position = new GeoPoint(finding.Longitude, finding.Latitude);
+        Assert.True(Geo.Contains(reserve.Polygon, position));
+        var site = Catalog.Sites[story.SiteId];
+        Assert.False(Geo.Contains(reserve.Polygon, site.Location));
+        Assert.InRange(Geo.DistanceMetres(site.Location, position), 500, 8000);
+
+        var recorded = Assert.IsType<AerialFindingRecorded>(Assert.Single(Events(Batches.Where(b => b.Records.Contains(finding)))
+            .OfType<AerialFindingRecorded>(), e => e.FindingId == story.FindingId));
+        Assert.Equal((story.EnterpriseId, story.SiteId, "QAIDAM-HALOXYLON"), (recorded.EnterpriseId, recorded.SiteId, recorded.ProtectedZoneId));
+        var signal = RiskSignals.From(recorded, 1)!;
+        Assert.True(signal.InsideProtectedZone);
+    }
+
+    [Fact]
+    public void GivenStoryC_ThenABurstOfHotlineAndWeChatReportsIsFollowedByAnInspection()
+    {
+        var story = Simulator.Stories.Reports!;
+        var site = Catalog.Sites[story.SiteId];
+        var reports = All<PublicReportRecord>().Where(r => story.ReportIds.Contains(r.ReportId)).ToList();
+        Assert.InRange(reports.Count, 6, 12);
+        Assert.Equal(["hotline-12369", "wechat"], reports.Select(r => r.Channel).Distinct().Order());
+        Assert.True(reports.Max(r => r.ReceivedAt) - reports.Min(r => r.ReceivedAt) <= TimeSpan.FromHours(5));
+        Assert.All(reports, r => Assert.InRange(Geo.DistanceMetres(site.Location, new(r.Longitude!.Value, r.Latitude!.Value)), 0, PublicReportFeed.AttributionRadiusMetres));
+
+        var received = Events(Batches.Where(b => b.Feed == SimulationFeeds.PublicReports)).OfType<PublicReportReceived>().Where(e => story.ReportIds.Contains(e.ReportId)).ToList();
+        Assert.All(received, e => Assert.Equal((story.EnterpriseId, story.SiteId), (e.EnterpriseId, e.SiteId)));
+
+        var inspection = Assert.Single(All<InspectionFindingRecord>(), f => f.FindingId == story.InspectionFindingId);
+        Assert.Equal((story.EnterpriseId, story.SiteId), (inspection.EnterpriseId, inspection.SiteId));
+        Assert.InRange(inspection.RecordedAt - reports.Max(r => r.ReceivedAt), TimeSpan.FromHours(1), TimeSpan.FromDays(2));
+        Assert.Contains(inspection.Severity, new[] { "high", "critical" });
+    }
+
+    [Fact]
+    public void GivenTheStories_ThenTheyConcernThreeDifferentEnterprisesWithinTheBackfill()
+    {
+        var s = Simulator.Stories;
+        Assert.Equal(3, new[] { s.Discharge!.EnterpriseId, s.Dumping!.EnterpriseId, s.Reports!.EnterpriseId }.Distinct().Count());
+        Assert.All(new[] { s.Discharge.From, s.Dumping.At, s.Reports.From, s.Reports.InspectionAt }, t => Assert.InRange(t, Now.AddDays(-6), Now.AddDays(-1)));
+    }
+
+    [Fact]
+    public void GivenTwoMonths_ThenEveryEnterpriseDepositsMonthlyAndAboutOneInTenFallsShort()
+    {
+        var deposits = new HaixiSimulator(Seed, Start).Between(Start, Start.AddDays(95)).SelectMany(b => b.Records).OfType<FundDepositRecord>().ToList();
+        var enterprises = Seed.Enterprises!.ToDictionary(e => e.EnterpriseId);
+        Assert.Equal(["2026-10", "2026-11", "2026-12"], deposits.Select(d => d.Period).Distinct().Order());
+        foreach (var period in deposits.GroupBy(d => d.Period))
+            Assert.Equal(enterprises.Keys.Order(), period.Select(d => d.EnterpriseId).Order());
+        Assert.All(deposits, d => Assert.InRange(d.DepositedAt.Day, 1, 15));
+        Assert.All(deposits, d => Assert.InRange(d.SalesRevenueYuan, enterprises[d.EnterpriseId].AnnualSalesRevenueYuan / 12 * 0.8m, enterprises[d.EnterpriseId].AnnualSalesRevenueYuan / 12 * 1.2m));
+        var shortShare = deposits.Count(d => d.AmountYuan < Math.Round(d.SalesRevenueYuan * FundDepositFeed.ObligationRate, 2)) / (double)deposits.Count;
+        Assert.InRange(shortShare, 0.06, 0.14);
+        // Some enterprises are short every month: the blacklist criteria need repeat offenders.
+        Assert.Contains(deposits.GroupBy(d => d.EnterpriseId), g => g.All(d => d.AmountYuan < d.SalesRevenueYuan * FundDepositFeed.ObligationRate));
+    }
+
+    [Fact]
+    public void GivenThirtyDaysOfSignals_WhenScored_ThenTheStoryEnterprisesStandOutAndMostAreGreen()
+    {
+        var events = Batches.SelectMany(b => Translate(b).Accepted).SelectMany(a => a.Item.Events).ToList();
+        var signals = events.Select((e, i) => RiskSignals.From(e, i + 1)).OfType<RiskSignal>().Where(s => s.EnterpriseId is not null).ToList();
+        var model = new RiskModel();
+        var scores = signals.GroupBy(s => s.EnterpriseId!)
+            .ToDictionary(g => g.Key, g => RiskScoring.Score(g.Key, RiskSubject.Enterprise, g.ToList(), false, model, Now));
+        double ScoreOf(string id) => scores.TryGetValue(id, out var s) ? s.Score : 0;
+        var all = Seed.Enterprises!.Select(e => ScoreOf(e.EnterpriseId)).Order().ToList();
+        var stories = Simulator.Stories;
+
+        Assert.True(all[all.Count / 2] < model.LevelBands[0], $"median {all[all.Count / 2]}");
+        Assert.True(all.Count(s => s >= model.LevelBands[0]) < all.Count / 4, $"{all.Count(s => s >= model.LevelBands[0])} not green");
+        var top = Seed.Enterprises!.OrderByDescending(e => ScoreOf(e.EnterpriseId)).Take(10).Select(e => e.EnterpriseId).ToList();
+        Assert.Contains(stories.Discharge!.EnterpriseId, top);
+        Assert.Contains(stories.Dumping!.EnterpriseId, top);
+        Assert.Contains(stories.Reports!.EnterpriseId, top);
+    }
+
+    static IReadOnlyList<string> Ids(IEnumerable<SimulatedBatch> batches) => batches.SelectMany(b => b.Records).Select(r => r switch
+    {
+        CameraAlarmRecord x => x.AlarmId,
+        AerialFindingRecord x => x.FindingId,
+        PublicReportRecord x => x.ReportId,
+        InspectionFindingRecord x => x.FindingId,
+        FundDepositRecord x => x.DepositId,
+        _ => throw new InvalidOperationException(r.GetType().Name),
+    }).ToList();
+
+    static DateTimeOffset TimeOf(object r) => r switch
+    {
+        CameraAlarmRecord x => x.OccurredAt,
+        AerialFindingRecord x => x.ObservedAt,
+        PublicReportRecord x => x.ReceivedAt,
+        InspectionFindingRecord x => x.RecordedAt,
+        FundDepositRecord x => x.DepositedAt,
+        _ => throw new InvalidOperationException(r.GetType().Name),
+    };
+
+    static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}
