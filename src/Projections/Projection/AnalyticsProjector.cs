@@ -23,6 +23,7 @@ public sealed class AnalyticsProjector : IDisposable
 
     readonly string _folder;
     readonly SemaphoreSlim _writer = new(1, 1);
+    readonly FileStream _lock;
     AnalyticsSink _sink;
     volatile RebuildStatus? _rebuild;
     int _rebuilding;
@@ -31,6 +32,9 @@ public sealed class AnalyticsProjector : IDisposable
     {
         _folder = Path.GetFullPath(folder);
         Directory.CreateDirectory(_folder);
+        // Two writers on one folder would each trust their own checkpoint: refuse the second outright.
+        try { _lock = new FileStream(Path.Combine(_folder, "analytics.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+        catch (IOException e) { throw new IOException($"The analytics folder {_folder} is in use by another platform process: {e.Message}", e); }
         var pointer = Path.Combine(_folder, Pointer);
         var name = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : FileName(1);
         _sink = new AnalyticsSink(AnalyticsDatabase.Open(Path.Combine(_folder, name), ExportFolder));
@@ -146,5 +150,6 @@ public sealed class AnalyticsProjector : IDisposable
     {
         _sink.Dispose();
         _sink.Database.Dispose();
+        _lock.Dispose();
     }
 }
