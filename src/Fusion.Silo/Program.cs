@@ -1,3 +1,4 @@
+using Fusion.Silo.Analytics;
 using Fusion.Silo.Hosting;
 
 var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
@@ -11,6 +12,10 @@ switch (verb)
     case "demo":
         await FusionHost.Build(rest, demo: true).RunAsync();
         return 0;
+    case "query":
+        return await AnalyticsCli.RunAsync(rest);
+    case "rebuild-analytics":
+        return await AnalyticsCli.RebuildAsync(rest);
     default:
         Console.Error.WriteLine($"Unknown verb '{verb}'. Verbs: run (the platform), demo (the platform with Haixi seed data and simulated feeds).");
         return 2;

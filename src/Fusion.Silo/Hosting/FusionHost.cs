@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Fusion.Domain.Common;
 using Fusion.Domain.Risk;
+using Fusion.Silo.Analytics;
 using Fusion.Silo.Cameras;
 using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
@@ -56,6 +57,7 @@ public static class FusionHost
         builder.Services.AddHostedService<MasterDataStartup>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
+        marten.AddAnalytics(builder.Services, config);
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
@@ -82,6 +84,7 @@ public static class FusionHost
         app.MapQuarantineEndpoints();
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();
+        app.MapAnalyticsEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
     }

@@ -48,6 +48,8 @@ public sealed class FusionApp : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
         builder.UseSetting("Orleans:ClusterId", $"test-{Guid.NewGuid():N}");
+        // Each host its own data folder (the DuckDB analytics file), unless a test shares one across restarts.
+        builder.UseSetting("Fusion:DataFolder", Directory.CreateTempSubdirectory("fusion-data-").FullName);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {

@@ -1,0 +1,111 @@
+using System.Runtime.CompilerServices;
+using Fusion.Projections.Projection;
+using Fusion.Projections.Queries;
+using Fusion.Silo.Hosting;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+
+namespace Fusion.Silo.Analytics;
+
+public sealed class AnalyticsOptions
+{
+    /// <summary>Data folder (FUSION_DATA, default .fusion/); the DuckDB files live in its analytics/ folder.</summary>
+    public string DataFolder { get; set; } = Environment.GetEnvironmentVariable("FUSION_DATA") is { Length: > 0 } d ? d : ".fusion";
+    public int QueryTimeoutSeconds { get; set; } = 30;
+    public int MaxRows { get; set; } = 1_000_000;
+    public int RebuildBatchSize { get; set; } = 10_000;
+    public string Folder => Path.Combine(DataFolder, "analytics");
+}
+
+/// <summary>Registration of the analytics projection, its subscription, query runner and rebuild.</summary>
+public static class Analytics
+{
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddAnalytics(
+        this MartenServiceCollectionExtensions.MartenConfigurationExpression marten, IServiceCollection services, IConfiguration config)
+    {
+        var options = new AnalyticsOptions();
+        config.GetSection("Analytics").Bind(options);
+        if (config["Fusion:DataFolder"] is { Length: > 0 } folder) options.DataFolder = folder;
+        services.AddSingleton(options);
+        services.AddSingleton(_ => new AnalyticsProjector(options.Folder));
+        services.AddSingleton<AnalyticsMetrics>();
+        services.AddSingleton(sp => new AnalyticsQueryRunner(
+            () => sp.GetRequiredService<AnalyticsProjector>().Database,
+            new QueryLimits(TimeSpan.FromSeconds(options.QueryTimeoutSeconds), options.MaxRows)));
+        services.AddSingleton<AnalyticsRebuild>();
+        marten.AddSubscriptionWithServices<AnalyticsSubscription>(ServiceLifetime.Singleton);
+        return marten;
+    }
+
+    public static AnalyticsEvent ToAnalyticsEvent(IEvent e) =>
+        new(e.Sequence, e.StreamKey ?? e.StreamId.ToString(), e.EventType.Name, e.Data, e.Timestamp);
+}
+
+/// <summary>Reads the stored history for a rebuild, in sequence order, a page at a time.</summary>
+public sealed class MartenAnalyticsSource(IDocumentStore store, int batchSize) : IAnalyticsEventSource
+{
+    public async IAsyncEnumerable<IReadOnlyList<AnalyticsEvent>> ReadAsync(long after, long upTo, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        while (after < upTo)
+        {
+            var from = after;
+            var page = await session.Events.QueryAllRawEvents()
+                .Where(e => e.Sequence > from && e.Sequence <= upTo)
+                .OrderBy(e => e.Sequence)
+                .Take(batchSize)
+                .ToListAsync(ct);
+            if (page.Count == 0) yield break;
+            yield return page.Select(Analytics.ToAnalyticsEvent).ToList();
+            after = page[^1].Sequence;
+        }
+    }
+}
+
+/// <summary>Runs one rebuild at a time in the background; its status is what the endpoint and the CLI show.</summary>
+public sealed class AnalyticsRebuild(
+    AnalyticsProjector projector, IDocumentStore store, AnalyticsOptions options, AnalyticsMetrics metrics,
+    ILogger<AnalyticsRebuild> log, IHostApplicationLifetime lifetime)
+{
+    Task? running;
+
+    public RebuildStatus? Status => projector.Rebuild;
+
+    /// <summary>False when one is already running.</summary>
+    public bool TryStart()
+    {
+        lock (this)
+        {
+            if (running is { IsCompleted: false }) return false;
+            running = Task.Run(RunAsync);
+            return true;
+        }
+    }
+
+    public Task Completion => running ?? Task.CompletedTask;
+
+    async Task RunAsync()
+    {
+        try
+        {
+            var status = await projector.RebuildAsync(new MartenAnalyticsSource(store, options.RebuildBatchSize), TargetAsync, TimeProvider.System, lifetime.ApplicationStopping);
+            log.LogInformation("Analytics rebuilt: {Applied} events at {Rate} events/s into {File}", status.Applied, status.EventsPerSecond, status.File);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Analytics rebuild failed");
+        }
+    }
+
+    /// <summary>The live file's checkpoint, or what Marten has already delivered to the analytics subscription, whichever is later.</summary>
+    async Task<long> TargetAsync(CancellationToken ct)
+    {
+        var progress = await store.Advanced.AllProjectionProgress(token: ct);
+        var delivered = progress.Where(p => p.ShardName.StartsWith(AnalyticsSubscription.SubscriptionId, StringComparison.Ordinal))
+            .Select(p => p.Sequence).DefaultIfEmpty(0).Max();
+        var stats = await store.Advanced.FetchEventStoreStatistics(token: ct);
+        metrics.StoreAt(stats.EventSequenceNumber);
+        return Math.Max(projector.LastSequence, delivered);
+    }
+}

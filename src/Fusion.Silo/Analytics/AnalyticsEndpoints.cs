@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Fusion.Projections.Formats;
+using Fusion.Projections.Projection;
+using Fusion.Projections.Queries;
+using Fusion.Silo.Hosting;
+
+namespace Fusion.Silo.Analytics;
+
+public sealed record QueryParameterView(string Name, string Type, bool Required, string? Default, string Description, IReadOnlyList<string>? Choices, long? Min, long? Max);
+public sealed record NamedQueryView(string Name, string Title, string Description, IReadOnlyList<QueryParameterView> Parameters, string Url);
+public sealed record SqlRequest(string? Sql);
+public sealed record AnalyticsStatusView(long LastSequence, long Lag, string File, int SchemaVersion, RebuildStatus? Rebuild);
+
+public static class AnalyticsEndpoints
+{
+    public static IEndpointRouteBuilder MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/analytics").WithTags("Analytics");
+
+        group.MapGet("/queries", () => NamedQueries.All.Select(View))
+            .WithSummary("The named analytical queries and their parameters");
+
+        group.MapGet("/queries/{name}", (string name, HttpContext http, AnalyticsQueryRunner runner, PlatformClock clock) =>
+                RunAsync(http, runner, () => NamedQueries.Get(name).Bind(
+                    http.Request.Query.Where(q => q.Key != "format").ToDictionary(q => q.Key, q => (string?)q.Value.ToString()),
+                    DateOnly.FromDateTime(clock.Now.ToOffset(TimeSpan.FromHours(8)).DateTime)), name))
+            .WithSummary("Runs a named query: parameters in the query string; JSON, CSV, Arrow IPC stream or Parquet by Accept or ?format=");
+
+        group.MapPost("/sql", async (HttpContext http, AnalyticsQueryRunner runner) =>
+            {
+                var sql = await ReadSqlAsync(http.Request);
+                return await RunAsync(http, runner, () => runner.CheckSql(sql), "sql");
+            })
+            .Accepts<SqlRequest>("application/json", "text/plain")
+            .WithSummary("Runs one read-only SELECT (no file, network or extension access; time and row limits); same formats as the named queries");
+
+        group.MapGet("/status", (AnalyticsProjector projector, AnalyticsMetrics metrics) =>
+                new AnalyticsStatusView(projector.LastSequence, metrics.Lag(projector.LastSequence), projector.Database.Path, projector.Database.SchemaVersion(), projector.Rebuild))
+            .WithSummary("The analytics file's checkpoint, lag behind the store and the last rebuild");
+
+        group.MapPost("/rebuild", (AnalyticsRebuild rebuild) =>
+                rebuild.TryStart()
+                    ? Results.Accepted("/api/analytics/rebuild", rebuild.Status)
+                    : Results.Problem(statusCode: 409, title: "Rebuild already running", detail: "A rebuild of the analytics file is already running; follow it at GET /api/analytics/rebuild."))
+            .WithSummary("Rebuilds the DuckDB file from the event store in the background, then switches over; queries keep working meanwhile");
+
+        group.MapGet("/rebuild", (AnalyticsRebuild rebuild) => rebuild.Status is { } s ? Results.Ok(s) : Results.NoContent())
+            .WithSummary("Progress of the running or last rebuild");
+        return app;
+    }
+
+    static NamedQueryView View(NamedQuery q) => new(q.Name, q.Title, q.Description,
+        q.Parameters.Select(p => new QueryParameterView(p.Name, p.Type.ToString().ToLowerInvariant(), p.Required, p.Default, p.Description, p.Choices, p.Min, p.Max)).ToList(),
+        $"/api/analytics/queries/{q.Name}");
+
+    static async Task<string?> ReadSqlAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync();
+        if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true) return body;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("sql", out var s) && s.ValueKind == JsonValueKind.String
+                ? s.GetString()
+                : throw AnalyticsQueryException.BadRequest("Send {\"sql\": \"SELECT …\"} as JSON, or the SQL itself as text/plain.");
+        }
+        catch (JsonException e)
+        {
+            throw AnalyticsQueryException.BadRequest($"The body is not valid JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>Binding and planning problems become a 4xx before anything is written; the rows then stream.</summary>
+    static async Task<IResult> RunAsync(HttpContext http, AnalyticsQueryRunner runner, Func<BoundQuery> bind, string fileName)
+    {
+        QueryRun run;
+        try
+        {
+            var format = ResultFormats.Negotiate(http.Request.Query["format"].ToString() is { Length: > 0 } f ? f : null, http.Request.Headers.Accept.ToString());
+            run = runner.Start(bind(), format, http.RequestAborted);
+        }
+        catch (AnalyticsQueryException e)
+        {
+            return Problem(e);
+        }
+        using (run)
+        {
+            http.Response.ContentType = run.ContentType;
+            http.Response.Headers["X-Row-Limit"] = runner.Limits.MaxRows.ToString();
+            if (run.Format != ResultFormat.Json)
+                http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}.{ResultFormats.Extension(run.Format)}\"";
+            try
+            {
+                await run.WriteToAsync(http.Response.Body, http.RequestAborted);
+            }
+            catch (AnalyticsQueryException e) when (!http.Response.HasStarted)
+            {
+                return Problem(e);
+            }
+            catch (Exception) when (http.Response.HasStarted)
+            {
+                // Too late for a status: cut the response so the client sees it is incomplete.
+                http.Abort();
+            }
+        }
+        return Results.Empty;
+    }
+
+    static IResult Problem(AnalyticsQueryException e) => e.Problem switch
+    {
+        QueryProblem.Forbidden => Results.Problem(statusCode: 403, title: "Refused", detail: e.Message),
+        QueryProblem.NotFound => Results.Problem(statusCode: 404, title: "Unknown query", detail: e.Message),
+        QueryProblem.TooLong => Results.Problem(statusCode: 422, title: "Query time limit exceeded", detail: e.Message),
+        _ => Results.Problem(statusCode: 400, title: "Bad query", detail: e.Message),
+    };
+}

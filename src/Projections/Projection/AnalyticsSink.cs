@@ -1,0 +1,94 @@
+using DuckDB.NET.Data;
+
+namespace Fusion.Projections.Projection;
+
+public sealed record AnalyticsBatchResult(int Received, int Applied, int Rows, long LastSequence);
+
+/// <summary>
+/// Writes folded batches into an analytics database: all rows of a batch and the new checkpoint in one
+/// DuckDB transaction, so after any crash each event is there exactly once. Events at or below the
+/// checkpoint are redeliveries and are skipped. Not thread-safe: one writer per database.
+/// </summary>
+public sealed class AnalyticsSink : IDisposable
+{
+    readonly DuckDBConnection _writer;
+
+    public AnalyticsDatabase Database { get; }
+    public long LastSequence { get; private set; }
+
+    /// <summary>Called after each row is appended, inside the open transaction; lets a test crash the writer mid-batch.</summary>
+    internal Action<int>? AfterRowAppended { get; set; }
+
+    public AnalyticsSink(AnalyticsDatabase database)
+    {
+        Database = database;
+        _writer = database.Connect();
+        LastSequence = database.Checkpoint();
+    }
+
+    public AnalyticsBatchResult Apply(IReadOnlyList<AnalyticsEvent> batch)
+    {
+        var fresh = batch.Where(e => e.Sequence > LastSequence)
+            .DistinctBy(e => e.Sequence)
+            .OrderBy(e => e.Sequence)
+            .ToList();
+        if (fresh.Count == 0) return new AnalyticsBatchResult(batch.Count, 0, 0, LastSequence);
+
+        var byTable = new Dictionary<IAnalyticsTable, List<AnalyticsRow>>();
+        foreach (var e in fresh)
+            foreach (var row in AnalyticsFold.Fold(e))
+            {
+                var table = AnalyticsSchema.ByRowType[row.GetType()];
+                if (!byTable.TryGetValue(table, out var rows)) byTable[table] = rows = [];
+                rows.Add(row);
+            }
+
+        var last = fresh[^1];
+        var written = 0;
+        using (var tx = _writer.BeginTransaction())
+        {
+            foreach (var (table, rows) in byTable)
+                written += Write(table, rows, written);
+            using (var cmd = _writer.CreateCommand())
+            {
+                cmd.CommandText = $"UPDATE {AnalyticsSchema.CheckpointTable} SET last_sequence = $seq, last_recorded_at = $at, events = events + $n";
+                cmd.Parameters.Add(new DuckDBParameter("seq", last.Sequence));
+                cmd.Parameters.Add(new DuckDBParameter("at", last.Timestamp));
+                cmd.Parameters.Add(new DuckDBParameter("n", (long)fresh.Count));
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+        LastSequence = last.Sequence;
+        return new AnalyticsBatchResult(batch.Count, fresh.Count, written, LastSequence);
+    }
+
+    int Write(IAnalyticsTable table, List<AnalyticsRow> rows, int writtenBefore)
+    {
+        if (table.KeyColumn is { } keyColumn)
+        {
+            // Replace-by-key: the rows of the last event per key win, as if applied one by one.
+            var lastByKey = new Dictionary<string, long>();
+            foreach (var r in rows) lastByKey[table.KeyOf(r)!] = r.Sequence;
+            foreach (var key in lastByKey.Keys)
+            {
+                using var delete = _writer.CreateCommand();
+                delete.CommandText = $"DELETE FROM {table.Name} WHERE {keyColumn} = $key";
+                delete.Parameters.Add(new DuckDBParameter("key", key));
+                delete.ExecuteNonQuery();
+            }
+            rows = rows.Where(r => lastByKey[table.KeyOf(r)!] == r.Sequence).ToList();
+        }
+        using var appender = _writer.CreateAppender(table.Name);
+        var n = 0;
+        foreach (var row in rows)
+        {
+            table.Append(appender.CreateRow(), row);
+            n++;
+            AfterRowAppended?.Invoke(writtenBefore + n);
+        }
+        return n;
+    }
+
+    public void Dispose() => _writer.Dispose();
+}

@@ -1,0 +1,186 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Apache.Arrow.Ipc;
+using DuckDB.NET.Data;
+using Fusion.Projections.Formats;
+using Fusion.Projections.Projection;
+
+namespace Fusion.Projections.Queries;
+
+public sealed record QueryLimits(TimeSpan Timeout, int MaxRows)
+{
+    public static readonly QueryLimits Default = new(TimeSpan.FromSeconds(30), 1_000_000);
+}
+
+/// <summary>
+/// Runs named queries and analysts' SQL against the current analytics database: one read-only
+/// SELECT, inside a READ ONLY transaction, on an instance whose external access is off and locked,
+/// cut off after the time limit, at most MaxRows rows.
+/// </summary>
+public sealed class AnalyticsQueryRunner(Func<AnalyticsDatabase> database, QueryLimits limits)
+{
+    public QueryLimits Limits => limits;
+
+    /// <summary>Accepts exactly one SELECT statement (DuckDB's parser decides); anything else is refused with the reason.</summary>
+    public BoundQuery CheckSql(string? sql)
+    {
+        var text = (sql ?? "").Trim().TrimEnd(';').Trim();
+        if (text.Length == 0) throw AnalyticsQueryException.BadRequest("The SQL is empty.");
+        using var c = database().Connect();
+        using var cmd = c.CreateCommand();
+        // json_serialize_sql takes only a constant: the text goes in as a literal, its quotes doubled.
+        cmd.CommandText = $"SELECT json_serialize_sql('{text.Replace("'", "''")}')";
+        using var parsed = JsonDocument.Parse((string)cmd.ExecuteScalar()!);
+        var root = parsed.RootElement;
+        if (root.GetProperty("error").GetBoolean())
+        {
+            var type = root.TryGetProperty("error_type", out var t) ? t.GetString() : null;
+            var message = root.TryGetProperty("error_message", out var m) ? m.GetString() : "the SQL could not be parsed";
+            if (type == "not implemented" || message?.Contains("Only SELECT", StringComparison.OrdinalIgnoreCase) == true)
+                throw AnalyticsQueryException.Forbidden(
+                    $"{FirstKeyword(text)} statements are refused: analytics SQL is read-only, one SELECT query at a time (no ATTACH, COPY, INSTALL, LOAD, SET, PRAGMA or writes).");
+            throw AnalyticsQueryException.BadRequest(message ?? "the SQL could not be parsed");
+        }
+        var statements = root.GetProperty("statements").GetArrayLength();
+        if (statements != 1)
+            throw AnalyticsQueryException.Forbidden($"The SQL holds {statements} statements; send one SELECT query at a time.");
+        return new BoundQuery("sql", text, []);
+    }
+
+    /// <summary>
+    /// Starts the query: planning and binding errors surface here (before any response is written);
+    /// the rows are then streamed by <see cref="QueryRun.WriteToAsync"/>.
+    /// </summary>
+    public QueryRun Start(BoundQuery query, ResultFormat format, CancellationToken ct = default)
+    {
+        var db = database();
+        var run = new QueryRun(db.Connect(), format, limits);
+        try
+        {
+            run.Begin(query, db.ExportDirectory, ct);
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    static string FirstKeyword(string sql)
+    {
+        var m = Regex.Match(sql, @"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*([A-Za-z_]+)", RegexOptions.Singleline);
+        return m.Success ? m.Groups[1].Value.ToUpperInvariant() : "Such";
+    }
+}
+
+/// <summary>One running query: its connection, read-only transaction, time limit and result.</summary>
+public sealed class QueryRun : IDisposable
+{
+    readonly DuckDBConnection _connection;
+    readonly ResultFormat _format;
+    readonly QueryLimits _limits;
+    DuckDBCommand? _command;
+    Timer? _timer;
+    CancellationTokenRegistration _cancel;
+    volatile bool _timedOut;
+    DuckDBDataReader? _reader;
+    IArrowArrayStream? _arrow;
+    string? _parquetFile;
+
+    public ResultFormat Format => _format;
+    public string ContentType => ResultFormats.ContentType(_format);
+    /// <summary>Rows written; for Parquet, known once the file is written (before streaming).</summary>
+    public long Rows { get; private set; }
+
+    internal QueryRun(DuckDBConnection connection, ResultFormat format, QueryLimits limits) =>
+        (_connection, _format, _limits) = (connection, format, limits);
+
+    internal void Begin(BoundQuery query, string exportDirectory, CancellationToken ct)
+    {
+        AnalyticsDatabase.Execute(_connection, "BEGIN TRANSACTION READ ONLY");
+        _command = _connection.CreateCommand();
+        foreach (var (name, value) in query.Parameters)
+            _command.Parameters.Add(new DuckDBParameter(name, value ?? DBNull.Value));
+        // The newline before ')' keeps a trailing line comment in the caller's SQL from swallowing it.
+        var limit = _format == ResultFormat.Parquet ? _limits.MaxRows : _limits.MaxRows + 1L;
+        var wrapped = $"SELECT * FROM (\n{query.Sql}\n) AS result LIMIT {limit}";
+        _timer = new Timer(_ => { _timedOut = true; Cancel(); }, null, _limits.Timeout, Timeout.InfiniteTimeSpan);
+        _cancel = ct.Register(Cancel);
+        Guard(() =>
+        {
+            switch (_format)
+            {
+                case ResultFormat.Arrow:
+                    _command.CommandText = wrapped;
+                    _arrow = _command.ExecuteArrowStream();
+                    break;
+                case ResultFormat.Parquet:
+                    _parquetFile = Path.Combine(exportDirectory, $"{Guid.NewGuid():N}.parquet");
+                    _command.CommandText = $"COPY ({wrapped}) TO '{_parquetFile.Replace("'", "''")}' (FORMAT parquet, COMPRESSION zstd)";
+                    Rows = _command.ExecuteNonQuery();
+                    break;
+                default:
+                    _command.CommandText = wrapped;
+                    _command.UseStreamingMode = true;
+                    _reader = _command.ExecuteReader();
+                    break;
+            }
+        });
+    }
+
+    public async Task<long> WriteToAsync(Stream output, CancellationToken ct = default)
+    {
+        try
+        {
+            Rows = _format switch
+            {
+                ResultFormat.Json => await JsonResult.WriteAsync(_reader!, output, _limits.MaxRows, ct),
+                ResultFormat.Csv => await CsvResult.WriteAsync(_reader!, output, _limits.MaxRows, ct),
+                ResultFormat.Arrow => await ArrowResult.WriteAsync(_arrow!, output, _limits.MaxRows, ct),
+                _ => await CopyFile(output, ct),
+            };
+            return Rows;
+        }
+        catch (Exception e) when (Translate(e) is { } problem) { throw problem; }
+    }
+
+    async Task<long> CopyFile(Stream output, CancellationToken ct)
+    {
+        await using (var file = File.OpenRead(_parquetFile!)) await file.CopyToAsync(output, ct);
+        return Rows;
+    }
+
+    void Guard(Action action)
+    {
+        try { action(); }
+        catch (Exception e) when (Translate(e) is { } problem) { throw problem; }
+    }
+
+    AnalyticsQueryException? Translate(Exception e)
+    {
+        if (_timedOut)
+            return new AnalyticsQueryException(QueryProblem.TooLong, $"The query ran longer than the {_limits.Timeout.TotalSeconds:0.#}-second limit and was stopped.");
+        if (e is not DuckDBException d) return null;
+        if (d.Message.Contains("Permission Error", StringComparison.OrdinalIgnoreCase) || d.Message.Contains("disabled by configuration", StringComparison.OrdinalIgnoreCase))
+            return AnalyticsQueryException.Forbidden($"Refused: analytics SQL has no access to files, the network or extensions. DuckDB said: {d.Message}");
+        return AnalyticsQueryException.BadRequest(d.Message);
+    }
+
+    void Cancel()
+    {
+        try { _command?.Cancel(); }
+        catch (Exception) { /* the query may have finished meanwhile */ }
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _cancel.Dispose();
+        _reader?.Dispose();
+        _arrow?.Dispose();
+        _command?.Dispose();
+        _connection.Dispose();
+        if (_parquetFile is not null) File.Delete(_parquetFile);
+    }
+}

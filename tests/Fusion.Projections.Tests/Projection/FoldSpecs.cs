@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Fusion.Domain;
+using Fusion.Domain.Cameras;
+using Fusion.Domain.Common;
+using Fusion.Domain.MasterData;
+using Fusion.Domain.PublicReports;
+using Fusion.Domain.Risk;
+using Fusion.Projections.Aerial;
+using Fusion.Projections.Cameras;
+using Fusion.Projections.Devices;
+using Fusion.Projections.Emissions;
+using Fusion.Projections.Funds;
+using Fusion.Projections.Inspections;
+using Fusion.Projections.MasterData;
+using Fusion.Projections.Projection;
+using Fusion.Projections.PublicReports;
+using Fusion.Projections.Risk;
+using Fusion.Projections.Warnings;
+using static Fusion.Projections.Tests.Given;
+
+namespace Fusion.Projections.Tests.Projection;
+
+/// <summary>Given one stored event, when it is folded, then these rows (the events row first).</summary>
+public class FoldSpecs
+{
+    static readonly DateTimeOffset Recorded = T0.AddHours(1);
+
+    static IReadOnlyList<AnalyticsRow> Fold(AnalyticsEvent e) => AnalyticsFold.Fold(e);
+
+    static EventRow EventsRow(AnalyticsEvent e) => Assert.IsType<EventRow>(Fold(e)[0]);
+
+    [Fact]
+    public void GivenCameraAlarm_WhenFolded_ThenAlarmRowAndSignalEventWithSeverityOfItsType()
+    {
+        var e = One(Streams.Enterprise(SaltLake), Alarm("a-1", SaltLake, Golmud, T0), sequence: 7);
+        var rows = Fold(e);
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(new EventRow(7, SaltLake, "CameraAlarmRaised", RiskSignals.CameraFeed, SaltLake, Golmud, "site-1", "High", true, T0, Recorded,
+            EventsRow(e).Payload), rows[0]);
+        Assert.Equal(new CameraAlarmRow(7, "a-1", "cam-1", "site-1", SaltLake, Golmud, "AbnormalDischarge", "High", 0.8, "nvr", T0), rows[1]);
+    }
+
+    [Fact]
+    public void GivenAerialFinding_WhenFolded_ThenFindingRow()
+    {
+        var rows = Fold(One(Streams.Region(Golmud), AerialFinding("f-1", Golmud, null, T0), 3));
+        Assert.Equal(new AerialFindingRow(3, "f-1", "Drone", "dumping", "High", 94.91, 36.41, Golmud, null, null, null, "slag", T0), rows[1]);
+        Assert.Equal((RiskSignals.AerialFeed, true, (string?)null), (((EventRow)rows[0]).Feed, ((EventRow)rows[0]).Signal, ((EventRow)rows[0]).EnterpriseId));
+    }
+
+    [Fact]
+    public void GivenPublicReport_WhenFolded_ThenNoReporterContactAnywhere()
+    {
+        var e = One(Streams.PublicReport("r-1"), Report("r-1", ReportChannel.WeChat, Golmud, T0, SaltLake), 4);
+        var rows = Fold(e);
+        Assert.Equal(new PublicReportRow(4, "r-1", "WeChat", Golmud, SaltLake, null, "black smoke at night", false, T0), rows[1]);
+        var payload = ((EventRow)rows[0]).Payload;
+        Assert.DoesNotContain("13800138000", payload);
+        Assert.DoesNotContain("ReporterContact", payload);
+        Assert.DoesNotContain(rows, r => r.ToString().Contains("13800138000"));
+    }
+
+    [Fact]
+    public void GivenAnUnknownEventCarryingReporterContact_WhenFolded_ThenItIsRedactedToo()
+    {
+        var json = """{"ReportId":"r-9","Reward":{"ReporterContact":"wx:abc","Yuan":200},"PaidAt":"2026-03-02T00:00:00Z"}""";
+        var payload = EventsRow(One("public-report:r-9", JsonDocument.Parse(json).RootElement, 5, type: "ReportRewardPaid")).Payload;
+        Assert.Equal("""{"ReportId":"r-9","Reward":{"Yuan":200},"PaidAt":"2026-03-02T00:00:00Z"}""", payload);
+    }
+
+    [Fact]
+    public void GivenInspectionFinding_WhenFolded_ThenFindingRowWithRectifyByDate()
+    {
+        var rows = Fold(One(Streams.InspectionFinding("i-1"), Finding("i-1", SaltLake, Golmud, new DateOnly(2026, 3, 10), T0), 9));
+        Assert.Equal(new InspectionFindingRow(9, "i-1", SaltLake, Golmud, null, "unpermitted discharge", "High", new DateOnly(2026, 3, 10), "inspector-7", T0), rows[1]);
+    }
+
+    [Theory]
+    [InlineData(1000, 1000, false, null)]
+    [InlineData(600, 1000, true, "Medium")]
+    [InlineData(400, 1000, true, "High")]
+    public void GivenFundDeposit_WhenFolded_ThenLedgerRowAndShortfallIsASignal(decimal amount, decimal required, bool signal, string? severity)
+    {
+        var data = Deposit("d-1", SaltLake, Golmud, amount, required);
+        var rows = Fold(One(SaltLake, data, 2));
+        Assert.Equal(new FundDepositRow(2, "d-1", SaltLake, Golmud, "2026", amount, required * 1000, required, T0), rows[1]);
+        Assert.Equal((signal, severity), (((EventRow)rows[0]).Signal, ((EventRow)rows[0]).Severity));
+        Assert.Equal(RiskSignals.From(data, 2) is not null, signal);
+    }
+
+    [Fact]
+    public void GivenAmountWithMoreThanTwoDecimals_WhenFolded_ThenRoundedHalfAwayFromZero() =>
+        Assert.Equal(12.35m, ((FundDepositRow)Fold(One(SaltLake, Deposit("d", SaltLake, Golmud, 12.345m, 10m)))[1]).AmountYuan);
+
+    [Fact]
+    public void GivenRiskAssessed_WhenFolded_ThenRiskHistoryRow()
+    {
+        var rows = Fold(One(Streams.Risk(Golmud), Assessment(Golmud, RiskSubject.Region, Golmud, 41.5, RiskLevel.Yellow, T0), 11));
+        Assert.Equal(new RiskAssessmentRow(11, Golmud, "Region", Golmud, 41.5, "Yellow", "2026.11-1", 3, 10, T0), rows[1]);
+        Assert.Equal(("risk", false), (((EventRow)rows[0]).Feed, ((EventRow)rows[0]).Signal));
+    }
+
+    [Fact]
+    public void GivenMasterDataEvents_WhenFolded_ThenOneRowEach()
+    {
+        Assert.Equal(new RegionRow(1, Golmud, "Golmud", "格尔木市", "City", null, 94.9, 36.4, T0), Fold(One(Streams.Region(Golmud), Region(Golmud)))[1]);
+        Assert.Equal(new EnterpriseRow(1, SaltLake, "Qinghai Salt Lake Potash", "potash", Golmud, 1_000_000_000m, 94.9, 36.4, T0),
+            Fold(One(SaltLake, Enterprise(SaltLake, Golmud)))[1]);
+        Assert.Equal(new SiteRow(1, "s-1", SaltLake, Golmud, "TailingsPond", "pond 1", 1, 2, T0),
+            Fold(One(SaltLake, new SiteRegistered("s-1", SaltLake, Golmud, SiteKind.TailingsPond, "pond 1", 1, 2, T0)))[1]);
+        Assert.Equal(new CameraRow(1, "c-1", "s-1", SaltLake, Golmud, "34020000001320000001", T0),
+            Fold(One("camera:c-1", new CameraRegistered("c-1", "s-1", SaltLake, Golmud, "34020000001320000001", T0)))[1]);
+        Assert.Equal(new LeaderRow(1, "l-1", "Li", "Deputy Mayor", Golmud, T0),
+            Fold(One("leader:l-1", new LeaderAssigned("l-1", "Li", "Deputy Mayor", Golmud, "139", "li@example.cn", T0)))[1]);
+        Assert.Equal(new CommissionerRow(1, "k-1", "Wang", Golmud, T0),
+            Fold(One("commissioner:k-1", new CommissionerAssigned("k-1", "Wang", Golmud, null, null, T0)))[1]);
+        Assert.Equal(new ProtectedZoneRow(1, "z-1", "Qaidam", "柴达木", "reserve", Golmud, "[[1,2],[3,4],[5,6]]", T0),
+            Fold(One("zone:z-1", new ProtectedZoneDesignated("z-1", "Qaidam", "柴达木", "reserve", Golmud, [new GeoPoint(1, 2), new GeoPoint(3, 4), new GeoPoint(5, 6)], T0)))[1]);
+    }
+
+    [Fact]
+    public void GivenMonitorRegistered_WhenFolded_ThenMonitorAndOneLimitRowPerPollutant()
+    {
+        var rows = Fold(One("monitor:mn-1", new MonitorRegistered("mn-1", "s-1", SaltLake, Golmud, new Dictionary<string, double> { ["w01018"] = 50, ["a21026"] = 35 }, T0)));
+        Assert.Equal([
+            new MonitorRow(1, "mn-1", "s-1", SaltLake, Golmud, T0),
+            new MonitorLimitRow(1, "mn-1", "a21026", 35),
+            new MonitorLimitRow(1, "mn-1", "w01018", 50),
+        ], rows.Skip(1));
+    }
+
+    [Fact]
+    public void GivenEmissionLimitExceededByName_WhenFolded_ThenExceedanceRowWithHoursOfItsPeriod()
+    {
+        var json = $$"""{"MonitorId":"mn-1","SiteId":"s-1","EnterpriseId":"{{SaltLake}}","RegionId":"golmud","Pollutant":"w01018","Value":80,"Limit":50,"PeriodStart":"2026-03-01T00:00:00+08:00","PeriodEnd":"2026-03-01T03:00:00+08:00","DetectedAt":"2026-03-01T03:05:00+08:00"}""";
+        var rows = Fold(One("monitor:mn-1", json, 21, type: "EmissionLimitExceeded"));
+        var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.FromHours(8));
+        Assert.Equal(new EmissionExceedanceRow(21, "mn-1", "s-1", SaltLake, Golmud, "w01018", 80, 50, start, start.AddHours(3), 3, null, start.AddMinutes(185)), rows[1]);
+        Assert.Equal((EmissionExceedances.Feed, true), (((EventRow)rows[0]).Feed, ((EventRow)rows[0]).Signal));
+    }
+
+    [Fact]
+    public void GivenAnHourlyExceedanceWithoutPeriod_WhenFolded_ThenOneHour() =>
+        Assert.Equal(1, ((EmissionExceedanceRow)Fold(One("monitor:mn-1", """{"MonitorId":"mn-1","Pollutant":"a21026","Value":70,"Limit":35,"OccurredAt":"2026-03-01T10:00:00Z"}""", type: "EmissionLimitExceeded"))[1]).Hours);
+
+    [Fact]
+    public void GivenCameraOfflineAndBackOnlineByName_WhenFolded_ThenStatusChanges()
+    {
+        var off = Fold(One("camera:c-1", """{"CameraId":"c-1","EnterpriseId":"E","LastSeenAt":"2026-03-01T00:00:00Z","DetectedAt":"2026-03-01T00:10:00Z"}""", 5, type: "CameraWentOffline"));
+        var on = Fold(One("camera:c-1", """{"CameraId":"c-1","BackOnlineAt":"2026-03-01T02:00:00Z"}""", 6, type: "CameraCameOnline"));
+        Assert.Equal(new DeviceStatusRow(5, "camera", "c-1", "E", null, null, "offline", new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)), off[1]);
+        Assert.Equal(new DeviceStatusRow(6, "camera", "c-1", null, null, null, "online", new DateTimeOffset(2026, 3, 1, 2, 0, 0, TimeSpan.Zero)), on[1]);
+        Assert.True(((EventRow)off[0]).Signal);
+        Assert.False(((EventRow)on[0]).Signal);
+    }
+
+    [Fact]
+    public void GivenWarningLifecycleByName_WhenFolded_ThenWarningAndTransitionRows()
+    {
+        var raised = Fold(One("warning:w-1", """{"WarningId":"w-1","RuleId":"three-alarms-24h","SubjectId":"E","EnterpriseId":"E","RegionId":"golmud","Level":"Red","Explanation":"3 alarms","RaisedAt":"2026-03-01T00:00:00Z"}""", 30, type: "WarningRaised"));
+        var ack = Fold(One("warning:w-1", """{"WarningId":"w-1","AcknowledgedBy":"leader-1","AcknowledgedAt":"2026-03-01T00:30:00Z"}""", 31, type: "WarningAcknowledged"));
+        var resolved = Fold(One("warning:w-1", """{"Resolution":"fixed","ResolvedBy":"k-1","ResolvedAt":"2026-03-01T05:00:00Z"}""", 32, type: "WarningResolved"));
+        var t = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(new WarningRow(30, "w-1", "three-alarms-24h", "E", "E", Golmud, "Red", "3 alarms", t), raised[1]);
+        Assert.Equal(new WarningTransitionRow(31, "w-1", "acknowledged", "leader-1", null, t.AddMinutes(30)), ack[1]);
+        Assert.Equal(new WarningTransitionRow(32, "w-1", "resolved", "k-1", "fixed", t.AddHours(5)), resolved[1]);
+    }
+
+    [Fact]
+    public void GivenPublicReportVerifiedByName_WhenFolded_ThenVerificationRow() =>
+        Assert.Equal(new PublicReportVerificationRow(40, "r-1", "Substantiated", "High", "officer-2", new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero)),
+            Fold(One("public-report:r-1", """{"ReportId":"r-1","Verdict":"Substantiated","Severity":3,"VerifiedBy":"officer-2","VerifiedAt":"2026-03-02T00:00:00Z"}""", 40, type: "PublicReportVerified"))[1]);
+
+    [Fact]
+    public void GivenRectificationByName_WhenFolded_ThenRectificationRowIdFromStream() =>
+        Assert.Equal(new RectificationRow(41, "i-1", "RectificationCompleted", "E-manager", new DateTimeOffset(2026, 3, 5, 0, 0, 0, TimeSpan.Zero)),
+            Fold(One("inspection:i-1", """{"CompletedBy":"E-manager","CompletedAt":"2026-03-05T00:00:00Z"}""", 41, type: "RectificationCompleted"))[1]);
+
+    [Fact]
+    public void GivenAnyOtherEvent_WhenFolded_ThenOnlyAnEventsRowWithCommonFieldsByName()
+    {
+        var rows = Fold(One(SaltLake, """{"EnterpriseId":"E","RegionId":"golmud","Severity":"High","ListedAt":"2026-03-01T00:00:00Z"}""", 50, type: "EnterpriseBlacklisted"));
+        var row = Assert.Single(rows);
+        Assert.Equal(new EventRow(50, SaltLake, "EnterpriseBlacklisted", null, "E", Golmud, null, "High", false,
+            new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), Recorded,
+            """{"EnterpriseId":"E","RegionId":"golmud","Severity":"High","ListedAt":"2026-03-01T00:00:00Z"}"""), row);
+    }
+
+    [Fact]
+    public void GivenTypedEvent_WhenFolded_ThenPayloadHasRecordNamesAndEnumNames() =>
+        Assert.Equal(
+            $$"""{"AlarmId":"a-1","CameraId":"cam-1","SiteId":"site-1","EnterpriseId":"{{SaltLake}}","RegionId":"golmud","AlarmType":"AbnormalDischarge","Confidence":0.8,"SnapshotUrl":"https://snap/1.jpg","Source":"nvr","OccurredAt":"2026-03-01T08:00:00+08:00"}""",
+            EventsRow(One(SaltLake, Alarm("a-1", SaltLake, Golmud, T0))).Payload);
+
+    [Fact]
+    public void GivenSameEventTwice_WhenFolded_ThenSameRows() =>
+        Assert.Equal(Fold(One(SaltLake, Alarm("a-1", SaltLake, Golmud, T0))), Fold(One(SaltLake, Alarm("a-1", SaltLake, Golmud, T0))));
+
+    [Fact]
+    public void EveryRowTypeTheFoldMakesHasATable()
+    {
+        foreach (var t in typeof(AnalyticsRow).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(AnalyticsRow))))
+            Assert.True(AnalyticsSchema.ByRowType.ContainsKey(t), $"{t.Name} has no table");
+    }
+}
