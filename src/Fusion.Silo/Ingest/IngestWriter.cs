@@ -32,7 +32,10 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         // Claim the records' identities first. A concurrent request claiming the same key waits for
         // ours to finish and then sees it taken, so a record is stored once however often it arrives.
         var claimed = await ClaimAsync(conn, tx, items, now, ct);
-        var fresh = items.Where(i => claimed.Contains(i.Key)).ToList();
+        // Concurrent batches take their row locks (identity keys, then streams) in one global order, so
+        // two requests touching the same streams wait for each other instead of deadlocking. The sort
+        // is stable: within a stream, records keep the order they came in.
+        var fresh = items.Where(i => claimed.Contains(i.Key)).OrderBy(i => i.StreamKey, StringComparer.Ordinal).ToList();
 
         await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx, shouldAutoCommit: true));
         session.CorrelationId = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
@@ -77,8 +80,9 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         await using var cmd = new NpgsqlCommand(
             $"INSERT INTO {IngestKeys.Table} (key, stream, accepted_at) SELECT k, s, @at FROM unnest(@keys, @streams) AS t(k, s) " +
             "ON CONFLICT (key) DO NOTHING RETURNING key", conn, tx);
-        cmd.Parameters.AddWithValue("keys", items.Select(i => i.Key).ToArray());
-        cmd.Parameters.AddWithValue("streams", items.Select(i => i.StreamKey).ToArray());
+        var ordered = items.OrderBy(i => i.Key, StringComparer.Ordinal).ToArray();
+        cmd.Parameters.AddWithValue("keys", ordered.Select(i => i.Key).ToArray());
+        cmd.Parameters.AddWithValue("streams", ordered.Select(i => i.StreamKey).ToArray());
         cmd.Parameters.AddWithValue("at", now);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) claimed.Add(reader.GetString(0));
