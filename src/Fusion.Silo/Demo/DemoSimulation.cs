@@ -38,9 +38,13 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Enterprises of Golmud    {baseUrl}api/enterprises?region=GOLMUD
          A region's explanation   {baseUrl}api/regions/GOLMUD/risk
          Quarantine               {baseUrl}api/quarantine
+         Analytics queries        {baseUrl}api/analytics/queries
+         e.g. top enterprises     {baseUrl}api/analytics/queries/top-enterprises?format=csv
+         HJ 212 over TCP          port 9212 (Fusion:Hj212:Port); GB/T 28181 alarms: POST {baseUrl}api/ingest/gb28181
          Health                   {baseUrl}health
          Prometheus metrics       {baseUrl}metrics
-         The simulator first plays the last 30 days (a minute or two), then goes live.
+         The simulator first plays the last 30 days (a minute or two), then goes live;
+         350 online monitors send HJ 212 over TCP and 1,017 cameras GB/T 28181 keepalives.
          Stories to find: an outfall whose camera keeps alarming, a drone finding of
          dumping inside the Haloxylon reserve, a burst of 12369 reports about one site.
          Ctrl-C stops the platform; ./fusion demo again resumes where it left off.
