@@ -50,6 +50,8 @@ public static class FusionHost
         builder.Services.AddSingleton<MasterDataCache>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton<RegionRisk>();
+        builder.Services.AddSingleton<RegionAssessor>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<RegionAssessor>());
         if (config.GetValue("Fusion:Simulate", false))
             builder.Services.AddHostedService<Demo.DemoSimulation>();
 

@@ -31,6 +31,9 @@ public sealed class FusionMetrics
         if (rejected > 0) records.Add(rejected, f, new("outcome", "rejected"));
     }
 
+    /// <summary>The last event sequence the live-risk subscription has applied.</summary>
+    public long LastProcessedSequence => Volatile.Read(ref lastProcessedSequence);
+
     public void RiskUpdated(string subject) => riskUpdates.Add(1, new KeyValuePair<string, object?>("subject", subject));
 
     public void SubscriptionProcessed(int events, long ceiling, long highWater)

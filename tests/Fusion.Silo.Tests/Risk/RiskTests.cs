@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Fusion.Silo.Tests.Hosting;
 using static Fusion.Silo.Tests.Hosting.TestData;
 
@@ -85,5 +87,28 @@ public sealed class RiskTests
         var http = app.CreateClient();
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/api/enterprises/91632801MA7B00010X/risk")).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/api/regions/ATLANTIS/risk")).StatusCode);
+    }
+
+    [Fact]
+    public async Task GivenAnEnterpriseScoreMoves_WhenTheRegionsAreAssessed_ThenEachAffectedRegionRecordsItsNewScoreOnce()
+    {
+        await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:Risk:RegionAssessEvery"] = "00:01:00" });
+        var http = app.CreateClient();
+        await http.PostJsonAsync("/api/master-data", Haixi());
+        await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("A-1", "CAM-POTASH-1", T0.AddHours(-1)) });
+        await app.CaughtUpAsync();
+        var assessor = app.Services.GetRequiredService<Fusion.Silo.Risk.RegionAssessor>();
+
+        var first = await assessor.AssessAsync(CancellationToken.None);
+        var again = await assessor.AssessAsync(CancellationToken.None);
+
+        Assert.Equal(2, first); // the park and the city it lies in; Delingha has nothing to say
+        Assert.Equal(0, again);
+        await using var session = app.Store.QuerySession();
+        var recorded = (await session.Events.FetchStreamAsync("risk:region:GOLMUD")).Select(e => e.Data).OfType<Fusion.Domain.Risk.RiskAssessed>().Single();
+        var live = await http.GetJsonAsync("/api/regions/GOLMUD/risk");
+        Assert.Equal(live.GetProperty("score").GetDouble(), recorded.Score);
+        Assert.Equal(live.GetProperty("level").GetString(), recorded.Level.ToString());
+        Assert.Equal(Fusion.Domain.Risk.RiskSubject.Region, recorded.Subject);
     }
 }

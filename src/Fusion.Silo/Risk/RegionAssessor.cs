@@ -1,0 +1,67 @@
+using Fusion.Domain;
+using Fusion.Domain.Risk;
+using Fusion.Silo.Hosting;
+using Fusion.Silo.MasterData;
+using Fusion.Silo.Telemetry;
+using Marten;
+
+namespace Fusion.Silo.Risk;
+
+/// <summary>The last score recorded for a region, kept beside its RiskAssessed events.</summary>
+public sealed class RegionAssessment
+{
+    public string Id { get; set; } = "";
+    public double Score { get; set; }
+    public RiskLevel Level { get; set; }
+}
+
+/// <summary>
+/// A region's score moves whenever one of its enterprises' does, and with time as signals decay, so it
+/// is not assessed per event: every interval (Fusion:Risk:RegionAssessEvery, default one minute) each
+/// region is scored and a RiskAssessed event is appended for those whose score or level moved. That
+/// is the region history boards and analysts read.
+/// </summary>
+public sealed class RegionAssessor(
+    IDocumentStore store, RegionRisk regions, MasterDataCache masterData, RiskModel model, PlatformClock clock,
+    FusionMetrics metrics, IConfiguration config, ILogger<RegionAssessor> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var every = config.GetValue("Fusion:Risk:RegionAssessEvery", TimeSpan.FromMinutes(1));
+        using var timer = new PeriodicTimer(every);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await AssessAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Region assessment failed; trying again at the next tick");
+            }
+        }
+    }
+
+    public async Task<int> AssessAsync(CancellationToken ct)
+    {
+        var ids = masterData.Current.Regions.Keys.Order(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0) return 0;
+        var scores = await Task.WhenAll(ids.Select(regions.ScoreAsync));
+        await using var session = store.LightweightSession();
+        var last = (await session.LoadManyAsync<RegionAssessment>(ct, ids)).ToDictionary(a => a.Id);
+        var moved = 0;
+        foreach (var score in scores)
+        {
+            var previous = last.GetValueOrDefault(score.SubjectId);
+            if (previous is not null && Math.Abs(previous.Score - score.Score) < 0.1 && previous.Level == score.Level) continue;
+            if (previous is null && score.Contributions.Count == 0) continue;
+            session.Store(new RegionAssessment { Id = score.SubjectId, Score = score.Score, Level = score.Level });
+            session.Events.Append(Streams.Risk($"region:{score.SubjectId}"),
+                new RiskAssessed(score.SubjectId, RiskSubject.Region, score.SubjectId, score.Score, score.Level, model.Version,
+                    score.Contributions.Count, metrics.LastProcessedSequence, clock.Now));
+            moved++;
+        }
+        if (moved > 0) await session.SaveChangesAsync(ct);
+        return moved;
+    }
+}
