@@ -75,6 +75,22 @@ public static class AnalyticsBench
                     foreach (var e in firstFive) Console.WriteLine($"   marten reads #{e.Sequence} {e.StreamKey} {e.EventTypeName} {e.Data.GetType().Name} v{e.Version}");
                 }
 
+                if (Environment.GetEnvironmentVariable("FUSION_BENCH_PROFILE") == "1")
+                {
+                    var source = new Fusion.Silo.Analytics.MartenAnalyticsSource(store, 10_000);
+                    var w = Stopwatch.StartNew();
+                    var all = new List<AnalyticsEvent>();
+                    await foreach (var b in source.ReadAsync(0, long.MaxValue, default)) all.AddRange(b);
+                    var read = w.Elapsed.TotalSeconds; w.Restart();
+                    long rows = 0;
+                    foreach (var e in all) rows += AnalyticsFold.Fold(e).Count;
+                    var fold = w.Elapsed.TotalSeconds; w.Restart();
+                    var path = Path.Combine(data, "profile.duckdb");
+                    using (var sink = new AnalyticsSink(AnalyticsDatabase.Open(path, Path.Combine(data, "pexports"))))
+                        foreach (var chunk in all.Chunk(10_000)) sink.Apply(chunk);
+                    var apply = w.Elapsed.TotalSeconds;
+                    Console.WriteLine($"   profile: marten read {all.Count / read:N0}/s, fold {all.Count / fold:N0}/s ({rows:N0} rows), fold+write {all.Count / apply:N0}/s");
+                }
                 var (applied, rebuildSeconds, reported) = await RebuildAsync(http);
                 var rebuildPerSecond = applied / rebuildSeconds;
                 Console.WriteLine($"   rebuild applied {applied:N0} events in {rebuildSeconds:N1} s (status says {reported:N0} events/s)");
