@@ -152,7 +152,10 @@ public static class AnalyticsBench
         while (true)
         {
             await Task.Delay(200);
-            var status = await http.GetFromJsonAsync<JsonElement>("/api/analytics/rebuild");
+            using var response = await http.GetAsync("/api/analytics/rebuild");
+            response.EnsureSuccessStatusCode();
+            if (response.StatusCode == System.Net.HttpStatusCode.NoContent) continue; // accepted, not reporting yet
+            var status = await response.Content.ReadFromJsonAsync<JsonElement>();
             var state = status.GetProperty("state").GetString();
             if (state == "failed") throw new InvalidOperationException($"rebuild failed: {status.GetProperty("error").GetString()}");
             var applied = status.GetProperty("applied").GetInt64();
