@@ -1,4 +1,5 @@
 using Fusion.Bench;
+using Fusion.Bench.Analytics;
 using Fusion.Bench.Ingest;
 
 // Every figure is a ratio to a reference measured in the same run on the same machine.
@@ -8,6 +9,7 @@ var benches = new Dictionary<string, Func<BenchOptions, Task<IReadOnlyList<Bench
 {
     ["ingest"] = IngestBench.RunAsync,
     ["hj212"] = Hj212Bench.RunAsync,
+    ["analytics"] = AnalyticsBench.RunAsync,
 };
 if (suite != "all" && !benches.ContainsKey(suite))
 {
