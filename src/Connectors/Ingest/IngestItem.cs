@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace Fusion.Connectors.Ingest;
 
@@ -15,8 +14,3 @@ public sealed record TranslatedBatch(string Feed, IReadOnlyList<(int Index, Inge
 
 /// <summary>Thrown by a feed's Translate when a record is unusable; Ingest turns it into a Rejection.</summary>
 public sealed class RecordRejected(string reason) : Exception(reason);
-
-public static class RawJson
-{
-    public static string Of(JsonElement e) => e.GetRawText();
-}

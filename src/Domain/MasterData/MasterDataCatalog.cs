@@ -62,6 +62,17 @@ public sealed record MasterDataCatalog
 
     public MasterDataCatalog ApplyAll(IEnumerable<object> events) => events.Aggregate(this, (c, e) => c.Apply(e));
 
+    /// <summary>The region itself and the industrial parks that lie in it.</summary>
+    public IReadOnlySet<string> RegionAndParks(string regionId) =>
+        Regions.Values.Where(r => r.ParentRegionId == regionId).Select(r => r.RegionId).Append(regionId).ToHashSet();
+
+    /// <summary>The enterprises of a region, its parks' included.</summary>
+    public IEnumerable<Enterprise> EnterprisesIn(string regionId)
+    {
+        var regions = RegionAndParks(regionId);
+        return Enterprises.Values.Where(e => regions.Contains(e.RegionId));
+    }
+
     /// <summary>The zone whose polygon contains the point, if any.</summary>
     public ProtectedZone? ZoneContaining(GeoPoint p) => Zones.Values.FirstOrDefault(z => Geo.Contains(z.Polygon, p));
 

@@ -2,13 +2,12 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Fusion.Connectors.Ingest;
+using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Telemetry;
+using Marten;
 using Marten.Storage;
 using Npgsql;
-using Marten;
-
-using Fusion.Silo.Hosting;
 
 namespace Fusion.Silo.Ingest;
 

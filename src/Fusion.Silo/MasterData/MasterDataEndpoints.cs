@@ -40,10 +40,9 @@ public static class MasterDataEndpoints
                 var catalog = cache.Current;
                 var regions = catalog.Regions.Values.OrderBy(r => r.Kind == RegionKind.IndustrialPark).ThenBy(r => r.RegionId).ToList();
                 var scores = await Task.WhenAll(regions.Select(r => risk.ScoreAsync(r.RegionId)));
-                var counts = catalog.Enterprises.Values.GroupBy(e => e.RegionId).ToDictionary(g => g.Key, g => g.Count());
                 return regions.Select((r, i) => new RegionView(
                     r.RegionId, r.Name, r.NameZh, r.Kind.ToString(), r.ParentRegionId, r.Centre.Longitude, r.Centre.Latitude,
-                    counts.GetValueOrDefault(r.RegionId) + catalog.Regions.Values.Where(c => c.ParentRegionId == r.RegionId).Sum(c => counts.GetValueOrDefault(c.RegionId)),
+                    catalog.EnterprisesIn(r.RegionId).Count(),
                     scores[i].Score, scores[i].Level));
             })
             .WithTags("Master data")
@@ -57,8 +56,7 @@ public static class MasterDataEndpoints
                 var sites = catalog.Sites.Values.ToLookup(s => s.EnterpriseId);
                 var cameras = catalog.Cameras.Values.ToLookup(c => c.SiteId);
                 var monitors = catalog.Monitors.Values.ToLookup(m => m.SiteId);
-                var inRegion = region is null ? catalog.Enterprises.Values
-                    : catalog.Enterprises.Values.Where(e => e.RegionId == region || catalog.Regions.GetValueOrDefault(e.RegionId)?.ParentRegionId == region);
+                var inRegion = region is null ? catalog.Enterprises.Values : catalog.EnterprisesIn(region);
                 return Results.Ok(inRegion.OrderBy(e => e.Name).Select(e => new EnterpriseView(
                     e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.AnnualSalesRevenueYuan, e.Location.Longitude, e.Location.Latitude,
                     sites[e.EnterpriseId].OrderBy(s => s.SiteId).Select(s => new SiteView(s.SiteId, s.Kind.ToString(), s.Name, s.Location.Longitude, s.Location.Latitude,

@@ -1,4 +1,3 @@
-using Fusion.Domain.MasterData;
 using Fusion.Domain.Risk;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
@@ -14,14 +13,9 @@ public sealed class RegionRisk(IGrainFactory grains, MasterDataCache masterData,
     public async Task<RiskScore> ScoreAsync(string regionId)
     {
         var catalog = masterData.Current;
-        var regions = Members(catalog, regionId);
-        var enterprises = catalog.Enterprises.Values.Where(e => regions.Contains(e.RegionId)).Select(e => e.EnterpriseId);
-        var own = await Task.WhenAll(regions.Select(r => grains.GetGrain<IRegionRiskGrain>(r).GetSignalsAsync().AsTask()));
+        var enterprises = catalog.EnterprisesIn(regionId).Select(e => e.EnterpriseId);
+        var own = await Task.WhenAll(catalog.RegionAndParks(regionId).Select(r => grains.GetGrain<IRegionRiskGrain>(r).GetSignalsAsync().AsTask()));
         var theirs = await Task.WhenAll(enterprises.Select(e => grains.GetGrain<IEnterpriseRiskGrain>(e).GetSignalsAsync().AsTask()));
         return RiskScoring.ScoreRegion(regionId, own.SelectMany(l => l.Value).ToList(), theirs.Select(t => t.Value), model, clock.Now);
     }
-
-    /// <summary>The region itself and the parks that lie in it.</summary>
-    public static IReadOnlySet<string> Members(MasterDataCatalog catalog, string regionId) =>
-        catalog.Regions.Values.Where(r => r.ParentRegionId == regionId).Select(r => r.RegionId).Append(regionId).ToHashSet();
 }
