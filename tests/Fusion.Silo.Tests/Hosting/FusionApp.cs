@@ -50,6 +50,9 @@ public sealed class FusionApp : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:ClusterId", $"test-{Guid.NewGuid():N}");
         // Each host its own data folder (the DuckDB analytics file), unless a test shares one across restarts.
         builder.UseSetting("Fusion:DataFolder", Directory.CreateTempSubdirectory("fusion-data-").FullName);
+        // Region history is appended on a timer; tests assess regions when they mean to, so no tick
+        // lands events in the middle of a comparison.
+        builder.UseSetting("Fusion:Risk:RegionAssessEvery", "01:00:00");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
@@ -76,7 +79,22 @@ public sealed class FusionApp : WebApplicationFactory<Program>
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
     /// <summary>Waits until every subscription (live risk among them) has applied everything appended so far.</summary>
-    public Task CaughtUpAsync() => Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+    /// <remarks>
+    /// The risk grains append RiskAssessed events while they apply a page, after the high-water mark the
+    /// wait was measured against; so wait again until a wait ends with no newer event in the store.
+    /// </remarks>
+    public async Task CaughtUpAsync()
+    {
+        long seen = -1;
+        while (true)
+        {
+            await Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+            await using var session = Store.QuerySession();
+            var high = await session.Events.QueryAllRawEvents().Select(e => e.Sequence).OrderByDescending(s => s).FirstOrDefaultAsync();
+            if (high == seen) return;
+            seen = high;
+        }
+    }
 
     /// <summary>Events that ingest appended; the risk grains' own RiskAssessed events (streams "risk:…") come and go with the subscription.</summary>
     public async Task<long> EventCountAsync()
