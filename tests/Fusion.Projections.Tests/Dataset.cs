@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Fusion.Domain;
+using Fusion.Domain.Common;
 using Fusion.Domain.MasterData;
 using Fusion.Domain.PublicReports;
 using Fusion.Domain.Risk;
+using Fusion.Domain.Warnings;
 using Fusion.Projections.Projection;
 using static Fusion.Projections.Tests.Given;
 
@@ -88,14 +90,17 @@ public static class Dataset
         Named(g, "camera:c-1", "CameraBackOnline", new { CameraId = "c-1", BackOnlineAt = Local(3, 1, 6) });
         Named(g, "camera:c-3", "CameraWentOffline", new { CameraId = "c-3", EnterpriseId = Soda, LastSeenAt = Local(3, 2, 18) });
 
-        Named(g, "warning:w-1", "WarningRaised", new { WarningId = "w-1", RuleId = "alarms-24h", EnterpriseId = SaltLake, RegionId = Golmud, Level = "Red", RaisedAt = Utc(3, 1, 16) });
-        Named(g, "warning:w-1", "WarningAcknowledged", new { WarningId = "w-1", AcknowledgedBy = "leader-1", AcknowledgedAt = Utc(3, 1, 16, 30) });
-        Named(g, "warning:w-2", "WarningRaised", new { WarningId = "w-2", RuleId = "alarms-24h", EnterpriseId = SaltLake, RegionId = Golmud, Level = "Red", RaisedAt = Utc(3, 2, 0) });
-        Named(g, "warning:w-3", "WarningRaised", new { WarningId = "w-3", RuleId = "fund-absent", EnterpriseId = Soda, RegionId = Delingha, Level = "Yellow", RaisedAt = Utc(3, 2, 0) });
-        Named(g, "warning:w-1", "WarningResolved", new { WarningId = "w-1", ResolvedBy = "k-1", Resolution = "fixed", ResolvedAt = Utc(3, 1, 20) });
-        Named(g, "warning:w-2", "WarningAcknowledged", new { WarningId = "w-2", AcknowledgedBy = "leader-1", AcknowledgedAt = Utc(3, 2, 1, 30) });
+        g.Add(Streams.Warning("w-1"), Raised("w-1", "alarms-24h", SaltLake, Golmud, Severity.High, Utc(3, 1, 16)));
+        g.Add(Streams.Warning("w-1"), new WarningAcknowledged("w-1", null, "leader-1", Utc(3, 1, 16, 30)));
+        g.Add(Streams.Warning("w-2"), Raised("w-2", "alarms-24h", SaltLake, Golmud, Severity.High, Utc(3, 2, 0)));
+        g.Add(Streams.Warning("w-3"), Raised("w-3", "fund-absent", Soda, Delingha, Severity.Medium, Utc(3, 2, 0)));
+        g.Add(Streams.Warning("w-1"), new WarningResolved("w-1", "fixed", false, "k-1", Utc(3, 1, 20)));
+        g.Add(Streams.Warning("w-2"), new WarningAcknowledged("w-2", null, "leader-1", Utc(3, 2, 1, 30)));
         return g.Events;
     }
+
+    static WarningRaised Raised(string id, string rule, string enterprise, string region, Severity severity, DateTimeOffset at) =>
+        new(id, rule, "count", WarningSubject.Enterprise, enterprise, enterprise, region, severity, $"{rule} at {enterprise}", [], null, null, [], [], at);
 
     /// <summary>An event of a type this assembly does not have, as the store would hand it over: by name, as JSON.</summary>
     static void Named(Given g, string stream, string type, object fields) =>

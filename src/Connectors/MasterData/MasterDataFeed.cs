@@ -13,7 +13,7 @@ public sealed record MonitorRecord(string MonitorId, IReadOnlyDictionary<string,
 public sealed record SiteRecord(string SiteId, string Kind, string Name, double Longitude, double Latitude, IReadOnlyList<CameraRecord>? Cameras = null, IReadOnlyList<MonitorRecord>? Monitors = null);
 public sealed record EnterpriseRecord(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, double Longitude, double Latitude, IReadOnlyList<SiteRecord>? Sites = null);
 public sealed record ProtectedZoneRecord(string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<double[]> Polygon);
-public sealed record LeaderRecord(string LeaderId, string Name, string Title, string AreaId, string? Phone = null, string? Email = null);
+public sealed record LeaderRecord(string LeaderId, string Name, string Title, string AreaId, string? Phone = null, string? Email = null, string? Level = null);
 public sealed record CommissionerRecord(string CommissionerId, string Name, string RegionId, string? Phone = null, string? Email = null);
 
 /// <summary>The master-data document: the seed file and the body of POST /api/master-data.</summary>
@@ -180,14 +180,22 @@ public static class MasterDataFeed
             [new ProtectedZoneDesignated(id, r.String("name"), r.String("nameZh"), r.String("kind"), regionId, ring, now)]);
     }
 
+    static readonly Dictionary<string, LeaderLevel?> LeaderLevels = new()
+    {
+        ["enterprise"] = LeaderLevel.Enterprise, ["region"] = LeaderLevel.Region, ["county"] = LeaderLevel.Region, ["prefecture"] = LeaderLevel.Prefecture,
+    };
+
     static IngestItem Leader(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
     {
         var id = r.String("leaderId");
         var area = r.String("areaId");
         if (!catalog.Regions.ContainsKey(area) && !catalog.Enterprises.ContainsKey(area))
             throw new RecordRejected($"area '{area}' of leader '{id}' is neither a registered region nor enterprise");
+        var level = r.OptionalChoice("level", LeaderLevels);
+        if (level is LeaderLevel.Enterprise != catalog.Enterprises.ContainsKey(area) && level is not null and not LeaderLevel.Prefecture)
+            throw new RecordRejected($"leader '{id}' of level '{r.OptionalString("level")}' needs {(level is LeaderLevel.Enterprise ? "an enterprise" : "a region")} as area, not '{area}'");
         return new IngestItem(Key("leader", id), Streams.Leader(id),
-            [new LeaderAssigned(id, r.String("name"), r.String("title"), area, r.OptionalString("phone"), r.OptionalString("email"), now)]);
+            [new LeaderAssigned(id, r.String("name"), r.String("title"), area, r.OptionalString("phone"), r.OptionalString("email"), level, now)]);
     }
 
     static IngestItem Commissioner(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)

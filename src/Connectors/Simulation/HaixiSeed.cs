@@ -246,7 +246,7 @@ public static class HaixiSeed
 
         static string Email(string id) => $"{id.ToLowerInvariant()}@example.cn";
 
-        LeaderRecord Leader(string id, string title, string areaId, string? regionId = null) => new(id, Name(), title, areaId, Phone(regionId ?? areaId), Email(id));
+        LeaderRecord Leader(string id, string title, string areaId, string level, string? regionId = null) => new(id, Name(), title, areaId, Phone(regionId ?? areaId), Email(id), level);
 
         public List<LeaderRecord> Leaders(IReadOnlyList<EnterpriseRecord> enterprises)
         {
@@ -261,27 +261,27 @@ public static class HaixiSeed
                     "county" => ($"{stem}县委书记", $"{a.NameZh}县长"),
                     _ => ($"{a.NameZh}党委书记", $"{a.NameZh}主任"),
                 };
-                leaders.Add(Leader($"L-{a.RegionId}-SEC", secretary, a.RegionId));
-                leaders.Add(Leader($"L-{a.RegionId}-HEAD", head, a.RegionId));
+                leaders.Add(Leader($"L-{a.RegionId}-SEC", secretary, a.RegionId, "region"));
+                leaders.Add(Leader($"L-{a.RegionId}-HEAD", head, a.RegionId, "region"));
             }
             foreach (var park in HaixiGeography.Areas.Where(a => a.ParentRegionId is not null))
             {
                 var shortName = park.NameZh.Replace("柴达木循环经济试验区", "");
-                leaders.Add(Leader($"L-{park.RegionId}-SEC", $"{shortName}党工委书记", park.RegionId));
-                leaders.Add(Leader($"L-{park.RegionId}-DIR", $"{shortName}管委会主任", park.RegionId));
-                leaders.Add(Leader($"L-{park.RegionId}-ENV", $"{shortName}管委会副主任（分管生态环境）", park.RegionId));
+                leaders.Add(Leader($"L-{park.RegionId}-SEC", $"{shortName}党工委书记", park.RegionId, "region"));
+                leaders.Add(Leader($"L-{park.RegionId}-DIR", $"{shortName}管委会主任", park.RegionId, "region"));
+                leaders.Add(Leader($"L-{park.RegionId}-ENV", $"{shortName}管委会副主任（分管生态环境）", park.RegionId, "region"));
             }
             // Prefecture leaders each take one county-level area (州级领导联点包干).
             string[] prefecture = ["海西州委书记", "海西州州长", "海西州委副书记", "海西州常务副州长", "海西州副州长", "海西州副州长", "海西州委常委、秘书长"];
             for (var i = 0; i < counties.Count; i++)
-                leaders.Add(Leader($"L-HAIXI-{i + 1:D2}", $"{prefecture[i]}（联点{counties[i].NameZh}）", counties[i].RegionId));
+                leaders.Add(Leader($"L-HAIXI-{i + 1:D2}", $"{prefecture[i]}（联点{counties[i].NameZh}）", counties[i].RegionId, "prefecture"));
             // The biggest enterprises each have a leader who goes down to them (下沉企业一线蹲点).
             foreach (var (e, i) in enterprises.OrderByDescending(e => e.AnnualSalesRevenueYuan).ThenBy(e => e.EnterpriseId, StringComparer.Ordinal).Take(10).Select((e, i) => (e, i)))
             {
                 var area = HaixiGeography.Area(e.RegionId);
                 var county = area.ParentRegionId is null ? area : HaixiGeography.Area(area.ParentRegionId);
                 var deputy = county.Kind switch { "city" => "副市长", "county" => "副县长", _ => "副主任" };
-                leaders.Add(Leader($"L-ENT-{i + 1:D2}", $"{county.NameZh}{deputy}（包干督办{e.Name}）", e.EnterpriseId, county.RegionId));
+                leaders.Add(Leader($"L-ENT-{i + 1:D2}", $"{county.NameZh}{deputy}（包干督办{e.Name}）", e.EnterpriseId, "enterprise", county.RegionId));
             }
             return leaders;
         }

@@ -15,7 +15,7 @@ public sealed record Monitor(string MonitorId, string SiteId, string EnterpriseI
 
 public sealed record ProtectedZone(string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<GeoPoint> Polygon);
 
-public sealed record Leader(string LeaderId, string Name, string Title, string AreaId, string? Phone, string? Email);
+public sealed record Leader(string LeaderId, string Name, string Title, string AreaId, string? Phone, string? Email, LeaderLevel Level);
 
 public sealed record Commissioner(string CommissionerId, string Name, string RegionId, string? Phone, string? Email);
 
@@ -55,7 +55,11 @@ public sealed record MasterDataCatalog
         },
         MonitorRegistered e => this with { Monitors = Monitors.SetItem(e.MonitorId, new Monitor(e.MonitorId, e.SiteId, e.EnterpriseId, e.RegionId, e.Limits)) },
         ProtectedZoneDesignated e => this with { Zones = Zones.SetItem(e.ZoneId, new ProtectedZone(e.ZoneId, e.Name, e.NameZh, e.Kind, e.RegionId, e.Polygon)) },
-        LeaderAssigned e => this with { Leaders = Leaders.SetItem(e.LeaderId, new Leader(e.LeaderId, e.Name, e.Title, e.AreaId, e.Phone, e.Email)) },
+        LeaderAssigned e => this with
+        {
+            Leaders = Leaders.SetItem(e.LeaderId, new Leader(e.LeaderId, e.Name, e.Title, e.AreaId, e.Phone, e.Email,
+                e.Level ?? (Enterprises.ContainsKey(e.AreaId) ? LeaderLevel.Enterprise : LeaderLevel.Region))),
+        },
         CommissionerAssigned e => this with { Commissioners = Commissioners.SetItem(e.CommissionerId, new Commissioner(e.CommissionerId, e.Name, e.RegionId, e.Phone, e.Email)) },
         _ => this,
     };

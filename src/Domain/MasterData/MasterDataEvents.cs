@@ -32,9 +32,16 @@ public sealed record ProtectedZoneDesignated(
     string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<GeoPoint> Polygon,
     DateTimeOffset DesignatedAt);
 
-/// <summary>A leader made responsible for an area (分片包干): a region or one enterprise.</summary>
+/// <summary>Where a leader stands in the chain of responsibility that warnings climb.</summary>
+public enum LeaderLevel { Enterprise, Region, Prefecture }
+
+/// <summary>
+/// A leader made responsible for an area (分片包干): a region or one enterprise. Level is null in events
+/// recorded before leaders had one: then an enterprise area means an enterprise leader, a region a region leader.
+/// A prefecture leader's area is the region they are linked to (联点).
+/// </summary>
 public sealed record LeaderAssigned(
-    string LeaderId, string Name, string Title, string AreaId, string? Phone, string? Email,
+    string LeaderId, string Name, string Title, string AreaId, string? Phone, string? Email, LeaderLevel? Level,
     DateTimeOffset AssignedAt);
 
 /// <summary>An inspection commissioner (督察专员) assigned to oversee a region's rectifications.</summary>

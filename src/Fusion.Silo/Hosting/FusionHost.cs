@@ -10,6 +10,7 @@ using Fusion.Silo.Monitoring;
 using Fusion.Silo.Risk;
 using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
+using Fusion.Silo.Warnings;
 using Microsoft.AspNetCore.Diagnostics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -58,6 +59,7 @@ public static class FusionHost
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
+        builder.Services.AddWarnings(marten);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
         marten.AddAnalytics(builder.Services, config);
 
@@ -87,6 +89,7 @@ public static class FusionHost
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapWarningEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
     }

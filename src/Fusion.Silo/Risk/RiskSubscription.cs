@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Fusion.Domain.Risk;
 using Fusion.Silo.Telemetry;
+using Fusion.Silo.Warnings;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -21,11 +22,13 @@ public sealed class RiskSubscription : SubscriptionBase
 
     readonly IGrainFactory grains;
     readonly FusionMetrics metrics;
+    readonly WarningRouter warnings;
 
-    public RiskSubscription(IGrainFactory grains, FusionMetrics metrics)
+    public RiskSubscription(IGrainFactory grains, FusionMetrics metrics, WarningRouter warnings)
     {
         this.grains = grains;
         this.metrics = metrics;
+        this.warnings = warnings;
         Name = SubscriptionId;
         Options.BatchSize = 1000;
     }
@@ -42,6 +45,8 @@ public sealed class RiskSubscription : SubscriptionBase
                 ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(ImmutableArray.CreateRange(group).AsImmutable(), page.SequenceCeiling).AsTask()
                 : Task.WhenAll(group.GroupBy(s => s.RegionId).Select(r =>
                     grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(ImmutableArray.CreateRange(r).AsImmutable(), page.SequenceCeiling).AsTask())));
+        // The live warning rules act on the same page in the same pass.
+        calls.Add(warnings.ObserveAsync(page.Events, page.SequenceCeiling));
         await Task.WhenAll(calls);
         metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
         return NullChangeListener.Instance;

@@ -10,6 +10,9 @@ public sealed class FusionMetrics
     readonly Counter<long> records;
     readonly Counter<long> riskUpdates;
     readonly Counter<long> subscriptionEvents;
+    readonly Counter<long> warningTransitions;
+    readonly Counter<long> notificationDeliveries;
+    IReadOnlyList<(string Rule, string Severity, long Count)> openWarnings = [];
     long lastProcessedSequence;
     long highWaterSequence;
 
@@ -21,7 +24,21 @@ public sealed class FusionMetrics
         subscriptionEvents = meter.CreateCounter<long>("fusion.subscription.events", "{event}", "Events delivered to the live-risk subscription");
         meter.CreateObservableGauge("fusion.subscription.lag", () => Math.Max(0, Volatile.Read(ref highWaterSequence) - Volatile.Read(ref lastProcessedSequence)),
             "{event}", "Events appended to the store that the live-risk subscription has not yet applied");
+        warningTransitions = meter.CreateCounter<long>("fusion.warnings.transitions", "{transition}", "Warning lifecycle events appended, by transition (raised, repeated, acknowledged, escalated, reminded, resolved)");
+        meter.CreateObservableGauge("fusion.warnings.open", () => Volatile.Read(ref openWarnings)
+                .Select(o => new Measurement<long>(o.Count, new KeyValuePair<string, object?>("rule", o.Rule), new KeyValuePair<string, object?>("severity", o.Severity))),
+            "{warning}", "Open (unresolved) warnings by rule and severity");
+        notificationDeliveries = meter.CreateCounter<long>("fusion.notifications.deliveries", "{attempt}", "Notification delivery attempts, by channel and outcome (delivered, failed)");
     }
+
+    public void WarningTransition(object warningEvent) =>
+        warningTransitions.Add(1, new KeyValuePair<string, object?>("transition", warningEvent.GetType().Name.Replace("Warning", "").Replace("Sent", "").ToLowerInvariant()));
+
+    /// <summary>The open warnings as last counted from the store (the warning clock counts them on each tick).</summary>
+    public void OpenWarnings(IReadOnlyList<(string Rule, string Severity, long Count)> counts) => Volatile.Write(ref openWarnings, counts);
+
+    public void NotificationAttempted(string channel, bool delivered) =>
+        notificationDeliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", delivered ? "delivered" : "failed"));
 
     public void Ingested(string feed, int accepted, int duplicates, int rejected)
     {

@@ -44,14 +44,13 @@ public static class AnalyticsFold
         InspectionFindingRecorded x => InspectionFindings.Fold(e.Sequence, x),
         FundDepositRecorded x => FundLedger.Fold(e.Sequence, x),
         RiskAssessed x => RiskHistory.Fold(e.Sequence, x),
-        _ => MasterDataTables.Fold(e.Sequence, e.Data),
+        _ => WarningLifecycle.Fold(e.Sequence, e.Data) ?? MasterDataTables.Fold(e.Sequence, e.Data),
     };
 
     static readonly Func<AnalyticsEvent, JsonFields, (EventFacts, AnalyticsRow[])?>[] NamedFolds =
     [
         EmissionExceedances.FoldNamed,
         DeviceStatus.FoldNamed,
-        WarningLifecycle.FoldNamed,
         PublicReports.PublicReports.FoldNamed,
         InspectionFindings.FoldNamed,
     ];

@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using Fusion.Domain.Warnings;
 using Fusion.Projections.Projection;
 
 namespace Fusion.Projections.Warnings;
@@ -8,23 +9,10 @@ public sealed record WarningRow(long Sequence, string WarningId, string? RuleId,
 
 public sealed record WarningTransitionRow(long Sequence, string WarningId, string Transition, string? By, string? Note, DateTimeOffset At) : AnalyticsRow(Sequence);
 
-/// <summary>
-/// Early warnings and their lifecycle (raised → acknowledged → resolved). The rules that raise them
-/// live in the grains; their events are read by name until the types exist in Fusion.Domain.
-/// </summary>
+/// <summary>Early warnings and their lifecycle (raised → acknowledged → escalated → resolved), folded from the warning events.</summary>
 public static class WarningLifecycle
 {
     public const string Feed = "warnings";
-    public const string RaisedEvent = "WarningRaised";
-
-    public static readonly IReadOnlyDictionary<string, string> Transitions = new Dictionary<string, string>
-    {
-        ["WarningAcknowledged"] = "acknowledged",
-        ["WarningResolved"] = "resolved",
-        ["WarningEscalated"] = "escalated",
-        ["WarningReminderSent"] = "reminded",
-    };
-
     public static readonly AnalyticsTable<WarningRow> Table = new("warnings", """
         sequence BIGINT NOT NULL, warning_id VARCHAR NOT NULL, rule_id VARCHAR, subject_id VARCHAR, enterprise_id VARCHAR,
         region_id VARCHAR, level VARCHAR, message VARCHAR, raised_at TIMESTAMPTZ NOT NULL
@@ -51,26 +39,18 @@ public static class WarningLifecycle
                    WHERE transition = 'resolved' GROUP BY warning_id) r USING (warning_id)
         """;
 
-    public static (EventFacts, AnalyticsRow[])? FoldNamed(AnalyticsEvent e, JsonFields f)
+    public static (EventFacts, AnalyticsRow[])? Fold(long seq, object e) => e switch
     {
-        var isRaised = e.EventType == RaisedEvent;
-        if (!isRaised && !Transitions.ContainsKey(e.EventType)) return null;
-        var warningId = f.String("WarningId") ?? NamedEvent.IdFromStream(e.StreamKey, "warning");
-        if (warningId is null) return null;
-        var enterpriseId = f.String("EnterpriseId");
-        var regionId = f.String("RegionId");
-        var level = f.Severity("Level", "Severity");
-        if (isRaised)
-        {
-            var at = f.Time("RaisedAt", "OccurredAt") ?? f.FirstTimeEndingInAt() ?? e.Timestamp;
-            return (new EventFacts(Feed, enterpriseId, regionId, f.String("SiteId"), level, false, at),
-                [new WarningRow(e.Sequence, warningId, f.String("RuleId", "Rule", "RuleName"), f.String("SubjectId", "Subject"),
-                    enterpriseId, regionId, level, f.String("Message", "Explanation", "Summary", "Title"), at)]);
-        }
-        var transition = Transitions[e.EventType];
-        var when = f.FirstTimeEndingInAt() ?? e.Timestamp;
-        return (new EventFacts(Feed, enterpriseId, regionId, f.String("SiteId"), level, false, when),
-            [new WarningTransitionRow(e.Sequence, warningId, transition,
-                f.String("AcknowledgedBy", "ResolvedBy", "EscalatedTo", "By"), f.String("Note", "Resolution", "Comment", "Reason"), when)]);
-    }
+        WarningRaised x => (new EventFacts(Feed, x.EnterpriseId, x.RegionId, x.Subject == WarningSubject.Site ? x.SubjectId : null, x.Severity.ToString(), false, x.RaisedAt),
+            [new WarningRow(seq, x.WarningId, x.RuleId, x.SubjectId, x.EnterpriseId, x.RegionId, x.Severity.ToString(), x.Message, x.RaisedAt)]),
+        WarningRepeated x => Transition(seq, x.WarningId, "repeated", null, $"{x.Evidence.Count} new evidence, {x.Count} in all", x.RepeatedAt),
+        WarningAcknowledged x => Transition(seq, x.WarningId, "acknowledged", x.AcknowledgedBy, x.Note, x.AcknowledgedAt),
+        WarningEscalated x => Transition(seq, x.WarningId, "escalated", string.Join(", ", x.Recipients.Select(r => r.RecipientId)), x.Reason, x.EscalatedAt),
+        WarningReminderSent x => Transition(seq, x.WarningId, "reminded", string.Join(", ", x.Recipients.Select(r => r.RecipientId)), $"reminder {x.Number}", x.RemindedAt),
+        WarningResolved x => Transition(seq, x.WarningId, "resolved", x.ResolvedBy, x.Note, x.ResolvedAt),
+        _ => null,
+    };
+
+    static (EventFacts, AnalyticsRow[]) Transition(long seq, string warningId, string transition, string? by, string? note, DateTimeOffset at) =>
+        (new EventFacts(Feed, null, null, null, null, false, at), [new WarningTransitionRow(seq, warningId, transition, by, note, at)]);
 }

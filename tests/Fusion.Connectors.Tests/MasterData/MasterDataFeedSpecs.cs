@@ -187,7 +187,7 @@ public class MasterDataFeedSpecs
         var batch = When($$"""{ "regions": [{{Golmud}}], "enterprises": [{{Enterprise(SaltLake)}}], "leaders": [{{leader}}] }""");
 
         Assert.Empty(batch.Rejected);
-        Assert.Equal(new LeaderAssigned("ldr-7", "Zhang Wei", "Deputy Mayor", SaltLake, "0979-8412345", null, Now), batch.Accepted[2].Item.Events[0]);
+        Assert.Equal(new LeaderAssigned("ldr-7", "Zhang Wei", "Deputy Mayor", SaltLake, "0979-8412345", null, null, Now), batch.Accepted[2].Item.Events[0]);
         Assert.Equal("leader:ldr-7", batch.Accepted[2].Item.StreamKey);
     }
 

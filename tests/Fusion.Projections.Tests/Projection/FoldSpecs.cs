@@ -16,6 +16,7 @@ using Fusion.Projections.Projection;
 using Fusion.Projections.PublicReports;
 using Fusion.Projections.Risk;
 using Fusion.Projections.Warnings;
+using Fusion.Domain.Warnings;
 using static Fusion.Projections.Tests.Given;
 
 namespace Fusion.Projections.Tests.Projection;
@@ -111,7 +112,7 @@ public class FoldSpecs
         Assert.Equal(new CameraRow(1, "c-1", "s-1", SaltLake, Golmud, "34020000001320000001", T0),
             Fold(One("camera:c-1", new CameraRegistered("c-1", "s-1", SaltLake, Golmud, "34020000001320000001", T0)))[1]);
         Assert.Equal(new LeaderRow(1, "l-1", "Li", "Deputy Mayor", Golmud, T0),
-            Fold(One("leader:l-1", new LeaderAssigned("l-1", "Li", "Deputy Mayor", Golmud, "139", "li@example.cn", T0)))[1]);
+            Fold(One("leader:l-1", new LeaderAssigned("l-1", "Li", "Deputy Mayor", Golmud, "139", "li@example.cn", null, T0)))[1]);
         Assert.Equal(new CommissionerRow(1, "k-1", "Wang", Golmud, T0),
             Fold(One("commissioner:k-1", new CommissionerAssigned("k-1", "Wang", Golmud, null, null, T0)))[1]);
         Assert.Equal(new ProtectedZoneRow(1, "z-1", "Qaidam", "柴达木", "reserve", Golmud, "[[1,2],[3,4],[5,6]]", T0),
@@ -155,15 +156,18 @@ public class FoldSpecs
     }
 
     [Fact]
-    public void GivenWarningLifecycleByName_WhenFolded_ThenWarningAndTransitionRows()
+    public void GivenAWarningLifecycle_WhenFolded_ThenWarningAndTransitionRows()
     {
-        var raised = Fold(One("warning:w-1", """{"WarningId":"w-1","RuleId":"three-alarms-24h","SubjectId":"E","EnterpriseId":"E","RegionId":"golmud","Level":"Red","Explanation":"3 alarms","RaisedAt":"2026-03-01T00:00:00Z"}""", 30, type: "WarningRaised"));
-        var ack = Fold(One("warning:w-1", """{"WarningId":"w-1","AcknowledgedBy":"leader-1","AcknowledgedAt":"2026-03-01T00:30:00Z"}""", 31, type: "WarningAcknowledged"));
-        var resolved = Fold(One("warning:w-1", """{"Resolution":"fixed","ResolvedBy":"k-1","ResolvedAt":"2026-03-01T05:00:00Z"}""", 32, type: "WarningResolved"));
         var t = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
-        Assert.Equal(new WarningRow(30, "w-1", "three-alarms-24h", "E", "E", Golmud, "Red", "3 alarms", t), raised[1]);
+        var raised = Fold(One("warning:w-1", new WarningRaised("w-1", "three-alarms-24h", "count", WarningSubject.Site, "s-1", "E", Golmud, Severity.High, "3 alarms",
+            [new WarningEvidence("camera-alarm:a-1", 3, "CameraAlarm", "alarm", t)], 40, RiskLevel.Yellow, [], [], t), 30));
+        var ack = Fold(One("warning:w-1", new WarningAcknowledged("w-1", null, "leader-1", t.AddMinutes(30)), 31));
+        var escalated = Fold(One("warning:w-1", new WarningEscalated("w-1", 1, [new WarningRecipient("k-1", RecipientRole.Commissioner, "Wang", null)], "not acknowledged within 30 min", t.AddMinutes(20)), 32));
+        var resolved = Fold(One("warning:w-1", new WarningResolved("w-1", "fixed", false, "k-1", t.AddHours(5)), 33));
+        Assert.Equal(new WarningRow(30, "w-1", "three-alarms-24h", "s-1", "E", Golmud, "High", "3 alarms", t), raised[1]);
         Assert.Equal(new WarningTransitionRow(31, "w-1", "acknowledged", "leader-1", null, t.AddMinutes(30)), ack[1]);
-        Assert.Equal(new WarningTransitionRow(32, "w-1", "resolved", "k-1", "fixed", t.AddHours(5)), resolved[1]);
+        Assert.Equal(new WarningTransitionRow(32, "w-1", "escalated", "k-1", "not acknowledged within 30 min", t.AddMinutes(20)), escalated[1]);
+        Assert.Equal(new WarningTransitionRow(33, "w-1", "resolved", "k-1", "fixed", t.AddHours(5)), resolved[1]);
     }
 
     [Fact]

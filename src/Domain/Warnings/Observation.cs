@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using Fusion.Domain.Cameras;
+using Fusion.Domain.Common;
+using Fusion.Domain.Funds;
+using Fusion.Domain.Inspections;
+using Fusion.Domain.Monitoring;
+using Fusion.Domain.Aerial;
+using Fusion.Domain.PublicReports;
+using Fusion.Domain.Risk;
+
+namespace Fusion.Domain.Warnings;
+
+/// <summary>
+/// What the warning rules see of one event: its kind (a risk signal kind, or one of the kinds below),
+/// where it is, how serious, the fields a rule may filter on, and when it happened.
+/// </summary>
+public sealed record Observation(
+    string EventId, long Sequence, string Kind, string RegionId, string? EnterpriseId, string? SiteId,
+    Severity Severity, ImmutableDictionary<string, string> Fields, string Summary, DateTimeOffset At)
+{
+    /// <summary>A device that reported silent was heard again (Fields: device, outage).</summary>
+    public const string DeviceBack = "DeviceBack";
+    /// <summary>A fund deposit, whatever its amount.</summary>
+    public const string FundDeposit = "FundDeposit";
+    /// <summary>A risk level of an enterprise or region (Fields: level, score; EnterpriseId set for an enterprise).</summary>
+    public const string RiskLevel = "RiskLevel";
+
+    public string? SubjectOf(WarningSubject subject) => subject switch
+    {
+        WarningSubject.Site => SiteId,
+        WarningSubject.Enterprise => EnterpriseId,
+        _ => RegionId,
+    };
+
+    public WarningEvidence Evidence => new(EventId, Sequence, Kind, Summary, At);
+
+    /// <summary>The observations one stored event gives (none when the rules cannot use it).</summary>
+    public static IEnumerable<Observation> From(object @event, long sequence)
+    {
+        if (RiskSignals.From(@event, sequence) is { } s)
+            yield return new Observation(s.SignalId, sequence, s.Kind.ToString(), s.RegionId, s.EnterpriseId, s.SiteId, s.Severity,
+                FieldsOf(@event), s.Summary, s.OccurredAt);
+        switch (@event)
+        {
+            case FundDepositRecorded e:
+                yield return new Observation($"fund:{e.DepositId}", sequence, FundDeposit, e.RegionId, e.EnterpriseId, null, Severity.Low,
+                    ImmutableDictionary<string, string>.Empty.Add("period", e.Period), $"Fund deposit for {e.Period}: {e.AmountYuan:0.##} yuan", e.DepositedAt);
+                break;
+            case CameraCameOnline e:
+                yield return new Observation($"camera-online:{e.OutageId}", sequence, DeviceBack, e.RegionId, e.EnterpriseId, e.SiteId, Severity.Low,
+                    Device(e.CameraId, e.OutageId), $"Camera {e.CameraId} heard again after {e.OfflineMinutes:0} min", e.CameOnlineAt);
+                break;
+            case MonitoringResumed e:
+                yield return new Observation($"monitoring-resumed:{e.GapId}", sequence, DeviceBack, e.RegionId, e.EnterpriseId, e.SiteId, Severity.Low,
+                    Device(e.MonitorId, e.GapId), $"Monitor {e.MonitorId} measuring again after {e.GapHours:0.#} h", e.ResumedAt);
+                break;
+            case RiskAssessed e:
+                yield return Level(e.SubjectId, e.Subject, e.RegionId, e.Score, e.Level, sequence, e.AssessedAt);
+                break;
+        }
+    }
+
+    /// <summary>A risk level as an observation: from a RiskAssessed event, or from re-scoring on a timer (sequence 0).</summary>
+    public static Observation Level(string subjectId, RiskSubject subject, string regionId, double score, Risk.RiskLevel level, long sequence, DateTimeOffset at) =>
+        new($"risk:{subjectId}:{at:yyyyMMddHHmmss}", sequence, RiskLevel, subject == RiskSubject.Region ? subjectId : regionId,
+            subject == RiskSubject.Enterprise ? subjectId : null, null, Severity.Low,
+            ImmutableDictionary<string, string>.Empty.Add("level", level.ToString()).Add("score", score.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)),
+            $"Risk {score:0.0} ({level.ToString().ToLowerInvariant()})", at);
+
+    static ImmutableDictionary<string, string> Device(string device, string outage) =>
+        ImmutableDictionary<string, string>.Empty.Add("device", device).Add("outage", outage);
+
+    static ImmutableDictionary<string, string> FieldsOf(object e)
+    {
+        var f = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
+        switch (e)
+        {
+            case CameraAlarmRaised x: f["alarmType"] = x.AlarmType.ToString(); f["device"] = x.CameraId; break;
+            case AerialFindingRecorded x:
+                f["platform"] = x.Platform.ToString(); f["findingType"] = x.FindingType;
+                f["insideProtectedZone"] = x.ProtectedZoneId is null ? "false" : "true";
+                if (x.ProtectedZoneId is not null) f["zone"] = x.ProtectedZoneId;
+                break;
+            case PublicReportReceived x: f["channel"] = x.Channel.ToString(); break;
+            case InspectionFindingRecorded x: f["violation"] = x.Violation; f["rectifyBy"] = x.RectifyBy.ToString("yyyy-MM-dd"); f["finding"] = x.FindingId; break;
+            case EmissionLimitExceeded x: f["pollutant"] = x.PollutantCode; f["period"] = x.Period.ToString(); f["device"] = x.MonitorId; break;
+            case MonitoringGapDetected x: f["reason"] = x.Reason.ToString(); f["device"] = x.MonitorId; f["outage"] = x.GapId; break;
+            case CameraWentOffline x: f["device"] = x.CameraId; f["outage"] = x.OutageId; break;
+            case FundDepositRecorded x: f["period"] = x.Period; break;
+        }
+        return f.ToImmutable();
+    }
+}

@@ -1,0 +1,81 @@
+using Fusion.Domain.Common;
+using Fusion.Domain.Warnings;
+using Marten;
+
+namespace Fusion.Silo.Warnings;
+
+public sealed record WarningAction(string? By, string? Note);
+
+public sealed record RuleView(string Id, string Kind, string Severity, string Subject, string Message, bool AutoResolve,
+    TimeSpan AcknowledgeWithin, TimeSpan? RemindEvery, WarningRule Definition);
+
+public sealed record RulesView(string Path, DateTimeOffset LoadedAt, IReadOnlyList<RuleView> Rules);
+
+public sealed record ReloadView(bool Loaded, IReadOnlyList<string> Errors, RulesView InForce);
+
+public static class WarningEndpoints
+{
+    public static IEndpointRouteBuilder MapWarningEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/warnings").WithTags("Warnings");
+
+        api.MapGet("/", async (IQuerySession session, string? status, Severity? severity, string? rule, string? region, string? enterprise, int? limit, CancellationToken ct) =>
+            {
+                var q = session.Query<WarningView>().AsQueryable();
+                if (status is { Length: > 0 }) q = status == "open" ? q.Where(w => w.Status != "resolved") : q.Where(w => w.Status == status);
+                if (severity is { } s) q = q.Where(w => w.Severity == s);
+                if (rule is { Length: > 0 }) q = q.Where(w => w.RuleId == rule);
+                if (region is { Length: > 0 }) q = q.Where(w => w.RegionId == region);
+                if (enterprise is { Length: > 0 }) q = q.Where(w => w.EnterpriseId == enterprise);
+                return await q.OrderByDescending(w => w.RaisedAt).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToListAsync(ct);
+            })
+            .WithSummary("Warnings, newest first; filters: status (raised, acknowledged, escalated, resolved, or open), severity, rule, region, enterprise, limit (default 100)");
+
+        api.MapGet("/{id}", async (string id, IQuerySession session, CancellationToken ct) =>
+                await session.LoadAsync<WarningView>(id, ct) is { } view ? Results.Ok(view) : NotFound(id))
+            .Produces<WarningView>()
+            .WithSummary("One warning with its evidence, the risk explanation at raising, its recipients and its history");
+
+        api.MapPost("/{id}/acknowledge", (string id, WarningAction body, IQuerySession session, IGrainFactory grains, CancellationToken ct) =>
+                Act(id, body, session, grains, (g, by) => g.AcknowledgeAsync(id, by, body.Note), ct))
+            .Produces<WarningView>()
+            .WithSummary("Acknowledge a warning ({by, note}): escalation stops; reminders continue until it is resolved. 409 on a resolved warning");
+
+        api.MapPost("/{id}/resolve", (string id, WarningAction body, IQuerySession session, IGrainFactory grains, CancellationToken ct) =>
+                Act(id, body, session, grains, (g, by) => g.ResolveAsync(id, by, body.Note), ct))
+            .Produces<WarningView>()
+            .WithSummary("Resolve a warning ({by, note}). 409 on a resolved warning");
+
+        api.MapGet("/rules", (WarningRulesFile rules) => View(rules.Current))
+            .WithSummary("The warning rules in force, with the file they came from and when they were loaded");
+
+        api.MapPost("/rules/reload", (WarningRulesFile rules) =>
+            {
+                var outcome = rules.Reload();
+                var view = new ReloadView(outcome.Loaded, outcome.Errors, View(outcome.InForce));
+                return outcome.Loaded ? Results.Ok(view) : Results.UnprocessableEntity(view);
+            })
+            .Produces<ReloadView>()
+            .Produces<ReloadView>(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Read the rules file again; a bad file is refused (422 naming each rule and field) and the rules in force stay");
+        return app;
+    }
+
+    static async Task<IResult> Act(string id, WarningAction body, IQuerySession session, IGrainFactory grains,
+        Func<IWarningGrain, string, ValueTask<bool>> act, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.By))
+            return Results.Problem(statusCode: 422, title: "Rejected", detail: "'by' is missing: who acts on the warning");
+        if (await session.LoadAsync<WarningView>(id, ct) is not { } view) return NotFound(id);
+        if (view.Status == "resolved" || !await act(grains.GetGrain<IWarningGrain>(WarningBook.ScopeOf(view.Subject, view.EnterpriseId, view.RegionId)), body.By))
+            return Results.Problem(statusCode: 409, title: "Warning resolved", detail: $"Warning '{id}' was resolved at {view.ResolvedAt:yyyy-MM-dd HH:mm zzz}; it cannot be acknowledged or resolved again.");
+        await using var fresh = session.DocumentStore.QuerySession();
+        return Results.Ok(await fresh.LoadAsync<WarningView>(id, ct));
+    }
+
+    static IResult NotFound(string id) => Results.Problem(statusCode: 404, title: "Unknown warning", detail: $"No warning '{id}'.");
+
+    static RulesView View(LoadedRules r) => new(r.Path, r.LoadedAt,
+        r.Rules.Rules.Select(x => new RuleView(x.Id, x.Kind, x.Severity.ToString().ToLowerInvariant(), x.Subject.ToString().ToLowerInvariant(),
+            x.Message, x.AutoResolve, x.AcknowledgeWithin, x.RemindEvery, x)).ToList());
+}

@@ -1,0 +1,24 @@
+using Fusion.Domain.Warnings;
+using Marten;
+
+namespace Fusion.Silo.Warnings;
+
+public static class WarningSetup
+{
+    /// <summary>Warning events and documents in the store, the rules file, the router the risk subscription calls, the warning clock.</summary>
+    public static IServiceCollection AddWarnings(this IServiceCollection services, MartenServiceCollectionExtensions.MartenConfigurationExpression marten)
+    {
+        services.ConfigureMarten(opts =>
+        {
+            opts.Events.AddEventTypes(WarningEvents.Types);
+            opts.Schema.For<WarningBookDocument>().Identity(d => d.Id).Index(d => d.DueAt);
+            opts.Schema.For<WarningView>().Identity(d => d.Id).Index(d => d.RaisedAt);
+        });
+        services.AddSingleton(s => new WarningRulesFile(
+            s.GetRequiredService<IConfiguration>(), s.GetRequiredService<Hosting.PlatformClock>().Time, s.GetRequiredService<ILogger<WarningRulesFile>>()));
+        services.AddSingleton<WarningRouter>();
+        services.AddSingleton<WarningClock>();
+        services.AddHostedService(s => s.GetRequiredService<WarningClock>());
+        return services;
+    }
+}

@@ -1,0 +1,244 @@
+using Fusion.Domain.Common;
+using Fusion.Domain.MasterData;
+using Fusion.Domain.Risk;
+using Fusion.Domain.Warnings;
+using static Fusion.Domain.Tests.Risk.Haixi;
+using static Fusion.Domain.Tests.Warnings.WarningSpec;
+
+namespace Fusion.Domain.Tests.Warnings;
+
+public class CountRuleSpecs
+{
+    [Fact]
+    public void GivenTwoAlarmsIn24h_WhenAThirdArrives_ThenAWarningIsRaisedWithAllThreeAsEvidence()
+    {
+        var raised = Given(Count()).And(Alarm("a1", T0), Alarm("a2", T0 + Hours(2)))
+            .When(Alarm("a3", T0 + Hours(5))).Then<WarningRaised>();
+        Assert.Equal(("discharge", WarningSubject.Site, Outfall, SaltLake, Severity.High), (raised.RuleId, raised.Subject, raised.SubjectId, raised.EnterpriseId, raised.Severity));
+        Assert.Equal(["camera-alarm:a1", "camera-alarm:a2", "camera-alarm:a3"], raised.Evidence.Select(e => e.EventId));
+        Assert.Equal("3 alarms at 废水总排放口", raised.Message);
+        Assert.Equal($"discharge.{Outfall}.1", raised.WarningId);
+    }
+
+    [Fact]
+    public void GivenOneAlarm_WhenASecondArrives_ThenNothingYet() =>
+        Given(Count()).And(Alarm("a1", T0)).When(Alarm("a2", T0 + Hours(1))).ThenNothing();
+
+    [Fact]
+    public void GivenTwoAlarms_WhenTheThirdIsExactlyTheWindowAfterTheFirst_ThenItStillCounts() =>
+        Given(Count()).And(Alarm("a1", T0), Alarm("a2", T0 + Hours(1))).When(Alarm("a3", T0 + Hours(24))).Then<WarningRaised>();
+
+    [Fact]
+    public void GivenTwoAlarms_WhenTheThirdIsJustPastTheWindow_ThenTheFirstHasLeftIt() =>
+        Given(Count()).And(Alarm("a1", T0), Alarm("a2", T0 + Hours(1))).When(Alarm("a3", T0 + Hours(24) + TimeSpan.FromSeconds(1))).ThenNothing();
+
+    [Fact]
+    public void GivenAnOpenWarning_WhenTheConditionHoldsAgain_ThenEvidenceAndCountAreAddedToIt_NotASecondWarning()
+    {
+        var repeated = Given(Count(ackMinutes: 10_000)).And(Alarm("a1", T0), Alarm("a2", T0 + Hours(1)), Alarm("a3", T0 + Hours(2)))
+            .When(Alarm("a4", T0 + Hours(3))).Then<WarningRepeated>();
+        Assert.Equal(($"discharge.{Outfall}.1", 2), (repeated.WarningId, repeated.Count));
+        Assert.Equal(["camera-alarm:a4"], repeated.Evidence.Select(e => e.EventId));
+    }
+
+    [Fact]
+    public void GivenAResolvedWarning_WhenTheConditionHoldsAgain_ThenASecondWarningIsRaised()
+    {
+        var spec = Given(Count(ackMinutes: 10_000)).And(Alarm("a1", T0), Alarm("a2", T0 + Hours(1)), Alarm("a3", T0 + Hours(2)), Resolve($"discharge.{Outfall}.1"));
+        Assert.Equal($"discharge.{Outfall}.2", spec.When(Alarm("a4", T0 + Hours(3))).Then<WarningRaised>().WarningId);
+    }
+
+    [Fact]
+    public void GivenAnAlarmOfAnotherType_WhenCounted_ThenItDoesNotMatchTheFilter() =>
+        Given(Count()).And(Alarm("a1", T0), Alarm("a2", T0 + Hours(1)))
+            .When(Alarm("a3", T0 + Hours(2), Cameras.CameraAlarmType.SmokeAndDust)).ThenNothing();
+
+    [Fact]
+    public void GivenTheSameEventRedelivered_WhenObservedAgain_ThenNothingChanges()
+    {
+        var spec = Given(Count(atLeast: 1));
+        var first = spec.When(Alarm("a1", T0)).Then<WarningRaised>();
+        var book = WarningEvaluation.Observe(WarningBook.Empty(SaltLake), Observation.From(Alarm("a1", T0), 1), 1, new(new([Count(atLeast: 1)]), Catalog), T0);
+        Assert.Empty(WarningEvaluation.Observe(book.Book, Observation.From(Alarm("a1", T0), 1), 1, new(new([Count(atLeast: 1)]), Catalog), T0).Events);
+        Assert.NotNull(first);
+    }
+
+    [Fact]
+    public void GivenASelfResolvingCountWarning_WhenItsEvidenceLeavesTheWindow_ThenTheRuleResolvesIt()
+    {
+        var spec = Given(Count(atLeast: 2, windowHours: 24, autoResolve: true, ackMinutes: 10_000)).And(Alarm("a1", T0), Alarm("a2", T0 + Hours(1)));
+        spec.WhenClockMoves(Hours(23)).ThenNothing();
+        var resolved = spec.WhenClockMoves(Hours(1.01)).Then<WarningResolved>();
+        Assert.True(resolved.ByRule);
+        Assert.Equal("discharge", resolved.ResolvedBy);
+    }
+}
+
+public class CompositeRuleSpecs
+{
+    static readonly CountRule Blacklist = Count("blacklist", subject: WarningSubject.Enterprise, anyOf:
+    [
+        new([nameof(SignalKind.InspectionFinding)], System.Collections.Immutable.ImmutableDictionary<string, string>.Empty, Severity.High, 3, Days(365)),
+        new([nameof(SignalKind.InspectionFinding)], System.Collections.Immutable.ImmutableDictionary<string, string>.Empty, Severity.Critical, 1, Days(365)),
+    ]);
+
+    static readonly DateOnly Later = new(2027, 6, 1);
+
+    [Fact]
+    public void GivenTwoSeriousFindingsInAYear_WhenAThirdArrives_ThenTheCriteriaAreMet() =>
+        Assert.Equal("composite", Given(Blacklist).And(Inspection("i1", T0, Later, Severity.High), Inspection("i2", T0 + Days(100), Later, Severity.High))
+            .When(Inspection("i3", T0 + Days(200), Later, Severity.High)).Then<WarningRaised>().RuleKind);
+
+    [Fact]
+    public void GivenTwoSeriousFindings_WhenAMediumOneArrives_ThenItDoesNotCount() =>
+        Given(Blacklist).And(Inspection("i1", T0, Later, Severity.High), Inspection("i2", T0 + Days(100), Later, Severity.High))
+            .When(Inspection("i3", T0 + Days(200), Later, Severity.Medium)).ThenNothing();
+
+    [Fact]
+    public void GivenNothing_WhenOneMajorIncidentArrives_ThenTheCriteriaAreMet() =>
+        Given(Blacklist).When(Inspection("i1", T0, Later, Severity.Critical)).Then<WarningRaised>();
+}
+
+public class AbsenceRuleSpecs
+{
+    static readonly AbsenceRule Device = new("offline", Severity.Medium, WarningSubject.Site, "{name} silent", true, Hours(4), null, AbsenceOf.Device, TimeSpan.Zero);
+    static readonly AbsenceRule Deposit = new("no-deposit", Severity.Medium, WarningSubject.Enterprise, "{name} no deposit", true, Days(3), null, AbsenceOf.Deposit, Days(100));
+
+    [Fact]
+    public void GivenACamera_WhenItIsReportedOffline_ThenAWarningAboutItsSite() =>
+        Assert.Equal(Outfall, Given(Device).When(Offline("o1", T0)).Then<WarningRaised>().SubjectId);
+
+    [Fact]
+    public void GivenTwoCamerasOffline_WhenOneComesBack_ThenTheWarningStays_AndWhenBothAreBack_ThenItResolvesItself()
+    {
+        var spec = Given(Device).And(Offline("o1", T0), Offline("o2", T0 + Hours(1)));
+        spec.When(Online("o1", T0 + Hours(2))).ThenNothing();
+        Assert.True(spec.When(Online("o2", T0 + Hours(3))).Then<WarningResolved>().ByRule);
+    }
+
+    [Fact]
+    public void GivenADeposit_WhenTheClockReachesJustBeforeThePeriod_ThenNothing() =>
+        Given(Deposit).And(Risk.Haixi.Deposit("d1", 1000, 1000)).WhenClockMoves(Days(100) - TimeSpan.FromSeconds(1)).ThenNothing();
+
+    [Fact]
+    public void GivenADeposit_WhenTheClockReachesExactlyThePeriod_ThenAWarning() =>
+        Assert.Contains("No fund deposit since", Given(Deposit).And(Risk.Haixi.Deposit("d1", 1000, 1000)).WhenClockMoves(Days(100)).Then<WarningRaised>().Evidence[0].Summary);
+
+    [Fact]
+    public void GivenAMissingDepositWarning_WhenADepositArrives_ThenItResolvesItself() =>
+        Given(Deposit).And(Risk.Haixi.Deposit("d1", 1000, 1000), Days(101))
+            .When(Risk.Haixi.Deposit("d2", 1000, 1000) with { DepositedAt = T0 + Days(101) }).Then<WarningResolved>();
+}
+
+public class DeadlineRuleSpecs
+{
+    static readonly DeadlineRule Overdue = new("overdue", Severity.High, WarningSubject.Enterprise, "{name} overdue", false, Days(1), null, null);
+    static readonly DateOnly RectifyBy = DateOnly.FromDateTime(T0.Date).AddDays(10);
+
+    [Fact]
+    public void GivenAFinding_WhenItsRectifyByDayIsNotYetOver_ThenNothing() =>
+        Given(Overdue).And(Inspection("i1", T0, RectifyBy))
+            .WhenClockMoves(new DateTimeOffset(RectifyBy.ToDateTime(new TimeOnly(23, 59, 59)), Beijing) - T0).ThenNothing();
+
+    [Fact]
+    public void GivenAFinding_WhenItsRectifyByDayEnds_ThenItIsOverdue() =>
+        Assert.Equal(["inspection:i1"], Given(Overdue).And(Inspection("i1", T0, RectifyBy))
+            .WhenClockMoves(new DateTimeOffset(RectifyBy.AddDays(1).ToDateTime(TimeOnly.MinValue), Beijing) - T0).Then<WarningRaised>().Evidence.Select(e => e.EventId));
+}
+
+public class LevelRuleSpecs
+{
+    static readonly LevelRule Red = new("red", Severity.High, WarningSubject.Enterprise, "{name} reached {level}", true, Hours(1), null, RiskLevel.Red, TimeSpan.FromMinutes(15));
+
+    static RiskAssessed Assessed(RiskLevel level, double score, DateTimeOffset at) => new(SaltLake, RiskSubject.Enterprise, Golmud, score, level, "v1", 3, 1, at);
+
+    [Fact]
+    public void GivenYellow_WhenRedIsReached_ThenAWarning() =>
+        Assert.Equal("盐湖钾肥 reached red", Given(Red).And(Assessed(RiskLevel.Yellow, 50, T0)).When(Assessed(RiskLevel.Red, 61, T0 + Hours(1))).Then<WarningRaised>().Message);
+
+    [Fact]
+    public void GivenRed_WhenTheScoreDecaysBelowOnRescoring_ThenTheWarningResolvesItself()
+    {
+        var spec = Given(Red).And(Assessed(RiskLevel.Red, 61, T0));
+        var decision = spec.When((Func<WarningBook, DateTimeOffset, WarningDecision>)((b, now) =>
+        {
+            Assert.Equal(T0 + TimeSpan.FromMinutes(15), b.RescoreAt);
+            return WarningEvaluation.Rescored(b, Observation.Level(SaltLake, RiskSubject.Enterprise, Golmud, 55, RiskLevel.Yellow, 0, now), null, new(new([Red]), Catalog), now);
+        }));
+        Assert.True(decision.Then<WarningResolved>().ByRule);
+    }
+
+    [Fact]
+    public void GivenARegionRule_WhenAnEnterpriseLevelArrives_ThenItIsNotTheRegions() =>
+        Given(Red with { Subject = WarningSubject.Region }).In("region:" + Golmud).When(Assessed(RiskLevel.Black, 90, T0)).ThenNothing();
+}
+
+public class EscalationSpecs
+{
+    static WarningSpec Raised(CountRule rule) => Given(rule).And(Alarm("a1", T0));
+
+    static readonly CountRule Once = Count(atLeast: 1, ackMinutes: 30);
+
+    [Fact]
+    public void GivenAnEnterpriseWithItsOwnLeader_WhenAWarningIsRaised_ThenItGoesToThatLeader() =>
+        Assert.Equal(["L-ENT"], Given(Once).When(Alarm("a1", T0)).Then<WarningRaised>().Recipients.Select(r => r.RecipientId));
+
+    [Fact]
+    public void GivenNoAcknowledgement_WhenThePeriodPasses_ThenItEscalatesToTheRegionsCommissioner_ThenToThePrefecture()
+    {
+        var spec = Raised(Once);
+        spec.WhenClockMoves(TimeSpan.FromMinutes(29)).ThenNothing();
+        var first = spec.WhenClockMoves(TimeSpan.FromMinutes(1)).Then<WarningEscalated>();
+        Assert.Equal((1, "K-GOLMUD"), (first.Stage, first.Recipients.Single().RecipientId));
+        var second = spec.WhenClockMoves(TimeSpan.FromMinutes(30)).Then<WarningEscalated>();
+        Assert.Equal((2, "L-HAIXI-1", RecipientRole.PrefectureLeader), (second.Stage, second.Recipients.Single().RecipientId, second.Recipients.Single().Role));
+        spec.WhenClockMoves(TimeSpan.FromHours(5)).ThenNothing();
+    }
+
+    [Fact]
+    public void GivenAnAcknowledgedWarning_WhenThePeriodPasses_ThenItDoesNotEscalate()
+    {
+        var spec = Raised(Once);
+        spec.When(Acknowledge($"discharge.{Outfall}.1")).Then<WarningAcknowledged>();
+        spec.When(Acknowledge($"discharge.{Outfall}.1")).ThenNothing();
+        spec.WhenClockMoves(TimeSpan.FromHours(2)).ThenNothing();
+    }
+
+    [Fact]
+    public void GivenAParkWithoutLeaderOrCommissioner_WhenAWarningIsRaisedAndEscalated_ThenItFallsBackToTheParentRegion()
+    {
+        var spec = Given(Once).In(Potash).And();
+        var raised = spec.When(Alarm("a1", T0, site: "park-outfall", enterprise: Potash) with { RegionId = Park }).Then<WarningRaised>();
+        Assert.Equal([("L-GOLMUD", RecipientRole.RegionLeader)], raised.Recipients.Select(r => (r.RecipientId, r.Role)));
+        Assert.Equal("K-GOLMUD", spec.WhenClockMoves(TimeSpan.FromMinutes(30)).Then<WarningEscalated>().Recipients.Single().RecipientId);
+    }
+
+    [Fact]
+    public void GivenARegionWithNoCommissioner_WhenEscalated_ThenThePrefectureLeaderLinkedToIt() =>
+        Assert.Equal(["L-HAIXI-2"], Responsibility.At(1, Catalog, null, "dulan").Select(r => r.RecipientId));
+
+    [Fact]
+    public void GivenALeaderRecordedWithoutLevel_WhenFolded_ThenTheLevelFollowsFromTheArea() =>
+        Assert.Equal(LeaderLevel.Region, Catalog.Leaders["L-GOLMUD"].Level);
+
+    [Fact]
+    public void GivenAReminderInterval_WhenTheWarningStaysOpen_ThenRemindersRepeat_EvenAfterAcknowledgement()
+    {
+        var spec = Raised(Count(atLeast: 1, ackMinutes: 600, remindMinutes: 60));
+        spec.WhenClockMoves(TimeSpan.FromMinutes(59)).ThenNothing();
+        Assert.Equal(1, spec.WhenClockMoves(TimeSpan.FromMinutes(1)).Then<WarningReminderSent>().Number);
+        spec.When(Acknowledge($"discharge.{Outfall}.1"));
+        Assert.Equal(2, spec.WhenClockMoves(TimeSpan.FromMinutes(60)).Then<WarningReminderSent>().Number);
+        spec.When(Resolve($"discharge.{Outfall}.1")).Then<WarningResolved>();
+        spec.WhenClockMoves(TimeSpan.FromMinutes(600)).ThenNothing();
+    }
+
+    [Fact]
+    public void GivenAResolvedWarning_WhenAcknowledgedOrResolvedAgain_ThenRefused()
+    {
+        var spec = Raised(Once);
+        spec.When(Resolve($"discharge.{Outfall}.1"));
+        Assert.Throws<WarningClosed>(() => spec.When(Resolve($"discharge.{Outfall}.1")));
+        Assert.Throws<WarningClosed>(() => spec.When(Acknowledge($"discharge.{Outfall}.1")));
+    }
+}
