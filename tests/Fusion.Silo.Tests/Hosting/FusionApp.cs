@@ -96,11 +96,14 @@ public sealed class FusionApp : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>Events that ingest appended; the risk grains' own RiskAssessed events (streams "risk:…") come and go with the subscription.</summary>
+    /// <summary>
+    /// Events that ingest appended; the risk grains' own RiskAssessed events (streams "risk:…") and the
+    /// warnings the rules raise (streams "warning:…") come and go with the subscription.
+    /// </summary>
     public async Task<long> EventCountAsync()
     {
         await using var session = Store.QuerySession();
-        return await session.Events.QueryAllRawEvents().Where(e => !e.StreamKey!.StartsWith("risk:")).LongCountAsync();
+        return await session.Events.QueryAllRawEvents().Where(e => !e.StreamKey!.StartsWith("risk:") && !e.StreamKey!.StartsWith("warning:")).LongCountAsync();
     }
 
     static int FreePort()

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Text.Json;
+using Fusion.Connectors.MasterData;
+using Fusion.Silo.Tests.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using static Fusion.Silo.Tests.Hosting.TestData;
+
+namespace Fusion.Silo.Tests.Warnings;
+
+/// <summary>Early warning through the real host: the shipped rules, the risk subscription's pass, the warning clock, the API.</summary>
+public sealed class WarningTests
+{
+    static readonly DateTimeOffset T0 = FusionApp.T0;
+
+    /// <summary>The warning clock rings often so tests wait little after moving the platform's time.</summary>
+    static Dictionary<string, string?> Settings(params (string Key, string? Value)[] more)
+    {
+        var settings = new Dictionary<string, string?> { ["Fusion:Warnings:TickEvery"] = "00:00:00.2" };
+        foreach (var (k, v) in more) settings[k] = v;
+        return settings;
+    }
+
+    /// <summary>Golmud's commissioner and a prefecture leader linked to Golmud, beside the test master data.</summary>
+    static MasterDataDocument ChainOfResponsibility() => new(
+        Leaders: [new("L-HAIXI-01", "Prefecture Leader", "海西州委书记", "GOLMUD", null, "l-haixi-01@example.cn", "prefecture")],
+        Commissioners: [new("COMM-01", "Commissioner Guo", "GOLMUD", null, "comm-01@example.cn")]);
+
+    static async Task<JsonElement> WaitForAsync(HttpClient http, string url, Func<JsonElement, bool> until, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var answer = await http.GetJsonAsync(url);
+            if (until(answer)) return answer;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what}: still {answer}");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task GivenThreeDischargeAlarmsAtOneOutfall_WhenNobodyAcknowledges_ThenTheWarningEscalates_AndItsLifecycleAnswersThroughTheApi()
+    {
+        await using var app = await FusionApp.StartAsync(settings: Settings());
+        var http = app.CreateClient();
+        (await http.PostJsonAsync("/api/master-data", Haixi())).EnsureSuccessStatusCode();
+        (await http.PostJsonAsync("/api/master-data", ChainOfResponsibility())).EnsureSuccessStatusCode();
+        await http.PostJsonAsync("/api/ingest/camera-alarms", new[]
+            { Alarm("A-1", "CAM-POTASH-1", T0.AddHours(-5)), Alarm("A-2", "CAM-POTASH-1", T0.AddHours(-3)) });
+        await app.CaughtUpAsync();
+        Assert.Equal(0, (await http.GetJsonAsync("/api/warnings?rule=repeated-discharge-alarms")).GetArrayLength());
+
+        await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("A-3", "CAM-POTASH-1", T0.AddHours(-1)) });
+        await app.CaughtUpAsync();
+        var warning = Assert.Single((await http.GetJsonAsync("/api/warnings?rule=repeated-discharge-alarms")).EnumerateArray());
+        var id = warning.GetProperty("id").GetString()!;
+        Assert.Equal("repeated-discharge-alarms.S-POTASH-OUT.1", id);
+        Assert.Equal(("raised", "High", Potash, "GOLMUD-IP"), (warning.GetProperty("status").GetString(), warning.GetProperty("severity").GetString(),
+            warning.GetProperty("enterpriseId").GetString(), warning.GetProperty("regionId").GetString()));
+        Assert.Equal(["camera-alarm:A-1", "camera-alarm:A-2", "camera-alarm:A-3"], warning.GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("eventId").GetString()));
+        Assert.True(warning.GetProperty("riskScore").GetDouble() > 0);
+        Assert.NotEmpty(warning.GetProperty("riskExplanation").EnumerateArray());
+        // The park has no leader of its own: its parent region's.
+        Assert.Equal(["L-GOLMUD"], warning.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("recipientId").GetString()));
+
+        // A fourth alarm groups into the open warning.
+        await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("A-4", "CAM-POTASH-1", T0.AddMinutes(-30)) });
+        await app.CaughtUpAsync();
+        var grouped = await http.GetJsonAsync($"/api/warnings/{id}");
+        Assert.Equal((2, 4), (grouped.GetProperty("count").GetInt32(), grouped.GetProperty("evidence").GetArrayLength()));
+        Assert.Single((await http.GetJsonAsync("/api/warnings?rule=repeated-discharge-alarms")).EnumerateArray());
+
+        // Nobody acknowledges within the rule's ten minutes: up to the region's commissioner.
+        app.Time.Advance(TimeSpan.FromMinutes(10));
+        var escalated = await WaitForAsync(http, $"/api/warnings/{id}", w => w.GetProperty("status").GetString() == "escalated", "escalation");
+        Assert.Equal(["COMM-01"], escalated.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("recipientId").GetString()));
+
+        var ack = await http.PostJsonAsync($"/api/warnings/{id}/acknowledge", new { by = "COMM-01", note = "on my way" });
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        Assert.Equal("acknowledged", (await ack.JsonAsync()).GetProperty("status").GetString());
+        var resolved = await http.PostJsonAsync($"/api/warnings/{id}/resolve", new { by = "COMM-01", note = "outfall sealed" });
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        Assert.Equal(["raised", "repeated", "escalated", "acknowledged", "resolved"],
+            (await resolved.JsonAsync()).GetProperty("history").EnumerateArray().Select(h => h.GetProperty("transition").GetString()));
+
+        var again = await http.PostJsonAsync($"/api/warnings/{id}/resolve", new { by = "COMM-01" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("resolved", (await again.JsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await http.PostJsonAsync($"/api/warnings/{id}/acknowledge", new { by = "COMM-01" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostJsonAsync("/api/warnings/nope/acknowledge", new { by = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await http.PostJsonAsync($"/api/warnings/{id}/acknowledge", new { note = "who?" })).StatusCode);
+
+        // The analytics projection folds the typed events: the response-time query answers.
+        await app.CaughtUpAsync();
+        var times = await WaitForAsync(http, "/api/analytics/queries/warning-response-times?from=2026-11-27&to=2026-11-29",
+            rows => rows.GetProperty("rows").EnumerateArray().Any(r => r.GetProperty("rule_id").GetString() == "repeated-discharge-alarms" && r.GetProperty("resolved").GetInt64() == 1),
+            "warning-response-times");
+        var row = times.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("rule_id").GetString() == "repeated-discharge-alarms");
+        Assert.Equal(10, row.GetProperty("mean_minutes_to_acknowledge").GetDouble(), 1);
+    }
+
+    [Fact]
+    public async Task GivenAFindingDueLater_WhenTheHostRestartsAfterItsRectifyByDay_ThenTheOverdueWarningIsRaisedWithoutAnyNewEvent()
+    {
+        var time = new FakeTimeProvider(T0);
+        string connection;
+        await using (var first = await FusionApp.StartAsync(time: time, settings: Settings()))
+        {
+            connection = first.ConnectionString;
+            var http = first.CreateClient();
+            await http.PostJsonAsync("/api/master-data", Haixi());
+            (await http.PostJsonAsync("/api/ingest/inspection-findings", new[]
+            {
+                new { findingId = "I-1", enterpriseId = SodaAsh, siteId = "S-SODA-SLAG", violation = "Open slag heap", severity = "medium", rectifyBy = "2026-11-30", recordedBy = "Inspector", recordedAt = T0.AddDays(-1) },
+            })).EnsureSuccessStatusCode();
+            await first.CaughtUpAsync();
+            Assert.Equal(0, (await http.GetJsonAsync("/api/warnings?rule=rectification-overdue")).GetArrayLength());
+        }
+
+        // 2026-11-30 is over in Beijing at 2026-11-30T16:00Z.
+        time.SetUtcNow(new DateTimeOffset(2026, 11, 30, 16, 0, 0, TimeSpan.Zero));
+        await using var second = await FusionApp.StartAsync(connection, time, Settings());
+        var overdue = await WaitForAsync(second.CreateClient(), "/api/warnings?rule=rectification-overdue", w => w.GetArrayLength() == 1, "overdue warning after restart");
+        var w = overdue[0];
+        Assert.Equal((SodaAsh, "inspection:I-1"), (w.GetProperty("subjectId").GetString(), w.GetProperty("evidence")[0].GetProperty("eventId").GetString()));
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 16, 0, 0, TimeSpan.Zero), w.GetProperty("raisedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task GivenTheRulesFile_WhenABadVersionIsReloaded_ThenTheRulesInForceStay_AndAGoodOneWrittenIsPickedUpByItself()
+    {
+        var folder = Directory.CreateTempSubdirectory("fusion-rules-");
+        var path = Path.Combine(folder.FullName, "rules.yaml");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Warnings", "warning-rules.yaml"), path);
+        await using var app = await FusionApp.StartAsync(settings: Settings(("Fusion:Warnings:RulesFile", path)));
+        var http = app.CreateClient();
+        var shipped = await http.GetJsonAsync("/api/warnings/rules");
+        Assert.Equal(11, shipped.GetProperty("rules").GetArrayLength());
+        Assert.Contains("blacklist-criteria", shipped.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+
+        await File.WriteAllTextAsync(path, """
+            rules:
+              - id: too-many-alarms
+                kind: count
+                severity: dire
+                subject: site
+                message: m
+                signals: [CameraAlarm]
+                atLeast: 2
+                window: "a day"
+                acknowledgeWithin: "00:30:00"
+            """);
+        var refused = await http.PostAsync("/api/warnings/rules/reload", null);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var body = await refused.JsonAsync();
+        Assert.Equal([
+            "rule 'too-many-alarms': field 'severity': 'dire' is not one of: low, medium, high, critical",
+            "rule 'too-many-alarms': field 'window': 'a day' is not a positive duration like 00:30:00 or 7.00:00:00",
+        ], body.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(11, body.GetProperty("inForce").GetProperty("rules").GetArrayLength());
+        Assert.Equal(11, (await http.GetJsonAsync("/api/warnings/rules")).GetProperty("rules").GetArrayLength());
+
+        await File.WriteAllTextAsync(path, """
+            rules:
+              - id: too-many-alarms
+                kind: count
+                severity: high
+                subject: site
+                message: m
+                signals: [CameraAlarm]
+                atLeast: 2
+                window: "1.00:00:00"
+                acknowledgeWithin: "00:30:00"
+            """);
+        var reloaded = await WaitForAsync(http, "/api/warnings/rules", r => r.GetProperty("rules").GetArrayLength() == 1, "reload on file change");
+        Assert.Equal("too-many-alarms", reloaded.GetProperty("rules")[0].GetProperty("id").GetString());
+    }
+}
