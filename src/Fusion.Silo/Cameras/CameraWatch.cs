@@ -33,20 +33,18 @@ public sealed class CameraWatch(
     readonly WatchState<Liveness> watch = new(Liveness.Empty);
 
     /// <summary>Every camera the batch heard from was seen now; CameraCameOnline for those that had been offline.</summary>
-    public async Task<Derivation> DeriveAsync(IReadOnlyList<IngestItem> accepted, CancellationToken ct)
-    {
-        var lease = await watch.EnterAsync(ct);
-        var state = lease.State;
-        var items = new List<IngestItem>();
-        var catalog = masterData.Current;
-        var now = clock.Now;
-        foreach (var cameraId in accepted.SelectMany(i => i.Events).SelectMany(SeenIn))
+    public Task<Derivation> DeriveAsync(IReadOnlyList<IngestItem> accepted, CancellationToken ct) =>
+        watch.DeriveAsync(state =>
         {
-            (state, var item) = CameraHealthRules.Seen(state, catalog, cameraId, now);
-            if (item is not null) items.Add(item);
-        }
-        return new Derivation(items, () => lease.Commit(state), lease);
-    }
+            var items = new List<IngestItem>();
+            var (catalog, now) = (masterData.Current, clock.Now);
+            foreach (var cameraId in accepted.SelectMany(i => i.Events).SelectMany(SeenIn))
+            {
+                (state, var item) = CameraHealthRules.Seen(state, catalog, cameraId, now);
+                if (item is not null) items.Add(item);
+            }
+            return (state, items);
+        }, ct);
 
     /// <summary>A keepalive saying OK, or any alarm, shows the camera is there.</summary>
     static IEnumerable<string> SeenIn(object e) => e switch

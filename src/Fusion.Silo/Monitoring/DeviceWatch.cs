@@ -20,6 +20,22 @@ sealed class WatchState<T>(T initial)
         return new Lease(this);
     }
 
+    /// <summary>What a batch implies from the current state; the watch stays held until the derivation is disposed.</summary>
+    public async Task<Derivation> DeriveAsync(Func<T, (T Next, IReadOnlyList<IngestItem> Items)> derive, CancellationToken ct)
+    {
+        var lease = await EnterAsync(ct);
+        try
+        {
+            var (next, items) = derive(lease.State);
+            return new Derivation(items, () => lease.Commit(next), lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
     public sealed class Lease(WatchState<T> owner) : IDisposable
     {
         int released;

@@ -21,19 +21,18 @@ public sealed class MonitoringWatch(
 {
     readonly WatchState<MonitorWatch> watch = new(MonitorWatch.Empty);
 
-    public async Task<Derivation> DeriveAsync(IReadOnlyList<IngestItem> accepted, CancellationToken ct)
-    {
-        var lease = await watch.EnterAsync(ct);
-        var state = lease.State;
-        var items = new List<IngestItem>();
-        var catalog = masterData.Current;
-        foreach (var e in accepted.SelectMany(i => i.Events).OfType<MonitoringDataReported>())
+    public Task<Derivation> DeriveAsync(IReadOnlyList<IngestItem> accepted, CancellationToken ct) =>
+        watch.DeriveAsync(state =>
         {
-            (state, var found) = MonitoringGaps.Observe(state, e, catalog, options.AllowedGap);
-            items.AddRange(found);
-        }
-        return new Derivation(items, () => lease.Commit(state), lease);
-    }
+            var items = new List<IngestItem>();
+            var catalog = masterData.Current;
+            foreach (var e in accepted.SelectMany(i => i.Events).OfType<MonitoringDataReported>())
+            {
+                (state, var found) = MonitoringGaps.Observe(state, e, catalog, options.AllowedGap);
+                items.AddRange(found);
+            }
+            return (state, items);
+        }, ct);
 
     public async Task CheckAsync(CancellationToken ct)
     {
