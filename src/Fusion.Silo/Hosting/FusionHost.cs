@@ -52,6 +52,7 @@ public static class FusionHost
         builder.Services.AddSingleton<FusionMetrics>();
         builder.Services.AddSingleton<MasterDataCache>();
         builder.Services.AddSingleton<IngestWriter>();
+        builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<RegionRisk>();
         builder.Services.AddSingleton<RegionAssessor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RegionAssessor>());
