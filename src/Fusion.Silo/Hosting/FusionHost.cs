@@ -7,6 +7,7 @@ using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Monitoring;
+using Fusion.Silo.Rectification;
 using Fusion.Silo.Risk;
 using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
@@ -49,9 +50,13 @@ public static class FusionHost
         builder.Services.AddSingleton<FusionMetrics>();
         builder.Services.AddSingleton<MasterDataCache>();
         builder.Services.AddSingleton<IngestWriter>();
+        builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<RegionRisk>();
         builder.Services.AddSingleton<RegionAssessor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RegionAssessor>());
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Rectification.RectificationPolicy>(config, "Rectification"));
+        builder.Services.AddSingleton<RectificationDeadlineWatch>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<RectificationDeadlineWatch>());
         if (config.GetValue("Fusion:Simulate", false))
             builder.Services.AddHostedService<Demo.DemoSimulation>();
 
@@ -59,6 +64,7 @@ public static class FusionHost
         builder.Services.AddHostedService<MasterDataStartup>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
+        marten.AddSubscriptionWithServices<RectificationSubscription>(ServiceLifetime.Singleton);
         marten.AddAnalytics(builder.Services, config);
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -86,6 +92,7 @@ public static class FusionHost
         app.MapQuarantineEndpoints();
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();
+        app.MapRectificationEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
@@ -110,6 +117,14 @@ public static class FusionHost
         return model;
     }
 
+    /// <summary>A policy's defaults overlaid with its configuration section; a key the policy does not know is an error.</summary>
+    public static T PolicyFrom<T>(IConfiguration config, string section) where T : new()
+    {
+        var policy = new T();
+        config.GetSection(section).Bind(policy, o => o.ErrorOnUnknownConfiguration = true);
+        return policy;
+    }
+
     static double[] Replace(IConfigurationSection list, double[] defaults) =>
         list.GetChildren().Any() ? list.Get<double[]>()! : defaults;
 }
@@ -123,6 +138,7 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExcepti
         {
             BadHttpRequestException b => (b.StatusCode, "Bad request"),
             DomainRejected => (StatusCodes.Status422UnprocessableEntity, "Rejected"),
+            TransitionRefused => (StatusCodes.Status409Conflict, "Not allowed in this state"),
             _ => (0, ""),
         };
         if (status == 0) return false;

@@ -43,6 +43,10 @@ public sealed class RiskSubscription : SubscriptionBase
                 : Task.WhenAll(group.GroupBy(s => s.RegionId).Select(r =>
                     grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(ImmutableArray.CreateRange(r).AsImmutable(), page.SequenceCeiling).AsTask())));
         await Task.WhenAll(calls);
+        // After the page's signals, so a finding recorded and verified within one page is closed once it is held.
+        var changes = page.Events.Select(e => RiskStateChanges.From(e.Data, e.Sequence)).OfType<RiskStateChange>().ToList();
+        await Task.WhenAll(changes.GroupBy(c => c.EnterpriseId).Select(g =>
+            grains.GetGrain<IEnterpriseRiskGrain>(g.Key).ChangeAsync(ImmutableArray.CreateRange(g).AsImmutable()).AsTask()));
         metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
         return NullChangeListener.Instance;
     }

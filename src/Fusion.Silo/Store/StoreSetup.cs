@@ -48,6 +48,8 @@ public static class StoreSetup
             opts.Schema.For<QuarantinedRecord>().Identity(q => q.Id).Index(q => q.ReceivedAt);
             opts.Schema.For<RiskSnapshot>().Identity(s => s.Id);
             opts.Schema.For<RegionAssessment>().Identity(s => s.Id);
+            opts.Events.AddEventTypes(Fusion.Silo.Rectification.RectificationSetup.EventTypes);
+            opts.Schema.For<Fusion.Domain.Rectification.RectificationCase>().Identity(c => c.Id).Index(c => c.DueAt);
             opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         });
         marten.UseLightweightSessions();
