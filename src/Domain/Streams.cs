@@ -15,4 +15,5 @@ public static class Streams
     public static string Risk(string subjectId) => $"risk:{subjectId}";
     public static string Warning(string warningId) => $"warning:{warningId}";
     public static string Case(string caseId) => $"case:{caseId}";
+    public static string Blacklist(string enterpriseId) => $"blacklist:{enterpriseId}";
 }
