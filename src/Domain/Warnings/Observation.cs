@@ -5,6 +5,8 @@ using Fusion.Domain.Funds;
 using Fusion.Domain.Inspections;
 using Fusion.Domain.Monitoring;
 using Fusion.Domain.Aerial;
+using Fusion.Domain.Blacklist;
+using Fusion.Domain.Rectification;
 using Fusion.Domain.PublicReports;
 using Fusion.Domain.Risk;
 
@@ -24,6 +26,10 @@ public sealed record Observation(
     public const string FundDeposit = "FundDeposit";
     /// <summary>A risk level of an enterprise or region (Fields: level, score; EnterpriseId set for an enterprise).</summary>
     public const string RiskLevel = "RiskLevel";
+    /// <summary>Evidence towards the blacklist criteria (Fields: evidenceKind), as BlacklistCriteria.EvidenceFrom gives it.</summary>
+    public const string BlacklistEvidence = "BlacklistEvidence";
+    /// <summary>An inspection finding's rectification was verified on site (Fields: finding).</summary>
+    public const string RectificationVerified = "RectificationVerified";
 
     public string? SubjectOf(WarningSubject subject) => subject switch
     {
@@ -35,8 +41,19 @@ public sealed record Observation(
     public WarningEvidence Evidence => new(EventId, Sequence, Kind, Summary, At);
 
     /// <summary>The observations one stored event gives (none when the rules cannot use it).</summary>
-    public static IEnumerable<Observation> From(object @event, long sequence)
+    public static IEnumerable<Observation> From(object @event, long sequence, BlacklistPolicy? blacklist = null)
     {
+        foreach (var b in BlacklistCriteria.EvidenceFrom(@event, blacklist ?? new BlacklistPolicy()))
+        {
+            var (enterpriseId, regionId) = @event switch
+            {
+                InspectionFindingRecorded f => (f.EnterpriseId, f.RegionId),
+                AccountabilityRecorded a => (a.ResponsibleUnitId, a.RegionId),
+                _ => ("", ""),
+            };
+            yield return new Observation(b.SourceId, sequence, BlacklistEvidence, regionId, enterpriseId, null, Severity.High,
+                ImmutableDictionary<string, string>.Empty.Add("evidenceKind", b.Kind.ToString()), b.Summary, b.At);
+        }
         if (RiskSignals.From(@event, sequence) is { } s)
             yield return new Observation(s.SignalId, sequence, s.Kind.ToString(), s.RegionId, s.EnterpriseId, s.SiteId, s.Severity,
                 FieldsOf(@event), s.Summary, s.OccurredAt);
@@ -53,6 +70,10 @@ public sealed record Observation(
             case MonitoringResumed e:
                 yield return new Observation($"monitoring-resumed:{e.GapId}", sequence, DeviceBack, e.RegionId, e.EnterpriseId, e.SiteId, Severity.Low,
                     Device(e.MonitorId, e.GapId), $"Monitor {e.MonitorId} measuring again after {e.GapHours:0.#} h", e.ResumedAt);
+                break;
+            case Rectification.RectificationVerified e:
+                yield return new Observation($"rectification-verified:{e.CaseId}", sequence, RectificationVerified, e.RegionId, e.EnterpriseId, null, Severity.Low,
+                    ImmutableDictionary<string, string>.Empty.Add("finding", e.FindingId), $"Rectification of finding {e.FindingId} verified by {e.VerifiedBy}", e.VerifiedAt);
                 break;
             case RiskAssessed e:
                 yield return Level(e.SubjectId, e.Subject, e.RegionId, e.Score, e.Level, sequence, e.AssessedAt);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Fusion.Domain.Blacklist;
 using Fusion.Domain.Common;
 using Fusion.Domain.MasterData;
 using Fusion.Domain.Risk;
@@ -19,7 +20,10 @@ public sealed record PendingDeadline(string RuleId, string SubjectId, string? En
 public sealed record LastDeposit(string SubjectId, string? EnterpriseId, string RegionId, WarningEvidence Evidence);
 
 /// <summary>What the rules and the chain of responsibility need to decide: the rules in force and the master data.</summary>
-public sealed record WarningContext(WarningRuleSet Rules, MasterDataCatalog Catalog);
+public sealed record WarningContext(WarningRuleSet Rules, MasterDataCatalog Catalog, BlacklistPolicy? Blacklist = null)
+{
+    public BlacklistPolicy BlacklistPolicy => Blacklist ?? new BlacklistPolicy();
+}
 
 /// <summary>
 /// The warning state of one scope (an enterprise, or a region for region rules): what each rule has
@@ -37,6 +41,9 @@ public sealed record WarningBook(
     ImmutableDictionary<string, OpenWarning> Open,
     DateTimeOffset? RescoreAt)
 {
+    /// <summary>Inspection findings (evidence ids) whose rectification was verified: a deadline warning about them clears.</summary>
+    public ImmutableHashSet<string> Verified { get; init; } = [];
+
     public static WarningBook Empty(string scope) => new(scope, 0,
         ImmutableDictionary<string, ImmutableList<Observation>>.Empty, ImmutableDictionary<string, ImmutableHashSet<string>>.Empty,
         ImmutableDictionary<string, PendingDeadline>.Empty, ImmutableDictionary<string, LastDeposit>.Empty,

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Fusion.Domain.Blacklist;
 using Fusion.Domain.Common;
 using Fusion.Domain.Risk;
 
@@ -26,7 +27,9 @@ public static class WarningEvaluation
         LevelRule => o.Kind == Observation.RiskLevel && (rule.Subject == WarningSubject.Region) == (o.EnterpriseId is null),
         AbsenceRule { Of: AbsenceOf.Device } => o.Kind is nameof(SignalKind.CameraOffline) or nameof(SignalKind.MonitoringGap) or Observation.DeviceBack,
         AbsenceRule { Of: AbsenceOf.Deposit } => o.Kind == Observation.FundDeposit,
-        DeadlineRule d => o.Kind == nameof(SignalKind.InspectionFinding) && (d.MinSeverity is null || o.Severity >= d.MinSeverity),
+        DeadlineRule d => o.Kind == Observation.RectificationVerified
+            || (o.Kind == nameof(SignalKind.InspectionFinding) && (d.MinSeverity is null || o.Severity >= d.MinSeverity)),
+        CriteriaRule => o.Kind == Observation.BlacklistEvidence,
         _ => false,
     };
 
@@ -34,11 +37,12 @@ public static class WarningEvaluation
     public static WarningDecision Observe(WarningBook book, IEnumerable<Observation> observations, long lastSequence, WarningContext ctx, DateTimeOffset now)
     {
         var w = new Work(book, ctx);
+        // One event may give several observations (a finding is a signal and blacklist evidence): all share its sequence.
         foreach (var o in observations.OrderBy(o => o.Sequence))
         {
-            if (o.Sequence <= w.Book.LastSequence) continue;
+            if (o.Sequence <= book.LastSequence) continue;
             w.Observe(o, now);
-            w.Book = w.Book with { LastSequence = o.Sequence };
+            if (o.Sequence > w.Book.LastSequence) w.Book = w.Book with { LastSequence = o.Sequence };
         }
         if (lastSequence > w.Book.LastSequence) w.Book = w.Book with { LastSequence = lastSequence };
         return w.Result;
@@ -139,6 +143,30 @@ public static class WarningEvaluation
                         if (last is null || o.At > last.Evidence.OccurredAt)
                             Book = Book with { Deposits = Book.Deposits.SetItem(key, new LastDeposit(subject, o.EnterpriseId, o.RegionId, o.Evidence)) };
                         Clear(rule, subject, now);
+                        break;
+                    case CriteriaRule:
+                        var policy = ctx.BlacklistPolicy;
+                        var bkey = $"{rule.Id}|0|{subject}";
+                        var held = Book.Recent.GetValueOrDefault(bkey, []);
+                        if (held.Any(x => x.EventId == o.EventId && x.Fields["evidenceKind"] == o.Fields["evidenceKind"])) break;
+                        var latest = held.Select(x => x.At).Append(o.At).Max();
+                        held = held.Add(o).RemoveAll(x => x.At <= latest.AddMonths(-policy.WindowMonths));
+                        Book = Book with { Recent = Book.Recent.SetItem(bkey, held) };
+                        var met = BlacklistCriteria.Evaluate(
+                            held.Select(x => new BlacklistEvidence(Enum.Parse<EvidenceKind>(x.Fields["evidenceKind"]), x.EventId, x.Summary, x.At)), policy, latest);
+                        if (met.Count > 0)
+                            Fire(rule, subject, o.EnterpriseId, o.RegionId,
+                                [.. met.SelectMany(m => m.Evidence.Select(e => new WarningEvidence(e.SourceId, held.First(x => x.EventId == e.SourceId).Sequence,
+                                    m.Reason.ToString(), $"{m.Explanation}: {e.Summary}", e.At))).DistinctBy(e => e.EventId)], now);
+                        break;
+                    case DeadlineRule when o.Kind == Observation.RectificationVerified:
+                        var finding = $"inspection:{o.Fields["finding"]}";
+                        Book = Book with { Deadlines = Book.Deadlines.Remove($"{rule.Id}|{finding}"), Verified = Book.Verified.Add(finding) };
+                        if (Book.OpenFor(rule.Id, subject) is { } overdue && overdue.EvidenceIds.All(Book.Verified.Contains))
+                        {
+                            Clear(rule, subject, now);
+                            Book = Book with { Verified = Book.Verified.Except(overdue.EvidenceIds) };
+                        }
                         break;
                     case DeadlineRule when o.Fields.TryGetValue("rectifyBy", out var rectifyBy):
                         var due = Overdue(DateOnly.ParseExact(rectifyBy, "yyyy-MM-dd"));

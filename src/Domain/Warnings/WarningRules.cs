@@ -39,6 +39,15 @@ public sealed record CountRule(
     ImmutableArray<Condition> AnyOf)
     : WarningRule(Id, Kind, Severity, Subject, Message, AutoResolve, AcknowledgeWithin, RemindEvery);
 
+/// <summary>
+/// Measure 8's blacklist criteria, judged by the enforcement code itself (BlacklistCriteria with the
+/// configured BlacklistPolicy), so the warning and the listing proposal never disagree.
+/// </summary>
+public sealed record CriteriaRule(
+    string Id, Severity Severity, WarningSubject Subject, string Message, bool AutoResolve, TimeSpan AcknowledgeWithin, TimeSpan? RemindEvery,
+    string Criteria)
+    : WarningRule(Id, "composite", Severity, Subject, Message, AutoResolve, AcknowledgeWithin, RemindEvery);
+
 /// <summary>A device reported silent (until it is heard again), or no fund deposit for Period.</summary>
 public sealed record AbsenceRule(
     string Id, Severity Severity, WarningSubject Subject, string Message, bool AutoResolve, TimeSpan AcknowledgeWithin, TimeSpan? RemindEvery,
@@ -76,6 +85,7 @@ public sealed class RuleSpec
     public string? Window { get; set; }
     // composite
     public List<RuleSpec>? AnyOf { get; set; }
+    public string? Criteria { get; set; }
     // level
     public string? Level { get; set; }
     public string? RescoreEvery { get; set; }
@@ -128,8 +138,14 @@ public sealed record WarningRuleSet(ImmutableArray<WarningRule> Rules)
                     if (ConditionOf(spec, "", Err) is { } c)
                         rule = new CountRule(id, "count", severity, subject, message, auto, ack, remind, [c]);
                     break;
+                case "composite" when spec.Criteria is not null:
+                    if (spec.Criteria != "blacklist") Err("criteria", $"'{spec.Criteria}' is not known; use: blacklist (measure 8)");
+                    if (spec.AnyOf is not null) Err("anyOf", "give either criteria or anyOf, not both");
+                    if (spec.Subject is not null && subject != WarningSubject.Enterprise) Err("subject", "the blacklist criteria are about an enterprise");
+                    rule = new CriteriaRule(id, severity, subject, message, auto, ack, remind, spec.Criteria);
+                    break;
                 case "composite":
-                    if (spec.AnyOf is not { Count: > 0 }) Err("anyOf", "a composite rule needs a list of conditions");
+                    if (spec.AnyOf is not { Count: > 0 }) Err("anyOf", "a composite rule needs a list of conditions (anyOf) or named criteria (criteria: blacklist)");
                     else
                     {
                         var conditions = spec.AnyOf.Select((s, j) => ConditionOf(s, $"anyOf[{j}].", Err)).ToList();

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Fusion.Domain;
+using Fusion.Domain.Blacklist;
 using Fusion.Domain.Risk;
 using Fusion.Domain.Warnings;
 using Fusion.Silo.Hosting;
@@ -35,7 +36,7 @@ public sealed class WarningBookDocument
 }
 
 public sealed class WarningGrain(
-    IDocumentStore store, WarningRulesFile rules, MasterDataCache masterData, RegionRisk regions, PlatformClock clock, FusionMetrics metrics)
+    IDocumentStore store, WarningRulesFile rules, BlacklistPolicy blacklist, MasterDataCache masterData, RegionRisk regions, PlatformClock clock, FusionMetrics metrics)
     : Grain, IWarningGrain
 {
     /// <summary>How many of the subject's signals a warning carries as its risk explanation.</summary>
@@ -43,7 +44,7 @@ public sealed class WarningGrain(
 
     WarningBook book = WarningBook.Empty("");
     string Scope => this.GetPrimaryKeyString();
-    WarningContext Context => new(rules.Current.Rules, masterData.Current);
+    WarningContext Context => new(rules.Current.Rules, masterData.Current, blacklist);
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {

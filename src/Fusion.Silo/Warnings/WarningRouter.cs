@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Fusion.Domain.Blacklist;
 using Fusion.Domain.Warnings;
 using JasperFx.Events;
 using Orleans.Concurrency;
@@ -10,7 +11,7 @@ namespace Fusion.Silo.Warnings;
 /// the scopes (warning grains) whose rules they concern. Grains persist before they return, so the
 /// checkpoint moves only past what they have applied.
 /// </summary>
-public sealed class WarningRouter(IGrainFactory grains, WarningRulesFile rules)
+public sealed class WarningRouter(IGrainFactory grains, WarningRulesFile rules, BlacklistPolicy blacklist)
 {
     public Task ObserveAsync(IReadOnlyList<IEvent> events, long ceiling)
     {
@@ -18,7 +19,7 @@ public sealed class WarningRouter(IGrainFactory grains, WarningRulesFile rules)
         if (set.Rules.IsEmpty) return Task.CompletedTask;
         var byScope = new Dictionary<string, ImmutableArray<Observation>.Builder>();
         foreach (var e in events)
-            foreach (var o in Observation.From(e.Data, e.Sequence))
+            foreach (var o in Observation.From(e.Data, e.Sequence, blacklist))
                 foreach (var scope in WarningEvaluation.ScopesFor(o, set))
                 {
                     if (!byScope.TryGetValue(scope, out var list)) byScope[scope] = list = ImmutableArray.CreateBuilder<Observation>();

@@ -242,3 +242,44 @@ public class EscalationSpecs
         Assert.Throws<WarningClosed>(() => spec.When(Acknowledge($"discharge.{Outfall}.1")));
     }
 }
+
+public class BlacklistCriteriaRuleSpecs
+{
+    static readonly CriteriaRule Blacklist = new("blacklist", Severity.Critical, WarningSubject.Enterprise, "{name} meets the blacklist criteria", false, Days(1), null, "blacklist");
+    static readonly DateOnly Later = new(2027, 6, 1);
+
+    [Fact]
+    public void GivenTwoSeriousFindings_WhenAThirdArrivesWithinTwelveMonths_ThenTheWarningCarriesAllThree() =>
+        Assert.Equal(["inspection:i1", "inspection:i2", "inspection:i3"],
+            Given(Blacklist).And(Inspection("i1", T0, Later, Severity.High), Inspection("i2", T0 + Days(100), Later, Severity.High))
+                .When(Inspection("i3", T0 + Days(200), Later, Severity.High)).Then<WarningRaised>().Evidence.Select(e => e.EventId));
+
+    [Fact]
+    public void GivenTwoSeriousFindings_WhenTheThirdComesAfterTheFirstLeftTheWindow_ThenNothing() =>
+        Given(Blacklist).And(Inspection("i1", T0, Later, Severity.High), Inspection("i2", T0 + Days(100), Later, Severity.High))
+            .When(Inspection("i3", T0.AddMonths(12) + Days(1), Later, Severity.High)).ThenNothing();
+
+    [Fact]
+    public void GivenNothing_WhenACriticalFindingArrives_ThenItIsAMajorIncident() =>
+        Assert.Equal("MajorIncident", Given(Blacklist).When(Inspection("i1", T0, Later, Severity.Critical)).Then<WarningRaised>().Evidence[0].Kind);
+}
+
+public class VerifiedRectificationSpecs
+{
+    static readonly DeadlineRule Overdue = new("overdue", Severity.High, WarningSubject.Enterprise, "{name} overdue", true, Days(10), null, null);
+    static readonly DateOnly RectifyBy = DateOnly.FromDateTime(T0.Date).AddDays(10);
+
+    static Rectification.RectificationVerified Verified(string finding, DateTimeOffset at) => new($"case-{finding}", finding, SaltLake, Golmud, null, "inspector", at);
+
+    [Fact]
+    public void GivenAFindingVerifiedInTime_WhenItsRectifyByDayPasses_ThenNothing() =>
+        Given(Overdue).And(Inspection("i1", T0, RectifyBy), Verified("i1", T0 + Days(5))).WhenClockMoves(Days(20)).ThenNothing();
+
+    [Fact]
+    public void GivenTwoOverdueFindings_WhenOneIsVerified_ThenTheWarningStays_AndWhenBothAre_ThenItResolvesItself()
+    {
+        var spec = Given(Overdue).And(Inspection("i1", T0, RectifyBy), Inspection("i2", T0, RectifyBy), Days(12));
+        spec.When(Verified("i1", T0 + Days(13))).ThenNothing();
+        Assert.True(spec.When(Verified("i2", T0 + Days(14))).Then<WarningResolved>().ByRule);
+    }
+}
