@@ -220,7 +220,12 @@ public static class WarningEvaluation
                 if (current != w) Book = Book with { Open = Book.Open.SetItem(w.WarningId, current) };
             }
             foreach (var (key, list) in Book.Recent.ToList())
-                if (ctx.Rules.Find(WarningBook.RuleOf(key)) is not CountRule c || list.Max(x => x.At) < now - c.AnyOf.Max(x => x.Window))
+                if (ctx.Rules.Find(WarningBook.RuleOf(key)) switch
+                    {
+                        CountRule c => list.Max(x => x.At) < now - c.AnyOf.Max(x => x.Window),
+                        CriteriaRule => list.Max(x => x.At) <= now.AddMonths(-ctx.BlacklistPolicy.WindowMonths),
+                        _ => true,
+                    })
                     if (Book.OpenFor(WarningBook.RuleOf(key), key[(key.LastIndexOf('|') + 1)..]) is null)
                         Book = Book with { Recent = Book.Recent.Remove(key) };
         }

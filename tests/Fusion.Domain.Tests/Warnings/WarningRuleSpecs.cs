@@ -269,7 +269,7 @@ public class VerifiedRectificationSpecs
     static readonly DeadlineRule Overdue = new("overdue", Severity.High, WarningSubject.Enterprise, "{name} overdue", true, Days(10), null, null);
     static readonly DateOnly RectifyBy = DateOnly.FromDateTime(T0.Date).AddDays(10);
 
-    static Rectification.RectificationVerified Verified(string finding, DateTimeOffset at) => new($"case-{finding}", finding, SaltLake, Golmud, null, "inspector", at);
+    static global::Fusion.Domain.Rectification.RectificationVerified Verified(string finding, DateTimeOffset at) => new($"case-{finding}", finding, SaltLake, Golmud, null, "inspector", at);
 
     [Fact]
     public void GivenAFindingVerifiedInTime_WhenItsRectifyByDayPasses_ThenNothing() =>
