@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Fusion.Domain.Common;
 using Fusion.Domain.Risk;
+using Fusion.Silo.Admission;
 using Fusion.Silo.Analytics;
 using Fusion.Silo.Blacklist;
 using Fusion.Silo.Cameras;
@@ -58,6 +59,7 @@ public static class FusionHost
         builder.Services.AddHostedService(s => s.GetRequiredService<RegionAssessor>());
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Rectification.RectificationPolicy>(config, "Rectification"));
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Blacklist.BlacklistPolicy>(config, "Blacklist"));
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Admission.AdmissionPolicy>(config, "Admission"));
         builder.Services.AddSingleton<EnforcementClock>();
         builder.Services.AddHostedService(s => s.GetRequiredService<EnforcementClock>());
         if (config.GetValue("Fusion:Simulate", false))
@@ -98,6 +100,7 @@ public static class FusionHost
         app.MapRiskEndpoints();
         app.MapRectificationEndpoints();
         app.MapBlacklistEndpoints();
+        app.MapAdmissionEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
