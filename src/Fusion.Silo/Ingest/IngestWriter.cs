@@ -46,7 +46,7 @@ public sealed record IngestOutcome(string Feed, int Accepted, int Duplicates, IR
 /// Marten's own BulkInsertEventsAsync cannot be used for live appends: it writes new streams only (versions
 /// from 1) in a transaction of its own, where the identities could not be claimed.
 /// </remarks>
-public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics, PlatformClock clock)
+public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics, PlatformClock clock, IngestOptions options)
 {
     const string Events = StoreSetup.Schema + ".mt_events";
     const string StreamsTable = StoreSetup.Schema + ".mt_streams";
@@ -68,7 +68,7 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         // finish and then sees it taken, so a record is stored once however often it arrives. Concurrent
         // batches take their row locks (identity keys, then streams) each in one global order, so two
         // requests over the same streams wait for each other instead of deadlocking.
-        var claimed = await ClaimAsync(conn, tx, items, now, ct);
+        var claimed = await ClaimAsync(conn, tx, items, now, options.ResendWindow, ct);
         // Stable: within a stream, records keep the order they came in.
         var fresh = items.Where(i => claimed.Contains(i.Key)).OrderBy(i => i.StreamKey, StringComparer.Ordinal).ToList();
         var correlationId = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
@@ -92,16 +92,18 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         return outcome;
     }
 
-    static async Task<HashSet<string>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<IngestItem> items, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Claims the items' identities; a device record's identity expires a resend window after its own time.</summary>
+    static async Task<HashSet<string>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<IngestItem> items, DateTimeOffset now, TimeSpan resendWindow, CancellationToken ct)
     {
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         if (items.Count == 0) return claimed;
         await using var cmd = new NpgsqlCommand(
-            $"INSERT INTO {IngestKeys.Table} (key, stream, accepted_at) SELECT k, s, @at FROM unnest(@keys, @streams) AS t(k, s) " +
+            $"INSERT INTO {IngestKeys.Table} (key, stream, accepted_at, expires_at) SELECT k, s, @at, x FROM unnest(@keys, @streams, @expires) AS t(k, s, x) " +
             "ON CONFLICT (key) DO NOTHING RETURNING key", conn, tx);
         var ordered = items.OrderBy(i => i.Key, StringComparer.Ordinal).ToArray();
         cmd.Parameters.AddWithValue("keys", ordered.Select(i => i.Key).ToArray());
         cmd.Parameters.AddWithValue("streams", ordered.Select(i => i.StreamKey).ToArray());
+        cmd.Parameters.AddWithValue("expires", ordered.Select(i => i.SourceTime is { } t ? (t + resendWindow).UtcDateTime : (DateTime?)null).ToArray());
         cmd.Parameters.AddWithValue("at", now);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) claimed.Add(reader.GetString(0));
