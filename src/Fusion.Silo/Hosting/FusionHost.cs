@@ -64,6 +64,8 @@ public static class FusionHost
         builder.Services.AddHostedService<MasterDataStartup>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
+        builder.Services.AddSingleton<RiskModelChange>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<RiskModelChange>());
         marten.AddSubscriptionWithServices<RectificationSubscription>(ServiceLifetime.Singleton);
         marten.AddAnalytics(builder.Services, config);
 
