@@ -5,6 +5,13 @@ public sealed class SignalKindSettings
 {
     public double Weight { get; set; }
     public double HalfLifeHours { get; set; }
+
+    /// <summary>
+    /// A source's own confidence below this says nothing; above it, it is stretched to 0–1
+    /// ((c − floor)/(1 − floor)). AI cameras report 0.4 for a shadow: their scale starts higher than 0.
+    /// Corroboration by other feeds is added after.
+    /// </summary>
+    public double ConfidenceFloor { get; set; }
 }
 
 /// <summary>
@@ -13,11 +20,11 @@ public sealed class SignalKindSettings
 /// </summary>
 public sealed class RiskModel
 {
-    public string Version { get; set; } = "2026.12-1";
+    public string Version { get; set; } = "2026.12-2";
 
     public Dictionary<SignalKind, SignalKindSettings> Kinds { get; set; } = new()
     {
-        [SignalKind.CameraAlarm] = new() { Weight = 6, HalfLifeHours = 72 },
+        [SignalKind.CameraAlarm] = new() { Weight = 6, HalfLifeHours = 72, ConfidenceFloor = 0.5 },
         [SignalKind.AerialFinding] = new() { Weight = 10, HalfLifeHours = 240 },
         [SignalKind.PublicReport] = new() { Weight = 5, HalfLifeHours = 168 },
         [SignalKind.InspectionFinding] = new() { Weight = 12, HalfLifeHours = 720 },

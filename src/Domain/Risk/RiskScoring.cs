@@ -108,7 +108,7 @@ public static class RiskScoring
                 .Where(o => o.Feed != s.Feed && (o.OccurredAt - s.OccurredAt).Duration() <= window)
                 .Select(o => o.Feed).Distinct().Order(StringComparer.Ordinal).ToArray();
             var weight = Weight(s, model);
-            var confidence = Math.Min(1, s.SourceConfidence + model.CorroborationBoostPerFeed * corroboratedBy.Length);
+            var confidence = Math.Min(1, SourceConfidence(s, model) + model.CorroborationBoostPerFeed * corroboratedBy.Length);
             var decay = Decay(s, model, now);
             var contribution = weight * confidence * decay;
             if (contribution >= model.NegligibleContribution)
@@ -118,6 +118,13 @@ public static class RiskScoring
             .OrderByDescending(c => c.Signal.OccurredAt)
             .ThenByDescending(c => c.Signal.Sequence)
             .ToList();
+    }
+
+    /// <summary>The source's own confidence above its kind's floor, stretched back to 0–1.</summary>
+    public static double SourceConfidence(RiskSignal s, RiskModel model)
+    {
+        var floor = model.Kinds.TryGetValue(s.Kind, out var k) ? k.ConfidenceFloor : 0;
+        return floor <= 0 ? s.SourceConfidence : Math.Clamp((s.SourceConfidence - floor) / (1 - floor), 0, 1);
     }
 
     public static double Weight(RiskSignal s, RiskModel model)

@@ -1,3 +1,4 @@
+using Fusion.Domain.Blacklist;
 using Fusion.Domain.Rectification;
 
 namespace Fusion.Domain.Risk;
@@ -15,6 +16,9 @@ public static class RiskStateChanges
     {
         // The finding's signal id as RiskSignals.From gives it for InspectionFindingRecorded.
         RectificationVerified e => new RiskStateChange(e.EnterpriseId, e.RegionId, sequence, $"inspection:{e.FindingId}", null),
+        EnterpriseBlacklisted e => new RiskStateChange(e.EnterpriseId, e.RegionId, sequence, null, true),
+        BlacklistingExpired e => new RiskStateChange(e.EnterpriseId, e.RegionId, sequence, null, false),
+        EnterpriseDelisted e => new RiskStateChange(e.EnterpriseId, e.RegionId, sequence, null, false),
         _ => null,
     };
 

@@ -2,7 +2,9 @@ using System.Text.Json.Serialization;
 using Fusion.Domain.Common;
 using Fusion.Domain.Risk;
 using Fusion.Silo.Analytics;
+using Fusion.Silo.Blacklist;
 using Fusion.Silo.Cameras;
+using Fusion.Silo.Enforcement;
 using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
@@ -56,8 +58,9 @@ public static class FusionHost
         builder.Services.AddSingleton<RegionAssessor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RegionAssessor>());
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Rectification.RectificationPolicy>(config, "Rectification"));
-        builder.Services.AddSingleton<RectificationDeadlineWatch>();
-        builder.Services.AddHostedService(s => s.GetRequiredService<RectificationDeadlineWatch>());
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Blacklist.BlacklistPolicy>(config, "Blacklist"));
+        builder.Services.AddSingleton<EnforcementClock>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<EnforcementClock>());
         if (config.GetValue("Fusion:Simulate", false))
             builder.Services.AddHostedService<Demo.DemoSimulation>();
 
@@ -69,6 +72,7 @@ public static class FusionHost
         builder.Services.AddHj212(config).AddCameraHealth(config);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
         marten.AddSubscriptionWithServices<RectificationSubscription>(ServiceLifetime.Singleton);
+        marten.AddSubscriptionWithServices<BlacklistSubscription>(ServiceLifetime.Singleton);
         marten.AddAnalytics(builder.Services, config);
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -98,6 +102,7 @@ public static class FusionHost
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();
         app.MapRectificationEndpoints();
+        app.MapBlacklistEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;

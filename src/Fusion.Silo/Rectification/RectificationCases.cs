@@ -1,12 +1,9 @@
 using Fusion.Domain;
-using Fusion.Domain.Common;
 using Fusion.Domain.Inspections;
 using Fusion.Domain.MasterData;
 using Fusion.Domain.Rectification;
-using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
-using Fusion.Silo.Monitoring;
-using JasperFx.Events;
+using Fusion.Silo.Enforcement;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -14,33 +11,11 @@ using Marten.Subscriptions;
 
 namespace Fusion.Silo.Rectification;
 
-/// <summary>
-/// Runs a case command: folds the case's stream, decides, and appends the events at the version it
-/// read, together with the case document (the state, kept for queries) in one transaction. A command
-/// racing another on the same case loses with 409, as a transition the case no longer allows.
-/// </summary>
+/// <summary>Rectification cases: their ids, how a finding opens one, and running a command on one.</summary>
 public static class RectificationCases
 {
-    public static async Task<(RectificationCase? Case, object[] Events)> ExecuteAsync(IDocumentStore store, string caseId, CaseCommand command, CancellationToken ct)
-    {
-        await using var session = store.LightweightSession();
-        var stream = await session.Events.FetchStreamAsync(Streams.Case(caseId), token: ct);
-        var state = RectificationCase.Fold(stream.Select(e => e.Data));
-        var events = RectificationDecider.Decide(command, state);
-        if (events.Length == 0) return (state, events);
-        var next = events.Aggregate(state, RectificationCase.Apply)!;
-        session.Events.Append(Streams.Case(caseId), stream.Count + events.Length, events);
-        session.Store(next);
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (Exception e) when (e is EventStreamUnexpectedMaxEventIdException || e.InnerException is EventStreamUnexpectedMaxEventIdException)
-        {
-            throw new TransitionRefused($"Case {caseId} changed while this command was being decided; read it again and retry.");
-        }
-        return (next, events);
-    }
+    public static Task<(RectificationCase? Case, object[] Events)> ExecuteAsync(IDocumentStore store, string caseId, CaseCommand command, CancellationToken ct) =>
+        StreamDecisions.ExecuteAsync<RectificationCase>(store, Streams.Case(caseId), RectificationCase.Apply, state => RectificationDecider.Decide(command, state), ct);
 
     /// <summary>A finding's case id, so the same finding always opens the same case.</summary>
     public static string CaseIdFor(string findingId) => $"finding-{findingId}";
@@ -92,19 +67,11 @@ public sealed class RectificationSubscription : SubscriptionBase
     }
 }
 
-/// <summary>
-/// Declares cases overdue when their deadline passes, whether or not any event arrives: every interval
-/// (Fusion:Rectification:CheckEvery, default one minute, on the platform's clock) it looks for open cases
-/// past due that are not yet overdue. It reads the case documents each time, so a restart loses nothing.
-/// </summary>
-public sealed class RectificationDeadlineWatch(IDocumentStore store, PlatformClock clock, IConfiguration config, ILogger<RectificationDeadlineWatch> log) : BackgroundService
+public static class RectificationSetup
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        DeviceWatch.EveryAsync(config.GetValue("Fusion:Rectification:CheckEvery", TimeSpan.FromMinutes(1)), clock.Time, CheckAsync, log, "Rectification deadline", stoppingToken);
-
-    public async Task<int> CheckAsync(CancellationToken ct)
+    /// <summary>Declares open cases past their deadline overdue; returns how many.</summary>
+    public static async Task<int> DeclareOverdueAsync(IDocumentStore store, DateTimeOffset now, CancellationToken ct)
     {
-        var now = clock.Now;
         IReadOnlyList<string> due;
         await using (var query = store.QuerySession())
             due = await query.Query<RectificationCase>()
@@ -114,10 +81,7 @@ public sealed class RectificationDeadlineWatch(IDocumentStore store, PlatformClo
             await RectificationCases.ExecuteAsync(store, id, new DeclareOverdue(now), ct);
         return due.Count;
     }
-}
 
-public static class RectificationSetup
-{
     public static readonly Type[] EventTypes =
     [
         typeof(RectificationCaseOpened), typeof(RectificationPlanSubmitted), typeof(RectificationPlanAccepted), typeof(RectificationPlanReturned),

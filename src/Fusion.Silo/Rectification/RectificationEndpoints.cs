@@ -1,14 +1,13 @@
 using Fusion.Domain;
 using Fusion.Domain.Rectification;
+using Fusion.Silo.Enforcement;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
 using Marten;
 
 namespace Fusion.Silo.Rectification;
 
-public sealed record CaseHistoryEntry(long Sequence, long Version, string Event, DateTimeOffset StoredAt, object Data);
-
-public sealed record CaseDetail(RectificationCase Case, IReadOnlyList<CaseHistoryEntry> History);
+public sealed record CaseDetail(RectificationCase Case, IReadOnlyList<HistoryEntry> History);
 
 public sealed record PlanBody(string Plan, string By);
 public sealed record NoteBody(string By, string? Note = null);
@@ -44,10 +43,9 @@ public static class RectificationEndpoints
         group.MapGet("/{id}", async (string id, IDocumentStore store, CancellationToken ct) =>
             {
                 await using var session = store.QuerySession();
-                var events = await session.Events.FetchStreamAsync(Streams.Case(id), token: ct);
-                if (events.Count == 0) return Results.Problem(statusCode: 404, title: "Unknown case", detail: $"There is no rectification case '{id}'.");
-                var state = RectificationCase.Fold(events.Select(e => e.Data))!;
-                return Results.Ok(new CaseDetail(state, events.Select(e => new CaseHistoryEntry(e.Sequence, e.Version, e.EventTypeName, e.Timestamp, e.Data)).ToArray()));
+                var history = await StreamDecisions.HistoryAsync(session, Streams.Case(id), ct);
+                if (history.Count == 0) return Results.Problem(statusCode: 404, title: "Unknown case", detail: $"There is no rectification case '{id}'.");
+                return Results.Ok(new CaseDetail(RectificationCase.Fold(history.Select(e => e.Data))!, history));
             })
             .Produces<CaseDetail>()
             .WithSummary("One case with its full history (every event of its stream, oldest first)");

@@ -51,6 +51,9 @@ public static class StoreSetup
             opts.Schema.For<RegionAssessment>().Identity(s => s.Id);
             opts.Events.AddEventTypes(Fusion.Silo.Rectification.RectificationSetup.EventTypes);
             opts.Schema.For<Fusion.Domain.Rectification.RectificationCase>().Identity(c => c.Id).Index(c => c.DueAt);
+            opts.Events.AddEventTypes(Fusion.Silo.Blacklist.BlacklistSetup.EventTypes);
+            opts.Schema.For<Fusion.Domain.Blacklist.BlacklistRecord>().Identity(r => r.Id);
+            opts.Schema.For<Fusion.Silo.Blacklist.BlacklistEvidenceFile>().Identity(r => r.Id);
             opts.Storage.ExtendedSchemaObjects.Add(Fusion.Silo.PublicReports.ReporterSeals.Definition());
             opts.Schema.For<Fusion.Silo.PublicReports.AppliedMigration>().Identity(m => m.Id);
             // What the sealed-reporters migration leaves of a report stored in the first shape: no contact, contacts in its text masked.

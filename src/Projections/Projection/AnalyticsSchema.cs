@@ -30,6 +30,7 @@ public static class AnalyticsSchema
         InspectionFindings.Rectifications,
         Rectification.RectificationCaseTables.Table,
         Rectification.RectificationCaseTables.Transitions,
+        Blacklist.BlacklistTable.Table,
         FundLedger.Table,
         RiskHistory.Table,
         EmissionExceedances.Table,

@@ -29,3 +29,19 @@ public class RiskStateChangeSpecs
         Assert.True(spec.WhenScoredAt(T0.AddDays(30)).Contribution("inspection:f1").Decay > 1);
     }
 }
+
+public class BlacklistedFlagSpecs
+{
+    [Fact]
+    public void GivenAnEnterprise_WhenBlacklistedThenDelisted_ThenItsLevelIsBlackOnlyWhileListed()
+    {
+        var listed = new Fusion.Domain.Blacklist.EnterpriseBlacklisted(SaltLake, "P-1", "Salt Lake Co.", Golmud, Fusion.Domain.Blacklist.BlacklistReason.MajorIncident,
+            T0, T0.AddYears(2), "HX-1", "prefecture", T0);
+        var state = RiskState.Empty(SaltLake).Apply(RiskStateChanges.From(listed, 1)!);
+        Assert.Equal(RiskLevel.Black, RiskScoring.Score(SaltLake, RiskSubject.Enterprise, state.Signals, state.Blacklisted, new RiskModel(), T0).Level);
+
+        var delisted = new Fusion.Domain.Blacklist.EnterpriseDelisted(SaltLake, "P-1", Golmud, "audited", "HX-2", "prefecture", T0.AddDays(30));
+        state = state.Apply(RiskStateChanges.From(delisted, 2)!);
+        Assert.Equal(RiskLevel.Green, RiskScoring.Score(SaltLake, RiskSubject.Enterprise, state.Signals, state.Blacklisted, new RiskModel(), T0.AddDays(30)).Level);
+    }
+}

@@ -214,3 +214,16 @@ public class FoldSpecs
             Assert.True(AnalyticsSchema.ByRowType.ContainsKey(t), $"{t.Name} has no table");
     }
 }
+
+public class EnforcementFoldSpecs
+{
+    [Fact]
+    public void GivenAListingDecided_WhenFolded_ThenABlacklistRowWithTheTerm()
+    {
+        var from = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var rows = AnalyticsFold.Fold(One(Streams.Blacklist(SaltLake), new Fusion.Domain.Blacklist.EnterpriseBlacklisted(
+            SaltLake, "P-1", "Salt Lake", Golmud, Fusion.Domain.Blacklist.BlacklistReason.RepeatedViolations, from, from.AddYears(2), "HX-1", "prefecture", from), 60));
+        Assert.Equal(new Fusion.Projections.Blacklist.BlacklistRow(60, SaltLake, "P-1", "listed", "RepeatedViolations", from, from.AddYears(2), "prefecture", "HX-1", from), rows[1]);
+        Assert.Equal("blacklist", Assert.IsType<EventRow>(rows[0]).Feed);
+    }
+}
