@@ -35,6 +35,13 @@ public static class Feeds
         new Funds.FundDepositFeed(),
     }.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The feed for translating outside the host (calibration, simulation checks, bench): public reports are sealed
+    /// under keys held in memory only, since no store keeps them there.
+    /// </summary>
+    public static IFeed Unhosted(string name) =>
+        All[name] is PublicReports.PublicReportFeed ? new PublicReports.PublicReportFeed(PublicReports.ReporterKeyring.InMemory()) : All[name];
+
     public static string Key(string feed, string sourceId) => $"{feed}:{sourceId}";
 
     /// <summary>Translates every record of a JSON array; each bad record is a rejection, the rest go on.</summary>

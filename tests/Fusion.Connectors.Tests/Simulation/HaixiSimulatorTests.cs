@@ -42,7 +42,7 @@ public class HaixiSimulatorTests
         string.Join("\n", batches.Select(b => $"{b.Feed} {b.At:O} {JsonSerializer.Serialize(b.Records, SimulatorRunner.WireOptions)}"));
 
     static TranslatedBatch Translate(SimulatedBatch batch) =>
-        Feeds.Translate(Feeds.All[batch.Feed] is PublicReportFeed ? new PublicReportFeed(ReporterKeyring.InMemory()) : Feeds.All[batch.Feed], JsonSerializer.SerializeToElement(batch.Records, SimulatorRunner.WireOptions), Catalog, Now);
+        Feeds.Translate(Feeds.Unhosted(batch.Feed), JsonSerializer.SerializeToElement(batch.Records, SimulatorRunner.WireOptions), Catalog, Now);
 
     static IEnumerable<object> Events(IEnumerable<SimulatedBatch> batches) =>
         batches.SelectMany(b => Translate(b).Accepted).SelectMany(a => a.Item.Events);
