@@ -9,6 +9,7 @@ using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Monitoring;
+using Fusion.Silo.PublicReports;
 using Fusion.Silo.Rectification;
 using Fusion.Silo.Risk;
 using Fusion.Silo.Store;
@@ -65,6 +66,9 @@ public static class FusionHost
 
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
+        builder.Services.AddSingleton<ReporterSeals>();
+        builder.Services.AddSingleton<PublicReportIntake>();
+        builder.Services.AddHostedService<SealedReportersMigration>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
         builder.Services.AddSingleton<RiskModelChange>();
@@ -96,6 +100,7 @@ public static class FusionHost
         app.MapIngestEndpoints();
         app.MapHj212Endpoints().MapGb28181Endpoints();
         app.MapQuarantineEndpoints();
+        app.MapPublicReportEndpoints();
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();
         app.MapRectificationEndpoints();

@@ -42,7 +42,7 @@ public class HaixiSimulatorTests
         string.Join("\n", batches.Select(b => $"{b.Feed} {b.At:O} {JsonSerializer.Serialize(b.Records, SimulatorRunner.WireOptions)}"));
 
     static TranslatedBatch Translate(SimulatedBatch batch) =>
-        Feeds.Translate(Feeds.All[batch.Feed], JsonSerializer.SerializeToElement(batch.Records, SimulatorRunner.WireOptions), Catalog, Now);
+        Feeds.Translate(Feeds.Unhosted(batch.Feed), JsonSerializer.SerializeToElement(batch.Records, SimulatorRunner.WireOptions), Catalog, Now);
 
     static IEnumerable<object> Events(IEnumerable<SimulatedBatch> batches) =>
         batches.SelectMany(b => Translate(b).Accepted).SelectMany(a => a.Item.Events);
@@ -163,7 +163,7 @@ public class HaixiSimulatorTests
         Assert.True(reports.Max(r => r.ReceivedAt) - reports.Min(r => r.ReceivedAt) <= TimeSpan.FromHours(5));
         Assert.All(reports, r => Assert.InRange(Geo.DistanceMetres(site.Location, new(r.Longitude!.Value, r.Latitude!.Value)), 0, PublicReportFeed.AttributionRadiusMetres));
 
-        var received = Events(Batches.Where(b => b.Feed == SimulationFeeds.PublicReports)).OfType<PublicReportReceived>().Where(e => story.ReportIds.Contains(e.ReportId)).ToList();
+        var received = Events(Batches.Where(b => b.Feed == SimulationFeeds.PublicReports)).OfType<PublicReportFiled>().Where(e => story.ReportIds.Contains(e.ReportId)).ToList();
         Assert.All(received, e => Assert.Equal((story.EnterpriseId, story.SiteId), (e.EnterpriseId, e.SiteId)));
 
         var inspection = Assert.Single(All<InspectionFindingRecord>(), f => f.FindingId == story.InspectionFindingId);
