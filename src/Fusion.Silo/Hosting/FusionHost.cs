@@ -10,6 +10,7 @@ using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Monitoring;
+using Fusion.Silo.PublicReports;
 using Fusion.Silo.Rectification;
 using Fusion.Silo.Risk;
 using Fusion.Silo.Store;
@@ -54,6 +55,9 @@ public static class FusionHost
         builder.Services.AddSingleton<MasterDataCache>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton<IngestPipeline>();
+        builder.Services.AddSingleton(config.GetSection("Fusion:Ingest").Get<IngestOptions>() ?? new IngestOptions());
+        builder.Services.AddSingleton<IngestKeyRetention>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<IngestKeyRetention>());
         builder.Services.AddSingleton<RegionRisk>();
         builder.Services.AddSingleton<RegionAssessor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RegionAssessor>());
@@ -67,8 +71,13 @@ public static class FusionHost
 
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
+        builder.Services.AddSingleton<ReporterSeals>();
+        builder.Services.AddSingleton<PublicReportIntake>();
+        builder.Services.AddHostedService<SealedReportersMigration>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
+        builder.Services.AddSingleton<RiskModelChange>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<RiskModelChange>());
         marten.AddSubscriptionWithServices<RectificationSubscription>(ServiceLifetime.Singleton);
         marten.AddSubscriptionWithServices<BlacklistSubscription>(ServiceLifetime.Singleton);
         marten.AddAnalytics(builder.Services, config);
@@ -96,6 +105,7 @@ public static class FusionHost
         app.MapIngestEndpoints();
         app.MapHj212Endpoints().MapGb28181Endpoints();
         app.MapQuarantineEndpoints();
+        app.MapPublicReportEndpoints();
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();
         app.MapRectificationEndpoints();
