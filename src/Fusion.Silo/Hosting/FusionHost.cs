@@ -7,6 +7,7 @@ using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Monitoring;
+using Fusion.Silo.Parking;
 using Fusion.Silo.Risk;
 using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
@@ -55,6 +56,7 @@ public static class FusionHost
         if (config.GetValue("Fusion:Simulate", false))
             builder.Services.AddHostedService<Demo.DemoSimulation>();
 
+        builder.Services.AddParking(config);
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
@@ -84,6 +86,7 @@ public static class FusionHost
         app.MapIngestEndpoints();
         app.MapHj212Endpoints().MapGb28181Endpoints();
         app.MapQuarantineEndpoints();
+        app.MapParkingEndpoints();
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();
         app.MapAnalyticsEndpoints();

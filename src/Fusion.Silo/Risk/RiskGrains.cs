@@ -14,6 +14,8 @@ namespace Fusion.Silo.Risk;
 public interface IEnterpriseRiskGrain : IGrainWithStringKey
 {
     ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence);
+    /// <summary>A parked signal, applied on retry out of its order.</summary>
+    ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<RiskScore> GetAsync();
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
 }
@@ -26,6 +28,8 @@ public interface IEnterpriseRiskGrain : IGrainWithStringKey
 public interface IRegionRiskGrain : IGrainWithStringKey
 {
     ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence);
+    /// <summary>A parked signal, applied on retry out of its order.</summary>
+    ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
 }
 
@@ -62,9 +66,15 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     public async ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> batch, long lastSequence)
     {
         var signals = batch.Value;
+        await SaveAsync(Snapshot.State.Apply(signals, lastSequence), signals);
+    }
+
+    public ValueTask ReadmitAsync(RiskSignal signal) => SaveAsync(Snapshot.State.Readmit(signal), [signal]);
+
+    async ValueTask SaveAsync(RiskState after, ImmutableArray<RiskSignal> signals)
+    {
         var before = Snapshot.State;
         var now = clock.Now;
-        var after = before.Apply(signals, lastSequence);
         if (after.Signals == before.Signals) return;
         after = after.Prune(model, now);
         var score = RiskScoring.Score(SubjectId, Subject, after.Signals, after.Blacklisted, model, now);
