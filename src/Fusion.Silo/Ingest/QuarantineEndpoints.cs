@@ -1,4 +1,5 @@
 using Fusion.Connectors.Ingest;
+using Fusion.Connectors.PublicReports;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
 using Marten;
@@ -35,7 +36,8 @@ public static class QuarantineEndpoints
         return app;
     }
 
-    static async Task<IResult> ReplayAsync(Guid id, IDocumentStore store, IngestWriter writer, MasterDataCache masterData, PlatformClock clock, CancellationToken ct)
+    static async Task<IResult> ReplayAsync(Guid id, IDocumentStore store, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock,
+        Fusion.Silo.PublicReports.PublicReportIntake reports, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var record = await session.LoadAsync<QuarantinedRecord>(id, ct);
@@ -51,7 +53,10 @@ public static class QuarantineEndpoints
         try
         {
             using var doc = System.Text.Json.JsonDocument.Parse(record.Index >= 0 ? $"[{record.Raw}]" : record.Raw);
-            batch = Feeds.Translate(feed, doc.RootElement, masterData.Current, clock.Now);
+            // Public reports are sealed as they are translated, which takes the store (their keys).
+            batch = feed is PublicReportFeed && doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? await reports.TranslateAsync(doc.RootElement, masterData.Current, clock.Now, ct)
+                : Feeds.Translate(feed, doc.RootElement, masterData.Current, clock.Now);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or RecordRejected)
         {
@@ -59,9 +64,9 @@ public static class QuarantineEndpoints
         }
         if (batch.Rejected.Count > 0)
             return Results.Problem(statusCode: 400, title: "Still rejected",
-                detail: string.Join(" ", batch.Rejected.Select(r => $"Record {r.Index}{(r.RecordId is null ? "" : $" ({r.RecordId})")}: {r.Reason}.")));
+                detail: IngestAnswer.Describe(batch.Rejected));
 
-        var outcome = await writer.WriteAsync(batch, $"quarantine-replay:{id}", ct);
+        var outcome = await pipeline.StoreAsync(batch, $"quarantine-replay:{id}", ct);
         record.ResolvedAt = clock.Now;
         record.Resolution = outcome.Accepted > 0 ? "replayed: accepted" : "replayed: already stored";
         session.Store(record);

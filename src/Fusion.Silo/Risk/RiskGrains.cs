@@ -18,6 +18,12 @@ public interface IEnterpriseRiskGrain : IGrainWithStringKey
     ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<RiskScore> GetAsync();
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
+
+    /// <summary>Forgets what it held: the model changed and the events are replayed from the start (RiskModelChange).</summary>
+    ValueTask ResetAsync();
+
+    /// <summary>Enforcement changes (a finding verified rectified, a blacklisting), in sequence order, after the signals of the same page.</summary>
+    ValueTask ChangeAsync(Immutable<ImmutableArray<RiskStateChange>> changes);
 }
 
 /// <summary>
@@ -31,6 +37,9 @@ public interface IRegionRiskGrain : IGrainWithStringKey
     /// <summary>A parked signal, applied on retry out of its order.</summary>
     ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
+
+    /// <summary>Forgets what it held: the model changed and the events are replayed from the start (RiskModelChange).</summary>
+    ValueTask ResetAsync();
 }
 
 /// <summary>A risk grain's persisted state: the folded signals and the last event sequence applied.</summary>
@@ -76,7 +85,12 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         var before = Snapshot.State;
         var now = clock.Now;
         if (after.Signals == before.Signals) return;
-        after = after.Prune(model, now);
+        await PersistAsync(after.Prune(model, now), signals[^1].RegionId, now);
+    }
+
+    /// <summary>Stores the snapshot, and for an enterprise the RiskAssessed event, in one transaction.</summary>
+    protected async Task PersistAsync(RiskState after, string regionId, DateTimeOffset now)
+    {
         var score = RiskScoring.Score(SubjectId, Subject, after.Signals, after.Blacklisted, model, now);
 
         var next = new RiskSnapshot { Id = SnapshotId, State = after, LastScore = score.Score, LastLevel = score.Level };
@@ -84,13 +98,20 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         session.Store(next);
         if (Subject == RiskSubject.Enterprise)
             session.Events.Append(Streams.Risk(SnapshotId),
-                new RiskAssessed(SubjectId, Subject, signals[^1].RegionId, score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence, now));
+                new RiskAssessed(SubjectId, Subject, regionId, score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence, now));
         await session.SaveChangesAsync();
         Snapshot = next;
         metrics.RiskUpdated(Subject.ToString());
     }
 
     public ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync() => ValueTask.FromResult(Snapshot.State.Signals.AsImmutable());
+
+    /// <summary>The stored snapshot is deleted by the caller; this drops the copy held in memory.</summary>
+    public ValueTask ResetAsync()
+    {
+        Snapshot = new RiskSnapshot { Id = SnapshotId, State = RiskState.Empty(SubjectId) };
+        return ValueTask.CompletedTask;
+    }
 }
 
 public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics)
@@ -100,6 +121,14 @@ public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, P
 
     public ValueTask<RiskScore> GetAsync() =>
         ValueTask.FromResult(RiskScoring.Score(SubjectId, Subject, Snapshot.State.Signals, Snapshot.State.Blacklisted, Model, Clock.Now));
+
+    public async ValueTask ChangeAsync(Immutable<ImmutableArray<RiskStateChange>> changes)
+    {
+        var before = Snapshot.State;
+        var after = changes.Value.OrderBy(c => c.Sequence).Aggregate(before, (s, c) => s.Apply(c));
+        if (after.Signals.Count == before.Signals.Count && after.Blacklisted == before.Blacklisted) return;
+        await PersistAsync(after, changes.Value[^1].RegionId, Clock.Now);
+    }
 }
 
 public sealed class RegionRiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics)

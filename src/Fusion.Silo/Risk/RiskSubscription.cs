@@ -43,7 +43,7 @@ public sealed class RiskSubscription : SubscriptionBase
         return NullChangeListener.Instance;
     }
 
-    Task DeliverAsync(IReadOnlyList<IEvent> events, long lastSequence)
+    async Task DeliverAsync(IReadOnlyList<IEvent> events, long lastSequence)
     {
         var signals = events
             .Select(e => RiskSignals.From(e.Data, e.Sequence))
@@ -55,20 +55,26 @@ public sealed class RiskSubscription : SubscriptionBase
                 ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(ImmutableArray.CreateRange(group).AsImmutable(), lastSequence).AsTask()
                 : Task.WhenAll(group.GroupBy(s => s.RegionId).Select(r =>
                     grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(ImmutableArray.CreateRange(r).AsImmutable(), lastSequence).AsTask())));
-        return Task.WhenAll(calls);
+        await Task.WhenAll(calls);
+        // After the page's signals, so a finding recorded and verified within one page is closed once it is held.
+        var changes = events.Select(e => RiskStateChanges.From(e.Data, e.Sequence)).OfType<RiskStateChange>().ToList();
+        await Task.WhenAll(changes.GroupBy(c => c.EnterpriseId).Select(g =>
+            grains.GetGrain<IEnterpriseRiskGrain>(g.Key).ChangeAsync(ImmutableArray.CreateRange(g).AsImmutable()).AsTask()));
     }
 }
 
-/// <summary>Applies a parked risk event on retry: its signal goes to its grain out of order.</summary>
+/// <summary>Applies a parked risk event on retry: its signal (or state change) goes to its grain out of order.</summary>
 public sealed class RiskParkingConsumer(IGrainFactory grains) : IParkingConsumer
 {
     public string Name => RiskSubscription.SubscriptionId;
 
     public async Task RetryAsync(IEvent e, CancellationToken ct)
     {
-        if (RiskSignals.From(e.Data, e.Sequence) is not { } signal) return;
-        await (signal.EnterpriseId is { } enterpriseId
-            ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ReadmitAsync(signal)
-            : grains.GetGrain<IRegionRiskGrain>(signal.RegionId).ReadmitAsync(signal));
+        if (RiskSignals.From(e.Data, e.Sequence) is { } signal)
+            await (signal.EnterpriseId is { } enterpriseId
+                ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ReadmitAsync(signal)
+                : grains.GetGrain<IRegionRiskGrain>(signal.RegionId).ReadmitAsync(signal));
+        if (RiskStateChanges.From(e.Data, e.Sequence) is { } change)
+            await grains.GetGrain<IEnterpriseRiskGrain>(change.EnterpriseId).ChangeAsync(ImmutableArray.Create(change).AsImmutable());
     }
 }
