@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Fusion.Domain.Common;
 using Fusion.Domain.Risk;
+using Fusion.Silo.Admission;
 using Fusion.Silo.Analytics;
 using Fusion.Silo.Blacklist;
 using Fusion.Silo.Cameras;
@@ -54,11 +55,15 @@ public static class FusionHost
         builder.Services.AddSingleton<MasterDataCache>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton<IngestPipeline>();
+        builder.Services.AddSingleton(config.GetSection("Fusion:Ingest").Get<IngestOptions>() ?? new IngestOptions());
+        builder.Services.AddSingleton<IngestKeyRetention>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<IngestKeyRetention>());
         builder.Services.AddSingleton<RegionRisk>();
         builder.Services.AddSingleton<RegionAssessor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RegionAssessor>());
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Rectification.RectificationPolicy>(config, "Rectification"));
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Blacklist.BlacklistPolicy>(config, "Blacklist"));
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Admission.AdmissionPolicy>(config, "Admission"));
         builder.Services.AddSingleton<EnforcementClock>();
         builder.Services.AddHostedService(s => s.GetRequiredService<EnforcementClock>());
         if (config.GetValue("Fusion:Simulate", false))
@@ -71,6 +76,8 @@ public static class FusionHost
         builder.Services.AddHostedService<SealedReportersMigration>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
+        builder.Services.AddSingleton<RiskModelChange>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<RiskModelChange>());
         marten.AddSubscriptionWithServices<RectificationSubscription>(ServiceLifetime.Singleton);
         marten.AddSubscriptionWithServices<BlacklistSubscription>(ServiceLifetime.Singleton);
         marten.AddAnalytics(builder.Services, config);
@@ -103,6 +110,7 @@ public static class FusionHost
         app.MapRiskEndpoints();
         app.MapRectificationEndpoints();
         app.MapBlacklistEndpoints();
+        app.MapAdmissionEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;

@@ -216,6 +216,8 @@ public class HaixiSimulatorTests
         Assert.NotEmpty(incidents);
         Assert.All(incidents, a => Assert.True(offenders.Contains(a.Enterprise) && a.Alarm.Confidence >= 0.6 && a.Alarm.AlarmType is not ("other" or "tamper")));
         Assert.All(All<InspectionFindingRecord>().Where(f => !offenders.Contains(f.EnterpriseId) && !f.FindingId.Contains("-IF-C-")), f => Assert.NotEqual("critical", f.Severity));
+        Assert.All(All<AerialFindingRecord>().Where(f => f.FindingId.Contains("-AF-O-")), f => Assert.Contains(f.EnterpriseId!, offenders));
+        Assert.All(All<AerialFindingRecord>().Where(f => f.Severity == "critical" && f.EnterpriseId is { } e && !offenders.Contains(e)), f => Assert.Equal(stories.Dumping.FindingId, f.FindingId));
         // Noisy cameras cry wolf at low confidence, several times a day.
         var falseAlarms = alarms.Where(a => a.Alarm.AlarmId.Contains("-CA-N-")).ToList();
         Assert.All(falseAlarms, a => Assert.True(noisy.Contains(a.Enterprise) && a.Alarm.Confidence <= 0.6));
