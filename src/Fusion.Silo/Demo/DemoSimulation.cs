@@ -40,6 +40,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Quarantine               {baseUrl}api/quarantine
          Warnings (open)          {baseUrl}api/warnings?status=open
          Warning rules in force   {baseUrl}api/warnings/rules
+         Parked events            {baseUrl}api/parked (what a consumer could not apply, to retry)
          Analytics queries        {baseUrl}api/analytics/queries
          e.g. top enterprises     {baseUrl}api/analytics/queries/top-enterprises?format=csv
          HJ 212 over TCP          port 9212 (Fusion:Hj212:Port); GB/T 28181 alarms: POST {baseUrl}api/ingest/gb28181
