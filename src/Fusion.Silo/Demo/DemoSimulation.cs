@@ -40,7 +40,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Quarantine               {baseUrl}api/quarantine
          Public reports           POST {baseUrl}api/ingest/public-reports as JSON, text/csv (12369 export)
                                   or message/rfc822; reporters sealed, each report answered with a receipt:
-                                  {baseUrl}api/public-reports/status/{{receipt}}
+                                  {baseUrl}api/public-reports/status/<receipt>
          Parked events            {baseUrl}api/parked (what a consumer could not apply, to retry)
          Analytics queries        {baseUrl}api/analytics/queries
          e.g. top enterprises     {baseUrl}api/analytics/queries/top-enterprises?format=csv
