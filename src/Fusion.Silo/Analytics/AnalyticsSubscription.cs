@@ -30,6 +30,7 @@ public sealed class AnalyticsSubscription : SubscriptionBase
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
+        using var activity = Telemetry.FusionTelemetry.StartPage(Telemetry.FusionTelemetry.Analytics, "analytics page", page.Events);
         var started = Stopwatch.GetTimestamp();
         var result = await projector.ApplyAsync(page.Events.Select(Analytics.ToAnalyticsEvent).ToList(), ct);
         metrics.Projected(result.Applied, Stopwatch.GetElapsedTime(started), projector.LastSequence, page.Agent?.HighWaterMark ?? page.SequenceCeiling);

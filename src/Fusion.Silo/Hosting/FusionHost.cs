@@ -11,8 +11,6 @@ using Fusion.Silo.Risk;
 using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
 using Microsoft.AspNetCore.Diagnostics;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 using Orleans.Serialization;
 using Scalar.AspNetCore;
 
@@ -41,6 +39,7 @@ public static class FusionHost
                 siloPort: config.GetValue("Orleans:SiloPort", 11111),
                 gatewayPort: config.GetValue("Orleans:GatewayPort", 30000),
                 serviceId: "fusion", clusterId: config.GetValue("Orleans:ClusterId", "fusion-local")!);
+            silo.AddActivityPropagation();
             silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t.Namespace?.StartsWith("Fusion.Domain", StringComparison.Ordinal) == true));
         });
 
@@ -70,16 +69,14 @@ public static class FusionHost
             doc.Info.Description = "Ingest of camera, aerial, public-report, inspection and fund feeds; master data; live risk per enterprise and region.";
             return Task.CompletedTask;
         }));
-        builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m.AddMeter(FusionMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter())
-            .WithTracing(t => t.AddAspNetCoreInstrumentation());
+        builder.AddFusionTelemetry();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapPrometheusScrapingEndpoint();
+        app.MapFusionTelemetry();
         app.MapHealthEndpoints();
         app.MapIngestEndpoints();
         app.MapHj212Endpoints().MapGb28181Endpoints();

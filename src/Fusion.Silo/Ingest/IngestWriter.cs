@@ -22,6 +22,10 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
 {
     public async Task<IngestOutcome> WriteAsync(TranslatedBatch batch, string source, CancellationToken ct)
     {
+        // The events' metadata carries this activity's context, so the subscriptions continue its trace.
+        using var activity = FusionTelemetry.Ingest.StartActivity($"ingest {batch.Feed}");
+        activity?.SetTag("fusion.feed", batch.Feed);
+        var started = Stopwatch.GetTimestamp();
         var now = clock.Now;
         var items = batch.Accepted.Select(a => a.Item).DistinctBy(i => i.Key).ToList();
 
@@ -40,7 +44,7 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         session.CorrelationId = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
         session.SetHeader("source", source);
         session.SetHeader("receivedAt", now.ToString("O"));
-        if (Activity.Current is { } activity) session.SetHeader("traceparent", activity.Id ?? "");
+        if (Activity.Current is { } current) session.SetHeader("traceparent", current.Id ?? "");
 
         var appended = 0;
         foreach (var item in fresh)
@@ -69,6 +73,9 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
 
         var outcome = new IngestOutcome(batch.Feed, fresh.Count, batch.Accepted.Count - fresh.Count, batch.Rejected, appended);
         metrics.Ingested(batch.Feed, outcome.Accepted, outcome.Duplicates, outcome.Rejected.Count);
+        metrics.BatchStored(batch.Feed, Stopwatch.GetElapsedTime(started));
+        activity?.SetTag("fusion.records.accepted", outcome.Accepted);
+        activity?.SetTag("fusion.records.rejected", outcome.Rejected.Count);
         return outcome;
     }
 

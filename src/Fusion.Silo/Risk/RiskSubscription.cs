@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Fusion.Domain.Risk;
 using Fusion.Silo.Telemetry;
 using JasperFx.Events.Daemon;
@@ -32,18 +33,33 @@ public sealed class RiskSubscription : SubscriptionBase
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
-        var signals = page.Events
-            .Select(e => RiskSignals.From(e.Data, e.Sequence))
-            .OfType<RiskSignal>()
-            .ToList();
+        using var pageActivity = FusionTelemetry.StartPage(FusionTelemetry.Risk, "risk page", page.Events);
+        var traces = new Dictionary<long, ActivityContext?>();
+        var signals = new List<RiskSignal>();
+        foreach (var e in page.Events)
+            if (RiskSignals.From(e.Data, e.Sequence) is { } signal)
+            {
+                signals.Add(signal);
+                traces[e.Sequence] = FusionTelemetry.TraceOf(e);
+            }
         var calls = new List<Task>();
         foreach (var group in signals.GroupBy(s => s.EnterpriseId))
             calls.Add(group.Key is { } enterpriseId
-                ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(ImmutableArray.CreateRange(group).AsImmutable(), page.SequenceCeiling).AsTask()
+                ? ObserveAsync(enterpriseId, group.ToList(), traces, b => grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(b, page.SequenceCeiling))
                 : Task.WhenAll(group.GroupBy(s => s.RegionId).Select(r =>
-                    grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(ImmutableArray.CreateRange(r).AsImmutable(), page.SequenceCeiling).AsTask())));
+                    ObserveAsync(r.Key, r.ToList(), traces, b => grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(b, page.SequenceCeiling)))));
         await Task.WhenAll(calls);
         metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
         return NullChangeListener.Instance;
+    }
+
+    /// <summary>The grain call continues the trace of the newest record it carries (Orleans propagates the activity into the grain).</summary>
+    static async Task ObserveAsync(string subject, List<RiskSignal> signals, Dictionary<long, ActivityContext?> traces,
+        Func<Immutable<ImmutableArray<RiskSignal>>, ValueTask> observe)
+    {
+        using var activity = FusionTelemetry.StartContinuing(FusionTelemetry.Risk, "risk observe", traces[signals[^1].Sequence]);
+        activity?.SetTag("fusion.subject", subject);
+        activity?.SetTag("fusion.signals", signals.Count);
+        await observe(ImmutableArray.CreateRange(signals).AsImmutable());
     }
 }
