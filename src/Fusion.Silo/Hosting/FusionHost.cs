@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Fusion.Domain.Common;
 using Fusion.Domain.Risk;
 using Fusion.Silo.Analytics;
+using Fusion.Silo.Boards;
 using Fusion.Silo.Cameras;
 using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
@@ -59,6 +60,7 @@ public static class FusionHost
         builder.Services.AddHj212(config).AddCameraHealth(config);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
         marten.AddAnalytics(builder.Services, config);
+        marten.AddBoards(builder.Services);
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
@@ -84,6 +86,7 @@ public static class FusionHost
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapBoardEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace Fusion.Silo.Telemetry;
@@ -20,7 +19,7 @@ public sealed class FusionMetrics
     long boardSequence;
     long boardHighWater;
     volatile IReadOnlyList<(string Subject, string Level, long Count)> riskLevels = [];
-    readonly ConcurrentDictionary<string, long> quarantine = new(StringComparer.Ordinal);
+    volatile IReadOnlyList<(string Feed, long Count)> quarantine = [];
 
     public FusionMetrics(IMeterFactory meters)
     {
@@ -81,15 +80,15 @@ public sealed class FusionMetrics
     }
 
     /// <summary>Counts read from the store now and then (see BoardGauges), observed on every scrape.</summary>
-    public void Observed(IReadOnlyList<(string Subject, string Level, long Count)> levels, IEnumerable<(string Feed, long Count)> quarantined)
+    public void Observed(IReadOnlyList<(string Subject, string Level, long Count)> levels, IReadOnlyList<(string Feed, long Count)> quarantined)
     {
         riskLevels = levels;
-        foreach (var (feed, count) in quarantined) quarantine[feed] = count;
+        quarantine = quarantined;
     }
 
     IEnumerable<Measurement<long>> ObserveRiskLevels() =>
         riskLevels.Select(l => new Measurement<long>(l.Count, new KeyValuePair<string, object?>("subject", l.Subject), new("level", l.Level)));
 
     IEnumerable<Measurement<long>> ObserveQuarantine() =>
-        quarantine.Select(q => new Measurement<long>(q.Value, new KeyValuePair<string, object?>("feed", q.Key)));
+        quarantine.Select(q => new Measurement<long>(q.Count, new KeyValuePair<string, object?>("feed", q.Feed)));
 }
