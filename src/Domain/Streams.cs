@@ -13,4 +13,6 @@ public static class Streams
     public static string Camera(string cameraId) => $"camera:{cameraId}";
     public static string Monitor(string monitorId) => $"monitor:{monitorId}";
     public static string Risk(string subjectId) => $"risk:{subjectId}";
+    public static string Case(string caseId) => $"case:{caseId}";
+    public static string Blacklist(string enterpriseId) => $"blacklist:{enterpriseId}";
 }

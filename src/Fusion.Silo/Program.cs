@@ -1,5 +1,6 @@
 using Fusion.Silo.Analytics;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Risk.Calibration;
 
 var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
 var rest = verb == "run" && (args.Length == 0 || args[0].StartsWith('-')) ? args : args[1..];
@@ -16,8 +17,10 @@ switch (verb)
         return await AnalyticsCli.RunAsync(rest);
     case "rebuild-analytics":
         return await AnalyticsCli.RebuildAsync(rest);
+    case "calibrate":
+        return CalibrationCli.Run(rest);
     default:
-        Console.Error.WriteLine($"Unknown verb '{verb}'. Verbs: run (the platform), demo (the platform with Haixi seed data and simulated feeds).");
+        Console.Error.WriteLine($"Unknown verb '{verb}'. Verbs: run (the platform), demo (the platform with Haixi seed data and simulated feeds), query, rebuild-analytics, calibrate (the risk model against a simulated history).");
         return 2;
 }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Fusion.Domain;
 using Fusion.Domain.MasterData;
 using Fusion.Domain.PublicReports;
+using Fusion.Domain.Rectification;
 using Fusion.Domain.Risk;
 using Fusion.Projections.Projection;
 using static Fusion.Projections.Tests.Given;
@@ -67,10 +68,12 @@ public static class Dataset
         g.Add(Streams.InspectionFinding("i-1"), Finding("i-1", Potash, Golmud, new DateOnly(2026, 3, 5), Local(3, 1, 14)));
         g.Add(Streams.InspectionFinding("i-2"), Finding("i-2", Soda, Delingha, new DateOnly(2026, 3, 3), Local(3, 2, 14)));
         g.Add(Streams.InspectionFinding("i-3"), Finding("i-3", SaltLake, Golmud, new DateOnly(2026, 2, 25), Local(2, 20, 14)));
-        Named(g, "inspection:i-3", "RectificationCompleted", new { FindingId = "i-3", CompletedBy = "manager", CompletedAt = Local(2, 24, 9) });
+        g.Add(Streams.Case("finding-i-3"), new RectificationVerified("finding-i-3", "i-3", SaltLake, Golmud, null, "k-1", Local(2, 24, 9)));
         g.Add(Streams.InspectionFinding("i-4"), Finding("i-4", SaltLake, Golmud, new DateOnly(2026, 3, 4), Local(3, 1, 16)));
+        // Reported complete but never verified on site: still open, still overdue.
+        g.Add(Streams.Case("finding-i-4"), new RectificationReportedComplete("finding-i-4", "i-4", "pond relined", "manager", Local(3, 3, 9)));
         g.Add(Streams.InspectionFinding("i-5"), Finding("i-5", SaltLake, Golmud, new DateOnly(2026, 2, 10), Local(2, 1, 9)));
-        Named(g, "inspection:i-5", "RectificationCompleted", new { FindingId = "i-5", CompletedBy = "manager", CompletedAt = Local(3, 5, 9) });
+        g.Add(Streams.Case("finding-i-5"), new RectificationVerified("finding-i-5", "i-5", SaltLake, Golmud, "checked on site", "k-1", Local(3, 5, 9)));
 
         g.Add(SaltLake, Deposit("d-1", SaltLake, Golmud, 600_000m, 1_000_000m));
         g.Add(SaltLake, Deposit("d-2", SaltLake, Golmud, 200_000m, 1_000_000m));

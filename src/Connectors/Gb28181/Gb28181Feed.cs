@@ -15,6 +15,12 @@ public static class Gb28181Feed
     public const string Name = "gb28181";
     public const string KeepaliveFeed = "gb28181-keepalive";
 
+    /// <summary>A body's notifications as one batch; unreadable ones and unknown devices are rejections with their text.</summary>
+    public static TranslatedBatch Translate(IReadOnlyList<Gb28181Entry> entries, MasterDataCatalog catalog, DateTimeOffset receivedAt) =>
+        IngestBatch.Translate(Name, entries.Select(e => new SourceRecord<Gb28181Notify>(
+                e.Index, e.Notify is { } n ? $"{n.DeviceId}:{n.SN}" : null, () => e.Text, e.Notify, e.Notify is null ? e.Problem ?? "unreadable" : null)),
+            n => [Translate(n, catalog, receivedAt)]);
+
     public static IngestItem Translate(Gb28181Notify n, MasterDataCatalog catalog, DateTimeOffset receivedAt)
     {
         var camera = catalog.CamerasByDeviceCode.GetValueOrDefault(n.DeviceId) is { } cameraId

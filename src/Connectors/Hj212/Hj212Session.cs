@@ -79,29 +79,10 @@ public static class Hj212Session
     /// What received frames mean, as one batch for the ingest writer: each frame's items, or its rejection with
     /// the raw bytes (printable ASCII kept, other bytes as \xNN, so nothing is lost and any store can hold it).
     /// </summary>
-    public static TranslatedBatch Translate(IReadOnlyList<Hj212Received> frames, MasterDataCatalog catalog)
-    {
-        var accepted = new List<(int, IngestItem)>(frames.Count * 2);
-        var rejected = new List<Rejection>();
-        for (var i = 0; i < frames.Count; i++)
-        {
-            var f = frames[i];
-            if (f.Packet is not { } p)
-            {
-                rejected.Add(new Rejection(i, null, f.Problem ?? "unreadable frame", RawText(f.Raw)));
-                continue;
-            }
-            try
-            {
-                foreach (var item in Hj212Feed.Translate(p, catalog, f.ReceivedAt)) accepted.Add((i, item));
-            }
-            catch (RecordRejected e)
-            {
-                rejected.Add(new Rejection(i, $"{p.MN}:{p.QN}:{p.CN}", e.Message, RawText(f.Raw)));
-            }
-        }
-        return new TranslatedBatch(Hj212Feed.Name, accepted, rejected);
-    }
+    public static TranslatedBatch Translate(IReadOnlyList<Hj212Received> frames, MasterDataCatalog catalog) =>
+        IngestBatch.Translate(Hj212Feed.Name, frames.Select((f, i) => new SourceRecord<Hj212Received>(
+                i, f.Packet is { } p ? $"{p.MN}:{p.QN}:{p.CN}" : null, () => RawText(f.Raw), f, f.Packet is null ? f.Problem ?? "unreadable frame" : null)),
+            f => Hj212Feed.Translate(f.Packet!, catalog, f.ReceivedAt));
 
     /// <summary>The bytes a RawText stands for (to replay a quarantined frame once its cause is fixed).</summary>
     public static byte[] RawBytes(string rawText)

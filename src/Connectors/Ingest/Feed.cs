@@ -32,32 +32,12 @@ public static class Feeds
     {
         if (body.ValueKind != JsonValueKind.Array)
             throw new RecordRejected($"the body should be a JSON array of {feed.Name} records, not a single {body.ValueKind.ToString().ToLowerInvariant()}");
-        var accepted = new List<(int, IngestItem)>();
-        var rejected = new List<Rejection>();
-        var index = 0;
-        foreach (var element in body.EnumerateArray())
-        {
-            string? id = null;
-            try
-            {
-                if (element.ValueKind != JsonValueKind.Object)
-                    throw new RecordRejected($"each record should be a JSON object, not {element.ValueKind.ToString().ToLowerInvariant()}");
-                var reader = new RecordReader(element);
-                id = SafeId(reader, feed.IdField);
-                accepted.Add((index, feed.Translate(reader, catalog, receivedAt)));
-            }
-            catch (RecordRejected e)
-            {
-                rejected.Add(new Rejection(index, id, e.Message, element.GetRawText()));
-            }
-            index++;
-        }
-        return new TranslatedBatch(feed.Name, accepted, rejected);
+        return IngestBatch.Translate(feed.Name, Records(body, feed.IdField), r => [feed.Translate(r, catalog, receivedAt)]);
     }
 
-    static string? SafeId(RecordReader r, string field)
-    {
-        try { return r.OptionalString(field); }
-        catch (RecordRejected) { return null; }
-    }
+    /// <summary>The array's elements as source records: objects are read by field, anything else is unreadable.</summary>
+    public static IEnumerable<SourceRecord<RecordReader>> Records(JsonElement array, string idField) =>
+        array.EnumerateArray().Select((element, index) => element.ValueKind == JsonValueKind.Object
+            ? new SourceRecord<RecordReader>(index, new RecordReader(element).TextOrNull(idField), element.GetRawText, new RecordReader(element), null)
+            : new SourceRecord<RecordReader>(index, null, element.GetRawText, default, $"each record should be a JSON object, not {element.ValueKind.ToString().ToLowerInvariant()}"));
 }

@@ -10,7 +10,11 @@ public sealed record IngestItem(string Key, string StreamKey, IReadOnlyList<obje
 /// <summary>A record that could not be accepted: where it was in the batch and why, in plain words.</summary>
 public sealed record Rejection(int Index, string? RecordId, string Reason, string RawJson);
 
-public sealed record TranslatedBatch(string Feed, IReadOnlyList<(int Index, IngestItem Item)> Accepted, IReadOnlyList<Rejection> Rejected);
+public sealed record TranslatedBatch(string Feed, IReadOnlyList<(int Index, IngestItem Item)> Accepted, IReadOnlyList<Rejection> Rejected)
+{
+    /// <summary>Input that could not even be cut into records (malformed JSON, no frames): one rejection for the whole body.</summary>
+    public static TranslatedBatch Unreadable(string feed, string raw, string reason) => new(feed, [], [new Rejection(-1, null, reason, raw)]);
+}
 
 /// <summary>Thrown by a feed's Translate when a record is unusable; Ingest turns it into a Rejection.</summary>
 public sealed class RecordRejected(string reason) : Exception(reason);

@@ -27,6 +27,13 @@ public readonly struct RecordReader(JsonElement record)
         };
     }
 
+    /// <summary>The field as text when it can be read as text, else null (a record's id for its rejection).</summary>
+    public string? TextOrNull(string name)
+    {
+        try { return OptionalString(name); }
+        catch (RecordRejected) { return null; }
+    }
+
     public double Number(string name) =>
         OptionalNumber(name) ?? throw new RecordRejected($"'{name}' is missing");
 

@@ -48,37 +48,39 @@ public static class MasterDataFeed
             throw new RecordRejected("the body should be a JSON object with lists: regions, enterprises, protectedZones, leaders, commissioners");
         var doc = new RecordReader(body);
         var catalog = known;
-        var accepted = new List<(int, IngestItem)>();
-        var rejected = new List<Rejection>();
         var index = 0;
+        var records = new List<SourceRecord<(string Section, RecordReader Entry)>>();
+        foreach (var (section, idField) in Sections)
+            foreach (var entry in Entries(doc, section))
+                records.Add(new(index++, entry.TextOrNull(idField), entry.Record.GetRawText, (section, entry), null));
 
-        void Take(string section, RecordReader entry, string idField, Func<RecordReader, IEnumerable<IngestItem>> translate)
+        // Each entry is checked against what is known and what came before it in the same document.
+        return IngestBatch.Translate(Name, records, record =>
         {
-            string? id = null;
+            var (section, entry) = record;
             try
             {
-                id = entry.OptionalString(idField);
-                var items = translate(entry).ToList();
-                foreach (var item in items)
+                var items = (section switch
                 {
-                    accepted.Add((index, item));
-                    catalog = catalog.ApplyAll(item.Events);
-                }
+                    "regions" => [Region(entry, catalog, now)],
+                    "enterprises" => EnterpriseWithSites(entry, catalog, now),
+                    "protectedZones" => [Zone(entry, catalog, now)],
+                    "leaders" => [Leader(entry, catalog, now)],
+                    _ => (IEnumerable<IngestItem>)[Commissioner(entry, catalog, now)],
+                }).ToList();
+                foreach (var item in items) IngestValidation.Check(item);
+                foreach (var item in items) catalog = catalog.ApplyAll(item.Events);
+                return items;
             }
             catch (RecordRejected e)
             {
-                rejected.Add(new Rejection(index, id, $"{section}: {e.Message}", entry.Record.GetRawText()));
+                throw new RecordRejected($"{section}: {e.Message}");
             }
-            index++;
-        }
-
-        foreach (var e in Entries(doc, "regions")) Take("regions", e, "regionId", r => [Region(r, catalog, now)]);
-        foreach (var e in Entries(doc, "enterprises")) Take("enterprises", e, "enterpriseId", r => EnterpriseWithSites(r, catalog, now));
-        foreach (var e in Entries(doc, "protectedZones")) Take("protectedZones", e, "zoneId", r => [Zone(r, catalog, now)]);
-        foreach (var e in Entries(doc, "leaders")) Take("leaders", e, "leaderId", r => [Leader(r, catalog, now)]);
-        foreach (var e in Entries(doc, "commissioners")) Take("commissioners", e, "commissionerId", r => [Commissioner(r, catalog, now)]);
-        return new TranslatedBatch(Name, accepted, rejected);
+        });
     }
+
+    static readonly (string Section, string IdField)[] Sections =
+        [("regions", "regionId"), ("enterprises", "enterpriseId"), ("protectedZones", "zoneId"), ("leaders", "leaderId"), ("commissioners", "commissionerId")];
 
     static IEnumerable<RecordReader> Entries(RecordReader doc, string section)
     {

@@ -41,9 +41,31 @@ public sealed record SimulationRates
     /// <summary>Per hour between 09:00 and 18:00 on weekdays.</summary>
     public double InspectionFindingsPerWorkingHour { get; init; } = 0.12;
 
-    /// <summary>Share of monthly fund deposits that fall short of 1‰ of the month's sales revenue.</summary>
+    /// <summary>
+    /// Share of monthly fund deposits that fall short of 1‰ of the month's sales revenue. Half of it
+    /// comes from the repeat offenders, who fall short every month.
+    /// </summary>
     public double FundShortfallShare { get; init; } = 0.10;
+
+    /// <summary>Per repeat offender and day: an incident its own cameras see (discharge, dumping, smoke).</summary>
+    public double OffenderIncidentsPerDay { get; init; } = 0.4;
+
+    /// <summary>Share of inspection findings made at repeat offenders (inspectors go where the trouble is).</summary>
+    public double OffenderInspectionShare { get; init; } = 0.35;
+
+    /// <summary>Share of enterprises whose cameras cry wolf: compliant, yet their cameras raise low-confidence alarms.</summary>
+    public double NoisyCompliantShare { get; init; } = 0.05;
+
+    /// <summary>Per noisy-but-compliant enterprise and day: false alarms of its cameras.</summary>
+    public double NoisyFalseAlarmsPerDay { get; init; } = 3;
 }
+
+/// <summary>
+/// How the simulator plays an enterprise: the ground truth a calibration measures the risk model
+/// against. Only the calibration harness reads it; the platform gets the feeds' records and nothing else.
+/// Repeat offenders and story cases misbehave; quiet and noisy-but-compliant enterprises do not.
+/// </summary>
+public enum EnterpriseConduct { Quiet, NoisyButCompliant, RepeatOffender, StoryCase }
 
 /// <summary>(a) An outfall camera raising abnormal-discharge alarms every hour or two from From on.</summary>
 public sealed record DischargeStory(string EnterpriseId, string SiteId, string CameraId, DateTimeOffset From);
@@ -71,7 +93,8 @@ public sealed class HaixiSimulator
     public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
     static readonly DateTimeOffset Epoch = new(2020, 1, 1, 0, 0, 0, ChinaOffset);
 
-    const long CameraStream = 1, AerialStream = 2, ReportStream = 3, InspectionStream = 4, FundStream = 5, ChronicStream = 6, StoryAStream = 7, StoryStream = 8;
+    const long CameraStream = 1, AerialStream = 2, ReportStream = 3, InspectionStream = 4, FundStream = 5, ChronicStream = 6, StoryAStream = 7, StoryStream = 8,
+        OffenderStream = 9, NoisyStream = 10, NoisyChoiceStream = 11;
     const string EnforcementTeam = "海西州生态环境综合行政执法支队";
 
     readonly int seed;
@@ -84,6 +107,9 @@ public sealed class HaixiSimulator
     readonly Dictionary<string, List<CommissionerRecord>> commissionersByRegion;
     readonly List<Item> scripted = [];
     readonly Dictionary<long, List<Item>> fundsByMonth = [];
+    readonly List<Ent> offenders;
+    readonly HashSet<string> offenderIds;
+    readonly List<Ent> noisy;
 
     sealed record Ent(EnterpriseRecord Record, IReadOnlyList<SiteInfo> Sites, long Key);
     sealed record SiteInfo(SiteRecord Record, EnterpriseRecord Enterprise, bool AirOutlet)
@@ -108,7 +134,21 @@ public sealed class HaixiSimulator
         commissionersByRegion = (masterData.Commissioners ?? []).GroupBy(c => c.RegionId).ToDictionary(g => g.Key, g => g.ToList());
         if (enterprises.Count == 0) throw new ArgumentException("the master data has no enterprise with a site to simulate", nameof(masterData));
         Stories = ChooseStories(masterData);
+        var chronicShare = this.rates.FundShortfallShare / 2;
+        offenders = enterprises.Where(e => new Random(StableSeed.Of(seed, ChronicStream, e.Key)).NextDouble() < chronicShare).ToList();
+        offenderIds = offenders.Select(e => e.Record.EnterpriseId).ToHashSet();
+        noisy = enterprises.Where(e => !offenderIds.Contains(e.Record.EnterpriseId) && e.Sites.Any(x => x.Record.Cameras is { Count: > 0 })
+            && new Random(StableSeed.Of(seed, NoisyChoiceStream, e.Key)).NextDouble() < this.rates.NoisyCompliantShare).ToList();
+        string?[] storyCases = [Stories.Discharge?.EnterpriseId, Stories.Dumping?.EnterpriseId, Stories.Reports?.EnterpriseId];
+        Conduct = enterprises.ToDictionary(e => e.Record.EnterpriseId, e =>
+            storyCases.Contains(e.Record.EnterpriseId) ? EnterpriseConduct.StoryCase
+            : offenderIds.Contains(e.Record.EnterpriseId) ? EnterpriseConduct.RepeatOffender
+            : noisy.Any(n => n.Key == e.Key) ? EnterpriseConduct.NoisyButCompliant
+            : EnterpriseConduct.Quiet);
     }
+
+    /// <summary>Ground truth for calibration: how each enterprise (with a site) is played. Never an input to scoring.</summary>
+    public IReadOnlyDictionary<string, EnterpriseConduct> Conduct { get; }
 
     public DateTimeOffset Start { get; }
 
@@ -145,6 +185,8 @@ public sealed class HaixiSimulator
             .Concat(PublicReports(hour, start))
             .Concat(InspectionFindings(hour, start))
             .Concat(FundDeposits(start).Where(i => i.At >= start && i.At < end))
+            .Concat(OffenderIncidents(hour, start))
+            .Concat(FalseAlarms(hour, start))
             .Concat(DischargeStoryAlarm(hour, start))
             .Concat(scripted.Where(i => i.At >= start && i.At < end));
     }
@@ -284,10 +326,14 @@ public sealed class HaixiSimulator
         var n = Poisson(rng, rates.InspectionFindingsPerWorkingHour);
         for (var i = 0; i < n; i++)
         {
-            var e = enterprises[rng.Next(enterprises.Count)];
+            var atOffender = offenders.Count > 0 && rng.NextDouble() < rates.OffenderInspectionShare;
+            var e = atOffender ? offenders[rng.Next(offenders.Count)] : enterprises[rng.Next(enterprises.Count)];
             var site = rng.NextDouble() < 0.7 ? e.Sites[rng.Next(e.Sites.Count)] : null;
             var violation = HaixiNames.Pick(rng, Violations[site is null ? "enterprise" : site.Record.Kind == "outfall" ? (site.AirOutlet ? "air" : "water") : site.Record.Kind]);
-            var severity = HaixiNames.Weighted(rng, [("low", 30), ("medium", 45), ("high", 20), ("critical", 5)]);
+            // A compliant enterprise's findings are paperwork and upkeep; the serious ones are the offenders'.
+            var severity = offenderIds.Contains(e.Record.EnterpriseId)
+                ? HaixiNames.Weighted(rng, [("low", 10), ("medium", 35), ("high", 40), ("critical", 15)])
+                : HaixiNames.Weighted(rng, [("low", 40), ("medium", 50), ("high", 10)]);
             var at = start.AddSeconds(rng.Next(3600));
             var days = severity switch { "critical" => rng.Next(3, 8), "high" => rng.Next(7, 16), "medium" => rng.Next(15, 31), _ => rng.Next(30, 61) };
             yield return new Item(SimulationFeeds.InspectionFindings, at, new InspectionFindingRecord(
@@ -318,7 +364,7 @@ public sealed class HaixiSimulator
             var at = monthStart.AddDays(rng.Next(15)).AddHours(9 + rng.Next(8)).AddSeconds(rng.Next(3600));
             var revenue = Math.Round(e.Record.AnnualSalesRevenueYuan / 12 * (decimal)(0.85 + 0.3 * rng.NextDouble()) / 1000) * 1000;
             var required = Math.Round(revenue * FundDepositFeed.ObligationRate, 2);
-            var chronic = new Random(StableSeed.Of(seed, ChronicStream, e.Key)).NextDouble() < chronicShare;
+            var chronic = offenderIds.Contains(e.Record.EnterpriseId);
             var shortfall = chronic || rng.NextDouble() < monthlyShare;
             var amount = shortfall
                 ? Math.Max(0.01m, Math.Round(required * (decimal)(0.2 + 0.7 * rng.NextDouble()), 2))
@@ -329,6 +375,40 @@ public sealed class HaixiSimulator
         }
         fundsByMonth[monthIndex] = items;
         return items;
+    }
+
+    /// <summary>Repeat offenders: their own cameras see real incidents, about OffenderIncidentsPerDay each.</summary>
+    IEnumerable<Item> OffenderIncidents(long hour, DateTimeOffset start)
+    {
+        foreach (var e in offenders)
+        {
+            var rng = new Random(StableSeed.Of(seed, OffenderStream, e.Key, hour));
+            if (rng.NextDouble() >= rates.OffenderIncidentsPerDay / 24) continue;
+            var watched = e.Sites.Where(x => x.Record.Cameras is { Count: > 0 }).ToList();
+            if (watched.Count == 0) continue;
+            var site = watched[rng.Next(watched.Count)];
+            var camera = site.Record.Cameras![rng.Next(site.Record.Cameras.Count)];
+            var type = HaixiNames.Weighted(rng, AlarmTypesFor(site).Where(t => t.Item1 is not ("other" or "tamper")).ToArray());
+            var at = start.AddSeconds(rng.Next(3600));
+            var id = $"SIM{seed}-CA-O-{hour}-{e.Key:x}";
+            yield return new Item(SimulationFeeds.CameraAlarms, at, new CameraAlarmRecord(id, camera.CameraId, type, Math.Round(0.6 + 0.35 * rng.NextDouble(), 2), at, Snapshot(id)));
+        }
+    }
+
+    /// <summary>Noisy but compliant: cameras that see steam, shadows and trucks, at low confidence.</summary>
+    IEnumerable<Item> FalseAlarms(long hour, DateTimeOffset start)
+    {
+        foreach (var e in noisy)
+        {
+            var rng = new Random(StableSeed.Of(seed, NoisyStream, e.Key, hour));
+            if (rng.NextDouble() >= rates.NoisyFalseAlarmsPerDay / 24) continue;
+            var site = e.Sites.First(x => x.Record.Cameras is { Count: > 0 });
+            var camera = site.Record.Cameras![0];
+            var type = HaixiNames.Weighted(rng, [("other", 60), (site.AirOutlet ? "smoke-and-dust" : "abnormal-discharge", 25), ("tamper", 15)]);
+            var at = start.AddSeconds(rng.Next(3600));
+            var id = $"SIM{seed}-CA-N-{hour}-{e.Key:x}";
+            yield return new Item(SimulationFeeds.CameraAlarms, at, new CameraAlarmRecord(id, camera.CameraId, type, Math.Round(0.35 + 0.25 * rng.NextDouble(), 2), at, Snapshot(id)));
+        }
     }
 
     // ---- stories ----------------------------------------------------------------------------------

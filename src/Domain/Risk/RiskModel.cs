@@ -5,6 +5,13 @@ public sealed class SignalKindSettings
 {
     public double Weight { get; set; }
     public double HalfLifeHours { get; set; }
+
+    /// <summary>
+    /// A source's own confidence below this says nothing; above it, it is stretched to 0–1
+    /// ((c − floor)/(1 − floor)). AI cameras report 0.4 for a shadow: their scale starts higher than 0.
+    /// Corroboration by other feeds is added after.
+    /// </summary>
+    public double ConfidenceFloor { get; set; }
 }
 
 /// <summary>
@@ -13,11 +20,11 @@ public sealed class SignalKindSettings
 /// </summary>
 public sealed class RiskModel
 {
-    public string Version { get; set; } = "2026.11-1";
+    public string Version { get; set; } = "2026.12-2";
 
     public Dictionary<SignalKind, SignalKindSettings> Kinds { get; set; } = new()
     {
-        [SignalKind.CameraAlarm] = new() { Weight = 6, HalfLifeHours = 72 },
+        [SignalKind.CameraAlarm] = new() { Weight = 6, HalfLifeHours = 72, ConfidenceFloor = 0.5 },
         [SignalKind.AerialFinding] = new() { Weight = 10, HalfLifeHours = 240 },
         [SignalKind.PublicReport] = new() { Weight = 5, HalfLifeHours = 168 },
         [SignalKind.InspectionFinding] = new() { Weight = 12, HalfLifeHours = 720 },
@@ -46,15 +53,42 @@ public sealed class RiskModel
     public double OverdueGrowthCap { get; set; } = 3;
 
     /// <summary>
-    /// Score = 100·(1 − e^(−sum/scale)). A region's sum weighs each enterprise's saturated sum by
-    /// 1/rank (RiskScoring.ScoreRegion): one black enterprise alone makes a region yellow, two or three red.
+    /// Score = 100·(1 − e^(−sum/scale)). RegionScale scores a region's own signals (those no
+    /// enterprise can be blamed for); the region's score composes that with its enterprises' scores (Region).
     /// </summary>
     public double EnterpriseScale { get; set; } = 40;
     public double RegionScale { get; set; } = 60;
+
+    /// <summary>How a region's level follows from its enterprises' and its own signals (RiskScoring.ComposeRegion).</summary>
+    public RegionModel Region { get; set; } = new();
 
     /// <summary>Lower bounds of blue, yellow, red and black.</summary>
     public double[] LevelBands { get; set; } = [20, 40, 60, 80];
 
     /// <summary>Contributions below this are dropped from state and explanations.</summary>
     public double NegligibleContribution { get; set; } = 0.01;
+}
+
+/// <summary>
+/// A region's members are its enterprises (its parks' included) and its own region-level signals,
+/// scored as one more member. The region's level is at most its worst member's (so size alone never
+/// raises it); within that level, the next riskiest members and the share of enterprises at risk
+/// order the regions.
+/// </summary>
+public sealed class RegionModel
+{
+    /// <summary>How many members after the worst add to the region's score …</summary>
+    public int Followers { get; set; } = 2;
+
+    /// <summary>… each pressing with this fraction of its own score.</summary>
+    public double FollowerWeight { get; set; } = 0.3;
+
+    /// <summary>An enterprise at this level or above counts as at risk.</summary>
+    public RiskLevel AtRiskLevel { get; set; } = RiskLevel.Yellow;
+
+    /// <summary>The share of enterprises at risk presses with this weight (a region all at risk: this fraction of the way to the next level).</summary>
+    public double ShareAtRiskWeight { get; set; } = 0.5;
+
+    /// <summary>A region is black only when at least this many members are red or black; otherwise one black enterprise makes it red.</summary>
+    public int MembersAtRedForBlack { get; set; } = 2;
 }

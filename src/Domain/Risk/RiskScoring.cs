@@ -16,39 +16,77 @@ public static class RiskScoring
         return new RiskScore(subjectId, score, blacklisted ? RiskLevel.Black : LevelOf(score, model), model.Version, now, blacklisted, contributions);
     }
 
-    /// <summary>
-    /// A region's score. Each enterprise counts with its saturated sum
-    /// (EnterpriseScale·(1 − e^(−sum/EnterpriseScale)), so one enterprise can add at most
-    /// EnterpriseScale however many alarms it raises) divided by its rank among the region's
-    /// enterprises: the riskiest weighs most, and a hundred quiet ones do not add up to a crisis.
-    /// The region-level signals that no enterprise can be blamed for count as one more member.
-    /// Each signal's contribution in the explanation is its share after that weighting, so the
-    /// contributions add up to the region's sum.
-    /// </summary>
+    /// <summary>A region's score and level (ComposeRegion), from its own signals and its enterprises' scores.</summary>
     public static RiskScore ScoreRegion(
-        string regionId, IReadOnlyCollection<RiskSignal> regionSignals, IEnumerable<IReadOnlyCollection<RiskSignal>> enterprises,
+        string regionId, IReadOnlyCollection<RiskSignal> regionSignals, IReadOnlyCollection<RiskScore> enterprises,
+        RiskModel model, DateTimeOffset now) =>
+        ComposeRegion(regionId, regionSignals, enterprises, model, now).Score;
+
+    /// <summary>
+    /// A region's members are its enterprises and its own region-level signals (scored on RegionScale as
+    /// one more member). The region starts from its worst member's score; the next Followers members and
+    /// the share of enterprises at risk press it towards 100: U = s₁ + (100 − s₁)·g with
+    /// g = 1 − (1 − ShareAtRiskWeight·share)·Π(1 − FollowerWeight·sᵢ/100). Its level is at most its worst
+    /// member's (black only with MembersAtRedForBlack members at red or above, else red); a U beyond that
+    /// level is squeezed into the top point of the level's band (never below the worst member's score), so
+    /// the ranking still follows U.
+    /// A hundred green enterprises make a green region; one red enterprise a red one.
+    /// The explanation lists the signals of the members that shape the score (own, worst, followers,
+    /// enterprises at risk), each with its contribution to its own member's score.
+    /// </summary>
+    public static RegionComposition ComposeRegion(
+        string regionId, IReadOnlyCollection<RiskSignal> regionSignals, IReadOnlyCollection<RiskScore> enterprises,
         RiskModel model, DateTimeOffset now)
     {
-        var ranked = enterprises.Prepend(regionSignals)
-            .Select(signals => Contributions(signals, model, now))
-            .Where(c => c.Count > 0)
-            .Select(c => (Contributions: c, Sum: c.Sum(x => x.Contribution)))
-            .OrderByDescending(e => e.Sum)
+        var settings = model.Region;
+        var own = Score(regionId, RiskSubject.Region, regionSignals, false, model, now);
+        var members = enterprises
+            .Select(e => (Score: e, Effective: Math.Max(e.Score, Floor(e.Level, model)), Own: false))
+            .Append((Score: own, Effective: own.Score, Own: true))
+            .Where(m => m.Effective > 0 || m.Score.Level > RiskLevel.Green)
+            .OrderByDescending(m => m.Effective).ThenByDescending(m => m.Score.Level)
             .ToList();
-        var contributions = new List<SignalContribution>();
-        for (var rank = 1; rank <= ranked.Count; rank++)
+        var worstEnterprise = members.FirstOrDefault(m => !m.Own);
+        var atRisk = enterprises.Count(e => e.Level >= settings.AtRiskLevel);
+        if (members.Count == 0)
+            return new RegionComposition(RiskScore.Nothing(regionId, model.Version, now), null, 0, RiskLevel.Green, enterprises.Count, 0, 0);
+
+        var share = enterprises.Count == 0 ? 0 : (double)atRisk / enterprises.Count;
+        var calm = (1 - settings.ShareAtRiskWeight * share)
+            * members.Skip(1).Take(settings.Followers).Aggregate(1.0, (p, m) => p * (1 - settings.FollowerWeight * m.Effective / 100));
+        var worst = members[0].Effective;
+        var uncapped = Math.Min(100, worst + (100 - worst) * (1 - calm));
+
+        var worstLevel = members.Max(m => m.Score.Level);
+        var cap = worstLevel == RiskLevel.Black && members.Count(m => m.Score.Level >= RiskLevel.Red) < settings.MembersAtRedForBlack
+            ? RiskLevel.Red
+            : worstLevel;
+        double score;
+        if (cap == RiskLevel.Black) score = Math.Round(uncapped, 1);
+        else
         {
-            var (enterprise, sum) = ranked[rank - 1];
-            var factor = model.EnterpriseScale * (1 - Math.Exp(-sum / model.EnterpriseScale)) / sum / rank;
-            contributions.AddRange(enterprise.Select(c => c with { Contribution = Math.Round(c.Contribution * factor, 4) }));
+            var top = model.LevelBands[(int)cap] - 0.1;
+            var squeezeFrom = Math.Max(Math.Min(worst, top), top - 0.9);
+            score = Math.Min(top, uncapped <= top
+                ? Math.Round(uncapped, 1)
+                : Math.Round(squeezeFrom + (top - squeezeFrom) * (uncapped - top) / (100 - top), 1));
         }
-        contributions = contributions
-            .Where(c => c.Contribution >= model.NegligibleContribution)
+
+        var shaping = members.Take(1 + settings.Followers).Select(m => m.Score)
+            .Concat(enterprises.Where(e => e.Level >= settings.AtRiskLevel))
+            .Append(own)
+            .DistinctBy(s => s.SubjectId)
+            .SelectMany(s => s.Contributions)
             .OrderByDescending(c => c.Signal.OccurredAt).ThenByDescending(c => c.Signal.Sequence)
             .ToList();
-        var score = Math.Round(100 * (1 - Math.Exp(-contributions.Sum(c => c.Contribution) / model.RegionScale)), 1);
-        return new RiskScore(regionId, score, LevelOf(score, model), model.Version, now, false, contributions);
+        return new RegionComposition(
+            new RiskScore(regionId, score, LevelOf(score, model), model.Version, now, false, shaping),
+            worstEnterprise.Score?.SubjectId, worstEnterprise.Score?.Score ?? 0, worstEnterprise.Score?.Level ?? RiskLevel.Green,
+            enterprises.Count, atRisk, own.Score);
     }
+
+    /// <summary>The lowest score of a level's band (a blacklisted enterprise counts at least as black's).</summary>
+    static double Floor(RiskLevel level, RiskModel model) => level == RiskLevel.Green ? 0 : model.LevelBands[(int)level - 1];
 
     public static RiskLevel LevelOf(double score, RiskModel model)
     {
@@ -70,7 +108,7 @@ public static class RiskScoring
                 .Where(o => o.Feed != s.Feed && (o.OccurredAt - s.OccurredAt).Duration() <= window)
                 .Select(o => o.Feed).Distinct().Order(StringComparer.Ordinal).ToArray();
             var weight = Weight(s, model);
-            var confidence = Math.Min(1, s.SourceConfidence + model.CorroborationBoostPerFeed * corroboratedBy.Length);
+            var confidence = Math.Min(1, SourceConfidence(s, model) + model.CorroborationBoostPerFeed * corroboratedBy.Length);
             var decay = Decay(s, model, now);
             var contribution = weight * confidence * decay;
             if (contribution >= model.NegligibleContribution)
@@ -80,6 +118,13 @@ public static class RiskScoring
             .OrderByDescending(c => c.Signal.OccurredAt)
             .ThenByDescending(c => c.Signal.Sequence)
             .ToList();
+    }
+
+    /// <summary>The source's own confidence above its kind's floor, stretched back to 0–1.</summary>
+    public static double SourceConfidence(RiskSignal s, RiskModel model)
+    {
+        var floor = model.Kinds.TryGetValue(s.Kind, out var k) ? k.ConfidenceFloor : 0;
+        return floor <= 0 ? s.SourceConfidence : Math.Clamp((s.SourceConfidence - floor) / (1 - floor), 0, 1);
     }
 
     public static double Weight(RiskSignal s, RiskModel model)

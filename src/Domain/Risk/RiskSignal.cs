@@ -29,3 +29,11 @@ public sealed record RiskScore(
     public static RiskScore Nothing(string subjectId, string modelVersion, DateTimeOffset asOf) =>
         new(subjectId, 0, RiskLevel.Green, modelVersion, asOf, false, []);
 }
+
+/// <summary>
+/// A region's score with what made it: its worst enterprise, how many of its enterprises are at risk
+/// (RegionModel.AtRiskLevel or above) and the score of its own region-level signals.
+/// </summary>
+public sealed record RegionComposition(
+    RiskScore Score, string? WorstEnterpriseId, double WorstEnterpriseScore, RiskLevel WorstEnterpriseLevel,
+    int Enterprises, int EnterprisesAtRisk, double OwnScore);

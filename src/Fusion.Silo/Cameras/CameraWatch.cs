@@ -19,46 +19,59 @@ public sealed class CameraHealthOptions
 }
 
 /// <summary>
-/// The shell around CameraHealth: holds when each camera was last heard from, takes "seen" from the
-/// GB/T 28181 intake, and on a timer (the platform's clock) records cameras gone offline. A camera is
-/// watched from the first time it is heard from: one that never connected has no keepalive to miss (many
-/// registered cameras only post alarms through an AI box). After a restart the last keepalive of each
-/// camera comes from the store; outage ids come from it, so an outage already recorded is not recorded again.
+/// The shell around CameraHealth: holds when each camera was last heard from, derives "came online" from each
+/// batch of GB/T 28181 notifications (stored in the batch's own transaction), and on a timer (the platform's
+/// clock) records cameras gone offline. A camera is watched from the first time it is heard from: one that
+/// never connected has no keepalive to miss (many registered cameras only post alarms through an AI box).
+/// After a restart the last keepalive of each camera comes from the store; outage ids come from it, so an
+/// outage already recorded is not recorded again.
 /// </summary>
 public sealed class CameraWatch(
-    IDocumentStore store, MasterDataCache masterData, IngestWriter writer, PlatformClock clock, CameraHealthOptions options, ILogger<CameraWatch> log)
-    : BackgroundService
+    IDocumentStore store, MasterDataCache masterData, IngestPipeline pipeline, PlatformClock clock, CameraHealthOptions options, ILogger<CameraWatch> log)
+    : BackgroundService, IDerivesEvents
 {
-    readonly Lock gate = new();
-    Liveness state = Liveness.Empty;
+    readonly WatchState<Liveness> watch = new(Liveness.Empty);
 
-    /// <summary>The camera was heard from; the CameraCameOnline to append when it had been offline.</summary>
-    public IReadOnlyList<IngestItem> Seen(IEnumerable<(string CameraId, DateTimeOffset At)> seen)
-    {
-        var items = new List<IngestItem>();
-        var catalog = masterData.Current;
-        lock (gate)
-            foreach (var (cameraId, at) in seen)
+    /// <summary>Every camera the batch heard from was seen now; CameraCameOnline for those that had been offline.</summary>
+    public Task<Derivation> DeriveAsync(IReadOnlyList<IngestItem> accepted, CancellationToken ct) =>
+        watch.DeriveAsync(state =>
+        {
+            var items = new List<IngestItem>();
+            var (catalog, now) = (masterData.Current, clock.Now);
+            foreach (var cameraId in accepted.SelectMany(i => i.Events).SelectMany(SeenIn))
             {
-                (state, var item) = CameraHealthRules.Seen(state, catalog, cameraId, at);
+                (state, var item) = CameraHealthRules.Seen(state, catalog, cameraId, now);
                 if (item is not null) items.Add(item);
             }
-        return items;
-    }
+            return (state, items);
+        }, ct);
+
+    /// <summary>A keepalive saying OK, or any alarm, shows the camera is there.</summary>
+    static IEnumerable<string> SeenIn(object e) => e switch
+    {
+        CameraKeepaliveReceived { Status: "OK" } k => [k.CameraId],
+        CameraAlarmRaised a => [a.CameraId],
+        _ => [],
+    };
 
     public async Task CheckAsync(CancellationToken ct)
     {
-        IReadOnlyList<IngestItem> items;
-        lock (gate) (state, items) = CameraHealthRules.Detect(state, masterData.Current, clock.Now, options.AllowedSilence);
-        await writer.WriteAsync(CameraHealthRules.OfflineFeed, items, "camera-watch", ct);
+        using var lease = await watch.EnterAsync(ct);
+        var (next, items) = CameraHealthRules.Detect(lease.State, masterData.Current, clock.Now, options.AllowedSilence);
+        await pipeline.WriteAsync(CameraHealthRules.OfflineFeed, items, "camera-watch", ct);
+        lease.Commit(next);
     }
 
     public override async Task StartAsync(CancellationToken ct)
     {
         var lastSeen = await DeviceWatch.LastReceivedAsync(store, "camera:", "camera_keepalive_received", ct);
-        lock (gate)
+        using (var lease = await watch.EnterAsync(ct))
+        {
+            var state = lease.State;
             foreach (var (cameraId, at) in lastSeen)
                 state = state.Restore(cameraId, at, silent: false);
+            lease.Commit(state);
+        }
         log.LogInformation("Camera watch restored {Count} cameras' last keepalive", lastSeen.Count);
         await base.StartAsync(ct);
     }

@@ -68,6 +68,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          HJ 212 over TCP          port 9212 (Fusion:Hj212:Port); GB/T 28181 alarms: POST {baseUrl}api/ingest/gb28181
          Health                   {baseUrl}health
          Prometheus metrics       {baseUrl}metrics
+         Risk model calibration   ./fusion calibrate (report in .fusion/calibration/)
          The simulator first plays the last 30 days (a minute or two), then goes live;
          350 online monitors send HJ 212 over TCP and 1,017 cameras GB/T 28181 keepalives.
          Stories to find: an outfall whose camera keeps alarming, a drone finding of

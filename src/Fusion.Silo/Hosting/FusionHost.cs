@@ -2,12 +2,15 @@ using System.Text.Json.Serialization;
 using Fusion.Domain.Common;
 using Fusion.Domain.Risk;
 using Fusion.Silo.Analytics;
+using Fusion.Silo.Blacklist;
 using Fusion.Silo.Boards;
 using Fusion.Silo.Cameras;
+using Fusion.Silo.Enforcement;
 using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Monitoring;
+using Fusion.Silo.Rectification;
 using Fusion.Silo.Risk;
 using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
@@ -49,9 +52,14 @@ public static class FusionHost
         builder.Services.AddSingleton<FusionMetrics>();
         builder.Services.AddSingleton<MasterDataCache>();
         builder.Services.AddSingleton<IngestWriter>();
+        builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<RegionRisk>();
         builder.Services.AddSingleton<RegionAssessor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RegionAssessor>());
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Rectification.RectificationPolicy>(config, "Rectification"));
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Blacklist.BlacklistPolicy>(config, "Blacklist"));
+        builder.Services.AddSingleton<EnforcementClock>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<EnforcementClock>());
         if (config.GetValue("Fusion:Simulate", false))
             builder.Services.AddHostedService<Demo.DemoSimulation>();
 
@@ -59,6 +67,8 @@ public static class FusionHost
         builder.Services.AddHostedService<MasterDataStartup>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
+        marten.AddSubscriptionWithServices<RectificationSubscription>(ServiceLifetime.Singleton);
+        marten.AddSubscriptionWithServices<BlacklistSubscription>(ServiceLifetime.Singleton);
         marten.AddAnalytics(builder.Services, config);
         marten.AddBoards(builder.Services);
 
@@ -85,6 +95,8 @@ public static class FusionHost
         app.MapQuarantineEndpoints();
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();
+        app.MapRectificationEndpoints();
+        app.MapBlacklistEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapBoardEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
@@ -110,6 +122,14 @@ public static class FusionHost
         return model;
     }
 
+    /// <summary>A policy's defaults overlaid with its configuration section; a key the policy does not know is an error.</summary>
+    public static T PolicyFrom<T>(IConfiguration config, string section) where T : new()
+    {
+        var policy = new T();
+        config.GetSection(section).Bind(policy, o => o.ErrorOnUnknownConfiguration = true);
+        return policy;
+    }
+
     static double[] Replace(IConfigurationSection list, double[] defaults) =>
         list.GetChildren().Any() ? list.Get<double[]>()! : defaults;
 }
@@ -123,6 +143,7 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExcepti
         {
             BadHttpRequestException b => (b.StatusCode, "Bad request"),
             DomainRejected => (StatusCodes.Status422UnprocessableEntity, "Rejected"),
+            TransitionRefused => (StatusCodes.Status409Conflict, "Not allowed in this state"),
             _ => (0, ""),
         };
         if (status == 0) return false;

@@ -8,16 +8,10 @@ using Fusion.Connectors.Inspections;
 using Fusion.Connectors.PublicReports;
 using Fusion.Domain.MasterData;
 using Fusion.Silo.MasterData;
-using Microsoft.AspNetCore.Mvc;
 
 using Fusion.Silo.Hosting;
 
 namespace Fusion.Silo.Ingest;
-
-/// <summary>The answer to an ingest call; on 400 the same fields ride in the problem details.</summary>
-public sealed record IngestResponse(string Feed, int Accepted, int Duplicates, IReadOnlyList<RejectedRecord> Rejected);
-
-public sealed record RejectedRecord(int Index, string? RecordId, string Reason);
 
 public static class IngestEndpoints
 {
@@ -40,8 +34,8 @@ public static class IngestEndpoints
     }
 
     static void Map<TRecord>(RouteGroupBuilder group, string feed, string summary) =>
-        group.MapPost($"/{feed}", (HttpRequest request, IngestWriter writer, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
-                IngestAsync(Feeds.All[feed], request, writer, masterData.Current, clock.Now, ct))
+        group.MapPost($"/{feed}", (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
+                IngestAsync(Feeds.All[feed], request, pipeline, masterData.Current, clock.Now, ct))
             .Accepts<TRecord[]>("application/json")
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -49,19 +43,20 @@ public static class IngestEndpoints
             .WithDescription("Takes a JSON array of records. Valid records are stored in one batch even when others are rejected; " +
                              "rejected records are kept in the quarantine (GET /api/quarantine). A record sent again is a duplicate and appends nothing.");
 
-    static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestWriter writer, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
+    static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
     {
         var (raw, tooLarge) = await ReadBodyAsync(request, ct);
         if (tooLarge)
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Batch too large",
                 detail: $"A batch may be at most {MaxBodyBytes / 1024 / 1024} MB; send it in smaller parts.");
-        return await TranslateAndWriteAsync(feed.Name, raw, writer, ct, body => Feeds.Translate(feed, body, catalog, now));
+        return await JsonAsync(feed.Name, raw, pipeline, ct, body => Feeds.Translate(feed, body, catalog, now));
     }
 
-    /// <summary>Parses, translates and writes; unreadable input is quarantined whole and answered with 400.</summary>
-    public static async Task<IResult> TranslateAndWriteAsync(string feed, byte[] raw, IngestWriter writer, CancellationToken ct, Func<JsonElement, TranslatedBatch> translate)
+    /// <summary>A JSON body through the pipeline; a body that is not JSON, or not the shape the feed takes, is quarantined whole and answered with 400.</summary>
+    public static async Task<IResult> JsonAsync(string feed, byte[] raw, IngestPipeline pipeline, CancellationToken ct, Func<JsonElement, TranslatedBatch> translate)
     {
         TranslatedBatch batch;
+        string? title = null;
         try
         {
             using var doc = JsonDocument.Parse(raw);
@@ -69,28 +64,14 @@ public static class IngestEndpoints
         }
         catch (JsonException e)
         {
-            var reason = $"the body is not valid JSON: {e.Message}";
-            await writer.QuarantineAsync(feed, Encoding.UTF8.GetString(raw), reason, ct);
-            return Results.Problem(statusCode: 400, title: "Malformed JSON", detail: reason);
+            (title, batch) = ("Malformed JSON", TranslatedBatch.Unreadable(feed, Encoding.UTF8.GetString(raw), $"the body is not valid JSON: {e.Message}"));
         }
         catch (RecordRejected e)
         {
-            await writer.QuarantineAsync(feed, Encoding.UTF8.GetString(raw), e.Message, ct);
-            return Results.Problem(statusCode: 400, title: "Wrong shape", detail: e.Message);
+            (title, batch) = ("Wrong shape", TranslatedBatch.Unreadable(feed, Encoding.UTF8.GetString(raw), e.Message));
         }
-        var outcome = await writer.WriteAsync(batch, feed, ct);
-        var rejected = outcome.Rejected.Select(r => new RejectedRecord(r.Index, r.RecordId, r.Reason)).ToArray();
-        if (rejected.Length == 0)
-            return Results.Ok(new IngestResponse(feed, outcome.Accepted, outcome.Duplicates, rejected));
-        var problem = new ProblemDetails
-        {
-            Status = 400,
-            Title = $"{rejected.Length} record(s) rejected",
-            Detail = $"{outcome.Accepted} accepted, {outcome.Duplicates} duplicate(s), {rejected.Length} rejected and kept in quarantine. " +
-                     string.Join(" ", rejected.Take(5).Select(r => $"Record {r.Index}{(r.RecordId is null ? "" : $" ({r.RecordId})")}: {r.Reason}.")),
-            Extensions = { ["feed"] = feed, ["accepted"] = outcome.Accepted, ["duplicates"] = outcome.Duplicates, ["rejected"] = rejected },
-        };
-        return Results.Problem(problem);
+        var outcome = await pipeline.StoreAsync(batch, feed, ct);
+        return title is null ? IngestAnswer.From(outcome) : IngestAnswer.Unreadable(title, batch.Rejected[0].Reason);
     }
 
     public static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, CancellationToken ct)

@@ -1,81 +1,101 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Fusion.Connectors.Ingest;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
+using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
 using Marten;
 using Marten.Storage;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Fusion.Silo.Ingest;
 
-public sealed record IngestOutcome(string Feed, int Accepted, int Duplicates, IReadOnlyList<Rejection> Rejected, int EventsAppended);
+public sealed record IngestOutcome(string Feed, int Accepted, int Duplicates, IReadOnlyList<Rejection> Rejected, int EventsAppended)
+{
+    /// <summary>The outcomes of several transactions over one upload (a long HJ 212 log), rejections' indexes as given.</summary>
+    public static IngestOutcome Sum(string feed, IEnumerable<IngestOutcome> parts)
+    {
+        int accepted = 0, duplicates = 0, events = 0;
+        var rejected = new List<Rejection>();
+        foreach (var p in parts)
+        {
+            accepted += p.Accepted;
+            duplicates += p.Duplicates;
+            events += p.EventsAppended;
+            rejected.AddRange(p.Rejected);
+        }
+        return new IngestOutcome(feed, accepted, duplicates, rejected, events);
+    }
+}
 
 /// <summary>
-/// Appends a translated batch in one transaction: the new records' identities (fusion.ingest_keys),
-/// their events, and the rejected records into quarantine. Nothing is acknowledged before that
-/// transaction commits.
+/// Appends a batch in one PostgreSQL transaction: the new records' identities (fusion.ingest_keys), their
+/// events and the events derived from them, and the rejected records into quarantine. Nothing is
+/// acknowledged before that transaction commits.
 /// </summary>
+/// <remarks>
+/// The events go into Marten's own tables in the rows Marten writes (its serializer, type alias, .NET type,
+/// correlation id and headers), by binary COPY: one statement claims the identities, one moves each
+/// touched stream's version on (taking the stream's row lock, so concurrent batches over the same streams
+/// queue instead of colliding on a version), one draws the sequence numbers, one COPY writes the events.
+/// Marten's own BulkInsertEventsAsync cannot be used for live appends: it writes new streams only (versions
+/// from 1) in a transaction of its own, where the identities could not be claimed.
+/// </remarks>
 public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics, PlatformClock clock)
 {
-    public async Task<IngestOutcome> WriteAsync(TranslatedBatch batch, string source, CancellationToken ct)
+    const string Events = StoreSetup.Schema + ".mt_events";
+    const string StreamsTable = StoreSetup.Schema + ".mt_streams";
+    readonly ConcurrentDictionary<Type, (string Alias, string DotNet)> eventTypes = new();
+
+    /// <summary>Writes a translated batch and the items derived from it (monitoring gaps, cameras back online) in one transaction.</summary>
+    public async Task<IngestOutcome> WriteAsync(TranslatedBatch batch, string source, CancellationToken ct, IReadOnlyList<IngestItem>? derived = null)
     {
         // The events' metadata carries this activity's context, so the subscriptions continue its trace.
         using var activity = FusionTelemetry.Ingest.StartActivity($"ingest {batch.Feed}");
         activity?.SetTag("fusion.feed", batch.Feed);
         var started = Stopwatch.GetTimestamp();
         var now = clock.Now;
-        var items = batch.Accepted.Select(a => a.Item).DistinctBy(i => i.Key).ToList();
+        var records = batch.Accepted.Select(a => a.Item).DistinctBy(i => i.Key).ToList();
+        var items = derived is { Count: > 0 } ? records.Concat(derived).DistinctBy(i => i.Key).ToList() : records;
+        if (items.Count == 0 && batch.Rejected.Count == 0)
+            return Counted(new IngestOutcome(batch.Feed, 0, batch.Accepted.Count, batch.Rejected, 0), started);
 
         await using var conn = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await conn.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        // Claim the records' identities first. A concurrent request claiming the same key waits for
-        // ours to finish and then sees it taken, so a record is stored once however often it arrives.
+        // Claim the records' identities first. A concurrent request claiming the same key waits for ours to
+        // finish and then sees it taken, so a record is stored once however often it arrives. Concurrent
+        // batches take their row locks (identity keys, then streams) each in one global order, so two
+        // requests over the same streams wait for each other instead of deadlocking.
         var claimed = await ClaimAsync(conn, tx, items, now, ct);
-        // Concurrent batches take their row locks (identity keys, then streams) in one global order, so
-        // two requests touching the same streams wait for each other instead of deadlocking. The sort
-        // is stable: within a stream, records keep the order they came in.
+        // Stable: within a stream, records keep the order they came in.
         var fresh = items.Where(i => claimed.Contains(i.Key)).OrderBy(i => i.StreamKey, StringComparer.Ordinal).ToList();
+        var correlationId = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
 
-        await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx, shouldAutoCommit: true));
-        session.CorrelationId = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
-        session.SetHeader("source", source);
-        session.SetHeader("receivedAt", now.ToString("O"));
-        if (Activity.Current is { } current) session.SetHeader("traceparent", current.Id ?? "");
+        var appended = fresh.Sum(i => i.Events.Count);
+        if (appended > 0)
+            await AppendAsync(conn, tx, fresh, appended, Headers(source, now, Activity.Current), correlationId, ct);
+        if (batch.Rejected.Count > 0)
+            await QuarantineAsync(tx, batch.Feed, batch.Rejected, now, correlationId, ct);
+        await tx.CommitAsync(ct);
 
-        var appended = 0;
-        foreach (var item in fresh)
-        {
-            var events = item.Events.Select((data, i) =>
-            {
-                var e = session.Events.BuildEvent(data);
-                e.Id = EventId(item.Key, i);
-                return (object)e;
-            }).ToArray();
-            session.Events.Append(item.StreamKey, events);
-            appended += events.Length;
-        }
-        foreach (var r in batch.Rejected)
-            session.Insert(new QuarantinedRecord
-            {
-                Id = Guid.CreateVersion7(now), Feed = batch.Feed, Index = r.Index, RecordId = r.RecordId,
-                Reason = r.Reason, Raw = r.RawJson, ReceivedAt = now, CorrelationId = session.CorrelationId,
-            });
-
-        if (fresh.Count > 0 || batch.Rejected.Count > 0)
-            await session.SaveChangesAsync(ct);
-
-        if (fresh.Count > 0 && batch.Feed == Connectors.MasterData.MasterDataFeed.Name)
+        var freshRecords = records.Count(r => claimed.Contains(r.Key));
+        if (freshRecords > 0 && batch.Feed == Connectors.MasterData.MasterDataFeed.Name)
             masterData.Apply(fresh.SelectMany(i => i.Events));
+        return Counted(new IngestOutcome(batch.Feed, freshRecords, batch.Accepted.Count - freshRecords, batch.Rejected, appended), started);
+    }
 
-        var outcome = new IngestOutcome(batch.Feed, fresh.Count, batch.Accepted.Count - fresh.Count, batch.Rejected, appended);
-        metrics.Ingested(batch.Feed, outcome.Accepted, outcome.Duplicates, outcome.Rejected.Count);
-        metrics.BatchStored(batch.Feed, Stopwatch.GetElapsedTime(started));
-        activity?.SetTag("fusion.records.accepted", outcome.Accepted);
-        activity?.SetTag("fusion.records.rejected", outcome.Rejected.Count);
+    IngestOutcome Counted(IngestOutcome outcome, long started)
+    {
+        metrics.Ingested(outcome.Feed, outcome.Accepted, outcome.Duplicates, outcome.Rejected.Count);
+        metrics.BatchStored(outcome.Feed, Stopwatch.GetElapsedTime(started));
+        Activity.Current?.SetTag("fusion.records.accepted", outcome.Accepted);
+        Activity.Current?.SetTag("fusion.records.rejected", outcome.Rejected.Count);
         return outcome;
     }
 
@@ -95,14 +115,94 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         return claimed;
     }
 
-    /// <summary>Quarantines input that could not even be read as records (malformed JSON, wrong shape).</summary>
-    public async Task QuarantineAsync(string feed, string raw, string reason, CancellationToken ct)
+    /// <summary>The fresh items' events, grouped by stream in stream order, into mt_events.</summary>
+    async Task AppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<IngestItem> fresh, int count, string headers, string correlationId, CancellationToken ct)
     {
-        var now = clock.Now;
-        await using var session = store.LightweightSession();
-        session.Insert(new QuarantinedRecord { Id = Guid.CreateVersion7(now), Feed = feed, Index = -1, Reason = reason, Raw = raw, ReceivedAt = now });
+        // Each stream's version moves on by its event count; the row lock it takes holds until commit.
+        var perStream = new List<(string Stream, long Count)>();
+        foreach (var item in fresh)
+            if (perStream.Count > 0 && perStream[^1].Stream == item.StreamKey) perStream[^1] = (item.StreamKey, perStream[^1].Count + item.Events.Count);
+            else if (item.Events.Count > 0) perStream.Add((item.StreamKey, item.Events.Count));
+        var lastVersion = new Dictionary<string, long>(perStream.Count, StringComparer.Ordinal);
+        await using (var cmd = new NpgsqlCommand(
+            $"INSERT INTO {StreamsTable} AS s (id, version, timestamp, created) SELECT id, n, now(), now() FROM unnest(@ids, @counts) WITH ORDINALITY AS t(id, n, o) ORDER BY o " +
+            "ON CONFLICT (id) DO UPDATE SET version = s.version + excluded.version, timestamp = excluded.timestamp RETURNING id, version", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("ids", perStream.Select(s => s.Stream).ToArray());
+            cmd.Parameters.AddWithValue("counts", perStream.Select(s => s.Count).ToArray());
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) lastVersion[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        var nextVersion = perStream.ToDictionary(s => s.Stream, s => lastVersion[s.Stream] - s.Count + 1, StringComparer.Ordinal);
+
+        var sequences = new long[count];
+        await using (var cmd = new NpgsqlCommand($"SELECT nextval('{StoreSetup.Schema}.mt_events_sequence') FROM generate_series(1, @n)", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("n", count);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            var i = 0;
+            while (await reader.ReadAsync(ct)) sequences[i++] = reader.GetInt64(0);
+        }
+        Array.Sort(sequences);
+
+        var serializer = store.Options.Serializer();
+        var timestamp = DateTimeOffset.UtcNow;
+        await using (var copy = await conn.BeginBinaryImportAsync(
+            $"COPY {Events} (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, headers, is_archived) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            var next = 0;
+            foreach (var item in fresh)
+                for (var i = 0; i < item.Events.Count; i++)
+                {
+                    var data = item.Events[i];
+                    var (alias, dotnet) = TypeOf(data);
+                    var version = nextVersion[item.StreamKey]++;
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(sequences[next++], NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(EventId(item.Key, i), NpgsqlDbType.Uuid, ct);
+                    await copy.WriteAsync(item.StreamKey, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(version, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(serializer.ToJson(data), NpgsqlDbType.Jsonb, ct);
+                    await copy.WriteAsync(alias, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(timestamp, NpgsqlDbType.TimestampTz, ct);
+                    await copy.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(dotnet, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(correlationId, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(headers, NpgsqlDbType.Jsonb, ct);
+                    await copy.WriteAsync(false, NpgsqlDbType.Boolean, ct);
+                }
+            await copy.CompleteAsync(ct);
+        }
+        // Wakes the subscriptions at once, as Marten's own appends do with UseListenNotifyForEventAppends.
+        await using (var notify = new NpgsqlCommand("SELECT pg_notify('mt_events_appended', '')", conn, tx))
+            await notify.ExecuteNonQueryAsync(ct);
+    }
+
+    async Task QuarantineAsync(NpgsqlTransaction tx, string feed, IReadOnlyList<Rejection> rejected, DateTimeOffset now, string correlationId, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx, shouldAutoCommit: false));
+        foreach (var r in rejected)
+            session.Insert(new QuarantinedRecord
+            {
+                Id = Guid.CreateVersion7(now), Feed = feed, Index = r.Index, RecordId = r.RecordId,
+                Reason = r.Reason, Raw = r.RawJson, ReceivedAt = now, CorrelationId = correlationId,
+            });
         await session.SaveChangesAsync(ct);
-        metrics.Ingested(feed, 0, 0, 1);
+    }
+
+    (string Alias, string DotNet) TypeOf(object data) =>
+        eventTypes.GetOrAdd(data.GetType(), type =>
+        {
+            var known = store.Options.Events.AllKnownEventTypes().FirstOrDefault(t => t.EventType == type)
+                ?? throw new InvalidOperationException($"{type.Name} is not registered with the event store");
+            return (known.EventTypeName, known.DotNetTypeName);
+        });
+
+    static string Headers(string source, DateTimeOffset receivedAt, Activity? activity)
+    {
+        var headers = new Dictionary<string, string> { ["source"] = source, ["receivedAt"] = receivedAt.ToString("O") };
+        if (activity is not null) headers["traceparent"] = activity.Id ?? "";
+        return JsonSerializer.Serialize(headers);
     }
 
     /// <summary>A name-based (RFC 4122 version 5 style) id: the same source record always gives the same event ids.</summary>

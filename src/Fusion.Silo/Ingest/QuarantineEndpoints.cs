@@ -35,7 +35,7 @@ public static class QuarantineEndpoints
         return app;
     }
 
-    static async Task<IResult> ReplayAsync(Guid id, IDocumentStore store, IngestWriter writer, MasterDataCache masterData, PlatformClock clock, CancellationToken ct)
+    static async Task<IResult> ReplayAsync(Guid id, IDocumentStore store, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var record = await session.LoadAsync<QuarantinedRecord>(id, ct);
@@ -59,9 +59,9 @@ public static class QuarantineEndpoints
         }
         if (batch.Rejected.Count > 0)
             return Results.Problem(statusCode: 400, title: "Still rejected",
-                detail: string.Join(" ", batch.Rejected.Select(r => $"Record {r.Index}{(r.RecordId is null ? "" : $" ({r.RecordId})")}: {r.Reason}.")));
+                detail: IngestAnswer.Describe(batch.Rejected));
 
-        var outcome = await writer.WriteAsync(batch, $"quarantine-replay:{id}", ct);
+        var outcome = await pipeline.StoreAsync(batch, $"quarantine-replay:{id}", ct);
         record.ResolvedAt = clock.Now;
         record.Resolution = outcome.Accepted > 0 ? "replayed: accepted" : "replayed: already stored";
         session.Store(record);

@@ -22,11 +22,11 @@ public static class MasterDataEndpoints
 {
     public static IEndpointRouteBuilder MapMasterDataEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/master-data", async (HttpRequest request, IngestWriter writer, MasterDataCache cache, PlatformClock clock, CancellationToken ct) =>
+        app.MapPost("/api/master-data", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache cache, PlatformClock clock, CancellationToken ct) =>
             {
                 var (raw, tooLarge) = await IngestEndpoints.ReadBodyAsync(request, ct);
                 if (tooLarge) return Results.Problem(statusCode: 413, title: "Document too large");
-                return await IngestEndpoints.TranslateAndWriteAsync(MasterDataFeed.Name, raw, writer, ct,
+                return await IngestEndpoints.JsonAsync(MasterDataFeed.Name, raw, pipeline, ct,
                     body => MasterDataFeed.Translate(body, cache.Current, clock.Now));
             })
             .Accepts<MasterDataDocument>("application/json")

@@ -5,6 +5,49 @@ using Marten;
 
 namespace Fusion.Silo.Monitoring;
 
+/// <summary>
+/// A watch's state, held by one writer at a time from reading it until what it implies is stored; only then
+/// does it move on (<see cref="Lease.Commit"/>). A batch that fails to store leaves the state as it was.
+/// </summary>
+sealed class WatchState<T>(T initial)
+{
+    readonly SemaphoreSlim gate = new(1, 1);
+    T state = initial;
+
+    public async Task<Lease> EnterAsync(CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        return new Lease(this);
+    }
+
+    /// <summary>What a batch implies from the current state; the watch stays held until the derivation is disposed.</summary>
+    public async Task<Derivation> DeriveAsync(Func<T, (T Next, IReadOnlyList<IngestItem> Items)> derive, CancellationToken ct)
+    {
+        var lease = await EnterAsync(ct);
+        try
+        {
+            var (next, items) = derive(lease.State);
+            return new Derivation(items, () => lease.Commit(next), lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    public sealed class Lease(WatchState<T> owner) : IDisposable
+    {
+        int released;
+        public T State => owner.state;
+        public void Commit(T next) => owner.state = next;
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0) owner.gate.Release();
+        }
+    }
+}
+
 /// <summary>What the camera and monitoring watches share: their timer, writing what they derive, and restoring when devices were last heard from.</summary>
 static class DeviceWatch
 {
@@ -27,11 +70,11 @@ static class DeviceWatch
         }
     }
 
-    /// <summary>Appends derived items (outages, gaps, recoveries), each under its own key; nothing when there are none.</summary>
-    public static Task WriteAsync(this IngestWriter writer, string feed, IReadOnlyList<IngestItem> items, string source, CancellationToken ct) =>
+    /// <summary>Appends what a timer found (outages, gaps), each under its own key; nothing when there is nothing.</summary>
+    public static Task WriteAsync(this IngestPipeline pipeline, string feed, IReadOnlyList<IngestItem> items, string source, CancellationToken ct) =>
         items.Count == 0
             ? Task.CompletedTask
-            : writer.WriteAsync(new TranslatedBatch(feed, items.Select((item, i) => (i, item)).ToList(), []), source, ct);
+            : pipeline.StoreAsync(new TranslatedBatch(feed, items.Select((item, i) => (i, item)).ToList(), []), source, ct);
 
     /// <summary>The receivedAt of the newest event of a type in each stream with the prefix, keyed by what follows the prefix: one index lookup per stream.</summary>
     public static async Task<List<(string DeviceId, DateTimeOffset At)>> LastReceivedAsync(IDocumentStore store, string streamPrefix, string eventType, CancellationToken ct)

@@ -2,12 +2,8 @@ using System.Buffers;
 using Fusion.Connectors.Hj212;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Ingest;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Fusion.Silo.Monitoring;
-
-/// <summary>The answer to an HJ 212 upload: frames read; records stored (each frame's data and each exceedance) or already stored; frames rejected.</summary>
-public sealed record Hj212IngestResponse(int Frames, int Accepted, int Duplicates, IReadOnlyList<RejectedRecord> Rejected);
 
 public static class Hj212Endpoints
 {
@@ -16,7 +12,7 @@ public static class Hj212Endpoints
         app.MapPost("/api/ingest/hj212", async (HttpRequest request, Hj212Intake intake, Hj212Options options, PlatformClock clock, CancellationToken ct) =>
                 await IngestAsync(await ReadAsync(request, ct), intake, options, clock.Now, ct))
             .Accepts<string>("text/plain", "application/octet-stream", "multipart/form-data")
-            .Produces<Hj212IngestResponse>()
+            .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithTags("Ingest")
             .WithSummary("HJ 212 frames as text: a request body or a captured frame log uploaded as a file")
@@ -33,25 +29,13 @@ public static class Hj212Endpoints
         if (frames.Count == 0)
             return Results.Problem(statusCode: 400, title: "No frames", detail: "The body holds no HJ 212 frame (##, 4-digit length, data segment, CRC, CR LF).");
         // A long log goes in transactions of at most MaxBatchFrames frames, as the TCP intake writes them.
-        int accepted = 0, duplicates = 0;
-        var rejectedList = new List<RejectedRecord>();
+        var parts = new List<IngestOutcome>();
         for (var from = 0; from < frames.Count; from += options.MaxBatchFrames)
         {
-            var outcome = await intake.WriteAsync(frames.GetRange(from, Math.Min(options.MaxBatchFrames, frames.Count - from)), "hj212-http", ct);
-            accepted += outcome.Accepted;
-            duplicates += outcome.Duplicates;
-            rejectedList.AddRange(outcome.Rejected.Select(r => new RejectedRecord(from + r.Index, r.RecordId, r.Reason)));
+            var part = await intake.WriteAsync(frames.GetRange(from, Math.Min(options.MaxBatchFrames, frames.Count - from)), "hj212-http", ct);
+            parts.Add(part with { Rejected = part.Rejected.Select(r => r with { Index = from + r.Index }).ToList() });
         }
-        var rejected = rejectedList.ToArray();
-        if (rejected.Length == 0) return Results.Ok(new Hj212IngestResponse(frames.Count, accepted, duplicates, rejected));
-        return Results.Problem(new ProblemDetails
-        {
-            Status = 400,
-            Title = $"{rejected.Length} of {frames.Count} frame(s) rejected",
-            Detail = $"{rejected.Length} frame(s) rejected and kept in quarantine. " +
-                     string.Join(" ", rejected.Take(5).Select(r => $"Frame {r.Index}: {r.Reason}.")),
-            Extensions = { ["frames"] = frames.Count, ["accepted"] = accepted, ["duplicates"] = duplicates, ["rejected"] = rejected },
-        });
+        return IngestAnswer.From(IngestOutcome.Sum(Hj212Feed.Name, parts), "frame", new Dictionary<string, object?> { ["frames"] = frames.Count });
     }
 
     /// <summary>The body, or the first uploaded file of a form; too large is 413.</summary>

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Fusion.Connectors.Hj212;
 using Fusion.Connectors.Ingest;
-using Fusion.Domain.Monitoring;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Telemetry;
@@ -12,9 +11,9 @@ namespace Fusion.Silo.Monitoring;
 /// Where received HJ 212 frames are stored. Connections hand in each read's frames and wait; one loop takes
 /// everything waiting (up to MaxBatchFrames) and writes it in one transaction, so there is no database
 /// round trip per frame and a connection's replies go out only once its frames are durable. Monitoring
-/// gaps found in the stored data are written right after.
+/// gaps and resumptions the data shows are stored in the same transaction.
 /// </summary>
-public sealed class Hj212Intake(IngestWriter writer, MasterDataCache masterData, MonitoringWatch watch, Hj212Options options, ILogger<Hj212Intake> log)
+public sealed class Hj212Intake(IngestPipeline pipeline, MasterDataCache masterData, MonitoringWatch watch, Hj212Options options, ILogger<Hj212Intake> log)
     : BackgroundService
 {
     sealed record Pending(IReadOnlyList<Hj212Received> Frames, TaskCompletionSource Done);
@@ -30,14 +29,8 @@ public sealed class Hj212Intake(IngestWriter writer, MasterDataCache masterData,
     }
 
     /// <summary>Translates and writes frames now, in one transaction (HTTP and file imports, and the batching loop).</summary>
-    public async Task<IngestOutcome> WriteAsync(IReadOnlyList<Hj212Received> frames, string source, CancellationToken ct)
-    {
-        var translated = Hj212Session.Translate(frames, masterData.Current);
-        var outcome = await writer.WriteAsync(translated, source, ct);
-        var gaps = watch.Observe(translated.Accepted.SelectMany(a => a.Item.Events).OfType<MonitoringDataReported>());
-        await writer.WriteAsync(MonitoringGaps.GapFeed, gaps, source, ct);
-        return outcome;
-    }
+    public Task<IngestOutcome> WriteAsync(IReadOnlyList<Hj212Received> frames, string source, CancellationToken ct) =>
+        pipeline.StoreAsync(Hj212Session.Translate(frames, masterData.Current), source, ct, watch);
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {

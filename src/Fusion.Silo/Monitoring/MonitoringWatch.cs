@@ -9,45 +9,49 @@ using Marten;
 namespace Fusion.Silo.Monitoring;
 
 /// <summary>
-/// The shell around MonitoringGaps: holds the per-monitor state, observes data as it is stored, and on a
-/// timer (the platform's clock) asks which monitors have gone silent, counting from their last data (a
-/// monitor that never sent any is not yet watched). After a restart it restores when each
-/// monitor last sent data from the store; gap ids come from that time, so a gap already recorded is not
-/// recorded again.
+/// The shell around MonitoringGaps: holds the per-monitor state, derives gaps and resumptions from each batch
+/// of HJ 212 data (stored in the batch's own transaction), and on a timer (the platform's clock) asks which
+/// monitors have gone silent, counting from their last data (a monitor that never sent any is not yet
+/// watched). After a restart it restores when each monitor last sent data from the store; gap ids come from
+/// that time, so a gap already recorded is not recorded again.
 /// </summary>
 public sealed class MonitoringWatch(
-    IDocumentStore store, MasterDataCache masterData, IngestWriter writer, PlatformClock clock, Hj212Options options, ILogger<MonitoringWatch> log)
-    : BackgroundService
+    IDocumentStore store, MasterDataCache masterData, IngestPipeline pipeline, PlatformClock clock, Hj212Options options, ILogger<MonitoringWatch> log)
+    : BackgroundService, IDerivesEvents
 {
-    readonly Lock gate = new();
-    MonitorWatch state = MonitorWatch.Empty;
+    readonly WatchState<MonitorWatch> watch = new(MonitorWatch.Empty);
 
-    public IReadOnlyList<IngestItem> Observe(IEnumerable<MonitoringDataReported> data)
-    {
-        var items = new List<IngestItem>();
-        var catalog = masterData.Current;
-        lock (gate)
-            foreach (var e in data)
+    public Task<Derivation> DeriveAsync(IReadOnlyList<IngestItem> accepted, CancellationToken ct) =>
+        watch.DeriveAsync(state =>
+        {
+            var items = new List<IngestItem>();
+            var catalog = masterData.Current;
+            foreach (var e in accepted.SelectMany(i => i.Events).OfType<MonitoringDataReported>())
             {
                 (state, var found) = MonitoringGaps.Observe(state, e, catalog, options.AllowedGap);
                 items.AddRange(found);
             }
-        return items;
-    }
+            return (state, items);
+        }, ct);
 
     public async Task CheckAsync(CancellationToken ct)
     {
-        IReadOnlyList<IngestItem> items;
-        lock (gate) (state, items) = MonitoringGaps.Detect(state, masterData.Current, clock.Now, options.AllowedGap);
-        await writer.WriteAsync(MonitoringGaps.GapFeed, items, "monitoring-watch", ct);
+        using var lease = await watch.EnterAsync(ct);
+        var (next, items) = MonitoringGaps.Detect(lease.State, masterData.Current, clock.Now, options.AllowedGap);
+        await pipeline.WriteAsync(MonitoringGaps.GapFeed, items, "monitoring-watch", ct);
+        lease.Commit(next);
     }
 
     public override async Task StartAsync(CancellationToken ct)
     {
         var lastSeen = await DeviceWatch.LastReceivedAsync(store, "monitor:", "monitoring_data_reported", ct);
-        lock (gate)
+        using (var lease = await watch.EnterAsync(ct))
+        {
+            var state = lease.State;
             foreach (var (monitorId, at) in lastSeen)
                 state = state with { Received = state.Received.Restore(monitorId, at, silent: false) };
+            lease.Commit(state);
+        }
         log.LogInformation("Monitoring watch restored {Count} monitors' last data", lastSeen.Count);
         await base.StartAsync(ct);
     }

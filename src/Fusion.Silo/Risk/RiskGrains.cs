@@ -16,6 +16,9 @@ public interface IEnterpriseRiskGrain : IGrainWithStringKey
     ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence);
     ValueTask<RiskScore> GetAsync();
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
+
+    /// <summary>Enforcement changes (a finding verified rectified, a blacklisting), in sequence order, after the signals of the same page.</summary>
+    ValueTask ChangeAsync(Immutable<ImmutableArray<RiskStateChange>> changes);
 }
 
 /// <summary>
@@ -66,7 +69,12 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         var now = clock.Now;
         var after = before.Apply(signals, lastSequence);
         if (after.Signals == before.Signals) return;
-        after = after.Prune(model, now);
+        await PersistAsync(after.Prune(model, now), signals[^1].RegionId, now);
+    }
+
+    /// <summary>Stores the snapshot, and for an enterprise the RiskAssessed event, in one transaction.</summary>
+    protected async Task PersistAsync(RiskState after, string regionId, DateTimeOffset now)
+    {
         var score = RiskScoring.Score(SubjectId, Subject, after.Signals, after.Blacklisted, model, now);
 
         var next = new RiskSnapshot { Id = SnapshotId, State = after, LastScore = score.Score, LastLevel = score.Level };
@@ -74,7 +82,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         session.Store(next);
         if (Subject == RiskSubject.Enterprise)
             session.Events.Append(Streams.Risk(SnapshotId),
-                new RiskAssessed(SubjectId, Subject, signals[^1].RegionId, score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence, now));
+                new RiskAssessed(SubjectId, Subject, regionId, score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence, now));
         await session.SaveChangesAsync();
         Snapshot = next;
         metrics.RiskUpdated(Subject.ToString());
@@ -90,6 +98,14 @@ public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, P
 
     public ValueTask<RiskScore> GetAsync() =>
         ValueTask.FromResult(RiskScoring.Score(SubjectId, Subject, Snapshot.State.Signals, Snapshot.State.Blacklisted, Model, Clock.Now));
+
+    public async ValueTask ChangeAsync(Immutable<ImmutableArray<RiskStateChange>> changes)
+    {
+        var before = Snapshot.State;
+        var after = changes.Value.OrderBy(c => c.Sequence).Aggregate(before, (s, c) => s.Apply(c));
+        if (after.Signals.Count == before.Signals.Count && after.Blacklisted == before.Blacklisted) return;
+        await PersistAsync(after, changes.Value[^1].RegionId, Clock.Now);
+    }
 }
 
 public sealed class RegionRiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics)

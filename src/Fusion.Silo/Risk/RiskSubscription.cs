@@ -49,6 +49,10 @@ public sealed class RiskSubscription : SubscriptionBase
                 : Task.WhenAll(group.GroupBy(s => s.RegionId).Select(r =>
                     ObserveAsync(r.Key, r.ToList(), traces, b => grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(b, page.SequenceCeiling)))));
         await Task.WhenAll(calls);
+        // After the page's signals, so a finding recorded and verified within one page is closed once it is held.
+        var changes = page.Events.Select(e => RiskStateChanges.From(e.Data, e.Sequence)).OfType<RiskStateChange>().ToList();
+        await Task.WhenAll(changes.GroupBy(c => c.EnterpriseId).Select(g =>
+            grains.GetGrain<IEnterpriseRiskGrain>(g.Key).ChangeAsync(ImmutableArray.CreateRange(g).AsImmutable()).AsTask()));
         metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
         return NullChangeListener.Instance;
     }

@@ -48,6 +48,11 @@ public static class StoreSetup
             opts.Schema.For<QuarantinedRecord>().Identity(q => q.Id).Index(q => q.ReceivedAt);
             opts.Schema.For<RiskSnapshot>().Identity(s => s.Id);
             opts.Schema.For<RegionAssessment>().Identity(s => s.Id);
+            opts.Events.AddEventTypes(Fusion.Silo.Rectification.RectificationSetup.EventTypes);
+            opts.Schema.For<Fusion.Domain.Rectification.RectificationCase>().Identity(c => c.Id).Index(c => c.DueAt);
+            opts.Events.AddEventTypes(Fusion.Silo.Blacklist.BlacklistSetup.EventTypes);
+            opts.Schema.For<Fusion.Domain.Blacklist.BlacklistRecord>().Identity(r => r.Id);
+            opts.Schema.For<Fusion.Silo.Blacklist.BlacklistEvidenceFile>().Identity(r => r.Id);
             opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         });
         marten.UseLightweightSessions();

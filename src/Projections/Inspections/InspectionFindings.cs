@@ -10,12 +10,9 @@ public sealed record InspectionFindingRow(long Sequence, string FindingId, strin
 
 public sealed record RectificationRow(long Sequence, string FindingId, string Kind, string? By, DateTimeOffset At) : AnalyticsRow(Sequence);
 
-/// <summary>Inspector and commissioner findings, and when each was rectified.</summary>
+/// <summary>Inspector and commissioner findings, and when each was rectified (verified on site: RectificationCaseTables writes those rows).</summary>
 public static class InspectionFindings
 {
-    /// <summary>Names of rectification events (no CLR type yet), read by name from their JSON.</summary>
-    public static readonly string[] RectifiedEventNames = ["RectificationCompleted", "RectificationVerified", "InspectionFindingRectified", "FindingRectified"];
-
     public static readonly AnalyticsTable<InspectionFindingRow> Table = new("inspection_findings", """
         sequence BIGINT NOT NULL, finding_id VARCHAR NOT NULL, enterprise_id VARCHAR NOT NULL, region_id VARCHAR NOT NULL, site_id VARCHAR,
         violation VARCHAR NOT NULL, severity VARCHAR NOT NULL, rectify_by DATE NOT NULL, recorded_by VARCHAR NOT NULL,
@@ -33,14 +30,4 @@ public static class InspectionFindings
         (new EventFacts(RiskSignals.InspectionFeed, e.EnterpriseId, e.RegionId, e.SiteId, e.Severity.ToString(), true, e.RecordedAt),
             [new InspectionFindingRow(seq, e.FindingId, e.EnterpriseId, e.RegionId, e.SiteId, e.Violation, e.Severity.ToString(),
                 e.RectifyBy, e.RecordedBy, e.RecordedAt)]);
-
-    public static (EventFacts, AnalyticsRow[])? FoldNamed(AnalyticsEvent e, JsonFields f)
-    {
-        if (!RectifiedEventNames.Contains(e.EventType)) return null;
-        var findingId = f.String("FindingId") ?? NamedEvent.IdFromStream(e.StreamKey, "inspection");
-        if (findingId is null) return null;
-        var at = f.FirstTimeEndingInAt() ?? e.Timestamp;
-        return (new EventFacts(RiskSignals.InspectionFeed, f.String("EnterpriseId"), f.String("RegionId"), f.String("SiteId"), null, false, at),
-            [new RectificationRow(e.Sequence, findingId, e.EventType, f.String("RectifiedBy", "CompletedBy", "VerifiedBy", "RecordedBy"), at)]);
-    }
 }

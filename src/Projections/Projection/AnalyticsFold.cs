@@ -44,7 +44,8 @@ public static class AnalyticsFold
         InspectionFindingRecorded x => InspectionFindings.Fold(e.Sequence, x),
         FundDepositRecorded x => FundLedger.Fold(e.Sequence, x),
         RiskAssessed x => RiskHistory.Fold(e.Sequence, x),
-        _ => MasterDataTables.Fold(e.Sequence, e.Data),
+        _ => Rectification.RectificationCaseTables.Fold(e.Sequence, e.Data) ?? Blacklist.BlacklistTable.Fold(e.Sequence, e.Data)
+            ?? MasterDataTables.Fold(e.Sequence, e.Data),
     };
 
     static readonly Func<AnalyticsEvent, JsonFields, (EventFacts, AnalyticsRow[])?>[] NamedFolds =
@@ -53,7 +54,6 @@ public static class AnalyticsFold
         DeviceStatus.FoldNamed,
         WarningLifecycle.FoldNamed,
         PublicReports.PublicReports.FoldNamed,
-        InspectionFindings.FoldNamed,
     ];
 
     /// <summary>

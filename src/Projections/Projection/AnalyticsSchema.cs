@@ -14,7 +14,7 @@ namespace Fusion.Projections.Projection;
 public static class AnalyticsSchema
 {
     /// <summary>Raise on any change of a table's columns or of what a fold writes: a file of another version must be rebuilt.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string CheckpointTable = "analytics_checkpoint";
 
@@ -28,6 +28,9 @@ public static class AnalyticsSchema
         PublicReports.PublicReports.Verifications,
         InspectionFindings.Table,
         InspectionFindings.Rectifications,
+        Rectification.RectificationCaseTables.Table,
+        Rectification.RectificationCaseTables.Transitions,
+        Blacklist.BlacklistTable.Table,
         FundLedger.Table,
         RiskHistory.Table,
         EmissionExceedances.Table,

@@ -90,7 +90,8 @@ public class HaixiSimulatorTests
     public void GivenThirtyDays_ThenEveryFeedHasBackgroundAtPlausibleRates()
     {
         var perFeed = Batches.GroupBy(b => b.Feed).ToDictionary(g => g.Key, g => g.Sum(b => b.Records.Count));
-        Assert.InRange(perFeed[SimulationFeeds.CameraAlarms], 30 * 24 * 3 * 0.8, 30 * 24 * 3 * 1.2 + 800);
+        // Background, plus story (a), the repeat offenders' incidents and the noisy cameras' false alarms.
+        Assert.InRange(perFeed[SimulationFeeds.CameraAlarms], 30 * 24 * 3 * 0.8, 30 * 24 * 3 * 1.2 + 2400);
         Assert.InRange(perFeed[SimulationFeeds.AerialFindings], 40, 160);
         Assert.InRange(perFeed[SimulationFeeds.PublicReports], 120, 260);
         Assert.InRange(perFeed[SimulationFeeds.InspectionFindings], 10, 60);
@@ -193,6 +194,32 @@ public class HaixiSimulatorTests
         Assert.InRange(shortShare, 0.06, 0.14);
         // Some enterprises are short every month: the blacklist criteria need repeat offenders.
         Assert.Contains(deposits.GroupBy(d => d.EnterpriseId), g => g.All(d => d.AmountYuan < d.SalesRevenueYuan * FundDepositFeed.ObligationRate));
+    }
+
+    [Fact]
+    public void GivenTheGroundTruth_ThenEveryEnterpriseIsLabelledAndPlayedAsItsLabelSays()
+    {
+        var conduct = Simulator.Conduct;
+        var stories = Simulator.Stories;
+        Assert.Equal(Seed.Enterprises!.Where(e => e.Sites is { Count: > 0 }).Select(e => e.EnterpriseId).Order(), conduct.Keys.Order());
+        Assert.Equal(new[] { stories.Discharge!.EnterpriseId, stories.Dumping!.EnterpriseId, stories.Reports!.EnterpriseId }.Order(),
+            conduct.Where(c => c.Value == EnterpriseConduct.StoryCase).Select(c => c.Key).Order());
+        var offenders = conduct.Where(c => c.Value == EnterpriseConduct.RepeatOffender).Select(c => c.Key).ToHashSet();
+        var noisy = conduct.Where(c => c.Value == EnterpriseConduct.NoisyButCompliant).Select(c => c.Key).ToHashSet();
+        Assert.InRange(offenders.Count, conduct.Count * 0.02, conduct.Count * 0.10);
+        Assert.InRange(noisy.Count, conduct.Count * 0.02, conduct.Count * 0.10);
+
+        // Offenders fall short every month, see incidents on their own cameras and get the serious findings.
+        Assert.All(All<FundDepositRecord>().Where(d => offenders.Contains(d.EnterpriseId)), d => Assert.True(d.AmountYuan < d.SalesRevenueYuan * FundDepositFeed.ObligationRate));
+        var alarms = All<CameraAlarmRecord>().Select(a => (Alarm: a, Enterprise: Catalog.Cameras[a.CameraId].EnterpriseId)).ToList();
+        var incidents = alarms.Where(a => a.Alarm.AlarmId.Contains("-CA-O-")).ToList();
+        Assert.NotEmpty(incidents);
+        Assert.All(incidents, a => Assert.True(offenders.Contains(a.Enterprise) && a.Alarm.Confidence >= 0.6 && a.Alarm.AlarmType is not ("other" or "tamper")));
+        Assert.All(All<InspectionFindingRecord>().Where(f => !offenders.Contains(f.EnterpriseId) && !f.FindingId.Contains("-IF-C-")), f => Assert.NotEqual("critical", f.Severity));
+        // Noisy cameras cry wolf at low confidence, several times a day.
+        var falseAlarms = alarms.Where(a => a.Alarm.AlarmId.Contains("-CA-N-")).ToList();
+        Assert.All(falseAlarms, a => Assert.True(noisy.Contains(a.Enterprise) && a.Alarm.Confidence <= 0.6));
+        Assert.InRange(falseAlarms.Count, noisy.Count * 30 * 2, noisy.Count * 30 * 4);
     }
 
     [Fact]

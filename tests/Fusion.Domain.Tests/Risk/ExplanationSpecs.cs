@@ -1,4 +1,5 @@
 using Fusion.Domain.Cameras;
+using Fusion.Domain.Risk;
 using static Fusion.Domain.Tests.Risk.Haixi;
 
 namespace Fusion.Domain.Tests.Risk;
@@ -20,9 +21,35 @@ public class ExplanationSpecs
     [Fact]
     public void GivenAnUncertainAlarmOneHalfLifeOld_WhenScored_ThenItsContributionIsWeightTimesConfidenceTimesDecay()
     {
+        // A camera's 0.8 above its kind's confidence floor of 0.5: (0.8 − 0.5)/(1 − 0.5) = 0.6.
         var c = RiskSpec.Given(Alarm("a1", T0, confidence: 0.8)).WhenScoredAfter(Hours(72)).Contribution("camera-alarm:a1");
 
-        Assert.Equal((12.0, 0.8, 0.5, 4.8), (c.Weight, c.Confidence, c.Decay, c.Contribution));
+        Assert.Equal((12.0, 0.6, 0.5, 3.6), (c.Weight, c.Confidence, c.Decay, c.Contribution));
+    }
+
+    [Fact]
+    public void GivenACameraAlarmBelowItsConfidenceFloor_WhenScoredAlone_ThenItSaysNothing() =>
+        RiskSpec.Given(Alarm("a1", T0, confidence: 0.45))
+            .WhenScoredAfter(Hours(1))
+            .ThenScore(0)
+            .ThenExplainedBy();
+
+    [Fact]
+    public void GivenACameraAlarmBelowItsFloorAndAReportAboutTheSameSite_WhenScored_ThenOnlyTheCorroborationCounts() =>
+        RiskSpec.Given(Alarm("a1", T0, confidence: 0.45), Report("r1", T0 + Hours(1)))
+            .WhenScoredAfter(Hours(1))
+            .ThenConfidence("camera-alarm:a1", 0.25, "public-reports")
+            .ThenConfidence("public-report:r1", 0.75, "camera-alarms");
+
+    [Fact]
+    public void GivenNoFloorForCameras_WhenScored_ThenTheCamerasOwnConfidenceCounts()
+    {
+        var model = new RiskModel();
+        model.Kinds[SignalKind.CameraAlarm].ConfidenceFloor = 0;
+
+        var c = RiskSpec.Given(Alarm("a1", T0, confidence: 0.8)).Under(model).WhenScoredAfter(Hours(72)).Contribution("camera-alarm:a1");
+
+        Assert.Equal((0.8, 4.8), (c.Confidence, c.Contribution));
     }
 
     [Fact]

@@ -3,68 +3,164 @@ using Fusion.Domain.Risk;
 
 namespace Fusion.Domain.Tests.Risk;
 
-/// <summary>A region's score: own signals in full, each enterprise saturated and divided by its rank.</summary>
+/// <summary>
+/// A region's level follows its worst members (enterprises and its own region-level signals), the
+/// share of its enterprises at risk and never its size.
+/// </summary>
 public sealed class RegionScoreSpecs
 {
     static readonly RiskModel Model = new();
     static readonly DateTimeOffset Now = Haixi.T0;
     long sequence;
 
+    static RiskScore Enterprise(string id, double score, bool blacklisted = false) =>
+        new(id, score, blacklisted ? RiskLevel.Black : RiskScoring.LevelOf(score, Model), Model.Version, Now, blacklisted, []);
+
+    static RiskScore[] Many(int count, double score, string prefix = "E") =>
+        Enumerable.Range(1, count).Select(i => Enterprise($"{prefix}{i}", score)).ToArray();
+
+    RiskSignal Unattributed(Severity severity = Severity.High) => new(
+        $"aerial:{++sequence}", sequence, SignalKind.AerialFinding, "aerial-findings", "GOLMUD", null, null,
+        severity, 0.9, false, null, "dumping seen from the air", Now.AddHours(-1));
+
     RiskSignal Inspection(string enterprise, Severity severity = Severity.Critical) => new(
         $"inspection:{enterprise}:{++sequence}", sequence, SignalKind.InspectionFinding, "inspection-findings", "GOLMUD", enterprise, null,
         severity, 1, false, DateOnly.FromDateTime(Now.AddDays(30).Date), "finding", Now.AddHours(-1));
 
-    RiskSignal Unattributed() => new(
-        $"aerial:{++sequence}", sequence, SignalKind.AerialFinding, "aerial-findings", "GOLMUD", null, null,
-        Severity.High, 0.9, false, null, "dumping seen from the air", Now.AddHours(-1));
+    [Fact]
+    public void GivenOneBlackEnterpriseAmongManyGreen_WhenTheRegionIsScored_ThenItIsRedAndNamesTheBlackOne()
+    {
+        var enterprises = Many(60, 8).Append(Enterprise("BLACK", 92)).ToArray();
+
+        var region = RiskScoring.ComposeRegion("GOLMUD", [], enterprises, Model, Now);
+
+        Assert.Equal(RiskLevel.Red, region.Score.Level);
+        Assert.InRange(region.Score.Score, 60, 79.9);
+        Assert.Equal("BLACK", region.WorstEnterpriseId);
+        Assert.Equal(RiskLevel.Black, region.WorstEnterpriseLevel);
+        Assert.Equal(1, region.EnterprisesAtRisk);
+    }
 
     [Fact]
-    public void GivenOneEnterpriseWithManyFindings_WhenTheRegionIsScored_ThenItAddsAtMostTheEnterpriseScale()
+    public void GivenTwoBlackEnterprises_WhenTheRegionIsScored_ThenItIsBlack()
     {
-        // Ten critical open findings: a raw sum of 480, far past saturation.
+        var region = RiskScoring.ScoreRegion("GOLMUD", [], [.. Many(20, 5), Enterprise("B1", 85), Enterprise("B2", 81)], Model, Now);
+
+        Assert.Equal(RiskLevel.Black, region.Level);
+    }
+
+    [Fact]
+    public void GivenABlacklistedEnterpriseWithoutSignals_WhenTheRegionIsScored_ThenItCountsAsBlack()
+    {
+        var region = RiskScoring.ComposeRegion("GOLMUD", [], [.. Many(10, 5), Enterprise("LISTED", 0, blacklisted: true)], Model, Now);
+
+        Assert.Equal(RiskLevel.Red, region.Score.Level);
+        Assert.Equal("LISTED", region.WorstEnterpriseId);
+    }
+
+    [Fact]
+    public void GivenAHundredGreenEnterprises_WhenTheRegionIsScored_ThenItIsGreen()
+    {
+        var region = RiskScoring.ScoreRegion("GOLMUD", [], Many(100, 19.5), Model, Now);
+
+        Assert.Equal(RiskLevel.Green, region.Level);
+        Assert.InRange(region.Score, 19.5, 19.9);
+    }
+
+    [Fact]
+    public void GivenAHundredBlueEnterprises_WhenTheRegionIsScored_ThenItIsBlue()
+    {
+        var region = RiskScoring.ScoreRegion("GOLMUD", [], Many(100, 39), Model, Now);
+
+        Assert.Equal(RiskLevel.Blue, region.Level);
+    }
+
+    [Fact]
+    public void GivenEveryEnterpriseYellow_WhenTheRegionIsScored_ThenItStaysYellowButAboveOneYellowAlone()
+    {
+        var allYellow = RiskScoring.ScoreRegion("GOLMUD", [], Many(30, 50), Model, Now);
+        var oneYellow = RiskScoring.ScoreRegion("GOLMUD", [], [.. Many(29, 5), Enterprise("Y", 50)], Model, Now);
+
+        Assert.Equal(RiskLevel.Yellow, allYellow.Level);
+        Assert.Equal(RiskLevel.Yellow, oneYellow.Level);
+        Assert.True(allYellow.Score > oneYellow.Score, $"{allYellow.Score} should rank above {oneYellow.Score}");
+    }
+
+    [Fact]
+    public void GivenTheSameWorstEnterprise_WhenMoreEnterprisesAreAtRisk_ThenTheRegionRanksHigherNotByItsSize()
+    {
+        var small = RiskScoring.ScoreRegion("A", [], [Enterprise("R", 65), Enterprise("Y1", 45), Enterprise("G", 5)], Model, Now);
+        var large = RiskScoring.ScoreRegion("B", [], [Enterprise("R", 65), Enterprise("Y1", 45), .. Many(200, 5)], Model, Now);
+
+        Assert.Equal(RiskLevel.Red, small.Level);
+        Assert.Equal(RiskLevel.Red, large.Level);
+        Assert.True(small.Score > large.Score, $"a third of the enterprises at risk ({small.Score}) should rank above one in a hundred ({large.Score})");
+    }
+
+    [Fact]
+    public void GivenTheWorstEnterpriseAlone_WhenTheRegionIsScored_ThenTheRegionScoresItsScore()
+    {
+        var region = RiskScoring.ComposeRegion("GOLMUD", [], [Enterprise("Y", 45)], Model, Now);
+
+        // One enterprise, all of them at risk: 45 + 55·(1 − (1 − 0.5·1)) = 72.5, squeezed into yellow's top point: 59 + 0.9·12.5/40.
+        Assert.Equal(RiskLevel.Yellow, region.Score.Level);
+        Assert.Equal(59.3, region.Score.Score);
+    }
+
+    [Fact]
+    public void GivenAWorstAndTwoFollowers_WhenTheRegionIsScored_ThenTheFollowersPressByTheirWeight()
+    {
+        var region = RiskScoring.ComposeRegion("GOLMUD", [], [Enterprise("R", 70), Enterprise("B1", 30), Enterprise("B2", 20), .. Many(7, 0)], Model, Now);
+
+        // share at risk 1/10; g = 1 − (1 − 0.05)·(1 − 0.09)·(1 − 0.06) = 0.187365; 70 + 30·g = 75.6
+        Assert.Equal(75.6, region.Score.Score);
+        Assert.Equal(RiskLevel.Red, region.Score.Level);
+    }
+
+    [Fact]
+    public void GivenRegionLevelSignalsAlone_WhenTheyWeighLikeARedEnterprise_ThenTheRegionIsRed()
+    {
+        // Four critical unattributed findings: 4 × 10·4·0.9 = 144 → 100·(1 − e^(−144/60)) = 90.9, one member at red or above: red.
+        var own = new[] { Unattributed(Severity.Critical), Unattributed(Severity.Critical), Unattributed(Severity.Critical), Unattributed(Severity.Critical) };
+
+        var region = RiskScoring.ComposeRegion("GOLMUD", own, Many(50, 0), Model, Now);
+
+        Assert.Equal(RiskLevel.Red, region.Score.Level);
+        Assert.Null(region.WorstEnterpriseId);
+        Assert.Equal(4, region.Score.Contributions.Count);
+        Assert.All(region.Score.Contributions, c => Assert.Null(c.Signal.EnterpriseId));
+    }
+
+    [Fact]
+    public void GivenOneMinorRegionLevelSignal_WhenTheRegionIsScored_ThenItStaysAtTheSignalsOwnLevel()
+    {
+        var own = new[] { Unattributed(Severity.Low) };
+
+        var region = RiskScoring.ComposeRegion("GOLMUD", own, Many(5, 0), Model, Now);
+
+        Assert.Equal(RiskScoring.Score("GOLMUD", RiskSubject.Region, own, false, Model, Now).Score, region.OwnScore);
+        Assert.Equal(RiskLevel.Green, region.Score.Level);
+    }
+
+    [Fact]
+    public void GivenEnterpriseScoresFromSignals_WhenTheRegionIsScored_ThenItExplainsWithTheSignalsOfItsWorstMembers()
+    {
         var flooded = Enumerable.Range(0, 10).Select(_ => Inspection("E1")).ToList();
+        var e1 = RiskScoring.Score("E1", RiskSubject.Enterprise, flooded, false, Model, Now);
+        var quiet = Many(40, 0, "Q");
 
-        var region = RiskScoring.ScoreRegion("GOLMUD", [], [flooded], Model, Now);
+        var region = RiskScoring.ScoreRegion("GOLMUD", [], [e1, .. quiet], Model, Now);
 
-        var sum = region.Contributions.Sum(c => c.Contribution);
-        Assert.Equal(Model.EnterpriseScale * (1 - Math.Exp(-480 / Model.EnterpriseScale)), sum, 2);
-        Assert.Equal(Math.Round(100 * (1 - Math.Exp(-sum / Model.RegionScale)), 1), region.Score);
-        Assert.Equal(RiskLevel.Yellow, region.Level);
-    }
-
-    [Fact]
-    public void GivenTwoEqualEnterprises_WhenTheRegionIsScored_ThenTheSecondCountsHalf()
-    {
-        var first = new[] { Inspection("E1", Severity.Medium) };
-        var second = new[] { Inspection("E2", Severity.Medium) };
-
-        var region = RiskScoring.ScoreRegion("GOLMUD", [], [first, second], Model, Now);
-
-        var saturated = Model.EnterpriseScale * (1 - Math.Exp(-12 / Model.EnterpriseScale));
-        var byEnterprise = region.Contributions.GroupBy(c => c.Signal.EnterpriseId).ToDictionary(g => g.Key!, g => g.Sum(c => c.Contribution));
-        Assert.Equal(saturated, byEnterprise.Values.Max(), 3);
-        Assert.Equal(saturated / 2, byEnterprise.Values.Min(), 3);
-    }
-
-    [Fact]
-    public void GivenRegionLevelSignals_WhenTheRegionIsScored_ThenTheyCountAsOneMoreMemberBesideItsEnterprises()
-    {
-        var own = new[] { Unattributed() };
-        var quietEnterprise = Array.Empty<RiskSignal>();
-
-        var region = RiskScoring.ScoreRegion("GOLMUD", own, [quietEnterprise], Model, Now);
-
-        var contribution = Assert.Single(region.Contributions);
-        Assert.Null(contribution.Signal.EnterpriseId);
-        var raw = RiskScoring.Weight(own[0], Model) * 0.9 * RiskScoring.Decay(own[0], Model, Now);
-        Assert.Equal(Model.EnterpriseScale * (1 - Math.Exp(-raw / Model.EnterpriseScale)), contribution.Contribution, 3);
-        Assert.False(region.Blacklisted);
+        Assert.Equal(RiskLevel.Black, e1.Level);
+        Assert.Equal(RiskLevel.Red, region.Level);
+        Assert.Equal(10, region.Contributions.Count);
+        Assert.All(region.Contributions, c => Assert.Equal("E1", c.Signal.EnterpriseId));
     }
 
     [Fact]
     public void GivenNothing_WhenTheRegionIsScored_ThenItIsGreenAtZero()
     {
-        var region = RiskScoring.ScoreRegion("GOLMUD", [], [], Model, Now);
+        var region = RiskScoring.ScoreRegion("GOLMUD", [], Many(3, 0), Model, Now);
 
         Assert.Equal(0, region.Score);
         Assert.Equal(RiskLevel.Green, region.Level);

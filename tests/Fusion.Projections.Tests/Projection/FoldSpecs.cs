@@ -172,9 +172,20 @@ public class FoldSpecs
             Fold(One("public-report:r-1", """{"ReportId":"r-1","Verdict":"Substantiated","Severity":3,"VerifiedBy":"officer-2","VerifiedAt":"2026-03-02T00:00:00Z"}""", 40, type: "PublicReportVerified"))[1]);
 
     [Fact]
-    public void GivenRectificationByName_WhenFolded_ThenRectificationRowIdFromStream() =>
-        Assert.Equal(new RectificationRow(41, "i-1", "RectificationCompleted", "E-manager", new DateTimeOffset(2026, 3, 5, 0, 0, 0, TimeSpan.Zero)),
-            Fold(One("inspection:i-1", """{"CompletedBy":"E-manager","CompletedAt":"2026-03-05T00:00:00Z"}""", 41, type: "RectificationCompleted"))[1]);
+    public void GivenRectificationVerified_WhenFolded_ThenCaseStepAndTheFindingsRectification()
+    {
+        var at = new DateTimeOffset(2026, 3, 5, 0, 0, 0, TimeSpan.Zero);
+        var rows = Fold(One(Streams.Case("finding-i-1"), new Fusion.Domain.Rectification.RectificationVerified("finding-i-1", "i-1", SaltLake, Golmud, "ok", "k-1", at), 41));
+        Assert.Equal(new Fusion.Projections.Rectification.CaseTransitionRow(41, "finding-i-1", "i-1", "verified", "k-1", "ok", null, at), rows[1]);
+        Assert.Equal(new RectificationRow(41, "i-1", "verified", "k-1", at), rows[2]);
+    }
+
+    [Fact]
+    public void GivenCompletionReportedButNotVerified_WhenFolded_ThenACaseStepButNoRectification()
+    {
+        var rows = Fold(One(Streams.Case("finding-i-1"), new Fusion.Domain.Rectification.RectificationReportedComplete("finding-i-1", "i-1", "done", "manager", T0), 42));
+        Assert.Equal([typeof(EventRow), typeof(Fusion.Projections.Rectification.CaseTransitionRow)], rows.Select(r => r.GetType()));
+    }
 
     [Fact]
     public void GivenAnyOtherEvent_WhenFolded_ThenOnlyAnEventsRowWithCommonFieldsByName()
@@ -201,5 +212,18 @@ public class FoldSpecs
     {
         foreach (var t in typeof(AnalyticsRow).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(AnalyticsRow))))
             Assert.True(AnalyticsSchema.ByRowType.ContainsKey(t), $"{t.Name} has no table");
+    }
+}
+
+public class EnforcementFoldSpecs
+{
+    [Fact]
+    public void GivenAListingDecided_WhenFolded_ThenABlacklistRowWithTheTerm()
+    {
+        var from = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var rows = AnalyticsFold.Fold(One(Streams.Blacklist(SaltLake), new Fusion.Domain.Blacklist.EnterpriseBlacklisted(
+            SaltLake, "P-1", "Salt Lake", Golmud, Fusion.Domain.Blacklist.BlacklistReason.RepeatedViolations, from, from.AddYears(2), "HX-1", "prefecture", from), 60));
+        Assert.Equal(new Fusion.Projections.Blacklist.BlacklistRow(60, SaltLake, "P-1", "listed", "RepeatedViolations", from, from.AddYears(2), "prefecture", "HX-1", from), rows[1]);
+        Assert.Equal("blacklist", Assert.IsType<EventRow>(rows[0]).Feed);
     }
 }

@@ -17,6 +17,8 @@ public sealed class RiskModelConfigurationTests
             ["RiskModel:LevelBands:1"] = "30",
             ["RiskModel:LevelBands:2"] = "50",
             ["RiskModel:LevelBands:3"] = "70",
+            ["RiskModel:Region:FollowerWeight"] = "0.2",
+            ["RiskModel:Region:AtRiskLevel"] = "Red",
         }).Build();
 
         var model = FusionHost.RiskModelFrom(config);
@@ -27,6 +29,9 @@ public sealed class RiskModelConfigurationTests
         Assert.Equal(240, model.Kinds[SignalKind.AerialFinding].HalfLifeHours);
         Assert.Equal([10.0, 30, 50, 70], model.LevelBands);
         Assert.Equal([0.5, 1, 2, 4], model.SeverityMultipliers);
+        Assert.Equal(0.2, model.Region.FollowerWeight);
+        Assert.Equal(RiskLevel.Red, model.Region.AtRiskLevel);
+        Assert.Equal(2, model.Region.Followers);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class RiskTests
 
         var risk = await http.GetJsonAsync($"/api/enterprises/{Potash}/risk");
         Assert.InRange(risk.GetProperty("score").GetDouble(), 20, 100);
-        Assert.Equal("2026.11-1", risk.GetProperty("modelVersion").GetString());
+        Assert.Equal(new Fusion.Domain.Risk.RiskModel().Version, risk.GetProperty("modelVersion").GetString());
         Assert.Equal(T0, risk.GetProperty("asOf").GetDateTimeOffset());
         var signals = risk.GetProperty("signals").EnumerateArray().ToList();
         Assert.Equal(["public-report:R-1", "camera-alarm:A-2", "camera-alarm:A-1"], signals.Select(s => s.GetProperty("signalId").GetString()));

@@ -1,0 +1,76 @@
+using Fusion.Domain;
+using Fusion.Domain.Blacklist;
+using Fusion.Silo.Enforcement;
+using Fusion.Silo.Hosting;
+using Marten;
+
+namespace Fusion.Silo.Blacklist;
+
+/// <summary>What the public sees of a listing: no internal evidence.</summary>
+public sealed record PublicListing(string Name, string CreditCode, BlacklistReason ReasonCategory, DateTimeOffset ListedFrom, DateTimeOffset ListedUntil);
+
+public sealed record BlacklistDetail(BlacklistRecord Record, bool ListedNow, IReadOnlyList<HistoryEntry> History);
+
+public enum ListingDecision { List, Dismiss }
+
+public sealed record DecisionBody(ListingDecision Decision, string By, string? DecisionRef = null, string? Reason = null);
+public sealed record DelistBody(string Reason, string DecisionRef, string By);
+
+/// <summary>The blacklist of measure 8: the public list, an enterprise's full record, and the decisions on it.</summary>
+public static class BlacklistEndpoints
+{
+    public static IEndpointRouteBuilder MapBlacklistEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/blacklist").WithTags("Blacklist");
+
+        group.MapGet("/", async (IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+            {
+                var now = clock.Now;
+                await using var session = store.QuerySession();
+                var listed = await session.Query<BlacklistRecord>().Where(r => r.Status == ListingStatus.Listed).ToListAsync(ct);
+                return listed.Where(r => r.ListedAt(now))
+                    .Select(r => new PublicListing(r.EnterpriseName, r.Id, r.Current!.ReasonCategory, r.Current.ListedFrom, r.Current.ListedUntil))
+                    .OrderByDescending(l => l.ListedFrom).ToArray();
+            })
+            .WithSummary("The public blacklist: enterprises listed now, with name, credit code, reason category and the term (no internal evidence)");
+
+        group.MapGet("/proposals", async (IDocumentStore store, CancellationToken ct) =>
+            {
+                await using var session = store.QuerySession();
+                return await session.Query<BlacklistRecord>().Where(r => r.Status == ListingStatus.Proposed).ToListAsync(ct);
+            })
+            .WithSummary("Listings proposed because the criteria hold, waiting for a decision, with their evidence");
+
+        group.MapGet("/{enterpriseId}", async (string enterpriseId, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+            {
+                await using var session = store.QuerySession();
+                var history = await StreamDecisions.HistoryAsync(session, Streams.Blacklist(enterpriseId), ct);
+                if (history.Count == 0)
+                    return Results.Problem(statusCode: 404, title: "No blacklist record", detail: $"Enterprise '{enterpriseId}' has never been proposed for the blacklist.");
+                var record = BlacklistRecord.Fold(history.Select(h => h.Data))!;
+                return Results.Ok(new BlacklistDetail(record, record.ListedAt(clock.Now), history));
+            })
+            .Produces<BlacklistDetail>()
+            .WithSummary("An enterprise's full blacklist record: proposals with evidence, decisions, terms and their end, and the history");
+
+        group.MapPost("/{enterpriseId}/decide", async (string enterpriseId, DecisionBody body, IDocumentStore store, BlacklistPolicy policy, PlatformClock clock, CancellationToken ct) =>
+            {
+                BlacklistCommand command = body.Decision == ListingDecision.List
+                    ? new DecideListing(body.DecisionRef ?? "", body.By, policy, clock.Now)
+                    : new DismissProposal(body.Reason ?? "", body.By, clock.Now);
+                return Results.Ok((await BlacklistSetup.ExecuteAsync(store, enterpriseId, command, ct)).Record);
+            })
+            .Produces<BlacklistRecord>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("The authorised decision on a proposal: list (with decisionRef; the ban runs two years from today) or dismiss (with a reason)");
+
+        group.MapPost("/{enterpriseId}/delist", async (string enterpriseId, DelistBody body, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+                Results.Ok((await BlacklistSetup.ExecuteAsync(store, enterpriseId, new Delist(body.Reason, body.DecisionRef, body.By, clock.Now), ct)).Record))
+            .Produces<BlacklistRecord>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Early delisting: a decision with its reason");
+        return app;
+    }
+}

@@ -1,0 +1,25 @@
+using Fusion.Silo.Blacklist;
+using Fusion.Silo.Hosting;
+using Fusion.Silo.Monitoring;
+using Fusion.Silo.Rectification;
+using Marten;
+
+namespace Fusion.Silo.Enforcement;
+
+/// <summary>
+/// What happens when time passes and no event arrives: a case past its deadline goes overdue, a ban that
+/// ran its term expires. Every interval (Fusion:Enforcement:CheckEvery, default one minute, on the
+/// platform's clock) it reads the case and listing documents afresh, so a restart loses nothing.
+/// </summary>
+public sealed class EnforcementClock(IDocumentStore store, PlatformClock clock, IConfiguration config, ILogger<EnforcementClock> log) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        DeviceWatch.EveryAsync(config.GetValue("Fusion:Enforcement:CheckEvery", TimeSpan.FromMinutes(1)), clock.Time, CheckAsync, log, "Enforcement deadline", stoppingToken);
+
+    public async Task CheckAsync(CancellationToken ct)
+    {
+        var now = clock.Now;
+        await RectificationSetup.DeclareOverdueAsync(store, now, ct);
+        await BlacklistSetup.ExpireAsync(store, now, ct);
+    }
+}
