@@ -3,6 +3,7 @@ using Fusion.Domain.Inspections;
 using Fusion.Domain.MasterData;
 using Fusion.Domain.Monitoring;
 using Fusion.Domain.PublicReports;
+using Fusion.Domain.Rectification;
 using Fusion.Domain.Risk;
 
 namespace Fusion.Silo.Boards;
@@ -17,6 +18,10 @@ public sealed record DeviceRow(long Sequence, string DeviceId, string DeviceKind
 public sealed record DeviceStateRow(long Sequence, string DeviceId, bool Online, DateTimeOffset ChangedAt) : BoardRow(Sequence);
 public sealed record PublicReportRow(long Sequence, string ReportId, string Channel, string RegionId, string? EnterpriseId, DateTimeOffset ReceivedAt) : BoardRow(Sequence);
 public sealed record FindingRow(long Sequence, string FindingId, string EnterpriseId, string RegionId, string? SiteId, string Violation, string Severity, DateOnly RectifyBy, DateTimeOffset RecordedAt) : BoardRow(Sequence);
+public sealed record CaseRow(long Sequence, string CaseId, string FindingId, string EnterpriseId, string RegionId, string Violation, string Severity, DateOnly Deadline, IReadOnlyList<string> CommissionerIds, DateTimeOffset OpenedAt) : BoardRow(Sequence);
+public sealed record CaseDeadlineRow(long Sequence, string CaseId, DateOnly Deadline) : BoardRow(Sequence);
+public sealed record CaseOverdueRow(long Sequence, string CaseId, DateTimeOffset DetectedAt) : BoardRow(Sequence);
+public sealed record CaseVerifiedRow(long Sequence, string CaseId, DateTimeOffset VerifiedAt) : BoardRow(Sequence);
 public sealed record LeaderRow(long Sequence, string LeaderId, string Name, string Title, string AreaId) : BoardRow(Sequence);
 public sealed record CommissionerRow(long Sequence, string CommissionerId, string Name, string RegionId) : BoardRow(Sequence);
 
@@ -65,6 +70,18 @@ public static class BoardFold
                 break;
             case InspectionFindingRecorded f:
                 yield return new FindingRow(seq, f.FindingId, f.EnterpriseId, f.RegionId, f.SiteId, f.Violation, f.Severity.ToString(), f.RectifyBy, f.RecordedAt);
+                break;
+            case RectificationCaseOpened c:
+                yield return new CaseRow(seq, c.CaseId, c.OriginId, c.EnterpriseId, c.RegionId, c.Violation, c.Severity.ToString(), c.Deadline, c.CommissionerIds, c.OpenedAt);
+                break;
+            case RectificationDeadlineExtended d:
+                yield return new CaseDeadlineRow(seq, d.CaseId, d.Deadline);
+                break;
+            case RectificationOverdue o:
+                yield return new CaseOverdueRow(seq, o.CaseId, o.DetectedAt);
+                break;
+            case RectificationVerified v:
+                yield return new CaseVerifiedRow(seq, v.CaseId, v.VerifiedAt);
                 break;
             case LeaderAssigned l:
                 yield return new LeaderRow(seq, l.LeaderId, l.Name, l.Title, l.AreaId);

@@ -39,6 +39,10 @@ public static class BoardSchema
         CREATE TABLE IF NOT EXISTS board.inspection_findings (
             finding_id text PRIMARY KEY, enterprise_id text NOT NULL, region_id text NOT NULL, site_id text,
             violation text NOT NULL, severity text NOT NULL, rectify_by date NOT NULL, recorded_at timestamptz NOT NULL);
+        CREATE TABLE IF NOT EXISTS board.rectifications (
+            case_id text PRIMARY KEY, finding_id text NOT NULL, enterprise_id text NOT NULL, region_id text NOT NULL,
+            violation text NOT NULL, severity text NOT NULL, deadline date NOT NULL, commissioner_ids text[] NOT NULL,
+            opened_at timestamptz NOT NULL, overdue_at timestamptz, verified_at timestamptz);
         CREATE TABLE IF NOT EXISTS board.leaders (
             leader_id text PRIMARY KEY, name text NOT NULL, title text NOT NULL, area_id text NOT NULL);
         CREATE TABLE IF NOT EXISTS board.commissioners (
@@ -70,20 +74,20 @@ public static class BoardSchema
                    round(100.0 * count(*) FILTER (WHERE online) / count(*), 1) AS availability_pct
             FROM board.devices GROUP BY region_id, device_kind;
 
-        -- Open inspection findings (no rectification is recorded as an event yet, so every finding stays open) per
-        -- responsible person: the leaders of the finding's area (its region, the region's county, or the enterprise
-        -- itself) and the commissioners of its region or county.
-        CREATE OR REPLACE VIEW board.rectifications_by_responsible AS
-            WITH findings AS (
-                SELECT f.*, coalesce(r.parent_region_id, f.region_id) AS county_id FROM board.inspection_findings f
-                LEFT JOIN board.regions r USING (region_id))
-            SELECT 'leader' AS role, l.leader_id AS person_id, l.name, l.title, f.region_id, f.finding_id, f.enterprise_id,
-                   f.severity, f.rectify_by, f.recorded_at
-            FROM findings f JOIN board.leaders l ON l.area_id IN (f.region_id, f.county_id, f.enterprise_id)
+        -- Open rectification cases (not yet verified) per responsible person: the leaders of the case's area (its
+        -- region, the region's county, or the enterprise itself) and the commissioners the case names.
+        DROP VIEW IF EXISTS board.rectifications_by_responsible;
+        CREATE VIEW board.rectifications_by_responsible AS
+            WITH open_cases AS (
+                SELECT c.*, coalesce(r.parent_region_id, c.region_id) AS county_id FROM board.rectifications c
+                LEFT JOIN board.regions r USING (region_id) WHERE c.verified_at IS NULL)
+            SELECT 'leader' AS role, l.leader_id AS person_id, l.name, l.title, c.region_id, c.case_id, c.enterprise_id,
+                   c.severity, c.deadline, c.overdue_at IS NOT NULL AS overdue
+            FROM open_cases c JOIN board.leaders l ON l.area_id IN (c.region_id, c.county_id, c.enterprise_id)
             UNION ALL
-            SELECT 'commissioner', c.commissioner_id, c.name, '督察专员 commissioner', f.region_id, f.finding_id, f.enterprise_id,
-                   f.severity, f.rectify_by, f.recorded_at
-            FROM findings f JOIN board.commissioners c ON c.region_id IN (f.region_id, f.county_id);
+            SELECT 'commissioner', m.commissioner_id, m.name, '督察专员 commissioner', c.region_id, c.case_id, c.enterprise_id,
+                   c.severity, c.deadline, c.overdue_at IS NOT NULL
+            FROM open_cases c JOIN board.commissioners m ON m.commissioner_id = ANY (c.commissioner_ids);
         """;
 
     public static async Task EnsureAsync(NpgsqlConnection conn, CancellationToken ct)
@@ -99,6 +103,6 @@ public static class BoardSchema
 
     public const string Truncate = """
         TRUNCATE board.checkpoint, board.regions, board.enterprises, board.risk_history, board.signals_hourly, board.devices,
-                 board.public_reports, board.inspection_findings, board.leaders, board.commissioners, board.fund_compliance;
+                 board.public_reports, board.inspection_findings, board.rectifications, board.leaders, board.commissioners, board.fund_compliance;
         """;
 }

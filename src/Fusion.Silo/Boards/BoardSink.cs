@@ -58,6 +58,13 @@ public static class BoardSink
             INSERT INTO board.inspection_findings (finding_id, enterprise_id, region_id, site_id, violation, severity, rectify_by, recorded_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (finding_id) DO NOTHING
             """, f.FindingId, f.EnterpriseId, f.RegionId, (object?)f.SiteId ?? DBNull.Value, f.Violation, f.Severity, f.RectifyBy, f.RecordedAt),
+        CaseRow c => Cmd("""
+            INSERT INTO board.rectifications (case_id, finding_id, enterprise_id, region_id, violation, severity, deadline, commissioner_ids, opened_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (case_id) DO NOTHING
+            """, c.CaseId, c.FindingId, c.EnterpriseId, c.RegionId, c.Violation, c.Severity, c.Deadline, c.CommissionerIds.ToArray(), c.OpenedAt),
+        CaseDeadlineRow d => Cmd("UPDATE board.rectifications SET deadline = $2, overdue_at = NULL WHERE case_id = $1", d.CaseId, d.Deadline),
+        CaseOverdueRow o => Cmd("UPDATE board.rectifications SET overdue_at = $2 WHERE case_id = $1", o.CaseId, o.DetectedAt),
+        CaseVerifiedRow v => Cmd("UPDATE board.rectifications SET verified_at = $2 WHERE case_id = $1", v.CaseId, v.VerifiedAt),
         LeaderRow l => Cmd("""
             INSERT INTO board.leaders (leader_id, name, title, area_id) VALUES ($1, $2, $3, $4)
             ON CONFLICT (leader_id) DO UPDATE SET name = EXCLUDED.name, title = EXCLUDED.title, area_id = EXCLUDED.area_id

@@ -61,8 +61,10 @@ public sealed class BoardTests
             await RowsAsync(app, "SELECT to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24'), feed, kind, region_id, signals FROM board.signals_hourly ORDER BY hour"));
         Assert.Equal(["WeChat|GOLMUD-IP"], await RowsAsync(app, "SELECT channel, region_id FROM board.public_reports"));
         Assert.Equal(["camera|3|3"], await RowsAsync(app, "SELECT device_kind, sum(devices), sum(online) FROM board.device_availability GROUP BY 1"));
-        // The Golmud leader answers for the finding in Golmud's industrial park.
-        Assert.Equal(["leader|L-GOLMUD|F-1|2026-11-20"], await RowsAsync(app, "SELECT role, person_id, finding_id, to_char(rectify_by, 'YYYY-MM-DD') FROM board.rectifications_by_responsible"));
+        // The finding's rectification case is open, and the Golmud leader answers for it (it is in Golmud's industrial park).
+        Assert.Equal([$"F-1|{Potash}|2026-11-20|False|False"],
+            await RowsAsync(app, "SELECT finding_id, enterprise_id, to_char(deadline, 'YYYY-MM-DD'), overdue_at IS NOT NULL, verified_at IS NOT NULL FROM board.rectifications"));
+        Assert.Equal([$"leader|L-GOLMUD|{Potash}|False"], await RowsAsync(app, "SELECT role, person_id, enterprise_id, overdue FROM board.rectifications_by_responsible"));
     }
 
     [Fact]
@@ -73,7 +75,7 @@ public sealed class BoardTests
         const string Fingerprint = """
             SELECT 'r', count(*), sum(score) FROM board.regions UNION ALL SELECT 'e', count(*), sum(score) FROM board.enterprises
             UNION ALL SELECT 'h', count(*), sum(score) FROM board.risk_history UNION ALL SELECT 's', count(*), sum(signals) FROM board.signals_hourly
-            UNION ALL SELECT 'p', count(*), 0 FROM board.public_reports UNION ALL SELECT 'f', count(*), 0 FROM board.inspection_findings
+            UNION ALL SELECT 'p', count(*), 0 FROM board.public_reports UNION ALL SELECT 'f', count(*), 0 FROM board.inspection_findings UNION ALL SELECT 'c', count(*), count(overdue_at) FROM board.rectifications
             UNION ALL SELECT 'd', count(*), count(*) FILTER (WHERE online) FROM board.devices
             """;
         var before = await RowsAsync(app, Fingerprint);

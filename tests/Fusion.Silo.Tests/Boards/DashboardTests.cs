@@ -145,7 +145,7 @@ public sealed class DashboardTests
         // PromQL through Prometheus's HTTP API, once it has scraped the host for a while.
         await using var prometheus = await PrometheusServer.StartAsync(baseUrl, Path.Combine(Dashboard.Folder, "alerts.yml"));
         var promQueries = queries.Where(q => q.DatasourceUid == Dashboard.PrometheusUid).ToList();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         List<string> promFailures;
         do
         {
@@ -159,6 +159,8 @@ public sealed class DashboardTests
             }
         } while (promFailures.Count > 0 && DateTime.UtcNow < deadline);
         failures.AddRange(promFailures);
+        if (promFailures.Count > 0)
+            failures.Add("scrape target: " + (await prometheus.GetJsonAsync("api/v1/targets")).GetProperty("data").GetProperty("activeTargets").GetRawText());
 
         // The alerting rules load and evaluate without error; the host being up, it is not reported down.
         var groups = (await prometheus.GetJsonAsync("api/v1/rules")).GetProperty("data").GetProperty("groups").EnumerateArray().ToList();

@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace Fusion.Silo.Tests.Boards;
 
-/// <summary>A real Prometheus (Debian's package; ./fusion test installs it when missing) on a free loopback port, scraping one target every second.</summary>
+/// <summary>A real Prometheus (Debian's package; ./fusion test installs it when missing) on a free loopback port, scraping one target every two seconds.</summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
     readonly Process process;
@@ -33,8 +33,9 @@ public sealed class PrometheusServer : IAsyncDisposable
         var config = Path.Combine(folder.FullName, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
             global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
+              scrape_interval: 2s
+              scrape_timeout: 2s
+              evaluation_interval: 2s
             rule_files:
               - {rulesFile}
             scrape_configs:
