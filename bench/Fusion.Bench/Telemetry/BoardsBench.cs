@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Fusion.Bench.Ingest;
 using Fusion.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Npgsql;
 
 namespace Fusion.Bench.Telemetry;
