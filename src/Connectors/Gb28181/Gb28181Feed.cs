@@ -16,10 +16,10 @@ public static class Gb28181Feed
     public const string KeepaliveFeed = "gb28181-keepalive";
 
     /// <summary>A body's notifications as one batch; unreadable ones and unknown devices are rejections with their text.</summary>
-    public static TranslatedBatch Translate(IReadOnlyList<Gb28181Entry> entries, MasterDataCatalog catalog, DateTimeOffset receivedAt) =>
+    public static TranslatedBatch Translate(IReadOnlyList<Gb28181Entry> entries, MasterDataCatalog catalog, DateTimeOffset receivedAt, IngestChecks? checks = null) =>
         IngestBatch.Translate(Name, entries.Select(e => new SourceRecord<Gb28181Notify>(
                 e.Index, e.Notify is { } n ? $"{n.DeviceId}:{n.SN}" : null, () => e.Text, e.Notify, e.Notify is null ? e.Problem ?? "unreadable" : null)),
-            n => [Translate(n, catalog, receivedAt)]);
+            n => [Translate(n, catalog, receivedAt)], checks);
 
     public static IngestItem Translate(Gb28181Notify n, MasterDataCatalog catalog, DateTimeOffset receivedAt)
     {
@@ -35,7 +35,7 @@ public static class Gb28181Feed
             // one. SN is left out: it restarts when a device reboots.
             var key = $"{n.DeviceId}:{n.Status}:{CameraHealth.CameraHealth.Slot(receivedAt)}";
             return new IngestItem(Feeds.Key(KeepaliveFeed, key), Streams.Camera(camera.CameraId),
-                [new CameraKeepaliveReceived(camera.CameraId, n.DeviceId, n.SN, n.Status ?? "OK", receivedAt)]);
+                [new CameraKeepaliveReceived(camera.CameraId, n.DeviceId, n.SN, n.Status ?? "OK", receivedAt)], receivedAt);
         }
 
         var alarmTime = n.AlarmTime ?? throw new RecordRejected("AlarmTime is missing");

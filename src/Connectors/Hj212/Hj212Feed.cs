@@ -73,7 +73,7 @@ public static class Hj212Feed
                 .Select(x => new EquipmentStatus(Hj212Pollutants.Normalize(x.Code), x.RunningStatus!.Value)).ToArray();
             if (statuses.Length == 0) throw new RecordRejected("equipment status (CN 2021) holds no -RS values");
             return [new IngestItem(Feeds.Key(Name, reportId), monitorStream,
-                [new EquipmentStatusReported(reportId, monitor.MonitorId, monitor.SiteId, monitor.EnterpriseId, monitor.RegionId, statuses, dataTime, receivedAt)])];
+                [new EquipmentStatusReported(reportId, monitor.MonitorId, monitor.SiteId, monitor.EnterpriseId, monitor.RegionId, statuses, dataTime, receivedAt)], dataTime)];
         }
 
         var realTime = dataPeriod == DataPeriod.RealTime;
@@ -89,12 +89,20 @@ public static class Hj212Feed
         {
             new(Feeds.Key(Name, reportId), monitorStream,
                 [new MonitoringDataReported(reportId, monitor.MonitorId, monitor.SiteId, monitor.EnterpriseId, monitor.RegionId,
-                    dataPeriod, p.ST, readings, dataTime, receivedAt)]),
+                    dataPeriod, p.ST, readings, dataTime, receivedAt)], dataTime),
         };
         foreach (var e in Exceedances(reportId, monitor, dataPeriod, p.CN, readings, dataTime))
-            items.Add(new IngestItem(Feeds.Key(ExceedanceFeed, e.ExceedanceId), Streams.Enterprise(monitor.EnterpriseId), [e]));
+            items.Add(new IngestItem(Feeds.Key(ExceedanceFeed, e.ExceedanceId), Streams.Enterprise(monitor.EnterpriseId), [e], BucketStart(dataPeriod, dataTime)));
         return items;
     }
+
+    /// <summary>
+    /// When the hour an exceedance is keyed by began (minute and real-time data), or the data's own period:
+    /// the exceedance's identity is kept from there for the resend window, so every frame of that hour is
+    /// still recognised.
+    /// </summary>
+    static DateTimeOffset BucketStart(DataPeriod period, DateTimeOffset dataTime) =>
+        period is DataPeriod.Hour or DataPeriod.Day ? dataTime : dataTime.AddTicks(-(dataTime.Ticks % TimeSpan.TicksPerHour));
 
     /// <summary>
     /// Each measured value above its limit. The converted value is compared when there is one (flue-gas limits

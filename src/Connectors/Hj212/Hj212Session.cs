@@ -79,10 +79,10 @@ public static class Hj212Session
     /// What received frames mean, as one batch for the ingest writer: each frame's items, or its rejection with
     /// the raw bytes (printable ASCII kept, other bytes as \xNN, so nothing is lost and any store can hold it).
     /// </summary>
-    public static TranslatedBatch Translate(IReadOnlyList<Hj212Received> frames, MasterDataCatalog catalog) =>
+    public static TranslatedBatch Translate(IReadOnlyList<Hj212Received> frames, MasterDataCatalog catalog, IngestChecks? checks = null) =>
         IngestBatch.Translate(Hj212Feed.Name, frames.Select((f, i) => new SourceRecord<Hj212Received>(
                 i, f.Packet is { } p ? $"{p.MN}:{p.QN}:{p.CN}" : null, () => RawText(f.Raw), f, f.Packet is null ? f.Problem ?? "unreadable frame" : null)),
-            f => Hj212Feed.Translate(f.Packet!, catalog, f.ReceivedAt));
+            f => Hj212Feed.Translate(f.Packet!, catalog, f.ReceivedAt), checks);
 
     /// <summary>The bytes a RawText stands for (to replay a quarantined frame once its cause is fixed).</summary>
     public static byte[] RawBytes(string rawText)

@@ -18,7 +18,7 @@ public static class IngestBatch
     /// Each record that parsed is validated and translated; a parse problem, a RecordRejected from the
     /// translation or a failed <see cref="IngestValidation"/> check rejects that record alone, the rest go on.
     /// </summary>
-    public static TranslatedBatch Translate<T>(string feed, IEnumerable<SourceRecord<T>> records, Func<T, IEnumerable<IngestItem>> translate)
+    public static TranslatedBatch Translate<T>(string feed, IEnumerable<SourceRecord<T>> records, Func<T, IEnumerable<IngestItem>> translate, IngestChecks? checks = null)
     {
         var accepted = new List<(int, IngestItem)>();
         var rejected = new List<Rejection>();
@@ -32,7 +32,7 @@ public static class IngestBatch
             try
             {
                 var items = translate(record.Parsed!).ToList();
-                foreach (var item in items) IngestValidation.Check(item);
+                foreach (var item in items) IngestValidation.Check(item, checks);
                 foreach (var item in items) accepted.Add((record.Index, item));
             }
             catch (RecordRejected e)

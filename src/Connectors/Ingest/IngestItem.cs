@@ -3,9 +3,11 @@ namespace Fusion.Connectors.Ingest;
 
 /// <summary>
 /// What one accepted source record becomes: its idempotency key (feed + the source's own id), the
-/// stream it belongs to and the events to append there.
+/// stream it belongs to and the events to append there. High-volume device records (HJ 212 data,
+/// keepalives) carry their own time (SourceTime): their identity is kept for the resend window after it,
+/// then dropped (see <see cref="IngestChecks"/>); other records' identities are kept for good.
 /// </summary>
-public sealed record IngestItem(string Key, string StreamKey, IReadOnlyList<object> Events);
+public sealed record IngestItem(string Key, string StreamKey, IReadOnlyList<object> Events, DateTimeOffset? SourceTime = null);
 
 /// <summary>A record that could not be accepted: where it was in the batch and why, in plain words.</summary>
 public sealed record Rejection(int Index, string? RecordId, string Reason, string RawJson);

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Fusion.Connectors.Aerial;
 using Fusion.Connectors.Ingest;
 using Fusion.Domain;
@@ -7,15 +10,17 @@ using Fusion.Domain.PublicReports;
 namespace Fusion.Connectors.PublicReports;
 
 /// <summary>
-/// A report from the 12369 hotline, WeChat, SMS or e-mail. It must say where: an enterprise, a
-/// site, a region or a position. No reporterContact means anonymous.
+/// A report from the 12369 hotline, WeChat, SMS or e-mail. It must say where: an enterprise, a site, a region
+/// or a position. The reporter's name, phone, e-mail and WeChat id (or a single reporterContact) are sealed;
+/// none of them means anonymous.
 /// </summary>
 public sealed record PublicReportRecord(
     string ReportId, string Channel, string Content, DateTimeOffset ReceivedAt,
     string? EnterpriseId = null, string? SiteId = null, string? RegionId = null,
-    double? Longitude = null, double? Latitude = null, string? ReporterContact = null);
+    double? Longitude = null, double? Latitude = null, string? ReporterContact = null,
+    string? ReporterName = null, string? ReporterPhone = null, string? ReporterEmail = null, string? ReporterWeChatId = null);
 
-public sealed class PublicReportFeed : IFeed
+public sealed partial class PublicReportFeed(ReporterKeyring keyring) : IFeed, IRedactsRawInput
 {
     public const double AttributionRadiusMetres = 500;
 
@@ -23,6 +28,11 @@ public sealed class PublicReportFeed : IFeed
     {
         ["hotline-12369"] = ReportChannel.Hotline12369, ["wechat"] = ReportChannel.WeChat, ["sms"] = ReportChannel.Sms, ["email"] = ReportChannel.Email,
     };
+
+    /// <summary>The fields that identify the reporter: sealed in events, removed from the quarantine.</summary>
+    public static readonly string[] IdentityFields = ["reporterContact", "reporterName", "reporterPhone", "reporterEmail", "reporterWeChatId"];
+
+    public PublicReportFeed() : this(ReporterKeyring.None) { }
 
     public string Name => "public-reports";
     public string IdField => "reportId";
@@ -40,9 +50,48 @@ public sealed class PublicReportFeed : IFeed
             throw new RecordRejected($"region '{regionId}' is not registered in master data");
         var region = enterprise?.RegionId ?? regionId ?? (position is null ? null : catalog.NearestRegion(position)?.RegionId)
             ?? throw new RecordRejected("the report does not say where: give enterpriseId, siteId, regionId or longitude and latitude");
-        // A blank contact is no contact: the report is anonymous and there is no one to reward.
-        var contact = r.OptionalString("reporterContact") is { Length: > 0 } c ? c : null;
+        var identity = Identity(r);
+        var seal = keyring.For(reportId);
+        // A destroyed key means the report was stored and its identity shredded: this can only be a resend.
+        var sealedReporter = identity is null || seal.Key is null ? null : ReporterSeal.Seal(identity, seal.Key, reportId);
         return new IngestItem(Feeds.Key(Name, reportId), Streams.PublicReport(reportId),
-            [new PublicReportReceived(reportId, channel, region, enterprise?.EnterpriseId, site?.SiteId, content, contact is null, contact, at)]);
+            [new PublicReportFiled(reportId, channel, region, enterprise?.EnterpriseId, site?.SiteId, ContactMasking.Mask(content),
+                identity is null, seal.ReceiptCode, sealedReporter, at)]);
     }
+
+    /// <summary>Blank fields are no identity; none at all is an anonymous report, with no one to reward.</summary>
+    static ReporterIdentity? Identity(RecordReader r)
+    {
+        string? Read(string field) => r.OptionalString(field) is { Length: > 0 } s ? s : null;
+        var identity = new ReporterIdentity(Read("reporterName"), Read("reporterPhone"), Read("reporterEmail"), Read("reporterWeChatId"), Read("reporterContact"));
+        return identity.IsEmpty ? null : identity;
+    }
+
+    /// <summary>A rejected record as the quarantine keeps it: without the reporter's fields, contacts in its text masked.</summary>
+    public string Redact(JsonElement record)
+    {
+        if (JsonNode.Parse(record.GetRawText()) is not JsonObject o) return ContactMasking.Mask(record.GetRawText());
+        foreach (var name in o.Select(p => p.Key).Where(k => IdentityFields.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList())
+            o.Remove(name);
+        return ContactMasking.Mask(o.ToJsonString(Relaxed));
+    }
+
+    static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Input that is not even readable as records: reporter fields cut out as text, contacts masked.</summary>
+    public string Redact(string raw)
+    {
+        try
+        {
+            var node = JsonNode.Parse(raw);
+            if (node is JsonArray array)
+                return ContactMasking.Mask(new JsonArray(array.Select(n => n is JsonObject o ? JsonNode.Parse(Redact(JsonSerializer.SerializeToElement(o))) : n?.DeepClone()).ToArray()).ToJsonString(Relaxed));
+            if (node is JsonObject obj) return Redact(JsonSerializer.SerializeToElement(obj));
+        }
+        catch (JsonException) { }
+        return ContactMasking.Mask(IdentityFieldText().Replace(raw, "\"$1\":\"[removed]\""));
+    }
+
+    [GeneratedRegex("\"(reporter(?:Contact|Name|Phone|Email|WeChatId))\"\\s*:\\s*(?:\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\]]*)", RegexOptions.IgnoreCase)]
+    private static partial Regex IdentityFieldText();
 }

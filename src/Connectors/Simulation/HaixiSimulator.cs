@@ -47,7 +47,7 @@ public sealed record SimulationRates
     /// </summary>
     public double FundShortfallShare { get; init; } = 0.10;
 
-    /// <summary>Per repeat offender and day: an incident its own cameras see (discharge, dumping, smoke).</summary>
+    /// <summary>Per repeat offender and day: an incident its own cameras (or, at a site without one, a drone) see.</summary>
     public double OffenderIncidentsPerDay { get; init; } = 0.4;
 
     /// <summary>Share of inspection findings made at repeat offenders (inspectors go where the trouble is).</summary>
@@ -245,6 +245,8 @@ public sealed class HaixiSimulator
             var severity = HaixiNames.Weighted(rng, [("low", 55), ("medium", 33), ("high", 10), ("critical", 2)]);
             var site = sites[rng.Next(sites.Count)];
             var attributed = rng.NextDouble() < 0.7;
+            // What patrols see next to a compliant enterprise is dust and stockpiles, never a critical case.
+            if (attributed && severity == "critical" && !offenderIds.Contains(site.Enterprise.EnterpriseId)) severity = "medium";
             // Attributed findings lie within a few hundred metres of a site; the rest out on the gobi, never in a reserve.
             var position = attributed ? Around(rng, site.Location, 50, 300) : Around(rng, site.Location, 2000, 8000);
             var named = attributed && rng.NextDouble() < 0.4;
@@ -377,19 +379,28 @@ public sealed class HaixiSimulator
         return items;
     }
 
-    /// <summary>Repeat offenders: their own cameras see real incidents, about OffenderIncidentsPerDay each.</summary>
+    /// <summary>Repeat offenders: real incidents, about OffenderIncidentsPerDay each, seen by the site's cameras or, where it has none, by a drone.</summary>
     IEnumerable<Item> OffenderIncidents(long hour, DateTimeOffset start)
     {
         foreach (var e in offenders)
         {
             var rng = new Random(StableSeed.Of(seed, OffenderStream, e.Key, hour));
             if (rng.NextDouble() >= rates.OffenderIncidentsPerDay / 24) continue;
-            var watched = e.Sites.Where(x => x.Record.Cameras is { Count: > 0 }).ToList();
-            if (watched.Count == 0) continue;
-            var site = watched[rng.Next(watched.Count)];
-            var camera = site.Record.Cameras![rng.Next(site.Record.Cameras.Count)];
-            var type = HaixiNames.Weighted(rng, AlarmTypesFor(site).Where(t => t.Item1 is not ("other" or "tamper")).ToArray());
+            var site = e.Sites[rng.Next(e.Sites.Count)];
             var at = start.AddSeconds(rng.Next(3600));
+            if (site.Record.Cameras is not { Count: > 0 } siteCameras)
+            {
+                // No camera there: a patrol sees it from the air.
+                var (findingType, description, _) = AerialTypes[HaixiNames.Weighted(rng, AerialTypes.Take(6).Select((t, k) => (k, t.Weight)).ToArray())];
+                var p = Around(rng, site.Location, 50, 300);
+                var findingId = $"SIM{seed}-AF-O-{hour}-{e.Key:x}";
+                yield return new Item(SimulationFeeds.AerialFindings, at, new AerialFindingRecord(
+                    findingId, "drone", findingType, HaixiNames.Weighted(rng, [("medium", 60), ("high", 40)]), p.Longitude, p.Latitude, at,
+                    e.Record.EnterpriseId, site.Record.SiteId, description, $"https://aerial.example.cn/haixi/{findingId}.jpg"));
+                continue;
+            }
+            var camera = siteCameras[rng.Next(siteCameras.Count)];
+            var type = HaixiNames.Weighted(rng, AlarmTypesFor(site).Where(t => t.Item1 is not ("other" or "tamper")).ToArray());
             var id = $"SIM{seed}-CA-O-{hour}-{e.Key:x}";
             yield return new Item(SimulationFeeds.CameraAlarms, at, new CameraAlarmRecord(id, camera.CameraId, type, Math.Round(0.6 + 0.35 * rng.NextDouble(), 2), at, Snapshot(id)));
         }
@@ -454,7 +465,7 @@ public sealed class HaixiSimulator
         var ring = zone.Polygon.Select(p => new GeoPoint(p[0], p[1])).ToList();
         var nearest = sites
             .Where(s => !Geo.Contains(ring, s.Location))
-            .Select(s => (Site: s, Edge: GeoMath.NearestOnRing(ring, s.Location)))
+            .Select(s => (Site: s, Edge: Geo.NearestOnRing(ring, s.Location)))
             .OrderBy(x => x.Site.Record.Kind == "outfall" ? 1 : 0).ThenBy(x => x.Edge.Metres)
             .FirstOrDefault();
         if (nearest.Site is null || nearest.Edge.Metres > 20_000) return null;

@@ -30,7 +30,8 @@ public static class RiskSignals
             $"aerial:{e.FindingId}", sequence, SignalKind.AerialFinding, AerialFeed, e.RegionId, e.EnterpriseId, e.SiteId,
             e.Severity, 0.9, e.ProtectedZoneId is not null, null,
             $"{e.Platform} patrol: {e.FindingType}" + (e.ProtectedZoneId is null ? "" : $" inside protected zone {e.ProtectedZoneId}"), e.ObservedAt),
-        PublicReportReceived e => new RiskSignal(
+        PublicReportReceived e => From(PublicReportUpcast.From(e), sequence),
+        PublicReportFiled e => new RiskSignal(
             $"public-report:{e.ReportId}", sequence, SignalKind.PublicReport, PublicReportFeed, e.RegionId, e.EnterpriseId, e.SiteId,
             Severity.Medium, 0.5, false, null,
             $"Public report via {e.Channel} (unverified)", e.ReceivedAt),

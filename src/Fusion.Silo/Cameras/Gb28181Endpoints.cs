@@ -10,11 +10,11 @@ public static class Gb28181Endpoints
 {
     public static IEndpointRouteBuilder MapGb28181Endpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/ingest/gb28181", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, CameraWatch cameras, PlatformClock clock, CancellationToken ct) =>
+        app.MapPost("/api/ingest/gb28181", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, CameraWatch cameras, IngestOptions options, PlatformClock clock, CancellationToken ct) =>
             {
                 var (body, refusal) = await Hj212Endpoints.ReadAsync(request, ct);
                 if (refusal is not null) return refusal;
-                var batch = Gb28181Feed.Translate(Gb28181Parser.Parse(body), masterData.Current, clock.Now);
+                var batch = Gb28181Feed.Translate(Gb28181Parser.Parse(body), masterData.Current, clock.Now, options.Checks(clock.Now));
                 return IngestAnswer.From(await pipeline.StoreAsync(batch, "gb28181-http", ct, cameras), "notification");
             })
             .Accepts<string>("application/xml", "text/xml", "application/MANSCDP+xml")

@@ -23,7 +23,15 @@ public static class IngestEndpoints
         var group = app.MapGroup("/api/ingest").WithTags("Ingest");
         Map<CameraAlarmRecord>(group, "camera-alarms", "Camera alarms from AI camera boxes and NVRs");
         Map<AerialFindingRecord>(group, "aerial-findings", "Drone, helicopter and satellite patrol findings");
-        Map<PublicReportRecord>(group, "public-reports", "Public reports from the 12369 hotline, WeChat, SMS and e-mail");
+        group.MapPost("/public-reports", async (HttpRequest request, PublicReports.PublicReportIntake reports, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
+                await ReadBodyAsync(request, ct) is (var raw, false) ? await reports.JsonAsync(raw, masterData.Current, clock.Now, ct) : TooLarge())
+            .Accepts<PublicReportRecord[]>("application/json")
+            .Produces<IngestResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Public reports from the 12369 hotline, WeChat, SMS and e-mail")
+            .WithDescription("Takes a JSON array of records. The reporter's name, phone, e-mail and WeChat id are sealed under the report's own key and " +
+                             "contacts in the text masked; each accepted report is answered with its receipt code (receipts). " +
+                             "Rejected records are kept in the quarantine without the reporter. A record sent again is a duplicate and appends nothing.");
         Map<InspectionFindingRecord>(group, "inspection-findings", "Findings of inspectors and commissioners, with rectify-by dates");
         Map<FundDepositRecord>(group, "fund-deposits", "Deposits into enterprises' environmental funds (1‰ of sales revenue)");
         group.MapPost("/{feed}", (string feed) => Results.Problem(
@@ -46,11 +54,13 @@ public static class IngestEndpoints
     static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
     {
         var (raw, tooLarge) = await ReadBodyAsync(request, ct);
-        if (tooLarge)
-            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Batch too large",
-                detail: $"A batch may be at most {MaxBodyBytes / 1024 / 1024} MB; send it in smaller parts.");
+        if (tooLarge) return TooLarge();
         return await JsonAsync(feed.Name, raw, pipeline, ct, body => Feeds.Translate(feed, body, catalog, now));
     }
+
+    static IResult TooLarge() =>
+        Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Batch too large",
+            detail: $"A batch may be at most {MaxBodyBytes / 1024 / 1024} MB; send it in smaller parts.");
 
     /// <summary>A JSON body through the pipeline; a body that is not JSON, or not the shape the feed takes, is quarantined whole and answered with 400.</summary>
     public static async Task<IResult> JsonAsync(string feed, byte[] raw, IngestPipeline pipeline, CancellationToken ct, Func<JsonElement, TranslatedBatch> translate)

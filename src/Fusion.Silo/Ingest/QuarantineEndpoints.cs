@@ -1,4 +1,5 @@
 using Fusion.Connectors.Ingest;
+using Fusion.Connectors.PublicReports;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
 using Marten;
@@ -35,7 +36,8 @@ public static class QuarantineEndpoints
         return app;
     }
 
-    static async Task<IResult> ReplayAsync(Guid id, IDocumentStore store, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock, CancellationToken ct)
+    static async Task<IResult> ReplayAsync(Guid id, IDocumentStore store, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock,
+        Fusion.Silo.PublicReports.PublicReportIntake reports, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var record = await session.LoadAsync<QuarantinedRecord>(id, ct);
@@ -51,7 +53,10 @@ public static class QuarantineEndpoints
         try
         {
             using var doc = System.Text.Json.JsonDocument.Parse(record.Index >= 0 ? $"[{record.Raw}]" : record.Raw);
-            batch = Feeds.Translate(feed, doc.RootElement, masterData.Current, clock.Now);
+            // Public reports are sealed as they are translated, which takes the store (their keys).
+            batch = feed is PublicReportFeed && doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? await reports.TranslateAsync(doc.RootElement, masterData.Current, clock.Now, ct)
+                : Feeds.Translate(feed, doc.RootElement, masterData.Current, clock.Now);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or RecordRejected)
         {

@@ -17,6 +17,9 @@ public interface IEnterpriseRiskGrain : IGrainWithStringKey
     ValueTask<RiskScore> GetAsync();
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
 
+    /// <summary>Forgets what it held: the model changed and the events are replayed from the start (RiskModelChange).</summary>
+    ValueTask ResetAsync();
+
     /// <summary>Enforcement changes (a finding verified rectified, a blacklisting), in sequence order, after the signals of the same page.</summary>
     ValueTask ChangeAsync(Immutable<ImmutableArray<RiskStateChange>> changes);
 }
@@ -30,6 +33,9 @@ public interface IRegionRiskGrain : IGrainWithStringKey
 {
     ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence);
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
+
+    /// <summary>Forgets what it held: the model changed and the events are replayed from the start (RiskModelChange).</summary>
+    ValueTask ResetAsync();
 }
 
 /// <summary>A risk grain's persisted state: the folded signals and the last event sequence applied.</summary>
@@ -89,6 +95,13 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     }
 
     public ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync() => ValueTask.FromResult(Snapshot.State.Signals.AsImmutable());
+
+    /// <summary>The stored snapshot is deleted by the caller; this drops the copy held in memory.</summary>
+    public ValueTask ResetAsync()
+    {
+        Snapshot = new RiskSnapshot { Id = SnapshotId, State = RiskState.Empty(SubjectId) };
+        return ValueTask.CompletedTask;
+    }
 }
 
 public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics)

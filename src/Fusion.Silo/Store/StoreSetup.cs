@@ -22,7 +22,8 @@ public static class StoreSetup
 
     public static readonly Type[] FeedEventTypes =
     [
-        typeof(CameraAlarmRaised), typeof(AerialFindingRecorded), typeof(PublicReportReceived),
+        typeof(CameraAlarmRaised), typeof(AerialFindingRecorded), typeof(PublicReportReceived), typeof(PublicReportFiled),
+        typeof(ReporterIdentitySealed), typeof(ReporterIdentityRevealed), typeof(ReporterIdentityShredded),
         typeof(InspectionFindingRecorded), typeof(FundDepositRecorded), typeof(RiskAssessed),
     ];
 
@@ -51,8 +52,13 @@ public static class StoreSetup
             opts.Events.AddEventTypes(Fusion.Silo.Rectification.RectificationSetup.EventTypes);
             opts.Schema.For<Fusion.Domain.Rectification.RectificationCase>().Identity(c => c.Id).Index(c => c.DueAt);
             opts.Events.AddEventTypes(Fusion.Silo.Blacklist.BlacklistSetup.EventTypes);
+            opts.Events.AddEventTypes(Fusion.Silo.Admission.AdmissionEndpoints.EventTypes);
             opts.Schema.For<Fusion.Domain.Blacklist.BlacklistRecord>().Identity(r => r.Id);
             opts.Schema.For<Fusion.Silo.Blacklist.BlacklistEvidenceFile>().Identity(r => r.Id);
+            opts.Storage.ExtendedSchemaObjects.Add(Fusion.Silo.PublicReports.ReporterSeals.Definition());
+            opts.Schema.For<Fusion.Silo.PublicReports.AppliedMigration>().Identity(m => m.Id);
+            // What the sealed-reporters migration leaves of a report stored in the first shape: no contact, contacts in its text masked.
+            opts.Events.AddMaskingRuleForProtectedInformation<PublicReportReceived>(e => e with { ReporterContact = null, Content = ContactMasking.Mask(e.Content) });
             opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         });
         marten.UseLightweightSessions();

@@ -40,11 +40,13 @@ public static class AnalyticsFold
     {
         CameraAlarmRaised x => CameraAlarms.Fold(e.Sequence, x),
         AerialFindingRecorded x => AerialFindings.Fold(e.Sequence, x),
-        PublicReportReceived x => PublicReports.PublicReports.Fold(e.Sequence, x),
+        PublicReportReceived x => PublicReports.PublicReports.Fold(e.Sequence, PublicReportUpcast.From(x)),
+        PublicReportFiled x => PublicReports.PublicReports.Fold(e.Sequence, x),
         InspectionFindingRecorded x => InspectionFindings.Fold(e.Sequence, x),
         FundDepositRecorded x => FundLedger.Fold(e.Sequence, x),
         RiskAssessed x => RiskHistory.Fold(e.Sequence, x),
         _ => Rectification.RectificationCaseTables.Fold(e.Sequence, e.Data) ?? Blacklist.BlacklistTable.Fold(e.Sequence, e.Data)
+            ?? Admission.AdmissionScreenings.Fold(e.Sequence, e.Data)
             ?? MasterDataTables.Fold(e.Sequence, e.Data),
     };
 

@@ -14,7 +14,7 @@ public static class Payload
 {
     /// <summary>Properties that never reach analytics, on any event type, at any depth.</summary>
     public static readonly IReadOnlySet<string> Redacted =
-        new HashSet<string>(["ReporterContact", "ReporterName", "ReporterPhone", "ReporterEmail", "ReporterId"], StringComparer.OrdinalIgnoreCase);
+        new HashSet<string>(["ReporterContact", "ReporterName", "ReporterPhone", "ReporterEmail", "ReporterId", "ReporterWeChatId", "SealedReporter"], StringComparer.OrdinalIgnoreCase);
 
     public static readonly JsonSerializerOptions Options = new()
     {

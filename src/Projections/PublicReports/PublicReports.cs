@@ -31,8 +31,8 @@ public static class PublicReports
         (r, x) => r.AppendValue(x.Sequence).AppendValue(x.ReportId).AppendValue(x.Verdict).AppendValue(x.Severity).AppendValue(x.VerifiedBy)
             .AppendValue(x.VerifiedAt).EndRow());
 
-    // ReporterContact is deliberately not read: it must never reach analytics.
-    public static (EventFacts, AnalyticsRow[]) Fold(long seq, PublicReportReceived e) =>
+    // The sealed reporter is deliberately not read: no trace of the reporter reaches analytics.
+    public static (EventFacts, AnalyticsRow[]) Fold(long seq, PublicReportFiled e) =>
         (new EventFacts(RiskSignals.PublicReportFeed, e.EnterpriseId, e.RegionId, e.SiteId, "Medium", true, e.ReceivedAt),
             [new PublicReportRow(seq, e.ReportId, e.Channel.ToString(), e.RegionId, e.EnterpriseId, e.SiteId, e.Content, e.Anonymous, e.ReceivedAt)]);
 

@@ -8,7 +8,8 @@ namespace Fusion.Connectors.Tests.PublicReports;
 
 public class PublicReportFeedSpecs
 {
-    static readonly PublicReportFeed Feed = new();
+    static readonly ReporterKeyring Keys = ReporterKeyring.InMemory();
+    static readonly PublicReportFeed Feed = new(Keys);
     static readonly DateTimeOffset ReceivedOn = new(2026, 11, 28, 8, 12, 0, Beijing);
 
     static readonly JsonObject HotlineCall = FeedSpec.Record(new PublicReportRecord(
@@ -18,18 +19,59 @@ public class PublicReportFeedSpecs
     static FeedOutcome When(JsonObject record) => FeedSpec.Given(Catalog).When(Feed, record);
 
     [Fact]
-    public void GivenAHotlineCallAboutASite_WhenTranslated_ThenTheReportIsReceivedOnItsOwnStream() =>
-        When(HotlineCall)
-            .ThenEvents(new PublicReportReceived("12369-20261128-0042", ReportChannel.Hotline12369, "golmud", SaltLake, "outfall-1",
-                "Black water running from the outfall into the Golmud river", false, "139 0979 0000", ReceivedOn))
-            .ThenKeys("public-reports:12369-20261128-0042", "public-report:12369-20261128-0042");
+    public void GivenAHotlineCallAboutASite_WhenTranslated_ThenTheReportIsFiledOnItsOwnStreamWithTheReporterSealed()
+    {
+        var outcome = When(HotlineCall).ThenKeys("public-reports:12369-20261128-0042", "public-report:12369-20261128-0042");
+        var report = outcome.ThenSingle<PublicReportFiled>();
+        var seal = Keys.For("12369-20261128-0042");
+
+        Assert.Equal(new PublicReportFiled("12369-20261128-0042", ReportChannel.Hotline12369, "golmud", SaltLake, "outfall-1",
+            "Black water running from the outfall into the Golmud river", false, seal.ReceiptCode, report.SealedReporter, ReceivedOn), report);
+        Assert.DoesNotContain("0979", report.SealedReporter);
+        Assert.Equal(new ReporterIdentity(Contact: "139 0979 0000"), ReporterSeal.Open(report.SealedReporter!, seal.Key!, report.ReportId));
+    }
 
     [Fact]
-    public void GivenNoReporterContact_WhenTranslated_ThenTheReportIsAnonymous()
+    public void GivenAWeChatReportNamingItsSender_WhenTranslated_ThenNameWeChatIdPhoneAndEmailAreSealedAndContactsInTheTextMasked()
     {
-        var report = When(HotlineCall.Without("reporterContact")).ThenSingle<PublicReportReceived>();
+        var report = When(HotlineCall.With("channel", "wechat").With("reporterName", "李明").With("reporterWeChatId", "liming_haixi")
+                .With("reporterPhone", "13909790000").With("reporterEmail", "li.ming@example.cn").Without("reporterContact")
+                .With("content", "排污口冒黑水，请联系我 139-0979-0000 或 li.ming@example.cn，微信 liming_haixi，办公室 0979-8412345"))
+            .ThenSingle<PublicReportFiled>();
 
-        Assert.Equal((true, (string?)null), (report.Anonymous, report.ReporterContact));
+        Assert.Equal("排污口冒黑水，请联系我 [电话已隐去] 或 [邮箱已隐去]，微信 [微信号已隐去]，办公室 [电话已隐去]", report.Content);
+        Assert.Equal(new ReporterIdentity("李明", "13909790000", "li.ming@example.cn", "liming_haixi"),
+            ReporterSeal.Open(report.SealedReporter!, Keys.For(report.ReportId).Key!, report.ReportId));
+    }
+
+    [Fact]
+    public void GivenAHostWithoutKeys_WhenTranslated_ThenRejectedRatherThanStoredUnsealed() =>
+        FeedSpec.Given(Catalog).When(new PublicReportFeed(), HotlineCall).ThenRejected(
+            "public reports are taken only where their reporters' identities can be sealed (through the platform's ingest)");
+
+    [Fact]
+    public void GivenARejectedReport_WhenKeptForTheQuarantine_ThenNoIdentityAndNoContactInItsText()
+    {
+        var raw = Feed.Redact(System.Text.Json.JsonSerializer.SerializeToElement(HotlineCall.With("reporterName", "李明")
+            .With("content", "call me on 13909790000")));
+
+        Assert.DoesNotContain("0979", raw);
+        Assert.DoesNotContain("李明", raw);
+        Assert.DoesNotContain("reporter", raw, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("call me on [电话已隐去]", raw);
+    }
+
+    [Fact]
+    public void GivenAnUnreadableBody_WhenKeptForTheQuarantine_ThenReporterFieldsAndContactsAreCutOutOfTheText() =>
+        Assert.Equal("""[{"reportId":"r-1","reporterName":"[removed]","reporterPhone":"[removed]", "content":"[电话已隐去]" """,
+            Feed.Redact("""[{"reportId":"r-1","reporterName":"李明","reporterPhone":"13909790000", "content":"13909790000" """));
+
+    [Fact]
+    public void GivenNoReporterContact_WhenTranslated_ThenTheReportIsAnonymousWithAReceipt()
+    {
+        var report = When(HotlineCall.Without("reporterContact")).ThenSingle<PublicReportFiled>();
+
+        Assert.Equal((true, (string?)null, Keys.For(report.ReportId).ReceiptCode), (report.Anonymous, report.SealedReporter, report.ReceiptCode));
     }
 
     [Theory]
@@ -37,16 +79,16 @@ public class PublicReportFeedSpecs
     [InlineData("   ")]
     public void GivenABlankReporterContact_WhenTranslated_ThenTheReportIsAnonymous(string blank)
     {
-        var report = When(HotlineCall.With("reporterContact", blank)).ThenSingle<PublicReportReceived>();
+        var report = When(HotlineCall.With("reporterContact", blank)).ThenSingle<PublicReportFiled>();
 
-        Assert.Equal((true, (string?)null), (report.Anonymous, report.ReporterContact));
+        Assert.Equal((true, (string?)null), (report.Anonymous, report.SealedReporter));
     }
 
     [Fact]
     public void GivenOnlyAPosition400mFromASite_WhenTranslated_ThenTheReportIsAttributedToIt()
     {
         var report = When(HotlineCall.Without("enterpriseId").Without("siteId")
-            .With("longitude", OutfallLongitude).With("latitude", OutfallLatitude + NorthBy(400))).ThenSingle<PublicReportReceived>();
+            .With("longitude", OutfallLongitude).With("latitude", OutfallLatitude + NorthBy(400))).ThenSingle<PublicReportFiled>();
 
         Assert.Equal(("outfall-1", SaltLake, "golmud"), (report.SiteId, report.EnterpriseId, report.RegionId));
     }
@@ -55,7 +97,7 @@ public class PublicReportFeedSpecs
     public void GivenOnlyAPosition600mFromASite_WhenTranslated_ThenItIsAboutTheRegionAlone()
     {
         var report = When(HotlineCall.Without("enterpriseId").Without("siteId")
-            .With("longitude", OutfallLongitude).With("latitude", OutfallLatitude + NorthBy(600))).ThenSingle<PublicReportReceived>();
+            .With("longitude", OutfallLongitude).With("latitude", OutfallLatitude + NorthBy(600))).ThenSingle<PublicReportFiled>();
 
         Assert.Equal(((string?)null, (string?)null, "golmud"), (report.SiteId, report.EnterpriseId, report.RegionId));
     }
@@ -63,7 +105,7 @@ public class PublicReportFeedSpecs
     [Fact]
     public void GivenOnlyARegion_WhenTranslated_ThenTheReportIsAboutThatRegion() =>
         Assert.Equal("da-qaidam", When(HotlineCall.Without("enterpriseId").Without("siteId").With("regionId", "da-qaidam"))
-            .ThenSingle<PublicReportReceived>().RegionId);
+            .ThenSingle<PublicReportFiled>().RegionId);
 
     [Fact]
     public void GivenNoPlaceAtAll_WhenTranslated_ThenRejectedSayingWhatToGive() =>

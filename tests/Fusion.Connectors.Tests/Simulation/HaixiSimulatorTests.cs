@@ -42,7 +42,7 @@ public class HaixiSimulatorTests
         string.Join("\n", batches.Select(b => $"{b.Feed} {b.At:O} {JsonSerializer.Serialize(b.Records, SimulatorRunner.WireOptions)}"));
 
     static TranslatedBatch Translate(SimulatedBatch batch) =>
-        Feeds.Translate(Feeds.All[batch.Feed], JsonSerializer.SerializeToElement(batch.Records, SimulatorRunner.WireOptions), Catalog, Now);
+        Feeds.Translate(Feeds.Unhosted(batch.Feed), JsonSerializer.SerializeToElement(batch.Records, SimulatorRunner.WireOptions), Catalog, Now);
 
     static IEnumerable<object> Events(IEnumerable<SimulatedBatch> batches) =>
         batches.SelectMany(b => Translate(b).Accepted).SelectMany(a => a.Item.Events);
@@ -163,7 +163,7 @@ public class HaixiSimulatorTests
         Assert.True(reports.Max(r => r.ReceivedAt) - reports.Min(r => r.ReceivedAt) <= TimeSpan.FromHours(5));
         Assert.All(reports, r => Assert.InRange(Geo.DistanceMetres(site.Location, new(r.Longitude!.Value, r.Latitude!.Value)), 0, PublicReportFeed.AttributionRadiusMetres));
 
-        var received = Events(Batches.Where(b => b.Feed == SimulationFeeds.PublicReports)).OfType<PublicReportReceived>().Where(e => story.ReportIds.Contains(e.ReportId)).ToList();
+        var received = Events(Batches.Where(b => b.Feed == SimulationFeeds.PublicReports)).OfType<PublicReportFiled>().Where(e => story.ReportIds.Contains(e.ReportId)).ToList();
         Assert.All(received, e => Assert.Equal((story.EnterpriseId, story.SiteId), (e.EnterpriseId, e.SiteId)));
 
         var inspection = Assert.Single(All<InspectionFindingRecord>(), f => f.FindingId == story.InspectionFindingId);
@@ -216,6 +216,8 @@ public class HaixiSimulatorTests
         Assert.NotEmpty(incidents);
         Assert.All(incidents, a => Assert.True(offenders.Contains(a.Enterprise) && a.Alarm.Confidence >= 0.6 && a.Alarm.AlarmType is not ("other" or "tamper")));
         Assert.All(All<InspectionFindingRecord>().Where(f => !offenders.Contains(f.EnterpriseId) && !f.FindingId.Contains("-IF-C-")), f => Assert.NotEqual("critical", f.Severity));
+        Assert.All(All<AerialFindingRecord>().Where(f => f.FindingId.Contains("-AF-O-")), f => Assert.Contains(f.EnterpriseId!, offenders));
+        Assert.All(All<AerialFindingRecord>().Where(f => f.Severity == "critical" && f.EnterpriseId is { } e && !offenders.Contains(e)), f => Assert.Equal(stories.Dumping.FindingId, f.FindingId));
         // Noisy cameras cry wolf at low confidence, several times a day.
         var falseAlarms = alarms.Where(a => a.Alarm.AlarmId.Contains("-CA-N-")).ToList();
         Assert.All(falseAlarms, a => Assert.True(noisy.Contains(a.Enterprise) && a.Alarm.Confidence <= 0.6));

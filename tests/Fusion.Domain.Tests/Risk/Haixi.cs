@@ -33,8 +33,8 @@ public static class Haixi
         string? site = Outfall, string? zone = null) =>
         new(id, AerialPlatform.Drone, "dust plume", severity, 94.95, 36.45, Golmud, site is null ? null : SaltLake, site, zone, null, null, at);
 
-    public static PublicReportReceived Report(string id, DateTimeOffset at, string? site = Outfall) =>
-        new(id, ReportChannel.Hotline12369, Golmud, SaltLake, site, "black water from the outfall", true, null, at);
+    public static PublicReportFiled Report(string id, DateTimeOffset at, string? site = Outfall) =>
+        new(id, ReportChannel.Hotline12369, Golmud, SaltLake, site, "black water from the outfall", true, "7K3M-9QPA-2DXW", null, at);
 
     public static InspectionFindingRecorded Inspection(string id, DateTimeOffset at, DateOnly rectifyBy, Severity severity = Severity.Medium) =>
         new(id, SaltLake, Golmud, Outfall, "untreated discharge", severity, rectifyBy, "inspector Wang", at);

@@ -103,6 +103,7 @@ public class ReadOnlySqlTests(QueryFixture f) : IClassFixture<QueryFixture>
     public void PublicReporterContact_IsNowhereInTheDatabase()
     {
         foreach (var table in new[] { "events", "public_reports" })
-            Assert.Equal(0, f.Analytics.Count(table, $"CAST(COLUMNS(*) AS VARCHAR) LIKE '%13800138000%'"));
+            // The whole row as text: COLUMNS(*) in a WHERE would join its columns with AND, so it could not fail.
+            Assert.Equal(0, f.Analytics.Count($"{table} AS t", "CAST(t AS VARCHAR) LIKE '%13800138000%'"));
     }
 }

@@ -123,4 +123,45 @@ public sealed class CalibrationTests
         Assert.True(metrics.FalseAlarmsMet, string.Join(", ", metrics.FalseAlarms.Select(f => $"{f.Month}: {string.Join(" ", f.Enterprises)}")));
         Assert.Equal(0, metrics.RegionRuleBreaches);
     }
+
+    [Fact]
+    public void GivenTwoModelFiles_WhenCompared_ThenTheReportShowsBothModelsTargetsAndHowLevelsMove()
+    {
+        var folder = Directory.CreateTempSubdirectory("fusion-compare-").FullName;
+        try
+        {
+            var a = Path.Combine(folder, "a.json");
+            var b = Path.Combine(folder, "b.json");
+            File.WriteAllText(a, """{ "RiskModel": { "Version": "model-a" } }""");
+            File.WriteAllText(b, """{ "RiskModel": { "Version": "model-b", "Kinds": { "CameraAlarm": { "Weight": 30 } } } }""");
+            var output = new StringWriter();
+
+            var code = CalibrationCli.Run(["--days", "3", "--from", "2026-11-01", "--compare", a, b, "--out", folder], output, output);
+
+            Assert.True(code == 0, output.ToString());
+            var report = File.ReadAllText(Path.Combine(folder, "compare", "compare.md"));
+            Assert.Contains("# Risk model model-a → model-b", report);
+            Assert.Contains("| measure | model-a | model-b |", report);
+            Assert.Contains("## Enterprises' levels at the end, model-a (rows) → model-b (columns)", report);
+            // Five times the camera weight: enterprises whose cameras alarmed move up.
+            var moved = int.Parse(System.Text.RegularExpressions.Regex.Match(report, @"(\d+) enterprises change level").Groups[1].Value);
+            Assert.True(moved > 0, report);
+            Assert.True(File.ReadAllBytes(Path.Combine(folder, "compare", "scores-a-vs-b.png")).Length > 2000);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void GivenAMissingModelFile_WhenCalibrating_ThenItSaysWhichAndExitsWithUsage()
+    {
+        var output = new StringWriter();
+
+        var code = CalibrationCli.Run(["--model", "no-such-model.json", "--days", "1"], output, output);
+
+        Assert.Equal(2, code);
+        Assert.Contains("the model file 'no-such-model.json' does not exist", output.ToString());
+    }
 }

@@ -6,12 +6,14 @@ using Fusion.Silo.Hosting;
 namespace Fusion.Silo.Risk.Calibration;
 
 /// <summary>
-/// ./fusion calibrate [--days 30] [--from yyyy-MM-dd] [--seed 2026] [--model FILE] [--step-hours 1] [--out FOLDER]
+/// ./fusion calibrate [--days 30] [--from yyyy-MM-dd] [--seed 2026] [--model FILE | --compare FILE-A FILE-B] [--step-hours 1] [--out FOLDER]
 /// Replays a simulated history (the demo's: the last 30 days up to now) through the pure risk model in
 /// process — no database, no host — and writes report.md with PNG charts under the data folder's
 /// calibration/ (or --out). The model is the configured one (appsettings.json, RiskModel__… variables)
 /// unless --model names a JSON file shaped like appsettings ({ "RiskModel": { … } }).
-/// Exit code 0 when every target is met, 1 when one is not, 2 on bad arguments.
+/// --compare replays the same history under two model files and writes compare/compare.md: the targets
+/// side by side and how enterprises' and regions' levels move from A to B, before one is adopted.
+/// Exit code 0 when every target is met (always for --compare), 1 when one is not, 2 on bad arguments.
 /// </summary>
 public static class CalibrationCli
 {
@@ -20,9 +22,17 @@ public static class CalibrationCli
         stdout ??= Console.Out;
         stderr ??= Console.Error;
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        (string A, string B)? compare = null;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] is "--help" or "-h") return Usage(stdout, null, 0);
+            if (args[i] == "--compare")
+            {
+                if (i + 2 >= args.Length) return Usage(stderr, "--compare needs two model files");
+                compare = (args[i + 1], args[i + 2]);
+                i += 2;
+                continue;
+            }
             if (!args[i].StartsWith("--") || i + 1 >= args.Length) return Usage(stderr, $"unexpected '{args[i]}'");
             options[args[i][2..]] = args[++i];
         }
@@ -35,10 +45,21 @@ public static class CalibrationCli
             var from = options.TryGetValue("from", out var f)
                 ? new DateTimeOffset(DateTime.ParseExact(f, "yyyy-MM-dd", CultureInfo.InvariantCulture), HaixiSimulator.ChinaOffset)
                 : new DateTimeOffset(DateTimeOffset.UtcNow.ToOffset(HaixiSimulator.ChinaOffset).Date, HaixiSimulator.ChinaOffset).AddDays(-days);
-            var model = ModelFrom(options.GetValueOrDefault("model"));
             var folder = options.GetValueOrDefault("out") ?? Path.Combine(DataFolder(), "calibration");
-
             var masterData = HaixiSeed.Deserialize(File.ReadAllText(SeedFile()));
+            if (compare is var (fileA, fileB))
+            {
+                var (a, b) = (ModelFrom(fileA), ModelFrom(fileB));
+                stdout.WriteLine($"calibrate: comparing model {a.Version} ({fileA}) with {b.Version} ({fileB}), seed {seed}, {days} days from {from:yyyy-MM-dd} …");
+                var played = SimulatedHistory.Play(masterData, from, TimeSpan.FromDays(days), seed);
+                var (snapshotsA, snapshotsB) = (Calibration.Replay(played, a, step), Calibration.Replay(played, b, step));
+                var comparison = CalibrationReport.WriteComparison(Path.Combine(folder, "compare"), played,
+                    (a, snapshotsA, Calibration.Measure(played, snapshotsA, a)), (b, snapshotsB, Calibration.Measure(played, snapshotsB, b)));
+                stdout.WriteLine($"calibrate: comparison: {Path.GetFullPath(comparison)}");
+                return 0;
+            }
+            var model = ModelFrom(options.GetValueOrDefault("model"));
+
             stdout.WriteLine($"calibrate: model {model.Version}, seed {seed}, {days} days from {from:yyyy-MM-dd} …");
             var history = SimulatedHistory.Play(masterData, from, TimeSpan.FromDays(days), seed);
             var snapshots = Calibration.Replay(history, model, step);
@@ -75,7 +96,8 @@ public static class CalibrationCli
     static int Usage(TextWriter to, string? problem, int code = 2)
     {
         if (problem is not null) to.WriteLine($"calibrate: {problem}");
-        to.WriteLine("usage: calibrate [--days 30] [--from yyyy-MM-dd] [--seed 2026] [--model FILE] [--step-hours 1] [--out FOLDER]");
+        to.WriteLine("usage: calibrate [--days 30] [--from yyyy-MM-dd] [--seed 2026] [--model FILE | --compare FILE-A FILE-B] [--step-hours 1] [--out FOLDER]");
+        to.WriteLine("  a model file is shaped like appsettings.json: { \"RiskModel\": { \"Version\": \"…\", … } }");
         return code;
     }
 }

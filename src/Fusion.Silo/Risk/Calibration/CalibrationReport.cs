@@ -87,6 +87,74 @@ public static class CalibrationReport
         return path;
     }
 
+    /// <summary>compare.md: two models on the same history, their targets side by side and how levels move from A to B.</summary>
+    public static string WriteComparison(string folder, CalibrationHistory history,
+        (RiskModel Model, IReadOnlyList<CalibrationSnapshot> Snapshots, CalibrationMetrics Metrics) a,
+        (RiskModel Model, IReadOnlyList<CalibrationSnapshot> Snapshots, CalibrationMetrics Metrics) b)
+    {
+        Directory.CreateDirectory(folder);
+        var (endA, endB) = (a.Snapshots[^1], b.Snapshots[^1]);
+        var md = new StringBuilder();
+        md.AppendLine($"# Risk model {a.Model.Version} → {b.Model.Version}").AppendLine();
+        md.AppendLine($"The same history for both: {Day(history.From)} → {Day(history.Until)} (China time), {history.Signals.Count:N0} signals, {history.Truth.Count} enterprises.").AppendLine();
+        md.AppendLine($"| measure | {a.Model.Version} | {b.Model.Version} |").AppendLine("|---|---|---|");
+        md.AppendLine($"| precision@{a.Metrics.K} | {a.Metrics.PrecisionAtK:0.000} | {b.Metrics.PrecisionAtK:0.000} |");
+        md.AppendLine($"| ROC AUC | {a.Metrics.RocAuc:0.000} | {b.Metrics.RocAuc:0.000} |");
+        for (var i = 0; i < a.Metrics.Stories.Count && i < b.Metrics.Stories.Count; i++)
+            md.AppendLine($"| {a.Metrics.Stories[i].Story.Name}: time to red | {Hours(a.Metrics.Stories[i].TimeToRed)} | {Hours(b.Metrics.Stories[i].TimeToRed)} |");
+        md.AppendLine($"| compliant enterprises at red per month | {string.Join("; ", a.Metrics.FalseAlarms.Select(f => $"{f.Month}: {f.Enterprises.Count}"))} | {string.Join("; ", b.Metrics.FalseAlarms.Select(f => $"{f.Month}: {f.Enterprises.Count}"))} |");
+        md.AppendLine($"| every target met | {(a.Metrics.AllMet ? "yes" : "no")} | {(b.Metrics.AllMet ? "yes" : "no")} |");
+        md.AppendLine();
+        md.AppendLine($"At the end: enterprises {Distribution(endA.Enterprises.Values.Select(e => e.Level))} under {a.Model.Version}; {Distribution(endB.Enterprises.Values.Select(e => e.Level))} under {b.Model.Version}.").AppendLine();
+
+        var levels = Enum.GetValues<RiskLevel>();
+        md.AppendLine($"## Enterprises' levels at the end, {a.Model.Version} (rows) → {b.Model.Version} (columns)").AppendLine();
+        md.AppendLine($"| | {string.Join(" | ", levels)} |").AppendLine($"|---|{string.Concat(levels.Select(_ => "---|"))}");
+        foreach (var from in levels)
+            md.AppendLine($"| {from} | {string.Join(" | ", levels.Select(to => endA.Enterprises.Count(e => e.Value.Level == from && endB.Enterprises[e.Key].Level == to)))} |");
+        md.AppendLine();
+        var moved = endA.Enterprises.Where(e => e.Value.Level != endB.Enterprises[e.Key].Level)
+            .OrderByDescending(e => Math.Abs(endB.Enterprises[e.Key].Score - e.Value.Score)).ToList();
+        md.AppendLine($"{moved.Count} enterprises change level{(moved.Count > 40 ? "; the 40 that move most" : "")}:").AppendLine();
+        if (moved.Count > 0)
+        {
+            md.AppendLine($"| enterprise | ground truth | {a.Model.Version} | {b.Model.Version} |").AppendLine("|---|---|---|---|");
+            foreach (var (id, p) in moved.Take(40))
+                md.AppendLine($"| {id} | {Words(history.Truth[id])} | {p.Score:0.0} {p.Level} | {endB.Enterprises[id].Score:0.0} {endB.Enterprises[id].Level} |");
+            md.AppendLine();
+        }
+        md.AppendLine("## Regions at the end").AppendLine();
+        md.AppendLine($"| region | {a.Model.Version} | {b.Model.Version} |").AppendLine("|---|---|---|");
+        foreach (var (id, r) in endA.Regions.OrderBy(r => r.Key, StringComparer.Ordinal))
+            md.AppendLine($"| {id} | {r.Score:0.0} {r.Level} | {endB.Regions[id].Score:0.0} {endB.Regions[id].Level}{(r.Level != endB.Regions[id].Level ? " (moved)" : "")} |");
+        md.AppendLine();
+
+        var plot = new Plot();
+        foreach (var group in history.Truth.GroupBy(t => t.Value).OrderBy(g => g.Key))
+        {
+            var ids = group.Select(g => g.Key).ToList();
+            var points = plot.Add.ScatterPoints(ids.Select(id => endA.Enterprises[id].Score).ToArray(), ids.Select(id => endB.Enterprises[id].Score).ToArray());
+            points.LegendText = Words(group.Key);
+            points.MarkerSize = 6;
+        }
+        var same = plot.Add.Line(0, 0, 100, 100);
+        same.LinePattern = LinePattern.Dotted;
+        same.Color = Colors.Gray;
+        plot.Axes.SetLimits(0, 100, 0, 100);
+        plot.XLabel($"score under {a.Model.Version}");
+        plot.YLabel($"score under {b.Model.Version}");
+        plot.Title("Each enterprise's score at the end, by ground truth");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.SavePng(Path.Combine(folder, "scores-a-vs-b.png"), 620, 560);
+        md.AppendLine("![scores under A and B](scores-a-vs-b.png)");
+
+        var path = Path.Combine(folder, "compare.md");
+        File.WriteAllText(path, md.ToString());
+        return path;
+    }
+
+    static string Hours(TimeSpan? t) => t is { } x ? $"{x.TotalHours:0.#} h" : "never";
+
     static Plot LevelChart(IReadOnlyList<CalibrationSnapshot> snapshots, Func<CalibrationSnapshot, IEnumerable<RiskLevel>> levels, string title, bool includeGreen)
     {
         var plot = new Plot();

@@ -24,7 +24,7 @@ public static class SimulatedHistory
         var events = new List<object>();
         foreach (var batch in simulator.Between(from, until))
         {
-            var translated = Feeds.Translate(Feeds.All[batch.Feed], JsonSerializer.SerializeToElement(batch.Records, SimulatorRunner.WireOptions), catalog, batch.At);
+            var translated = Feeds.Translate(Feeds.Unhosted(batch.Feed), JsonSerializer.SerializeToElement(batch.Records, SimulatorRunner.WireOptions), catalog, batch.At);
             events.AddRange(translated.Accepted.SelectMany(a => a.Item.Events));
         }
         var signals = events.Select((e, i) => RiskSignals.From(e, i + 1)).OfType<RiskSignal>()

@@ -1,0 +1,55 @@
+using Fusion.Connectors.Ingest;
+using Fusion.Silo.Hosting;
+using Fusion.Silo.Monitoring;
+using Marten;
+using Marten.Storage;
+using Npgsql;
+
+namespace Fusion.Silo.Ingest;
+
+/// <summary>Ingest settings, section "Fusion:Ingest".</summary>
+public sealed class IngestOptions
+{
+    /// <summary>
+    /// How long after its own time a device may resend a record (an HJ 212 logger backfilling after an outage):
+    /// the record's identity is kept that long, so a resend is recognised as a duplicate; older records are refused.
+    /// </summary>
+    public TimeSpan ResendWindow { get; set; } = TimeSpan.FromDays(30);
+    public TimeSpan PurgeEvery { get; set; } = TimeSpan.FromHours(1);
+
+    public IngestChecks Checks(DateTimeOffset now) => new(now, ResendWindow);
+}
+
+/// <summary>
+/// Keeps fusion.ingest_keys from growing by a row per HJ 212 frame and keepalive for ever: on a timer (the
+/// platform's clock) it deletes the identities whose resend window has passed, in chunks so no statement holds
+/// many locks. Duplicate detection stays exact: a record is refused at the door once its own time is older than
+/// the window (IngestValidation), which is exactly when its identity becomes eligible for deletion here.
+/// </summary>
+public sealed class IngestKeyRetention(IDocumentStore store, PlatformClock clock, IngestOptions options, ILogger<IngestKeyRetention> log) : BackgroundService
+{
+    const int Chunk = 20_000;
+
+    /// <summary>Deletes the expired identities; returns how many.</summary>
+    public async Task<long> PurgeAsync(CancellationToken ct)
+    {
+        var now = clock.Now;
+        long deleted = 0;
+        await using var conn = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
+        await conn.OpenAsync(ct);
+        while (true)
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"DELETE FROM {IngestKeys.Table} WHERE key IN (SELECT key FROM {IngestKeys.Table} WHERE expires_at < @now LIMIT {Chunk})", conn);
+            cmd.Parameters.AddWithValue("now", now);
+            var n = await cmd.ExecuteNonQueryAsync(ct);
+            deleted += n;
+            if (n < Chunk) break;
+        }
+        if (deleted > 0) log.LogInformation("Dropped {Count} record identities past the {Days}-day resend window", deleted, options.ResendWindow.TotalDays);
+        return deleted;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken ct) =>
+        DeviceWatch.EveryAsync(options.PurgeEvery, clock.Time, PurgeAsync, log, "Ingest-key retention", ct);
+}

@@ -1,0 +1,78 @@
+using Fusion.Domain;
+using Fusion.Domain.PublicReports;
+using Fusion.Silo.Hosting;
+using Marten;
+
+namespace Fusion.Silo.PublicReports;
+
+/// <summary>What a receipt tells: the report's status and when it came in, nothing about who sent it.</summary>
+public sealed record PublicReportStatus(string Receipt, string Status, DateTimeOffset ReceivedAt);
+
+public sealed record ReporterRequest(string By, string Reason);
+
+public sealed record ShreddedReporter(string ReportId, DateTimeOffset ShreddedAt);
+
+/// <summary>A revealed identity, with the recorded act that revealed it.</summary>
+public sealed record RevealedReporter(string ReportId, ReporterIdentity Reporter, string RevealedTo, string Reason, DateTimeOffset RevealedAt);
+
+public static class PublicReportEndpoints
+{
+    public static IEndpointRouteBuilder MapPublicReportEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/public-reports").WithTags("Public reports");
+
+        group.MapGet("/status/{receipt}", async (string receipt, ReporterSeals seals, IDocumentStore store, CancellationToken ct) =>
+                await seals.ReportOfAsync(receipt, ct) is { } reportId && await LoadAsync(store, reportId, ct) is { } report
+                    ? Results.Ok(new PublicReportStatus(report.ReceiptCode ?? receipt, "received", report.ReceivedAt))
+                    : Results.Problem(statusCode: 404, title: "Unknown receipt", detail: $"No report has the receipt code '{receipt}'."))
+            .Produces<PublicReportStatus>()
+            .ProducesProblem(404)
+            .WithSummary("A report's status by its receipt code, for the reporter: nothing about who reported");
+
+        group.MapPost("/{reportId}/reporter/reveal", async (string reportId, ReporterRequest body, ReporterSeals seals, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+            {
+                var (report, events) = await ExecuteAsync(store, reportId, new RevealReporter(body.By, body.Reason, clock.Now), ct);
+                if (report is null) return NotFound(reportId);
+                var revealed = (ReporterIdentityRevealed)events[0];
+                return await seals.KeyAsync(reportId, ct) is { } key
+                    ? Results.Ok(new RevealedReporter(reportId, ReporterSeal.Open(report.SealedReporter!, key, reportId), revealed.RevealedTo, revealed.Reason, revealed.RevealedAt))
+                    : Results.Problem(statusCode: 410, title: "Identity destroyed", detail: $"The key of report {reportId} no longer exists: its reporter's identity cannot be read.");
+            })
+            .Produces<RevealedReporter>()
+            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(410).ProducesProblem(422)
+            .WithSummary("Reveals a report's reporter to the one asking, recording who asked and why (ReporterIdentityRevealed) before anything is shown");
+
+        group.MapPost("/{reportId}/reporter/shred", async (string reportId, ReporterRequest body, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+            {
+                var (report, _) = await ExecuteAsync(store, reportId, new ShredReporter(body.By, body.Reason, clock.Now), ct);
+                return report is null ? NotFound(reportId) : Results.Ok(new ShreddedReporter(reportId, report.ShreddedAt!.Value));
+            })
+            .Produces<ShreddedReporter>()
+            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
+            .WithSummary("Destroys the report's key (crypto-shredding): its reporter's identity can never be read again; the event log stays whole");
+        return app;
+    }
+
+    static IResult NotFound(string reportId) =>
+        Results.Problem(statusCode: 404, title: "Unknown report", detail: $"There is no public report '{reportId}'.");
+
+    static async Task<PublicReport?> LoadAsync(IDocumentStore store, string reportId, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return PublicReport.Fold((await session.Events.FetchStreamAsync(Streams.PublicReport(reportId), token: ct)).Select(e => e.Data));
+    }
+
+    /// <summary>Decides on the report's stream and appends the act (and, for shredding, destroys the key) in one transaction; no report, no state.</summary>
+    static async Task<(PublicReport? Report, object[] Events)> ExecuteAsync(IDocumentStore store, string reportId, ReporterCommand command, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchStreamAsync(Streams.PublicReport(reportId), token: ct);
+        if (PublicReport.Fold(stream.Select(e => e.Data)) is not { } state) return (null, []);
+        var events = ReporterDecider.Decide(command, state);
+        if (events.Length == 0) return (state, events);
+        session.Events.Append(Streams.PublicReport(reportId), events);
+        if (command is ShredReporter) ReporterSeals.QueueShred(session, reportId, command.Now);
+        await session.SaveChangesAsync(ct);
+        return (events.Aggregate(state, (s, e) => PublicReport.Apply(s, e)!), events);
+    }
+}
