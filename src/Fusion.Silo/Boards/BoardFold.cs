@@ -34,6 +34,7 @@ public static class BoardFold
 {
     public static IEnumerable<BoardRow> Fold(long seq, object data)
     {
+        if (data is PublicReportReceived stored) data = PublicReportUpcast.From(stored);
         if (RiskSignals.From(data, seq) is { } signal)
             yield return new SignalRow(seq, Hour(signal.OccurredAt), signal.Feed, signal.Kind.ToString(), signal.RegionId);
         switch (data)
@@ -65,7 +66,7 @@ public static class BoardFold
             case MonitoringResumed r:
                 yield return new DeviceStateRow(seq, r.MonitorId, true, r.ResumedAt);
                 break;
-            case PublicReportReceived p:
+            case PublicReportFiled p:
                 yield return new PublicReportRow(seq, p.ReportId, p.Channel.ToString(), p.RegionId, p.EnterpriseId, p.ReceivedAt);
                 break;
             case InspectionFindingRecorded f:
