@@ -11,6 +11,7 @@ using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Monitoring;
+using Fusion.Silo.Parking;
 using Fusion.Silo.PublicReports;
 using Fusion.Silo.Rectification;
 using Fusion.Silo.Risk;
@@ -69,6 +70,7 @@ public static class FusionHost
         if (config.GetValue("Fusion:Simulate", false))
             builder.Services.AddHostedService<Demo.DemoSimulation>();
 
+        builder.Services.AddParking(config);
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
         builder.Services.AddSingleton<ReporterSeals>();
@@ -104,6 +106,7 @@ public static class FusionHost
         app.MapIngestEndpoints();
         app.MapHj212Endpoints().MapGb28181Endpoints();
         app.MapQuarantineEndpoints();
+        app.MapParkingEndpoints();
         app.MapPublicReportEndpoints();
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();

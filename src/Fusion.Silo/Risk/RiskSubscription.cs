@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Fusion.Domain.Risk;
+using Fusion.Silo.Parking;
 using Fusion.Silo.Telemetry;
+using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -14,7 +16,8 @@ namespace Fusion.Silo.Risk;
 /// Delivers risk signals from the event store to the enterprise grains, and region-level ones to
 /// the region grains. Marten moves the
 /// checkpoint only after this returns, and grains persist before they return, so every signal is
-/// applied at least once; grains ignore what they have already applied.
+/// applied at least once; grains ignore what they have already applied. An event whose signal cannot
+/// be applied is parked (ParkingLot) and the rest of the page goes on.
 /// </summary>
 public sealed class RiskSubscription : SubscriptionBase
 {
@@ -22,11 +25,13 @@ public sealed class RiskSubscription : SubscriptionBase
 
     readonly IGrainFactory grains;
     readonly FusionMetrics metrics;
+    readonly ParkingLot parking;
 
-    public RiskSubscription(IGrainFactory grains, FusionMetrics metrics)
+    public RiskSubscription(IGrainFactory grains, FusionMetrics metrics, ParkingLot parking)
     {
         this.grains = grains;
         this.metrics = metrics;
+        this.parking = parking;
         Name = SubscriptionId;
         Options.BatchSize = 1000;
     }
@@ -34,9 +39,17 @@ public sealed class RiskSubscription : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
         using var pageActivity = FusionTelemetry.StartPage(FusionTelemetry.Risk, "risk page", page.Events);
+        await parking.ApplyAsync(SubscriptionId, page.Events,
+            events => DeliverAsync(events, ReferenceEquals(events, page.Events) ? page.SequenceCeiling : events[^1].Sequence), ct);
+        metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
+        return NullChangeListener.Instance;
+    }
+
+    async Task DeliverAsync(IReadOnlyList<IEvent> events, long lastSequence)
+    {
         var traces = new Dictionary<long, ActivityContext?>();
         var signals = new List<RiskSignal>();
-        foreach (var e in page.Events)
+        foreach (var e in events)
             if (RiskSignals.From(e.Data, e.Sequence) is { } signal)
             {
                 signals.Add(signal);
@@ -45,16 +58,14 @@ public sealed class RiskSubscription : SubscriptionBase
         var calls = new List<Task>();
         foreach (var group in signals.GroupBy(s => s.EnterpriseId))
             calls.Add(group.Key is { } enterpriseId
-                ? ObserveAsync(enterpriseId, group.ToList(), traces, b => grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(b, page.SequenceCeiling))
+                ? ObserveAsync(enterpriseId, group.ToList(), traces, b => grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(b, lastSequence))
                 : Task.WhenAll(group.GroupBy(s => s.RegionId).Select(r =>
-                    ObserveAsync(r.Key, r.ToList(), traces, b => grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(b, page.SequenceCeiling)))));
+                    ObserveAsync(r.Key, r.ToList(), traces, b => grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(b, lastSequence)))));
         await Task.WhenAll(calls);
         // After the page's signals, so a finding recorded and verified within one page is closed once it is held.
-        var changes = page.Events.Select(e => RiskStateChanges.From(e.Data, e.Sequence)).OfType<RiskStateChange>().ToList();
+        var changes = events.Select(e => RiskStateChanges.From(e.Data, e.Sequence)).OfType<RiskStateChange>().ToList();
         await Task.WhenAll(changes.GroupBy(c => c.EnterpriseId).Select(g =>
             grains.GetGrain<IEnterpriseRiskGrain>(g.Key).ChangeAsync(ImmutableArray.CreateRange(g).AsImmutable()).AsTask()));
-        metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
-        return NullChangeListener.Instance;
     }
 
     /// <summary>The grain call continues the trace of the newest record it carries (Orleans propagates the activity into the grain).</summary>
@@ -65,5 +76,21 @@ public sealed class RiskSubscription : SubscriptionBase
         activity?.SetTag("fusion.subject", subject);
         activity?.SetTag("fusion.signals", signals.Count);
         await observe(ImmutableArray.CreateRange(signals).AsImmutable());
+    }
+}
+
+/// <summary>Applies a parked risk event on retry: its signal (or state change) goes to its grain out of order.</summary>
+public sealed class RiskParkingConsumer(IGrainFactory grains) : IParkingConsumer
+{
+    public string Name => RiskSubscription.SubscriptionId;
+
+    public async Task RetryAsync(IEvent e, CancellationToken ct)
+    {
+        if (RiskSignals.From(e.Data, e.Sequence) is { } signal)
+            await (signal.EnterpriseId is { } enterpriseId
+                ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ReadmitAsync(signal)
+                : grains.GetGrain<IRegionRiskGrain>(signal.RegionId).ReadmitAsync(signal));
+        if (RiskStateChanges.From(e.Data, e.Sequence) is { } change)
+            await grains.GetGrain<IEnterpriseRiskGrain>(change.EnterpriseId).ChangeAsync(ImmutableArray.Create(change).AsImmutable());
     }
 }
