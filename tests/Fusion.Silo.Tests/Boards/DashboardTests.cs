@@ -22,6 +22,11 @@ namespace Fusion.Silo.Tests.Boards;
 /// data sources are provisioned, and every query of every panel run against a real Prometheus scraping the host and
 /// the real PostgreSQL after a simulated run, returning data.
 /// </summary>
+/// <remarks>
+/// Alone: OpenTelemetry listens to every meter named "Fusion" in the process, so a host started by a test running
+/// beside this one could own the instruments Prometheus scrapes here.
+/// </remarks>
+[Collection(nameof(ProofCollection))]
 public sealed class DashboardTests
 {
     static readonly DateTimeOffset T0 = FusionApp.T0;
@@ -207,3 +212,6 @@ public sealed class DashboardTests
         ((YamlSequenceNode)Yaml("provisioning/datasources/fusion.yaml")["datasources"]).Cast<YamlMappingNode>()
             .Select(n => (((YamlScalarNode)n["uid"]).Value!, ((YamlScalarNode)n["type"]).Value!, n)).ToList();
 }
+
+[CollectionDefinition(nameof(ProofCollection), DisableParallelization = true)]
+public sealed class ProofCollection;
