@@ -15,4 +15,5 @@ public static class Streams
     public static string Risk(string subjectId) => $"risk:{subjectId}";
     public static string Case(string caseId) => $"case:{caseId}";
     public static string Blacklist(string enterpriseId) => $"blacklist:{enterpriseId}";
+    public static string Admission(string projectId) => $"admission:{projectId}";
 }

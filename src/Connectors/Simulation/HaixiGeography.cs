@@ -115,21 +115,6 @@ static class GeoMath
 
     public static GeoPoint Round(GeoPoint p) => new(Math.Round(p.Longitude, 5), Math.Round(p.Latitude, 5));
 
-    /// <summary>The point of the ring's edges nearest to p (edges densified; metres-level accuracy is plenty here).</summary>
-    public static (GeoPoint Point, double Metres) NearestOnRing(IReadOnlyList<GeoPoint> ring, GeoPoint p)
-    {
-        var best = (Point: ring[0], Metres: double.MaxValue);
-        for (int i = 0, j = ring.Count - 1; i < ring.Count; j = i++)
-            for (var k = 0; k <= 200; k++)
-            {
-                var t = k / 200.0;
-                var q = new GeoPoint(ring[j].Longitude + t * (ring[i].Longitude - ring[j].Longitude), ring[j].Latitude + t * (ring[i].Latitude - ring[j].Latitude));
-                var d = Geo.DistanceMetres(p, q);
-                if (d < best.Metres) best = (q, d);
-            }
-        return best;
-    }
-
     public static double Bearing(GeoPoint from, GeoPoint to) =>
         Math.Atan2((to.Longitude - from.Longitude) * Math.Cos(from.Latitude * Math.PI / 180), to.Latitude - from.Latitude);
 }

@@ -153,7 +153,7 @@ public static class HaixiSeed
             {
                 var distance = minMetres + Math.Sqrt(rng.NextDouble()) * (maxMetres - minMetres);
                 var p = GeoMath.Round(GeoMath.Offset(centre, distance, rng.NextDouble() * 2 * Math.PI));
-                if (HaixiGeography.InsideHaixi(p) && zoneRings.All(z => FarFrom(z, p) || (!Geo.Contains(z, p) && GeoMath.NearestOnRing(z, p).Metres > 3000)))
+                if (HaixiGeography.InsideHaixi(p) && zoneRings.All(z => FarFrom(z, p) || (!Geo.Contains(z, p) && Geo.NearestOnRing(z, p).Metres > 3000)))
                     return p;
                 if (attempt > 1000) throw new InvalidOperationException($"no room near ({centre.Longitude}, {centre.Latitude})");
             }

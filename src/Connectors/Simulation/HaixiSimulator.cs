@@ -465,7 +465,7 @@ public sealed class HaixiSimulator
         var ring = zone.Polygon.Select(p => new GeoPoint(p[0], p[1])).ToList();
         var nearest = sites
             .Where(s => !Geo.Contains(ring, s.Location))
-            .Select(s => (Site: s, Edge: GeoMath.NearestOnRing(ring, s.Location)))
+            .Select(s => (Site: s, Edge: Geo.NearestOnRing(ring, s.Location)))
             .OrderBy(x => x.Site.Record.Kind == "outfall" ? 1 : 0).ThenBy(x => x.Edge.Metres)
             .FirstOrDefault();
         if (nearest.Site is null || nearest.Edge.Metres > 20_000) return null;

@@ -144,9 +144,11 @@ public static class RiskScoring
         {
             // A rectify-by date is a calendar day where the finding was recorded (the feed checks it
             // against recordedAt's own date), so it ends at midnight in that offset, not in UTC.
-            var dueAt = new DateTimeOffset(due.ToDateTime(TimeOnly.MaxValue), s.OccurredAt.Offset);
-            if (now <= dueAt) return 1;
-            var daysOverdue = (now - dueAt).TotalDays;
+            // In ticks, not as a DateTimeOffset: the last day of year 9999 ends after DateTimeOffset's
+            // range in any offset west of UTC, and a score must never throw.
+            var dueUtcTicks = due.ToDateTime(TimeOnly.MaxValue).Ticks - s.OccurredAt.Offset.Ticks;
+            if (now.UtcTicks <= dueUtcTicks) return 1;
+            var daysOverdue = TimeSpan.FromTicks(now.UtcTicks - dueUtcTicks).TotalDays;
             return Math.Min(model.OverdueGrowthCap, 1 + model.OverdueGrowthPerDay * daysOverdue);
         }
         var halfLife = model.Kinds.TryGetValue(s.Kind, out var k) ? k.HalfLifeHours : 24;

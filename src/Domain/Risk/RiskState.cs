@@ -17,6 +17,13 @@ public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signa
             ? this
             : this with { Signals = Signals.Add(signal), LastSequence = signal.Sequence };
 
+    /// <summary>
+    /// A signal that was parked (its event could not be applied) and is applied on retry, after later ones
+    /// moved LastSequence past it: added unless its id is already held; LastSequence stays.
+    /// </summary>
+    public RiskState Readmit(RiskSignal signal) =>
+        Signals.Any(s => s.SignalId == signal.SignalId) ? this : this with { Signals = Signals.Add(signal) };
+
     /// <summary>Applies a batch (sorted by sequence) and records that everything up to lastSequence was seen.</summary>
     public RiskState Apply(IEnumerable<RiskSignal> signals, long lastSequence)
     {

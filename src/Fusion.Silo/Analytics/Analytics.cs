@@ -39,6 +39,7 @@ public static class Analytics
             () => sp.GetRequiredService<AnalyticsProjector>().Database,
             new QueryLimits(TimeSpan.FromSeconds(options.QueryTimeoutSeconds), options.MaxRows)));
         services.AddSingleton<AnalyticsRebuild>();
+        services.AddSingleton<Parking.IParkingConsumer, AnalyticsParkingConsumer>();
         marten.AddSubscriptionWithServices<AnalyticsSubscription>(ServiceLifetime.Singleton);
         return marten;
     }
@@ -116,7 +117,7 @@ public sealed class MartenAnalyticsSource(IDocumentStore store, int batchSize) :
 
 /// <summary>Runs one rebuild at a time in the background; its status is what the endpoint and the CLI show.</summary>
 public sealed class AnalyticsRebuild(
-    AnalyticsProjector projector, IDocumentStore store, AnalyticsOptions options, AnalyticsMetrics metrics,
+    AnalyticsProjector projector, IDocumentStore store, AnalyticsOptions options, AnalyticsMetrics metrics, Parking.ParkingLot parking,
     ILogger<AnalyticsRebuild> log, IHostApplicationLifetime lifetime)
 {
     Task? running;
@@ -140,7 +141,15 @@ public sealed class AnalyticsRebuild(
     {
         try
         {
-            var status = await projector.RebuildAsync(new MartenAnalyticsSource(store, options.RebuildBatchSize), TargetAsync, TimeProvider.System, lifetime.ApplicationStopping);
+            var parked = new HashSet<long>();
+            var status = await projector.RebuildAsync(new MartenAnalyticsSource(store, options.RebuildBatchSize), TargetAsync, TimeProvider.System, lifetime.ApplicationStopping,
+                park: async (e, error) =>
+                {
+                    parked.Add(e.Sequence);
+                    await parking.ParkAsync(AnalyticsSubscription.SubscriptionId, e.Sequence, e.StreamKey, e.EventType, error, lifetime.ApplicationStopping);
+                },
+                isOutage: Store.Outage.Is);
+            await parking.ResolveRebuiltAsync(AnalyticsSubscription.SubscriptionId, status.LastSequence, parked, lifetime.ApplicationStopping);
             log.LogInformation("Analytics rebuilt: {Applied} events at {Rate} events/s into {File}", status.Applied, status.EventsPerSecond, status.File);
         }
         catch (Exception e)

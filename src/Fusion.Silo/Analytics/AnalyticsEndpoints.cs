@@ -9,7 +9,8 @@ namespace Fusion.Silo.Analytics;
 public sealed record QueryParameterView(string Name, string Type, bool Required, string? Default, string Description, IReadOnlyList<string>? Choices, long? Min, long? Max);
 public sealed record NamedQueryView(string Name, string Title, string Description, IReadOnlyList<QueryParameterView> Parameters, string Url);
 public sealed record SqlRequest(string? Sql);
-public sealed record AnalyticsStatusView(long LastSequence, long Lag, string File, int SchemaVersion, RebuildStatus? Rebuild);
+public sealed record AnalyticsStatusView(long LastSequence, long Lag, string File, int SchemaVersion, RebuildStatus? Rebuild,
+    string State, int Parked, bool Stalled, string? Failure);
 
 public static class AnalyticsEndpoints
 {
@@ -34,9 +35,13 @@ public static class AnalyticsEndpoints
             .Accepts<SqlRequest>("application/json", "text/plain")
             .WithSummary("Runs one read-only SELECT (no file, network or extension access; time and row limits); same formats as the named queries");
 
-        group.MapGet("/status", (AnalyticsProjector projector, AnalyticsMetrics metrics) =>
-                new AnalyticsStatusView(projector.LastSequence, metrics.Lag(projector.LastSequence), projector.Database.Path, projector.Database.SchemaVersion(), projector.Rebuild))
-            .WithSummary("The analytics file's checkpoint, lag behind the store and the last rebuild");
+        group.MapGet("/status", (AnalyticsProjector projector, AnalyticsMetrics metrics, Parking.Consumers consumers) =>
+            {
+                var c = consumers.Get(AnalyticsSubscription.SubscriptionId);
+                return new AnalyticsStatusView(projector.LastSequence, metrics.Lag(projector.LastSequence), projector.Database.Path, projector.Database.SchemaVersion(), projector.Rebuild,
+                    c?.State ?? "NotStarted", c?.Parked ?? 0, c?.Stalled ?? false, c?.Failure);
+            })
+            .WithSummary("The analytics file's checkpoint, lag behind the store (from the daemon's high-water mark), the subscription's state, parked events and the last rebuild");
 
         group.MapPost("/rebuild", (AnalyticsRebuild rebuild) =>
                 rebuild.TryStart()

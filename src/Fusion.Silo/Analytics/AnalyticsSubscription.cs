@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Fusion.Projections.Projection;
+using Fusion.Silo.Parking;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -11,7 +12,8 @@ namespace Fusion.Silo.Analytics;
 /// <summary>
 /// Feeds every stored event to the DuckDB analytics file. The file keeps its own checkpoint in the same
 /// transaction as the rows and skips what it already has, so Marten's at-least-once delivery (a
-/// redelivered page after a crash) still leaves each event there exactly once.
+/// redelivered page after a crash) still leaves each event there exactly once. An event the fold or the
+/// file cannot take (a value beyond a column's range, say) is parked and the rest go on.
 /// </summary>
 public sealed class AnalyticsSubscription : SubscriptionBase
 {
@@ -19,11 +21,13 @@ public sealed class AnalyticsSubscription : SubscriptionBase
 
     readonly AnalyticsProjector projector;
     readonly AnalyticsMetrics metrics;
+    readonly ParkingLot parking;
 
-    public AnalyticsSubscription(AnalyticsProjector projector, AnalyticsMetrics metrics)
+    public AnalyticsSubscription(AnalyticsProjector projector, AnalyticsMetrics metrics, ParkingLot parking)
     {
         this.projector = projector;
         this.metrics = metrics;
+        this.parking = parking;
         Name = SubscriptionId;
         Options.BatchSize = 5000;
     }
@@ -31,8 +35,20 @@ public sealed class AnalyticsSubscription : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var result = await projector.ApplyAsync(page.Events.Select(Analytics.ToAnalyticsEvent).ToList(), ct);
-        metrics.Projected(result.Applied, Stopwatch.GetElapsedTime(started), projector.LastSequence, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
+        var applied = 0;
+        await parking.ApplyAsync(SubscriptionId, page.Events, async events =>
+            applied += (await projector.ApplyAsync(events.Select(Analytics.ToAnalyticsEvent).ToList(), ct)).Applied, ct);
+        if (page.Events.Count > 0 && projector.LastSequence < page.Events[^1].Sequence)
+            await projector.SkipAsync(Analytics.ToAnalyticsEvent(page.Events[^1]), ct);
+        metrics.Projected(applied, Stopwatch.GetElapsedTime(started), projector.LastSequence, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
         return NullChangeListener.Instance;
     }
+}
+
+/// <summary>Applies a parked event to the analytics file on retry, out of its order.</summary>
+public sealed class AnalyticsParkingConsumer(AnalyticsProjector projector) : IParkingConsumer
+{
+    public string Name => AnalyticsSubscription.SubscriptionId;
+
+    public Task RetryAsync(IEvent e, CancellationToken ct) => projector.ApplyOutOfOrderAsync(Analytics.ToAnalyticsEvent(e), ct);
 }

@@ -38,6 +38,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Enterprises of Golmud    {baseUrl}api/enterprises?region=GOLMUD
          A region's explanation   {baseUrl}api/regions/GOLMUD/risk
          Quarantine               {baseUrl}api/quarantine
+         Parked events            {baseUrl}api/parked (what a consumer could not apply, to retry)
          Analytics queries        {baseUrl}api/analytics/queries
          e.g. top enterprises     {baseUrl}api/analytics/queries/top-enterprises?format=csv
          HJ 212 over TCP          port 9212 (Fusion:Hj212:Port); GB/T 28181 alarms: POST {baseUrl}api/ingest/gb28181

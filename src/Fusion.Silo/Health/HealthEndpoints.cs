@@ -1,17 +1,19 @@
-using Fusion.Silo.Risk;
-using JasperFx;
+using Fusion.Silo.Parking;
 using Marten;
-using Marten.Events.Daemon.Coordination;
 
 namespace Fusion.Silo.Health;
 
-public sealed record HealthReport(string Status, bool Silo, bool Store, bool Subscription, string? Problem);
+/// <summary>
+/// Status "up" (200), "degraded" (200: everything runs, but a consumer has parked events or is stalled)
+/// or "down" (503: the silo, the store or a required consumer is not running), with each consumer's state.
+/// </summary>
+public sealed record HealthReport(string Status, bool Silo, bool Store, bool Subscription, string? Problem, IReadOnlyList<ConsumerStatus> Consumers);
 
 public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", async (IClusterClient cluster, IDocumentStore store, IProjectionCoordinator coordinator, CancellationToken ct) =>
+        app.MapGet("/health", async (IClusterClient cluster, IDocumentStore store, Consumers consumers, CancellationToken ct) =>
             {
                 var problems = new List<string>();
                 var silo = await Check(problems, "silo", async () =>
@@ -21,23 +23,33 @@ public static class HealthEndpoints
                     await using var session = store.QuerySession();
                     return await session.QueryAsync<int>("select 1", ct) is [1];
                 });
-                var subscription = await Check(problems, "subscription", () =>
-                    Task.FromResult(coordinator.DaemonForMainDatabase().CurrentAgents()
-                        .Any(a => a.Name.Name == RiskSubscription.SubscriptionId && a.Status == AgentStatus.Running)));
-                var report = new HealthReport(problems.Count == 0 ? "up" : "down", silo, db, subscription, problems.Count == 0 ? null : string.Join("; ", problems));
+                IReadOnlyList<ConsumerStatus> all = [];
+                var subscriptions = await Check(problems, "subscriptions", () =>
+                {
+                    all = consumers.Snapshot();
+                    foreach (var c in all.Where(c => !c.Running && Consumers.Required.Contains(c.Name)))
+                        problems.Add($"consumer {c.Name} is {c.State.ToLowerInvariant()}{(c.Failure is null ? "" : $": {c.Failure}")}");
+                    return Task.FromResult(all.Where(c => Consumers.Required.Contains(c.Name)).All(c => c.Running));
+                }, quiet: true);
+                var warnings = all.Where(c => c.Parked > 0).Select(c => $"consumer {c.Name} has {c.Parked} parked event(s) (GET /api/parked?consumer={c.Name})")
+                    .Concat(all.Where(c => c.Stalled).Select(c => $"consumer {c.Name} is stalled {c.Lag} event(s) behind"))
+                    .ToList();
+                var status = problems.Count > 0 ? "down" : warnings.Count > 0 ? "degraded" : "up";
+                var report = new HealthReport(status, silo, db, subscriptions,
+                    problems.Count + warnings.Count == 0 ? null : string.Join("; ", problems.Concat(warnings)), all);
                 return Results.Json(report, statusCode: problems.Count == 0 ? 200 : 503);
             })
             .WithTags("Operations")
-            .WithSummary("200 when the silo, the event store and the live-risk subscription are up; 503 otherwise, saying which is down");
+            .WithSummary("200 \"up\" when the silo, the event store and every consumer run; 200 \"degraded\" when a consumer has parked events or is stalled; 503 \"down\" naming what is not running");
         return app;
     }
 
-    static async Task<bool> Check(List<string> problems, string part, Func<Task<bool>> probe)
+    static async Task<bool> Check(List<string> problems, string part, Func<Task<bool>> probe, bool quiet = false)
     {
         try
         {
             if (await probe()) return true;
-            problems.Add($"{part} is not running");
+            if (!quiet) problems.Add($"{part} is not running");
         }
         catch (Exception e)
         {

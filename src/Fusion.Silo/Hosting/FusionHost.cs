@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Fusion.Domain.Common;
 using Fusion.Domain.Risk;
+using Fusion.Silo.Admission;
 using Fusion.Silo.Analytics;
 using Fusion.Silo.Blacklist;
 using Fusion.Silo.Cameras;
@@ -9,6 +10,7 @@ using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Monitoring;
+using Fusion.Silo.Parking;
 using Fusion.Silo.PublicReports;
 using Fusion.Silo.Rectification;
 using Fusion.Silo.Risk;
@@ -62,11 +64,13 @@ public static class FusionHost
         builder.Services.AddHostedService(s => s.GetRequiredService<RegionAssessor>());
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Rectification.RectificationPolicy>(config, "Rectification"));
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Blacklist.BlacklistPolicy>(config, "Blacklist"));
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Admission.AdmissionPolicy>(config, "Admission"));
         builder.Services.AddSingleton<EnforcementClock>();
         builder.Services.AddHostedService(s => s.GetRequiredService<EnforcementClock>());
         if (config.GetValue("Fusion:Simulate", false))
             builder.Services.AddHostedService<Demo.DemoSimulation>();
 
+        builder.Services.AddParking(config);
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
         builder.Services.AddSingleton<ReporterSeals>();
@@ -103,11 +107,13 @@ public static class FusionHost
         app.MapIngestEndpoints();
         app.MapHj212Endpoints().MapGb28181Endpoints();
         app.MapQuarantineEndpoints();
+        app.MapParkingEndpoints();
         app.MapPublicReportEndpoints();
         app.MapMasterDataEndpoints();
         app.MapRiskEndpoints();
         app.MapRectificationEndpoints();
         app.MapBlacklistEndpoints();
+        app.MapAdmissionEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;

@@ -14,6 +14,8 @@ namespace Fusion.Silo.Risk;
 public interface IEnterpriseRiskGrain : IGrainWithStringKey
 {
     ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence);
+    /// <summary>A parked signal, applied on retry out of its order.</summary>
+    ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<RiskScore> GetAsync();
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
 
@@ -32,6 +34,8 @@ public interface IEnterpriseRiskGrain : IGrainWithStringKey
 public interface IRegionRiskGrain : IGrainWithStringKey
 {
     ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence);
+    /// <summary>A parked signal, applied on retry out of its order.</summary>
+    ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
 
     /// <summary>Forgets what it held: the model changed and the events are replayed from the start (RiskModelChange).</summary>
@@ -71,9 +75,15 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     public async ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> batch, long lastSequence)
     {
         var signals = batch.Value;
+        await SaveAsync(Snapshot.State.Apply(signals, lastSequence), signals);
+    }
+
+    public ValueTask ReadmitAsync(RiskSignal signal) => SaveAsync(Snapshot.State.Readmit(signal), [signal]);
+
+    async ValueTask SaveAsync(RiskState after, ImmutableArray<RiskSignal> signals)
+    {
         var before = Snapshot.State;
         var now = clock.Now;
-        var after = before.Apply(signals, lastSequence);
         if (after.Signals == before.Signals) return;
         await PersistAsync(after.Prune(model, now), signals[^1].RegionId, now);
     }

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Fusion.Domain.Risk;
+using Fusion.Silo.Parking;
 using Fusion.Silo.Telemetry;
+using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -13,7 +15,8 @@ namespace Fusion.Silo.Risk;
 /// Delivers risk signals from the event store to the enterprise grains, and region-level ones to
 /// the region grains. Marten moves the
 /// checkpoint only after this returns, and grains persist before they return, so every signal is
-/// applied at least once; grains ignore what they have already applied.
+/// applied at least once; grains ignore what they have already applied. An event whose signal cannot
+/// be applied is parked (ParkingLot) and the rest of the page goes on.
 /// </summary>
 public sealed class RiskSubscription : SubscriptionBase
 {
@@ -21,33 +24,57 @@ public sealed class RiskSubscription : SubscriptionBase
 
     readonly IGrainFactory grains;
     readonly FusionMetrics metrics;
+    readonly ParkingLot parking;
 
-    public RiskSubscription(IGrainFactory grains, FusionMetrics metrics)
+    public RiskSubscription(IGrainFactory grains, FusionMetrics metrics, ParkingLot parking)
     {
         this.grains = grains;
         this.metrics = metrics;
+        this.parking = parking;
         Name = SubscriptionId;
         Options.BatchSize = 1000;
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
-        var signals = page.Events
+        await parking.ApplyAsync(SubscriptionId, page.Events,
+            events => DeliverAsync(events, ReferenceEquals(events, page.Events) ? page.SequenceCeiling : events[^1].Sequence), ct);
+        metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
+        return NullChangeListener.Instance;
+    }
+
+    async Task DeliverAsync(IReadOnlyList<IEvent> events, long lastSequence)
+    {
+        var signals = events
             .Select(e => RiskSignals.From(e.Data, e.Sequence))
             .OfType<RiskSignal>()
             .ToList();
         var calls = new List<Task>();
         foreach (var group in signals.GroupBy(s => s.EnterpriseId))
             calls.Add(group.Key is { } enterpriseId
-                ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(ImmutableArray.CreateRange(group).AsImmutable(), page.SequenceCeiling).AsTask()
+                ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(ImmutableArray.CreateRange(group).AsImmutable(), lastSequence).AsTask()
                 : Task.WhenAll(group.GroupBy(s => s.RegionId).Select(r =>
-                    grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(ImmutableArray.CreateRange(r).AsImmutable(), page.SequenceCeiling).AsTask())));
+                    grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(ImmutableArray.CreateRange(r).AsImmutable(), lastSequence).AsTask())));
         await Task.WhenAll(calls);
         // After the page's signals, so a finding recorded and verified within one page is closed once it is held.
-        var changes = page.Events.Select(e => RiskStateChanges.From(e.Data, e.Sequence)).OfType<RiskStateChange>().ToList();
+        var changes = events.Select(e => RiskStateChanges.From(e.Data, e.Sequence)).OfType<RiskStateChange>().ToList();
         await Task.WhenAll(changes.GroupBy(c => c.EnterpriseId).Select(g =>
             grains.GetGrain<IEnterpriseRiskGrain>(g.Key).ChangeAsync(ImmutableArray.CreateRange(g).AsImmutable()).AsTask()));
-        metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
-        return NullChangeListener.Instance;
+    }
+}
+
+/// <summary>Applies a parked risk event on retry: its signal (or state change) goes to its grain out of order.</summary>
+public sealed class RiskParkingConsumer(IGrainFactory grains) : IParkingConsumer
+{
+    public string Name => RiskSubscription.SubscriptionId;
+
+    public async Task RetryAsync(IEvent e, CancellationToken ct)
+    {
+        if (RiskSignals.From(e.Data, e.Sequence) is { } signal)
+            await (signal.EnterpriseId is { } enterpriseId
+                ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ReadmitAsync(signal)
+                : grains.GetGrain<IRegionRiskGrain>(signal.RegionId).ReadmitAsync(signal));
+        if (RiskStateChanges.From(e.Data, e.Sequence) is { } change)
+            await grains.GetGrain<IEnterpriseRiskGrain>(change.EnterpriseId).ChangeAsync(ImmutableArray.Create(change).AsImmutable());
     }
 }

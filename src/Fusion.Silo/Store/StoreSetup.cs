@@ -48,10 +48,12 @@ public static class StoreSetup
             opts.Storage.ExtendedSchemaObjects.Add(IngestKeys.Definition());
             opts.Schema.For<QuarantinedRecord>().Identity(q => q.Id).Index(q => q.ReceivedAt);
             opts.Schema.For<RiskSnapshot>().Identity(s => s.Id);
+            opts.Schema.For<Parking.ParkedEvent>().Identity(p => p.Id).Index(p => p.Sequence);
             opts.Schema.For<RegionAssessment>().Identity(s => s.Id);
             opts.Events.AddEventTypes(Fusion.Silo.Rectification.RectificationSetup.EventTypes);
             opts.Schema.For<Fusion.Domain.Rectification.RectificationCase>().Identity(c => c.Id).Index(c => c.DueAt);
             opts.Events.AddEventTypes(Fusion.Silo.Blacklist.BlacklistSetup.EventTypes);
+            opts.Events.AddEventTypes(Fusion.Silo.Admission.AdmissionEndpoints.EventTypes);
             opts.Schema.For<Fusion.Domain.Blacklist.BlacklistRecord>().Identity(r => r.Id);
             opts.Schema.For<Fusion.Silo.Blacklist.BlacklistEvidenceFile>().Identity(r => r.Id);
             opts.Storage.ExtendedSchemaObjects.Add(Fusion.Silo.PublicReports.ReporterSeals.Definition());

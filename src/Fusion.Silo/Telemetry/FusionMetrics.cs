@@ -36,6 +36,13 @@ public sealed class FusionMetrics
 
     public void RiskUpdated(string subject) => riskUpdates.Add(1, new KeyValuePair<string, object?>("subject", subject));
 
+    /// <summary>The store's head as the daemon last saw it: the lag keeps growing while the subscription is stuck.</summary>
+    public void StoreAt(long sequence)
+    {
+        long seen;
+        while (sequence > (seen = Volatile.Read(ref highWaterSequence)) && Interlocked.CompareExchange(ref highWaterSequence, sequence, seen) != seen) { }
+    }
+
     public void SubscriptionProcessed(int events, long ceiling, long highWater)
     {
         subscriptionEvents.Add(events);

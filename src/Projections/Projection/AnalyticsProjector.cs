@@ -52,11 +52,32 @@ public sealed class AnalyticsProjector : IDisposable
         finally { _writer.Release(); }
     }
 
+    /// <summary>Moves the checkpoint past a parked event that ended a batch (see AnalyticsSink.Skip).</summary>
+    public async Task SkipAsync(AnalyticsEvent e, CancellationToken ct = default)
+    {
+        await _writer.WaitAsync(ct);
+        try { _sink.Skip(e); }
+        finally { _writer.Release(); }
+    }
+
+    /// <summary>A parked event, applied on retry without moving the checkpoint (see AnalyticsSink.ApplyOutOfOrder).</summary>
+    public async Task<int> ApplyOutOfOrderAsync(AnalyticsEvent e, CancellationToken ct = default)
+    {
+        await _writer.WaitAsync(ct);
+        try { return _sink.ApplyOutOfOrder(e); }
+        finally { _writer.Release(); }
+    }
+
     /// <summary>
     /// Rebuilds from the source up to target (the last sequence the live file must cover: at least its
     /// own checkpoint, read again just before the switch), then switches. Only one rebuild at a time.
     /// </summary>
-    public async Task<RebuildStatus> RebuildAsync(IAnalyticsEventSource source, Func<CancellationToken, Task<long>> target, TimeProvider time, CancellationToken ct = default)
+    /// <remarks>
+    /// With <paramref name="park"/>, an event the fold or the file cannot take is handed to it and the
+    /// rebuild goes on (see PoisonIsolation); without, the rebuild fails on it.
+    /// </remarks>
+    public async Task<RebuildStatus> RebuildAsync(IAnalyticsEventSource source, Func<CancellationToken, Task<long>> target, TimeProvider time, CancellationToken ct = default,
+        Func<AnalyticsEvent, Exception, Task>? park = null, Func<Exception, bool>? isOutage = null)
     {
         if (Interlocked.Exchange(ref _rebuilding, 1) == 1) throw new InvalidOperationException("a rebuild is already running");
         var started = time.GetUtcNow();
@@ -102,7 +123,14 @@ public sealed class AnalyticsProjector : IDisposable
             {
                 await foreach (var batch in source.ReadAsync(fresh!.LastSequence, upTo, ct))
                 {
-                    applied += fresh.Apply(batch).Applied;
+                    if (park is null) applied += fresh.Apply(batch).Applied;
+                    else
+                    {
+                        await PoisonIsolation.ApplyAsync(batch, b => { applied += fresh.Apply(b).Applied; return Task.CompletedTask; },
+                            isOutage ?? (_ => false), park);
+                        // Past a parked last event of the batch, so the next read starts after it.
+                        if (fresh.LastSequence < batch[^1].Sequence) fresh.Skip(batch[^1]);
+                    }
                     Report(_rebuild?.State ?? "running", upTo);
                 }
             }

@@ -31,6 +31,7 @@ public static class AnalyticsSchema
         Rectification.RectificationCaseTables.Table,
         Rectification.RectificationCaseTables.Transitions,
         Blacklist.BlacklistTable.Table,
+        Admission.AdmissionScreenings.Table,
         FundLedger.Table,
         RiskHistory.Table,
         EmissionExceedances.Table,

@@ -58,4 +58,26 @@ public class GeoSpecs
     [InlineData(96.20, 37.5, false)]  // above the notch
     public void GivenAConcavePolygon_WhenAPointLiesInTheNotch_ThenItIsOutside(double longitude, double latitude, bool inside) =>
         Assert.Equal(inside, Geo.Contains(U, new GeoPoint(longitude, latitude)));
+
+    [Fact]
+    public void GivenAPointInsideAPolygon_WhenMeasuredToIt_ThenZero() =>
+        Assert.Equal(0, Geo.DistanceToPolygonMetres(Square, new GeoPoint(96.9, 37.3)));
+
+    [Fact]
+    public void GivenAPointDueEastOfAPolygon_WhenMeasuredToIt_ThenTheDistanceToItsEdge() =>
+        Assert.Equal(Geo.DistanceMetres(new GeoPoint(97.00, 37.30), new GeoPoint(97.05, 37.30)), Geo.DistanceToPolygonMetres(Square, new GeoPoint(97.05, 37.30)), 1.0);
+
+    [Fact]
+    public void GivenTwoPolygonsCrossingWithNoVertexInsideTheOther_WhenMeasured_ThenZero()
+    {
+        GeoPoint[] band = [new(96.70, 37.25), new(97.10, 37.25), new(97.10, 37.30), new(96.70, 37.30)];
+        Assert.Equal(0, Geo.DistanceBetweenPolygonsMetres(Square, band));
+    }
+
+    [Fact]
+    public void GivenTwoSeparatePolygons_WhenMeasured_ThenTheGapBetweenThem()
+    {
+        GeoPoint[] east = [new(97.10, 37.20), new(97.20, 37.20), new(97.20, 37.35), new(97.10, 37.35)];
+        Assert.InRange(Geo.DistanceBetweenPolygonsMetres(Square, east), 8_700, 9_000); // 0.1° of longitude at 37.2–37.35°N
+    }
 }

@@ -52,4 +52,14 @@ public class OpenFindingSpecs
         Assert.Equal(1 + 0.25 * Model.OverdueGrowthPerDay,
             GivenAFindingToRectifyByNovember30().WhenScoredAt(new DateTimeOffset(2026, 12, 1, 6, 0, 0, Beijing)).Contribution(Finding).Decay,
             1e-4);
+
+    /// <summary>The last rectify-by date there is, recorded west of UTC: its end lies past DateTimeOffset's range.</summary>
+    [Theory]
+    [InlineData(-5)]
+    [InlineData(0)]
+    [InlineData(14)]
+    public void GivenAFindingDueOnTheLastDayOfYear9999_WhenScoredInAnyOffset_ThenItHoldsItsFullWeight(int offsetHours) =>
+        RiskSpec.Given(Inspection("f1", T0.ToOffset(TimeSpan.FromHours(offsetHours)), DateOnly.MaxValue))
+            .WhenScoredAt(T0 + Days(3650))
+            .ThenContribution(Finding, 12);
 }
