@@ -18,17 +18,42 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
 
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
         var baseUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1"));
-        Console.WriteLine(Banner(baseUrl));
+        Console.WriteLine(Banner(baseUrl) + BoardsBanner(config));
 
         var seedFile = config["Fusion:SeedFile"]!;
         var masterData = HaixiSeed.Deserialize(await File.ReadAllTextAsync(seedFile, stoppingToken));
-        var options = new SimulatorRunnerOptions();
+        // The live pace (Fusion:Demo:LiveRates) is configuration: new signals on the boards within a minute, day or night.
+        var liveRates = config.GetSection("Fusion:Demo:LiveRates").Get<SimulationRates>();
+        var options = new SimulatorRunnerOptions { LiveRates = liveRates };
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         var runner = new SimulatorRunner(http, baseUrl, TimeProvider.System, line => log.LogInformation("{Line}", line), options);
         var reserve = masterData.ProtectedZones!.First(z => z.NameZh.Contains("梭梭")).Polygon;
         await Task.WhenAll(
             runner.RunAsync(masterData, stoppingToken),
             DemoEnforcement.RunAsync(http, baseUrl, reserve, line => log.LogInformation("{Line}", line), stoppingToken));
+    }
+
+    /// <summary>Where the situation boards are: Prometheus (started by ./fusion demo when installed) and how to point a Grafana at dashboards/.</summary>
+    static string BoardsBanner(IConfiguration config)
+    {
+        var dashboards = config["Fusion:Demo:Dashboards"] ?? "dashboards";
+        var prometheus = config["Fusion:Demo:PrometheusUrl"];
+        var pg = new Npgsql.NpgsqlConnectionStringBuilder(config.GetConnectionString("Fusion") ?? "");
+        return $"""
+             Situation boards (Grafana; tables in PostgreSQL schema "board")
+             Prometheus               {prometheus ?? "not started: apt-get install prometheus, then ./fusion demo again"}
+             Point a Grafana (10 or newer) at the boards:
+               GF_PATHS_PROVISIONING={dashboards}/provisioning \
+               FUSION_DASHBOARDS={dashboards} \
+               FUSION_PROMETHEUS_URL={prometheus ?? "http://<your prometheus>:9090"} \
+               FUSION_BOARD_PG_HOST={pg.Host}:{pg.Port} FUSION_BOARD_PG_DB={pg.Database} \
+               FUSION_BOARD_PG_USER={pg.Username} FUSION_BOARD_PG_PASSWORD={(string.IsNullOrEmpty(pg.Password) ? "''" : "<its password>")} \
+               grafana server
+             Boards: 海西州生态环境态势 Haixi environmental situation, 风险分析 Risk analysis,
+             平台运行 Platform health (folder "海西州环境 Fusion").
+            ──────────────────────────────────────────────────────────────────────────────
+
+            """;
     }
 
     static string Banner(Uri baseUrl) => $"""
@@ -41,6 +66,9 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Enterprises of Golmud    {baseUrl}api/enterprises?region=GOLMUD
          A region's explanation   {baseUrl}api/regions/GOLMUD/risk
          Quarantine               {baseUrl}api/quarantine
+         Public reports           POST {baseUrl}api/ingest/public-reports as JSON, text/csv (12369 export)
+                                  or message/rfc822; reporters sealed, each report answered with a receipt:
+                                  {baseUrl}api/public-reports/status/<receipt>
          Parked events            {baseUrl}api/parked (what a consumer could not apply, to retry)
          Analytics queries        {baseUrl}api/analytics/queries
          e.g. top enterprises     {baseUrl}api/analytics/queries/top-enterprises?format=csv
@@ -59,6 +87,5 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          and, logged as "enforcement story": a case verified (its finding's weight gone),
          cases gone overdue and escalated, one blacklisting, one screening refused.
          Ctrl-C stops the platform; ./fusion demo again resumes where it left off.
-        ──────────────────────────────────────────────────────────────────────────────
         """;
 }
