@@ -4,6 +4,7 @@ using Fusion.Domain.Risk;
 using Fusion.Silo.Admission;
 using Fusion.Silo.Analytics;
 using Fusion.Silo.Blacklist;
+using Fusion.Silo.Boards;
 using Fusion.Silo.Cameras;
 using Fusion.Silo.Enforcement;
 using Fusion.Silo.Health;
@@ -18,8 +19,6 @@ using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
 using Fusion.Silo.Warnings;
 using Microsoft.AspNetCore.Diagnostics;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 using Orleans.Serialization;
 using Scalar.AspNetCore;
 
@@ -48,6 +47,7 @@ public static class FusionHost
                 siloPort: config.GetValue("Orleans:SiloPort", 11111),
                 gatewayPort: config.GetValue("Orleans:GatewayPort", 30000),
                 serviceId: "fusion", clusterId: config.GetValue("Orleans:ClusterId", "fusion-local")!);
+            silo.AddActivityPropagation();
             silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t.Namespace?.StartsWith("Fusion.Domain", StringComparison.Ordinal) == true));
         });
 
@@ -66,6 +66,7 @@ public static class FusionHost
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Rectification.RectificationPolicy>(config, "Rectification"));
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Blacklist.BlacklistPolicy>(config, "Blacklist"));
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Admission.AdmissionPolicy>(config, "Admission"));
+        builder.Services.AddSingleton(CreditSchemeFrom(config));
         builder.Services.AddSingleton<EnforcementClock>();
         builder.Services.AddHostedService(s => s.GetRequiredService<EnforcementClock>());
         if (config.GetValue("Fusion:Simulate", false))
@@ -84,7 +85,9 @@ public static class FusionHost
         builder.Services.AddHostedService(s => s.GetRequiredService<RiskModelChange>());
         marten.AddSubscriptionWithServices<RectificationSubscription>(ServiceLifetime.Singleton);
         marten.AddSubscriptionWithServices<BlacklistSubscription>(ServiceLifetime.Singleton);
+        marten.AddSubscriptionWithServices<Credit.CreditSubscription>(ServiceLifetime.Singleton);
         marten.AddAnalytics(builder.Services, config);
+        marten.AddBoards(builder.Services);
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
@@ -95,16 +98,14 @@ public static class FusionHost
             doc.Info.Description = "Ingest of camera, aerial, public-report, inspection and fund feeds; master data; live risk per enterprise and region.";
             return Task.CompletedTask;
         }));
-        builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m.AddMeter(FusionMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter())
-            .WithTracing(t => t.AddAspNetCoreInstrumentation());
+        builder.AddFusionTelemetry();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapPrometheusScrapingEndpoint();
+        app.MapFusionTelemetry();
         app.MapHealthEndpoints();
         app.MapIngestEndpoints();
         app.MapHj212Endpoints().MapGb28181Endpoints();
@@ -116,8 +117,10 @@ public static class FusionHost
         app.MapRectificationEndpoints();
         app.MapBlacklistEndpoints();
         app.MapAdmissionEndpoints();
+        Credit.CreditGrades.MapCreditEndpoints(app);
         app.MapAnalyticsEndpoints();
         app.MapWarningEndpoints();
+        app.MapBoardEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
     }
@@ -147,6 +150,14 @@ public static class FusionHost
         var policy = new T();
         config.GetSection(section).Bind(policy, o => o.ErrorOnUnknownConfiguration = true);
         return policy;
+    }
+
+    /// <summary>The "CreditScheme" section as written: its lists replace nothing, so another province's scheme is a new section.</summary>
+    public static Fusion.Domain.Credit.CreditScheme CreditSchemeFrom(IConfiguration config)
+    {
+        var scheme = PolicyFrom<Fusion.Domain.Credit.CreditScheme>(config, "CreditScheme");
+        if (scheme.Problems() is { Count: > 0 } problems) throw new InvalidOperationException(string.Join("; ", problems));
+        return scheme;
     }
 
     static double[] Replace(IConfigurationSection list, double[] defaults) =>
