@@ -24,7 +24,8 @@ public static class Hj212Bench
 {
     const int Monitors = 500;
     static int sink;
-    static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
+    /// <summary>Yesterday's midnight, Beijing time: the data must lie within the resend window the host takes (Fusion:Ingest:ResendWindow).</summary>
+    static readonly DateTimeOffset Start = new(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).Date.AddDays(-1), TimeSpan.FromHours(8));
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchOptions options)
     {

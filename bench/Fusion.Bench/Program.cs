@@ -1,6 +1,7 @@
 using Fusion.Bench;
 using Fusion.Bench.Analytics;
 using Fusion.Bench.Ingest;
+using Fusion.Bench.Telemetry;
 
 // Every figure is a ratio to a reference measured in the same run on the same machine.
 var suite = args.FirstOrDefault() ?? "all";
@@ -10,6 +11,7 @@ var benches = new Dictionary<string, Func<BenchOptions, Task<IReadOnlyList<Bench
     ["ingest"] = IngestBench.RunAsync,
     ["hj212"] = Hj212Bench.RunAsync,
     ["analytics"] = AnalyticsBench.RunAsync,
+    ["boards"] = BoardsBench.RunAsync,
 };
 if (suite != "all" && !benches.ContainsKey(suite))
 {

@@ -114,7 +114,7 @@ public static class IngestBench
         return (BenchDatabase.Percentile(latencies, 0.5), BenchDatabase.Percentile(latencies, 0.99), BenchDatabase.Percentile(trips, 0.5));
     }
 
-    static (MasterDataDocument Document, IReadOnlyList<string> Cameras, IReadOnlyList<string> Enterprises) MasterData()
+    internal static (MasterDataDocument Document, IReadOnlyList<string> Cameras, IReadOnlyList<string> Enterprises) MasterData()
     {
         var enterprises = Enumerable.Range(0, Cameras / 2).Select(i => CreditCode.Complete($"91632801MA7C{i:D4}X")).ToArray();
         var document = new MasterDataDocument(

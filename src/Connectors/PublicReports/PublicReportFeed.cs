@@ -48,6 +48,12 @@ public sealed partial class PublicReportFeed(ReporterKeyring keyring) : IFeed, I
         var regionId = r.OptionalString("regionId");
         if (regionId is not null && !catalog.Regions.ContainsKey(regionId))
             throw new RecordRejected($"region '{regionId}' is not registered in master data");
+        // Said in words (the 12369 export's 被举报对象 and 所属区县, or the text itself): the enterprise it names, else the region.
+        if (enterprise is null && site is null && position is null && regionId is null)
+        {
+            enterprise = Named(catalog.Enterprises.Values, e => [e.Name], r.OptionalString("enterpriseName"), content);
+            regionId = enterprise is null ? Named(catalog.Regions.Values, RegionNames, r.OptionalString("regionName"), content)?.RegionId : null;
+        }
         var region = enterprise?.RegionId ?? regionId ?? (position is null ? null : catalog.NearestRegion(position)?.RegionId)
             ?? throw new RecordRejected("the report does not say where: give enterpriseId, siteId, regionId or longitude and latitude");
         var identity = Identity(r);
@@ -58,6 +64,23 @@ public sealed partial class PublicReportFeed(ReporterKeyring keyring) : IFeed, I
             [new PublicReportFiled(reportId, channel, region, enterprise?.EnterpriseId, site?.SiteId, ContactMasking.Mask(content),
                 identity is null, seal.ReceiptCode, sealedReporter, at)]);
     }
+
+    /// <summary>The one whose name the given name or else the text holds (the longest such name, so a park wins over its county).</summary>
+    static T? Named<T>(IEnumerable<T> candidates, Func<T, IEnumerable<string>> names, string? given, string text) where T : class
+    {
+        foreach (var haystack in new[] { given, text })
+        {
+            if (string.IsNullOrWhiteSpace(haystack)) continue;
+            var best = candidates.SelectMany(c => names(c).Where(n => n.Length >= 2 && haystack.Contains(n, StringComparison.OrdinalIgnoreCase)).Select(n => (c, n.Length)))
+                .OrderByDescending(m => m.Length).FirstOrDefault();
+            if (best.c is not null) return best.c;
+        }
+        return null;
+    }
+
+    /// <summary>格尔木市 is also said 格尔木.</summary>
+    static IEnumerable<string> RegionNames(Region region) =>
+        region.NameZh.Length > 2 && region.NameZh[^1] is '市' or '县' or '区' or '镇' ? [region.NameZh, region.NameZh[..^1], region.Name] : [region.NameZh, region.Name];
 
     /// <summary>Blank fields are no identity; none at all is an anonymous report, with no one to reward.</summary>
     static ReporterIdentity? Identity(RecordReader r)

@@ -45,6 +45,12 @@ public sealed record SimulatorRunnerOptions
     public int MaxAttemptsOnServerError { get; init; } = 8;
 
     public SimulationRates? Rates { get; init; }
+
+    /// <summary>
+    /// Rates for the live phase only (null: the same as the backfill's). The background follows office hours and
+    /// is sparse at night; the demo plays it faster live, so a newcomer sees new signals within a minute at any hour.
+    /// </summary>
+    public SimulationRates? LiveRates { get; init; }
 }
 
 /// <summary>
@@ -85,11 +91,12 @@ public sealed class SimulatorRunner(HttpClient http, Uri baseUrl, TimeProvider t
             await BackfillAsync(simulator, simulator.Start, now, cancellationToken);
             log($"simulator: backfill done; {Describe(totals)}");
             var last = now;
+            var live = options.LiveRates is { } rates ? new HaixiSimulator(masterData, simulator.Start, options.Seed, rates) : simulator;
             while (true)
             {
                 await Task.Delay(options.LiveInterval, time, cancellationToken);
                 var until = Now();
-                foreach (var batch in simulator.Between(last, until))
+                foreach (var batch in live.Between(last, until))
                     await PostAsync(batch.Feed, batch.Records, cancellationToken);
                 last = until;
                 Summarise();

@@ -20,15 +20,15 @@ public sealed class SignalKindSettings
 /// </summary>
 public sealed class RiskModel
 {
-    public string Version { get; set; } = "2026.12-2";
+    public string Version { get; set; } = "2026.12-3";
 
     public Dictionary<SignalKind, SignalKindSettings> Kinds { get; set; } = new()
     {
-        [SignalKind.CameraAlarm] = new() { Weight = 6, HalfLifeHours = 72, ConfidenceFloor = 0.5 },
+        [SignalKind.CameraAlarm] = new() { Weight = 6, HalfLifeHours = 168, ConfidenceFloor = 0.5 },
         [SignalKind.AerialFinding] = new() { Weight = 10, HalfLifeHours = 240 },
         [SignalKind.PublicReport] = new() { Weight = 5, HalfLifeHours = 168 },
         [SignalKind.InspectionFinding] = new() { Weight = 12, HalfLifeHours = 720 },
-        [SignalKind.FundShortfall] = new() { Weight = 4, HalfLifeHours = 2160 },
+        [SignalKind.FundShortfall] = new() { Weight = 8, HalfLifeHours = 2160 },
         [SignalKind.CameraOffline] = new() { Weight = 4, HalfLifeHours = 48 },
         [SignalKind.EmissionExceedance] = new() { Weight = 5, HalfLifeHours = 72 },
         [SignalKind.MonitoringGap] = new() { Weight = 3, HalfLifeHours = 48 },
@@ -56,7 +56,7 @@ public sealed class RiskModel
     /// Score = 100·(1 − e^(−sum/scale)). RegionScale scores a region's own signals (those no
     /// enterprise can be blamed for); the region's score composes that with its enterprises' scores (Region).
     /// </summary>
-    public double EnterpriseScale { get; set; } = 40;
+    public double EnterpriseScale { get; set; } = 50;
     public double RegionScale { get; set; } = 60;
 
     /// <summary>How a region's level follows from its enterprises' and its own signals (RiskScoring.ComposeRegion).</summary>

@@ -14,7 +14,12 @@ public sealed class AnalyticsOptions
     public string DataFolder { get; set; } = Environment.GetEnvironmentVariable("FUSION_DATA") is { Length: > 0 } d ? d : ".fusion";
     public int QueryTimeoutSeconds { get; set; } = 30;
     public int MaxRows { get; set; } = 1_000_000;
-    public int RebuildBatchSize { get; set; } = 10_000;
+    /// <summary>
+    /// Events a rebuild reads and writes per DuckDB transaction. Large transactions let DuckDB write row groups
+    /// straight into the new file instead of through its write-ahead log: 7,300 → 10,900 events/s folded and written,
+    /// 10,000 against 50,000 per transaction, in one profiled run of `./fusion bench analytics` on a loaded machine.
+    /// </summary>
+    public int RebuildBatchSize { get; set; } = 50_000;
     /// <summary>DuckDB's memory limit for the analytics instance (writer and analysts' SQL together); locked at open.</summary>
     public string MemoryLimit { get; set; } = AnalyticsResources.Default.MemoryLimit;
     /// <summary>DuckDB's worker threads for the analytics instance; locked at open.</summary>

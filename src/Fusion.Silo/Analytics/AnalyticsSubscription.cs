@@ -34,6 +34,7 @@ public sealed class AnalyticsSubscription : SubscriptionBase
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
+        using var activity = Telemetry.FusionTelemetry.StartPage(Telemetry.FusionTelemetry.Analytics, "analytics page", page.Events);
         var started = Stopwatch.GetTimestamp();
         var applied = 0;
         await parking.ApplyAsync(SubscriptionId, page.Events, async events =>

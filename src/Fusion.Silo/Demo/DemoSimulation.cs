@@ -18,14 +18,39 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
 
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
         var baseUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1"));
-        Console.WriteLine(Banner(baseUrl));
+        Console.WriteLine(Banner(baseUrl) + BoardsBanner(config));
 
         var seedFile = config["Fusion:SeedFile"]!;
         var masterData = HaixiSeed.Deserialize(await File.ReadAllTextAsync(seedFile, stoppingToken));
-        var options = new SimulatorRunnerOptions();
+        // The live pace (Fusion:Demo:LiveRates) is configuration: new signals on the boards within a minute, day or night.
+        var liveRates = config.GetSection("Fusion:Demo:LiveRates").Get<SimulationRates>();
+        var options = new SimulatorRunnerOptions { LiveRates = liveRates };
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         var runner = new SimulatorRunner(http, baseUrl, TimeProvider.System, line => log.LogInformation("{Line}", line), options);
         await runner.RunAsync(masterData, stoppingToken);
+    }
+
+    /// <summary>Where the situation boards are: Prometheus (started by ./fusion demo when installed) and how to point a Grafana at dashboards/.</summary>
+    static string BoardsBanner(IConfiguration config)
+    {
+        var dashboards = config["Fusion:Demo:Dashboards"] ?? "dashboards";
+        var prometheus = config["Fusion:Demo:PrometheusUrl"];
+        var pg = new Npgsql.NpgsqlConnectionStringBuilder(config.GetConnectionString("Fusion") ?? "");
+        return $"""
+             Situation boards (Grafana; tables in PostgreSQL schema "board")
+             Prometheus               {prometheus ?? "not started: apt-get install prometheus, then ./fusion demo again"}
+             Point a Grafana (10 or newer) at the boards:
+               GF_PATHS_PROVISIONING={dashboards}/provisioning \
+               FUSION_DASHBOARDS={dashboards} \
+               FUSION_PROMETHEUS_URL={prometheus ?? "http://<your prometheus>:9090"} \
+               FUSION_BOARD_PG_HOST={pg.Host}:{pg.Port} FUSION_BOARD_PG_DB={pg.Database} \
+               FUSION_BOARD_PG_USER={pg.Username} FUSION_BOARD_PG_PASSWORD={(string.IsNullOrEmpty(pg.Password) ? "''" : "<its password>")} \
+               grafana server
+             Boards: 海西州生态环境态势 Haixi environmental situation, 风险分析 Risk analysis,
+             平台运行 Platform health (folder "海西州环境 Fusion").
+            ──────────────────────────────────────────────────────────────────────────────
+
+            """;
     }
 
     static string Banner(Uri baseUrl) => $"""
@@ -50,6 +75,5 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Stories to find: an outfall whose camera keeps alarming, a drone finding of
          dumping inside the Haloxylon reserve, a burst of 12369 reports about one site.
          Ctrl-C stops the platform; ./fusion demo again resumes where it left off.
-        ──────────────────────────────────────────────────────────────────────────────
         """;
 }

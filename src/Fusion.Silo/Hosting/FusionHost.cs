@@ -4,6 +4,7 @@ using Fusion.Domain.Risk;
 using Fusion.Silo.Admission;
 using Fusion.Silo.Analytics;
 using Fusion.Silo.Blacklist;
+using Fusion.Silo.Boards;
 using Fusion.Silo.Cameras;
 using Fusion.Silo.Enforcement;
 using Fusion.Silo.Health;
@@ -17,8 +18,6 @@ using Fusion.Silo.Risk;
 using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
 using Microsoft.AspNetCore.Diagnostics;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 using Orleans.Serialization;
 using Scalar.AspNetCore;
 
@@ -47,6 +46,7 @@ public static class FusionHost
                 siloPort: config.GetValue("Orleans:SiloPort", 11111),
                 gatewayPort: config.GetValue("Orleans:GatewayPort", 30000),
                 serviceId: "fusion", clusterId: config.GetValue("Orleans:ClusterId", "fusion-local")!);
+            silo.AddActivityPropagation();
             silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t.Namespace?.StartsWith("Fusion.Domain", StringComparison.Ordinal) == true));
         });
 
@@ -83,6 +83,7 @@ public static class FusionHost
         marten.AddSubscriptionWithServices<RectificationSubscription>(ServiceLifetime.Singleton);
         marten.AddSubscriptionWithServices<BlacklistSubscription>(ServiceLifetime.Singleton);
         marten.AddAnalytics(builder.Services, config);
+        marten.AddBoards(builder.Services);
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
@@ -93,16 +94,14 @@ public static class FusionHost
             doc.Info.Description = "Ingest of camera, aerial, public-report, inspection and fund feeds; master data; live risk per enterprise and region.";
             return Task.CompletedTask;
         }));
-        builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m.AddMeter(FusionMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter())
-            .WithTracing(t => t.AddAspNetCoreInstrumentation());
+        builder.AddFusionTelemetry();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapPrometheusScrapingEndpoint();
+        app.MapFusionTelemetry();
         app.MapHealthEndpoints();
         app.MapIngestEndpoints();
         app.MapHj212Endpoints().MapGb28181Endpoints();
@@ -115,6 +114,7 @@ public static class FusionHost
         app.MapBlacklistEndpoints();
         app.MapAdmissionEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapBoardEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
     }

@@ -24,19 +24,27 @@ public static class IngestEndpoints
         Map<CameraAlarmRecord>(group, "camera-alarms", "Camera alarms from AI camera boxes and NVRs");
         Map<AerialFindingRecord>(group, "aerial-findings", "Drone, helicopter and satellite patrol findings");
         group.MapPost("/public-reports", async (HttpRequest request, PublicReports.PublicReportIntake reports, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
-                await ReadBodyAsync(request, ct) is (var raw, false) ? await reports.JsonAsync(raw, masterData.Current, clock.Now, ct) : TooLarge())
-            .Accepts<PublicReportRecord[]>("application/json")
+                await ReadBodyAsync(request, ct) is (var raw, false) ? await reports.IngestAsync(request.ContentType, raw, masterData.Current, clock.Now, ct) : TooLarge())
+            .Accepts<PublicReportRecord[]>("application/json", "text/csv", "message/rfc822")
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Public reports from the 12369 hotline, WeChat, SMS and e-mail")
-            .WithDescription("Takes a JSON array of records. The reporter's name, phone, e-mail and WeChat id are sealed under the report's own key and " +
+            .WithDescription("Takes a JSON array of records (canonical ones, SMS messages {messageId?, sender, text, time} or WeChat messages " +
+                             "{MsgId, FromUserName, CreateTime, Content, Location_X?, Location_Y?}), the 12369 platform's CSV export (text/csv; " +
+                             "举报编号, 受理时间 in Beijing time, 举报方式, 举报内容, 被举报对象, 经度, 纬度, 所属区县, 举报人, 联系电话; charset UTF-8, GB2312, GBK or GB18030) " +
+                             "or one e-mail (message/rfc822: Message-ID, Date, From, subject and text, attachments listed). A report is placed by its site, " +
+                             "enterprise, position, the enterprise or region its text names, or its region. The reporter's name, phone, e-mail and WeChat id are sealed under the report's own key and " +
                              "contacts in the text masked; each accepted report is answered with its receipt code (receipts). " +
                              "Rejected records are kept in the quarantine without the reporter. A record sent again is a duplicate and appends nothing.");
         Map<InspectionFindingRecord>(group, "inspection-findings", "Findings of inspectors and commissioners, with rectify-by dates");
         Map<FundDepositRecord>(group, "fund-deposits", "Deposits into enterprises' environmental funds (1‰ of sales revenue)");
-        group.MapPost("/{feed}", (string feed) => Results.Problem(
-                statusCode: StatusCodes.Status404NotFound, title: "Unknown feed",
-                detail: $"There is no feed '{feed}'. Feeds: {string.Join(", ", Feeds.All.Keys)}."))
+        // A known feed lands here when routing found its endpoint does not accept the body's Content-Type.
+        group.MapPost("/{feed}", (string feed, HttpRequest request) => Feeds.All.ContainsKey(feed)
+                ? UnsupportedMediaType(MediaType(request.ContentType).Type ?? "(none)",
+                    feed.Equals("public-reports", StringComparison.OrdinalIgnoreCase) ? PublicReports.PublicReportIntake.MediaTypes : ["application/json"])
+                : Results.Problem(
+                    statusCode: StatusCodes.Status404NotFound, title: "Unknown feed",
+                    detail: $"There is no feed '{feed}'. Feeds: {string.Join(", ", Feeds.All.Keys)}."))
             .ExcludeFromDescription();
         return app;
     }
@@ -53,10 +61,24 @@ public static class IngestEndpoints
 
     static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
     {
+        if (MediaType(request.ContentType).Type is { } type && type != "application/json")
+            return UnsupportedMediaType(type, ["application/json"]);
         var (raw, tooLarge) = await ReadBodyAsync(request, ct);
         if (tooLarge) return TooLarge();
         return await JsonAsync(feed.Name, raw, pipeline, ct, body => Feeds.Translate(feed, body, catalog, now));
     }
+
+    /// <summary>The media type of a Content-Type header, lower case, and its charset; nulls when there is none.</summary>
+    public static (string? Type, string? Charset) MediaType(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            ? (parsed.MediaType.Value?.ToLowerInvariant(), parsed.Charset.HasValue ? parsed.Charset.Value.Trim('"') : null)
+            : (null, null);
+
+    /// <summary>415 naming the types the route takes.</summary>
+    public static IResult UnsupportedMediaType(string type, IReadOnlyList<string> accepted) =>
+        Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
+            detail: $"This feed does not take '{type}'. Send one of: {string.Join(", ", accepted)}.",
+            extensions: new Dictionary<string, object?> { ["accepted"] = accepted });
 
     static IResult TooLarge() =>
         Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Batch too large",

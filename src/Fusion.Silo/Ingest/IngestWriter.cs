@@ -55,11 +55,15 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
     /// <summary>Writes a translated batch and the items derived from it (monitoring gaps, cameras back online) in one transaction.</summary>
     public async Task<IngestOutcome> WriteAsync(TranslatedBatch batch, string source, CancellationToken ct, IReadOnlyList<IngestItem>? derived = null)
     {
+        // The events' metadata carries this activity's context, so the subscriptions continue its trace.
+        using var activity = FusionTelemetry.Ingest.StartActivity($"ingest {batch.Feed}");
+        activity?.SetTag("fusion.feed", batch.Feed);
+        var started = Stopwatch.GetTimestamp();
         var now = clock.Now;
         var records = batch.Accepted.Select(a => a.Item).DistinctBy(i => i.Key).ToList();
         var items = derived is { Count: > 0 } ? records.Concat(derived).DistinctBy(i => i.Key).ToList() : records;
         if (items.Count == 0 && batch.Rejected.Count == 0)
-            return Counted(new IngestOutcome(batch.Feed, 0, batch.Accepted.Count, batch.Rejected, 0));
+            return Counted(new IngestOutcome(batch.Feed, 0, batch.Accepted.Count, batch.Rejected, 0), started);
 
         await using var conn = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await conn.OpenAsync(ct);
@@ -83,12 +87,15 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         var freshRecords = records.Count(r => claimed.Contains(r.Key));
         if (freshRecords > 0 && batch.Feed == Connectors.MasterData.MasterDataFeed.Name)
             masterData.Apply(fresh.SelectMany(i => i.Events));
-        return Counted(new IngestOutcome(batch.Feed, freshRecords, batch.Accepted.Count - freshRecords, batch.Rejected, appended));
+        return Counted(new IngestOutcome(batch.Feed, freshRecords, batch.Accepted.Count - freshRecords, batch.Rejected, appended), started);
     }
 
-    IngestOutcome Counted(IngestOutcome outcome)
+    IngestOutcome Counted(IngestOutcome outcome, long started)
     {
         metrics.Ingested(outcome.Feed, outcome.Accepted, outcome.Duplicates, outcome.Rejected.Count);
+        metrics.BatchStored(outcome.Feed, Stopwatch.GetElapsedTime(started));
+        Activity.Current?.SetTag("fusion.records.accepted", outcome.Accepted);
+        Activity.Current?.SetTag("fusion.records.rejected", outcome.Rejected.Count);
         return outcome;
     }
 

@@ -4,6 +4,7 @@ using Fusion.Connectors.Ingest;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
+using Fusion.Silo.Telemetry;
 
 namespace Fusion.Silo.Monitoring;
 
@@ -47,6 +48,8 @@ public sealed class Hj212Intake(IngestPipeline pipeline, MasterDataCache masterD
                 }
                 try
                 {
+                    using var activity = FusionTelemetry.Hj212.StartActivity("hj212 store", System.Diagnostics.ActivityKind.Consumer);
+                    activity?.SetTag("fusion.frames", frames);
                     await WriteAsync(batch.Count == 1 ? batch[0].Frames : batch.SelectMany(p => p.Frames).ToList(), "hj212-tcp", ct);
                     foreach (var p in batch) p.Done.TrySetResult();
                 }

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Fusion.Connectors.Hj212;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Telemetry;
 
 namespace Fusion.Silo.Monitoring;
 
@@ -11,7 +13,7 @@ namespace Fusion.Silo.Monitoring;
 /// The TCP listener data loggers connect to (default port 9212). Each connection runs the HJ 212 session
 /// over System.IO.Pipelines for as long as the logger keeps it open; TCP keep-alive finds dead peers.
 /// </summary>
-public sealed class Hj212Listener(Hj212Intake intake, PlatformClock clock, Hj212Options options, ILogger<Hj212Listener> log) : BackgroundService
+public sealed class Hj212Listener(Hj212Intake intake, PlatformClock clock, Hj212Options options, FusionMetrics metrics, ILogger<Hj212Listener> log) : BackgroundService
 {
     readonly ConcurrentDictionary<int, Task> connections = new();
     readonly TaskCompletionSource<int> bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,6 +62,7 @@ public sealed class Hj212Listener(Hj212Intake intake, PlatformClock clock, Hj212
     async Task ServeAsync(Socket socket, CancellationToken ct)
     {
         var peer = socket.RemoteEndPoint?.ToString();
+        metrics.Hj212Connected();
         try
         {
             socket.NoDelay = true;
@@ -69,7 +72,7 @@ public sealed class Hj212Listener(Hj212Intake intake, PlatformClock clock, Hj212
             var output = PipeWriter.Create(stream);
             try
             {
-                await Hj212Session.RunAsync(input, output, intake.StoreAsync, clock.Time, ct);
+                await Hj212Session.RunAsync(input, output, StoreAsync, clock.Time, ct);
             }
             finally
             {
@@ -88,6 +91,15 @@ public sealed class Hj212Listener(Hj212Intake intake, PlatformClock clock, Hj212
         finally
         {
             socket.Dispose();
+            metrics.Hj212Disconnected();
         }
+    }
+
+    async Task StoreAsync(IReadOnlyList<Hj212Received> frames, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await intake.StoreAsync(frames, ct);
+        var parsed = frames.Count(f => f.Packet is not null);
+        metrics.Hj212FramesStored(parsed, frames.Count - parsed, Stopwatch.GetElapsedTime(started));
     }
 }

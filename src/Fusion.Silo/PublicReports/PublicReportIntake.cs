@@ -12,43 +12,76 @@ namespace Fusion.Silo.PublicReports;
 public sealed record ReportReceipt(int Index, string ReportId, string Receipt);
 
 /// <summary>
-/// Public reports through the one ingest pipeline, with their reporters sealed: the batch's records are read,
+/// Public reports through the one ingest pipeline, in every format they come in, with their reporters sealed:
+/// the body is read into canonical records (JSON, SMS and WeChat messages; the 12369 CSV export; an e-mail),
 /// their seals made or found (apart from the events), then translated, sealed and stored; the answer carries
 /// each accepted report's receipt.
 /// </summary>
 public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals seals)
 {
-    public async Task<IResult> JsonAsync(byte[] raw, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
+    public const string Json = "application/json", CsvType = "text/csv", Email = "message/rfc822";
+    public static readonly string[] MediaTypes = [Json, CsvType, Email];
+
+    static readonly PublicReportFeed Redactor = new();
+
+    public async Task<IResult> IngestAsync(string? contentType, byte[] raw, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
     {
-        var redactor = new PublicReportFeed();
-        JsonDocument doc;
+        var (mediaType, charset) = IngestEndpoints.MediaType(contentType);
         try
         {
-            doc = JsonDocument.Parse(raw);
+            var records = (mediaType ?? Json) switch
+            {
+                Json => JsonRecords(raw),
+                CsvType => PublicReportFormats.FromCsv(Decode(raw, charset), Redactor).ToList(),
+                Email => [PublicReportFormats.FromEmail(raw, Redactor)],
+                _ => null,
+            };
+            if (records is null) return IngestEndpoints.UnsupportedMediaType(mediaType!, MediaTypes);
+            return await StoreAsync(await TranslateAsync(records, catalog, now, ct), ct);
         }
         catch (JsonException e)
         {
-            var unreadable = TranslatedBatch.Unreadable(redactor.Name, redactor.Redact(Encoding.UTF8.GetString(raw)), $"the body is not valid JSON: {e.Message}");
-            await pipeline.StoreAsync(unreadable, redactor.Name, ct);
-            return IngestAnswer.Unreadable("Malformed JSON", unreadable.Rejected[0].Reason);
+            return await UnreadableAsync("Malformed JSON", $"the body is not valid JSON: {e.Message}", Redactor.Redact(Encoding.UTF8.GetString(raw)), ct);
         }
-        using (doc)
+        catch (RecordRejected e)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                var reason = $"the body should be a JSON array of {redactor.Name} records, not a single {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}";
-                await pipeline.StoreAsync(TranslatedBatch.Unreadable(redactor.Name, redactor.Redact(Encoding.UTF8.GetString(raw)), reason), redactor.Name, ct);
-                return IngestAnswer.Unreadable("Wrong shape", reason);
-            }
-            return await StoreAsync(await TranslateAsync(doc.RootElement, catalog, now, ct), ct);
+            // Only JSON keeps its readable parts: an unreadable CSV or e-mail keeps its first line, contacts masked.
+            var kept = mediaType is null or Json ? Redactor.Redact(Encoding.UTF8.GetString(raw))
+                : ContactMasking.Mask(Decode(raw, charset).Split('\n')[0]) + $" … ({raw.Length} bytes; the rest withheld, it may name the reporter)";
+            return await UnreadableAsync("Wrong shape", e.Message, kept, ct);
         }
     }
 
-    /// <summary>A JSON array of report records, translated with their seals (made or found first).</summary>
-    public async Task<TranslatedBatch> TranslateAsync(JsonElement array, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
+    async Task<IResult> UnreadableAsync(string title, string reason, string kept, CancellationToken ct)
     {
-        var redactor = new PublicReportFeed();
-        var records = Feeds.Records(array, redactor.IdField, redactor).ToList();
+        await pipeline.StoreAsync(TranslatedBatch.Unreadable(Redactor.Name, kept, reason), Redactor.Name, ct);
+        return IngestAnswer.Unreadable(title, reason);
+    }
+
+    static List<SourceRecord<RecordReader>> JsonRecords(byte[] raw)
+    {
+        using var doc = JsonDocument.Parse(raw);
+        if (doc.RootElement.ValueKind != JsonValueKind.Array)
+            throw new RecordRejected($"the body should be a JSON array of {Redactor.Name} records, not a single {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}");
+        var canonical = JsonSerializer.SerializeToElement(doc.RootElement.EnumerateArray().Select(PublicReportFormats.Canonical).ToList());
+        return Feeds.Records(canonical, Redactor.IdField, Redactor).ToList();
+    }
+
+    static string Decode(byte[] raw, string? charset)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        try { return (charset is null ? Encoding.UTF8 : Encoding.GetEncoding(charset)).GetString(raw); }
+        catch (ArgumentException) { throw new RecordRejected($"the charset '{charset}' is not known; send UTF-8, GB2312, GBK or GB18030"); }
+    }
+
+    /// <summary>A JSON array of report records, translated with their seals (quarantine replay).</summary>
+    public Task<TranslatedBatch> TranslateAsync(JsonElement array, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct) =>
+        TranslateAsync(Feeds.Records(JsonSerializer.SerializeToElement(array.EnumerateArray().Select(PublicReportFormats.Canonical).ToList()), Redactor.IdField, Redactor).ToList(),
+            catalog, now, ct);
+
+    /// <summary>Records read from any format, translated with their seals (made or found first).</summary>
+    async Task<TranslatedBatch> TranslateAsync(List<SourceRecord<RecordReader>> records, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
+    {
         var keyring = await seals.EnsureAsync(records.Where(r => r.Problem is null && r.RecordId is { Length: > 0 }).Select(r => r.RecordId!).ToList(), now, ct);
         var feed = new PublicReportFeed(keyring);
         return IngestBatch.Translate(feed.Name, records, r => [feed.Translate(r, catalog, now)]);

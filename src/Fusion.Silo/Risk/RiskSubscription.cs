@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Fusion.Domain.Risk;
 using Fusion.Silo.Parking;
 using Fusion.Silo.Telemetry;
@@ -37,6 +38,7 @@ public sealed class RiskSubscription : SubscriptionBase
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
+        using var pageActivity = FusionTelemetry.StartPage(FusionTelemetry.Risk, "risk page", page.Events);
         await parking.ApplyAsync(SubscriptionId, page.Events,
             events => DeliverAsync(events, ReferenceEquals(events, page.Events) ? page.SequenceCeiling : events[^1].Sequence), ct);
         metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
@@ -45,21 +47,35 @@ public sealed class RiskSubscription : SubscriptionBase
 
     async Task DeliverAsync(IReadOnlyList<IEvent> events, long lastSequence)
     {
-        var signals = events
-            .Select(e => RiskSignals.From(e.Data, e.Sequence))
-            .OfType<RiskSignal>()
-            .ToList();
+        var traces = new Dictionary<long, ActivityContext?>();
+        var signals = new List<RiskSignal>();
+        foreach (var e in events)
+            if (RiskSignals.From(e.Data, e.Sequence) is { } signal)
+            {
+                signals.Add(signal);
+                traces[e.Sequence] = FusionTelemetry.TraceOf(e);
+            }
         var calls = new List<Task>();
         foreach (var group in signals.GroupBy(s => s.EnterpriseId))
             calls.Add(group.Key is { } enterpriseId
-                ? grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(ImmutableArray.CreateRange(group).AsImmutable(), lastSequence).AsTask()
+                ? ObserveAsync(enterpriseId, group.ToList(), traces, b => grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(b, lastSequence))
                 : Task.WhenAll(group.GroupBy(s => s.RegionId).Select(r =>
-                    grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(ImmutableArray.CreateRange(r).AsImmutable(), lastSequence).AsTask())));
+                    ObserveAsync(r.Key, r.ToList(), traces, b => grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(b, lastSequence)))));
         await Task.WhenAll(calls);
         // After the page's signals, so a finding recorded and verified within one page is closed once it is held.
         var changes = events.Select(e => RiskStateChanges.From(e.Data, e.Sequence)).OfType<RiskStateChange>().ToList();
         await Task.WhenAll(changes.GroupBy(c => c.EnterpriseId).Select(g =>
             grains.GetGrain<IEnterpriseRiskGrain>(g.Key).ChangeAsync(ImmutableArray.CreateRange(g).AsImmutable()).AsTask()));
+    }
+
+    /// <summary>The grain call continues the trace of the newest record it carries (Orleans propagates the activity into the grain).</summary>
+    static async Task ObserveAsync(string subject, List<RiskSignal> signals, Dictionary<long, ActivityContext?> traces,
+        Func<Immutable<ImmutableArray<RiskSignal>>, ValueTask> observe)
+    {
+        using var activity = FusionTelemetry.StartContinuing(FusionTelemetry.Risk, "risk observe", traces[signals[^1].Sequence]);
+        activity?.SetTag("fusion.subject", subject);
+        activity?.SetTag("fusion.signals", signals.Count);
+        await observe(ImmutableArray.CreateRange(signals).AsImmutable());
     }
 }
 

@@ -8,19 +8,37 @@ public sealed class FusionMetrics
     public const string MeterName = "Fusion";
 
     readonly Counter<long> records;
+    readonly Histogram<double> batchDuration;
     readonly Counter<long> riskUpdates;
     readonly Counter<long> subscriptionEvents;
+    readonly UpDownCounter<long> hj212Connections;
+    readonly Counter<long> hj212Frames;
+    readonly Histogram<double> hj212ReplyDuration;
     long lastProcessedSequence;
     long highWaterSequence;
+    long boardSequence;
+    long boardHighWater;
+    volatile IReadOnlyList<(string Subject, string Level, long Count)> riskLevels = [];
+    volatile IReadOnlyList<(string Feed, long Count)> quarantine = [];
 
     public FusionMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
         records = meter.CreateCounter<long>("fusion.ingest.records", "{record}", "Source records received, by feed and outcome (accepted, duplicate, rejected)");
+        batchDuration = meter.CreateHistogram<double>("fusion.ingest.batch.duration", "s", "Time to store one ingest batch (identities, events, quarantine in one transaction), by feed",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         riskUpdates = meter.CreateCounter<long>("fusion.risk.updates", "{update}", "Risk grain updates after new signals, by subject kind");
         subscriptionEvents = meter.CreateCounter<long>("fusion.subscription.events", "{event}", "Events delivered to the live-risk subscription");
         meter.CreateObservableGauge("fusion.subscription.lag", () => Math.Max(0, Volatile.Read(ref highWaterSequence) - Volatile.Read(ref lastProcessedSequence)),
             "{event}", "Events appended to the store that the live-risk subscription has not yet applied");
+        hj212Connections = meter.CreateUpDownCounter<long>("fusion.hj212.connections", "{connection}", "Open HJ 212 data-logger connections");
+        hj212Frames = meter.CreateCounter<long>("fusion.hj212.frames", "{frame}", "HJ 212 frames received over TCP, by outcome (parsed, rejected)");
+        hj212ReplyDuration = meter.CreateHistogram<double>("fusion.hj212.reply.duration", "s", "From reading HJ 212 frames to their replies being due (the frames stored)",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+        meter.CreateObservableGauge("fusion.risk.subjects", ObserveRiskLevels, "{subject}", "Enterprises and regions per current risk level (from the board tables)");
+        meter.CreateObservableGauge("fusion.quarantine.records", ObserveQuarantine, "{record}", "Records held in quarantine, by feed");
+        meter.CreateObservableGauge("fusion.board.lag", () => Math.Max(0, Volatile.Read(ref boardHighWater) - Volatile.Read(ref boardSequence)),
+            "{event}", "Events appended to the store that the board tables do not yet reflect");
     }
 
     public void Ingested(string feed, int accepted, int duplicates, int rejected)
@@ -30,6 +48,8 @@ public sealed class FusionMetrics
         if (duplicates > 0) records.Add(duplicates, f, new("outcome", "duplicate"));
         if (rejected > 0) records.Add(rejected, f, new("outcome", "rejected"));
     }
+
+    public void BatchStored(string feed, TimeSpan took) => batchDuration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("feed", feed));
 
     /// <summary>The last event sequence the live-risk subscription has applied.</summary>
     public long LastProcessedSequence => Volatile.Read(ref lastProcessedSequence);
@@ -49,4 +69,33 @@ public sealed class FusionMetrics
         Volatile.Write(ref lastProcessedSequence, ceiling);
         Volatile.Write(ref highWaterSequence, Math.Max(highWater, ceiling));
     }
+
+    public void Hj212Connected() => hj212Connections.Add(1);
+    public void Hj212Disconnected() => hj212Connections.Add(-1);
+
+    public void Hj212FramesStored(int parsed, int rejected, TimeSpan took)
+    {
+        if (parsed > 0) hj212Frames.Add(parsed, new KeyValuePair<string, object?>("outcome", "parsed"));
+        if (rejected > 0) hj212Frames.Add(rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
+        hj212ReplyDuration.Record(took.TotalSeconds);
+    }
+
+    public void BoardProcessed(long ceiling, long highWater)
+    {
+        Volatile.Write(ref boardSequence, ceiling);
+        Volatile.Write(ref boardHighWater, Math.Max(highWater, ceiling));
+    }
+
+    /// <summary>Counts read from the store now and then (see BoardGauges), observed on every scrape.</summary>
+    public void Observed(IReadOnlyList<(string Subject, string Level, long Count)> levels, IReadOnlyList<(string Feed, long Count)> quarantined)
+    {
+        riskLevels = levels;
+        quarantine = quarantined;
+    }
+
+    IEnumerable<Measurement<long>> ObserveRiskLevels() =>
+        riskLevels.Select(l => new Measurement<long>(l.Count, new KeyValuePair<string, object?>("subject", l.Subject), new("level", l.Level)));
+
+    IEnumerable<Measurement<long>> ObserveQuarantine() =>
+        quarantine.Select(q => new Measurement<long>(q.Count, new KeyValuePair<string, object?>("feed", q.Feed)));
 }

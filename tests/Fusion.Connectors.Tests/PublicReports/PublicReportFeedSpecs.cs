@@ -108,8 +108,18 @@ public class PublicReportFeedSpecs
             .ThenSingle<PublicReportFiled>().RegionId);
 
     [Fact]
+    public void GivenNoPlaceButTheTextNamesAnEnterprise_WhenTranslated_ThenItIsAttributedToIt() =>
+        Assert.Equal((SaltLake, "golmud"), When(HotlineCall.Without("enterpriseId").Without("siteId")
+                .With("content", "Qarhan Salt Lake Potash dumps brine at night")).ThenSingle<PublicReportFiled>() is var r ? (r.EnterpriseId, r.RegionId) : default);
+
+    [Fact]
+    public void GivenNoPlaceButTheTextNamesARegion_WhenTranslated_ThenItIsAboutTheRegion() =>
+        Assert.Equal(((string?)null, "golmud"), When(HotlineCall.Without("enterpriseId").Without("siteId")
+            .With("content", "格尔木东边夜里有刺鼻气味")).ThenSingle<PublicReportFiled>() is var r ? (r.EnterpriseId, r.RegionId) : default);
+
+    [Fact]
     public void GivenNoPlaceAtAll_WhenTranslated_ThenRejectedSayingWhatToGive() =>
-        When(HotlineCall.Without("enterpriseId").Without("siteId")).ThenRejected(
+        When(HotlineCall.Without("enterpriseId").Without("siteId").With("content", "black water somewhere")).ThenRejected(
             "the report does not say where: give enterpriseId, siteId, regionId or longitude and latitude");
 
     [Fact]

@@ -23,7 +23,7 @@ public class DecaySpecs
     [Fact]
     public void GivenADischargeAlarm_WhenScoredOneHalfLifeLater_ThenContributionHalves() =>
         RiskSpec.Given(Alarm("a1", T0))
-            .WhenScoredAfter(Hours(72))
+            .WhenScoredAfter(Hours(168))
             .ThenContribution("camera-alarm:a1", 12 * 0.5);
 
     [Fact]
@@ -32,9 +32,9 @@ public class DecaySpecs
         var spec = RiskSpec.Given(Alarm("a1", T0), Alarm("a2", T0 + Hours(12)), Alarm("a3", T0 + Hours(24)));
 
         var fresh = spec.WhenScoredAfter(Hours(24));
-        var later = spec.WhenScoredAfter(Hours(24 + 2 * 72));
+        var later = spec.WhenScoredAfter(Hours(24 + 2 * 168));
 
-        Assert.Equal(12 + 12 * Math.Pow(0.5, 12.0 / 72) + 12 * Math.Pow(0.5, 24.0 / 72), fresh.Sum, 1e-3);
+        Assert.Equal(12 + 12 * Math.Pow(0.5, 12.0 / 168) + 12 * Math.Pow(0.5, 24.0 / 168), fresh.Sum, 1e-3);
         Assert.Equal(fresh.Sum / 4, later.Sum, 1e-3);
     }
 

@@ -22,7 +22,7 @@ public class ExplanationSpecs
     public void GivenAnUncertainAlarmOneHalfLifeOld_WhenScored_ThenItsContributionIsWeightTimesConfidenceTimesDecay()
     {
         // A camera's 0.8 above its kind's confidence floor of 0.5: (0.8 − 0.5)/(1 − 0.5) = 0.6.
-        var c = RiskSpec.Given(Alarm("a1", T0, confidence: 0.8)).WhenScoredAfter(Hours(72)).Contribution("camera-alarm:a1");
+        var c = RiskSpec.Given(Alarm("a1", T0, confidence: 0.8)).WhenScoredAfter(Hours(168)).Contribution("camera-alarm:a1");
 
         Assert.Equal((12.0, 0.6, 0.5, 3.6), (c.Weight, c.Confidence, c.Decay, c.Contribution));
     }
@@ -47,7 +47,7 @@ public class ExplanationSpecs
         var model = new RiskModel();
         model.Kinds[SignalKind.CameraAlarm].ConfidenceFloor = 0;
 
-        var c = RiskSpec.Given(Alarm("a1", T0, confidence: 0.8)).Under(model).WhenScoredAfter(Hours(72)).Contribution("camera-alarm:a1");
+        var c = RiskSpec.Given(Alarm("a1", T0, confidence: 0.8)).Under(model).WhenScoredAfter(Hours(168)).Contribution("camera-alarm:a1");
 
         Assert.Equal((0.8, 4.8), (c.Confidence, c.Contribution));
     }
@@ -62,15 +62,15 @@ public class ExplanationSpecs
 
         Assert.Equal(4, outcome.Score.Contributions.Count);
         Assert.All(outcome.Score.Contributions, c => Assert.Equal(c.Weight * c.Confidence * c.Decay, c.Contribution, 1e-3));
-        Assert.Equal(Math.Round(100 * (1 - Math.Exp(-outcome.Sum / 40)), 1), outcome.Score.Score, 1e-9);
+        Assert.Equal(Math.Round(100 * (1 - Math.Exp(-outcome.Sum / 50)), 1), outcome.Score.Score, 1e-9);
     }
 
     [Fact]
-    public void GivenAnAlarmSixtyDaysOld_WhenScored_ThenItIsTooFadedToBeListedOrCounted() =>
-        RiskSpec.Given(Alarm("old", T0), Alarm("new", T0 + Days(60)))
-            .WhenScoredAfter(Days(60))
+    public void GivenAnAlarmFourMonthsOld_WhenScored_ThenItIsTooFadedToBeListedOrCounted() =>
+        RiskSpec.Given(Alarm("old", T0), Alarm("new", T0 + Days(120)))
+            .WhenScoredAfter(Days(120))
             .ThenExplainedBy("camera-alarm:new")
-            .ThenScore(25.9);
+            .ThenScore(21.3);
 
     [Fact]
     public void GivenACameraAlarm_WhenExplained_ThenItsSummarySaysWhatTheCameraSaw() =>

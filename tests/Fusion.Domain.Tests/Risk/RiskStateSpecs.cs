@@ -1,3 +1,4 @@
+using Fusion.Domain.Cameras;
 using Fusion.Domain.Risk;
 using static Fusion.Domain.Tests.Risk.Haixi;
 
@@ -43,13 +44,13 @@ public class RiskStateSpecs
         var state = RiskSpec.Given(
                 Alarm("faded", T0),
                 Inspection("open", T0, rectifyBy: new DateOnly(2026, 11, 30)),
-                Alarm("fresh", T0 + Days(60)))
+                Alarm("fresh", T0 + Days(120)))
             .State;
 
         var pruned = state.Prune(Model, T0 + Days(365));
 
         Assert.Equal(["inspection:open"], pruned.Signals.Select(s => s.SignalId));
-        Assert.Equal(["inspection:open", "camera-alarm:fresh"], state.Prune(Model, T0 + Days(60)).Signals.Select(s => s.SignalId));
+        Assert.Equal(["inspection:open", "camera-alarm:fresh"], state.Prune(Model, T0 + Days(120)).Signals.Select(s => s.SignalId));
     }
 
     [Fact]
@@ -63,8 +64,9 @@ public class RiskStateSpecs
     [Fact]
     public void GivenAFadedAlarmThatCorroboratesAReport_WhenPruned_ThenTheScoreIsUnchanged()
     {
-        var state = RiskSpec.Given(Alarm("a1", T0), Report("r1", T0 + Hours(1))).State;
-        var now = T0 + Hours(800);
+        // A low-severity alarm (weight 3) fades before the report (weight 5) with the same half-life.
+        var state = RiskSpec.Given(Alarm("a1", T0, CameraAlarmType.Other), Report("r1", T0 + Hours(1))).State;
+        var now = T0 + Hours(1450);
 
         var before = RiskScoring.Contributions(state.Signals, Model, now);
         var after = RiskScoring.Contributions(state.Prune(Model, now).Signals, Model, now);
@@ -76,5 +78,5 @@ public class RiskStateSpecs
     [Fact]
     public void GivenAFadedAlarmNextToACertainFinding_WhenPruned_ThenItIsDroppedAsItCannotRaiseThatConfidence() =>
         Assert.Equal(["inspection:f1"], RiskSpec.Given(Alarm("a1", T0), Inspection("f1", T0 + Hours(1), new DateOnly(2026, 11, 30)))
-            .State.Prune(Model, T0 + Hours(800)).Signals.Select(s => s.SignalId));
+            .State.Prune(Model, T0 + Hours(2400)).Signals.Select(s => s.SignalId));
 }

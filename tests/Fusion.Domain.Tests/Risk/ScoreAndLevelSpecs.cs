@@ -25,9 +25,9 @@ public class ScoreAndLevelSpecs
     [Fact]
     public void GivenSignalsSummingToExactlyTheBlueBound_WhenScored_ThenScoreIs20AndLevelBlue()
     {
-        // 100·(1 − e^(−sum/40)) = 20  ⇔  sum = −40·ln 0.8
+        // 100·(1 − e^(−sum/50)) = 20  ⇔  sum = −50·ln 0.8
         var model = new RiskModel();
-        model.Kinds[SignalKind.CameraAlarm] = new() { Weight = -40 * Math.Log(0.8), HalfLifeHours = 72 };
+        model.Kinds[SignalKind.CameraAlarm] = new() { Weight = -50 * Math.Log(0.8), HalfLifeHours = 168 };
 
         RiskSpec.Given(Signal("s1", 1, severity: Severity.Medium)).Under(model)
             .WhenScoredAfter(TimeSpan.Zero)
@@ -39,8 +39,8 @@ public class ScoreAndLevelSpecs
     public void GivenOneFreshDischargeAlarm_WhenScored_ThenScoreFollowsTheEnterpriseCurve() =>
         RiskSpec.Given(Alarm("a1", T0))
             .WhenScoredAfter(TimeSpan.Zero)
-            .ThenScore(Math.Round(100 * (1 - Math.Exp(-12.0 / 40)), 1))
-            .ThenScore(25.9)
+            .ThenScore(Math.Round(100 * (1 - Math.Exp(-12.0 / 50)), 1))
+            .ThenScore(21.3)
             .ThenLevel(RiskLevel.Blue);
 
     [Fact]

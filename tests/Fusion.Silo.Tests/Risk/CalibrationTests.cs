@@ -8,12 +8,12 @@ namespace Fusion.Silo.Tests.Risk;
 /// <summary>
 /// The harness on a history small enough to compute by hand: four enterprises in one region, each
 /// with open inspection findings only (weight 12 × severity, confidence 1, no decay while open), so
-/// an enterprise's score is 100·(1 − e^(−sum/40)).
+/// an enterprise's score is 100·(1 − e^(−sum/40)) (the scale pinned here, whatever the default).
 /// </summary>
 public sealed class CalibrationTests
 {
     static readonly DateTimeOffset T = new(2026, 11, 2, 0, 0, 0, TimeSpan.FromHours(8));
-    static readonly RiskModel Model = new();
+    static readonly RiskModel Model = new() { EnterpriseScale = 40 };
     long sequence;
 
     RiskSignal Finding(string enterprise, double hours, Severity severity) => new(
@@ -114,7 +114,8 @@ public sealed class CalibrationTests
     public void GivenTheDemosThirtyDays_WhenCalibratedWithTheConfiguredModel_ThenEveryTargetIsMet()
     {
         var history = SimulatedHistory.Play(HaixiSeed.Generate(), new DateTimeOffset(2026, 11, 1, 0, 0, 0, HaixiSimulator.ChinaOffset), TimeSpan.FromDays(30));
-        var metrics = Calibration.Measure(history, Calibration.Replay(history, Model, TimeSpan.FromHours(1)), Model);
+        var configured = new RiskModel();
+        var metrics = Calibration.Measure(history, Calibration.Replay(history, configured, TimeSpan.FromHours(1)), configured);
 
         Assert.Equal(3, metrics.Stories.Count);
         Assert.True(metrics.PrecisionMet, $"precision@{metrics.K} {metrics.PrecisionAtK:0.000}");

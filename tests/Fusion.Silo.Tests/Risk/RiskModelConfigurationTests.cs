@@ -25,7 +25,7 @@ public sealed class RiskModelConfigurationTests
 
         Assert.Equal("2027.01-1", model.Version);
         Assert.Equal(9, model.Kinds[SignalKind.CameraAlarm].Weight);
-        Assert.Equal(72, model.Kinds[SignalKind.CameraAlarm].HalfLifeHours);
+        Assert.Equal(168, model.Kinds[SignalKind.CameraAlarm].HalfLifeHours);
         Assert.Equal(240, model.Kinds[SignalKind.AerialFinding].HalfLifeHours);
         Assert.Equal([10.0, 30, 50, 70], model.LevelBands);
         Assert.Equal([0.5, 1, 2, 4], model.SeverityMultipliers);

@@ -34,7 +34,7 @@ public sealed class RiskTests
         Assert.Equal(["camera-alarms"], signals[0].GetProperty("corroboratedBy").EnumerateArray().Select(x => x.GetString()));
         Assert.Equal(0.75, signals[0].GetProperty("confidence").GetDouble(), 3);
         var sum = signals.Sum(s => s.GetProperty("contribution").GetDouble());
-        Assert.Equal(Math.Round(100 * (1 - Math.Exp(-sum / 40)), 1), risk.GetProperty("score").GetDouble(), 1);
+        Assert.Equal(Math.Round(100 * (1 - Math.Exp(-sum / new Fusion.Domain.Risk.RiskModel().EnterpriseScale)), 1), risk.GetProperty("score").GetDouble(), 1);
 
         var park = await http.GetJsonAsync("/api/regions/GOLMUD-IP/risk");
         var city = await http.GetJsonAsync("/api/regions/GOLMUD/risk");

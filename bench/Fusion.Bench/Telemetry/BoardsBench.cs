@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Fusion.Bench.Ingest;
+using Fusion.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Npgsql;
+
+namespace Fusion.Bench.Telemetry;
+
+/// <summary>
+/// What telemetry and the board tables cost. Ingest throughput over HTTP with telemetry on (metrics, traces,
+/// the trace context in every event) against the same run with Fusion:Telemetry:Enabled=false; and the board
+/// subscription's lag behind the store under a steady 1,000 events/s, against the live-risk subscription's lag
+/// sampled at the same moments.
+/// </summary>
+public static class BoardsBench
+{
+    const int BatchSize = 500;
+
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchOptions options)
+    {
+        // Off, on, off, on: each a fresh store; the better of each pair's runs, so a disturbance on a shared machine does not decide it.
+        var off = new List<double>();
+        var on = new List<double>();
+        for (var round = 0; round < 2; round++)
+        {
+            off.Add(await IngestAsync(options.Records, telemetry: false, round));
+            on.Add(await IngestAsync(options.Records, telemetry: true, round));
+        }
+        var (boardLag, riskLag, achieved) = await LagAsync(TimeSpan.FromSeconds(30), eventsPerSecond: 1000);
+        return
+        [
+            new("ingest with telemetry on (records/s) vs off", on.Max(), off.Max(), "records/s"),
+            new("board lag p95 at 1,000 ev/s (events) vs live-risk", boardLag.P95, riskLag.P95, "events"),
+            new("board lag max at 1,000 ev/s (events) vs live-risk", boardLag.Max, riskLag.Max, "events"),
+            new("load achieved (events/s) vs asked", achieved, 1000, "events/s"),
+        ];
+    }
+
+    static async Task<WebApplication> StartAsync(string connection, int port, bool telemetry)
+    {
+        var app = FusionHost.Build(
+        [
+            "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
+            $"--Orleans:SiloPort={port + 6000}", $"--Orleans:GatewayPort={port + 25000}", "--Logging:LogLevel:Default=Warning",
+            "--Fusion:Hj212:Port=-1", $"--Fusion:Telemetry:Enabled={telemetry}",
+        ], demo: false);
+        await app.StartAsync();
+        return app;
+    }
+
+    static async Task<double> IngestAsync(int count, bool telemetry, int round)
+    {
+        var connection = await BenchDatabase.CreateAsync($"fusion_bench_telemetry_{(telemetry ? "on" : "off")}_{round}");
+        const int port = 5393;
+        var app = await StartAsync(connection, port, telemetry);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var cameras = await MasterDataAsync(http);
+            var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
+            var records = Enumerable.Range(0, count).Select(i => new
+            {
+                alarmId = $"bench-{i}", cameraId = cameras[i % cameras.Count], alarmType = "smoke-and-dust", confidence = 0.8, occurredAt = start.AddSeconds(i * 7),
+            }).ToArray();
+            var watch = Stopwatch.StartNew();
+            foreach (var chunk in records.Chunk(BatchSize))
+                (await http.PostAsJsonAsync("/api/ingest/camera-alarms", chunk)).EnsureSuccessStatusCode();
+            return count / watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    sealed record Lag(double P95, double Max);
+
+    /// <summary>Posts camera alarms at a steady rate (a batch every 100 ms) and samples both subscriptions' distance from the head of the store.</summary>
+    static async Task<(Lag Board, Lag Risk, double Achieved)> LagAsync(TimeSpan duration, int eventsPerSecond)
+    {
+        var connection = await BenchDatabase.CreateAsync("fusion_bench_board_lag");
+        const int port = 5394;
+        var app = await StartAsync(connection, port, telemetry: true);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var cameras = await MasterDataAsync(http);
+            var perTick = eventsPerSecond / 10;
+            var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
+            var boardSamples = new List<double>();
+            var riskSamples = new List<double>();
+            using var cts = new CancellationTokenSource(duration);
+            var sampler = Task.Run(async () =>
+            {
+                await using var db = new NpgsqlConnection(connection);
+                await db.OpenAsync();
+                while (!cts.IsCancellationRequested)
+                {
+                    await using var cmd = new NpgsqlCommand("""
+                        SELECT (SELECT max(seq_id) FROM fusion.mt_events),
+                               coalesce((SELECT sequence FROM board.checkpoint WHERE name = 'board'), 0),
+                               coalesce((SELECT last_seq_id FROM fusion.mt_event_progression WHERE name = 'live-risk:All'), 0)
+                        """, db);
+                    await using (var r = await cmd.ExecuteReaderAsync())
+                        if (await r.ReadAsync() && !r.IsDBNull(0))
+                        {
+                            boardSamples.Add(Math.Max(0, r.GetInt64(0) - r.GetInt64(1)));
+                            riskSamples.Add(Math.Max(0, r.GetInt64(0) - r.GetInt64(2)));
+                        }
+                    await Task.Delay(100);
+                }
+            });
+            var sent = 0;
+            var watch = Stopwatch.StartNew();
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+            while (!cts.IsCancellationRequested && await timer.WaitForNextTickAsync())
+            {
+                var batch = Enumerable.Range(sent, perTick).Select(i => new
+                {
+                    alarmId = $"lag-{i}", cameraId = cameras[i % cameras.Count], alarmType = "smoke-and-dust", confidence = 0.8, occurredAt = start.AddSeconds(i),
+                }).ToArray();
+                (await http.PostAsJsonAsync("/api/ingest/camera-alarms", batch)).EnsureSuccessStatusCode();
+                sent += perTick;
+            }
+            var achieved = sent / watch.Elapsed.TotalSeconds;
+            await sampler;
+            return (Summarise(boardSamples), Summarise(riskSamples), achieved);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    static Lag Summarise(List<double> samples)
+    {
+        if (samples.Count == 0) return new Lag(double.NaN, double.NaN);
+        samples.Sort();
+        return new Lag(samples[(int)Math.Min(samples.Count - 1, Math.Ceiling(samples.Count * 0.95) - 1)], samples[^1]);
+    }
+
+    static async Task<IReadOnlyList<string>> MasterDataAsync(HttpClient http)
+    {
+        var (document, cameras, _) = IngestBench.MasterData();
+        (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
+        return cameras;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fusion.Connectors.Ingest;
+using MimeKit;
+
+namespace Fusion.Connectors.PublicReports;
+
+/// <summary>
+/// The formats public reports arrive in, each read into the canonical record (<see cref="PublicReportRecord"/>'s
+/// JSON) that <see cref="PublicReportFeed"/> translates: the 12369 platform's CSV export, e-mail (RFC 5322),
+/// SMS gateway messages and WeChat messages (JSON, told apart from canonical records by their fields).
+/// </summary>
+public static class PublicReportFormats
+{
+    /// <summary>12369 exports give local time without an offset: Beijing time, as the platform keeps it.</summary>
+    public static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
+
+    static PublicReportFormats() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>Column headings of the 12369 export (Chinese as exported, or the canonical English names) → canonical field.</summary>
+    public static readonly IReadOnlyDictionary<string, string> CsvColumns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["举报编号"] = "reportId", ["受理时间"] = "receivedAt", ["举报方式"] = "channel", ["举报内容"] = "content",
+        ["被举报对象"] = "enterpriseName", ["经度"] = "longitude", ["纬度"] = "latitude", ["所属区县"] = "regionName",
+        ["举报人"] = "reporterName", ["联系电话"] = "reporterPhone", ["电子邮箱"] = "reporterEmail", ["微信号"] = "reporterWeChatId",
+        ["reportId"] = "reportId", ["receivedAt"] = "receivedAt", ["channel"] = "channel", ["content"] = "content",
+        ["enterpriseName"] = "enterpriseName", ["longitude"] = "longitude", ["latitude"] = "latitude", ["regionName"] = "regionName",
+        ["reporterName"] = "reporterName", ["reporterPhone"] = "reporterPhone", ["reporterEmail"] = "reporterEmail", ["reporterWeChatId"] = "reporterWeChatId",
+    };
+
+    static readonly Dictionary<string, string> CsvChannels = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["电话"] = "hotline-12369", ["12369"] = "hotline-12369", ["网络"] = "hotline-12369", ["微信"] = "wechat", ["短信"] = "sms", ["邮件"] = "email", ["电子邮件"] = "email",
+    };
+
+    /// <summary>The 12369 CSV export: a heading row, then one report per row (RFC 4180 quoting). Unknown columns are ignored.</summary>
+    public static IEnumerable<SourceRecord<RecordReader>> FromCsv(string text, PublicReportFeed redactor)
+    {
+        var rows = Csv.Rows(text.TrimStart('\uFEFF')).ToList();
+        if (rows.Count == 0) throw new RecordRejected("the CSV has no heading row");
+        var headings = rows[0].Select(h => CsvColumns.GetValueOrDefault(h.Trim())).ToArray();
+        foreach (var required in new[] { "reportId", "receivedAt", "content" })
+            if (!headings.Contains(required))
+                throw new RecordRejected($"the CSV has no '{CsvColumns.First(c => c.Value == required).Key}' ({required}) column; columns taken: {string.Join(", ", CsvColumns.Keys.Take(12))}");
+        for (var i = 1; i < rows.Count; i++)
+        {
+            if (rows[i].All(string.IsNullOrWhiteSpace)) continue;
+            var record = new JsonObject();
+            for (var c = 0; c < Math.Min(headings.Length, rows[i].Length); c++)
+                if (headings[c] is { } field && rows[i][c].Trim() is { Length: > 0 } value) record[field] = value;
+            record["channel"] = record["channel"]?.GetValue<string>() is { } ch ? CsvChannels.GetValueOrDefault(ch, ch) : "hotline-12369";
+            if (record["receivedAt"]?.GetValue<string>() is { } at && LocalTime(at) is { } t) record["receivedAt"] = t.ToString("O", CultureInfo.InvariantCulture);
+            yield return Record(i - 1, record, redactor);
+        }
+    }
+
+    /// <summary>"2026-11-28 09:30:00" or "2026/11/28 9:30" in Beijing time; a time with its offset is taken as it is.</summary>
+    static DateTimeOffset? LocalTime(string s) =>
+        DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local) && !s.Contains('+') && !s.EndsWith('Z')
+            ? new DateTimeOffset(local, Beijing) : null;
+
+    /// <summary>One e-mail (RFC 5322): its Message-ID is the report id, subject and text body the content, attachments listed by name, type and size.</summary>
+    public static SourceRecord<RecordReader> FromEmail(byte[] message, PublicReportFeed redactor)
+    {
+        MimeMessage mail;
+        try { mail = MimeMessage.Load(new MemoryStream(message)); }
+        catch (FormatException e) { throw new RecordRejected($"the body is not an e-mail message (RFC 5322): {e.Message}"); }
+        var from = mail.From.Mailboxes.FirstOrDefault();
+        var body = (mail.TextBody ?? HtmlText(mail.HtmlBody) ?? "").Trim();
+        var attachments = mail.Attachments.Select(Describe).ToList();
+        var content = string.Join("\n", new[] { mail.Subject?.Trim(), body, attachments.Count == 0 ? null : "附件: " + string.Join("; ", attachments) }
+            .Where(s => !string.IsNullOrEmpty(s)));
+        var id = mail.MessageId is { Length: > 0 } mid ? mid : Hash(Encoding.UTF8.GetString(message));
+        var record = new JsonObject
+        {
+            ["reportId"] = $"email-{id}", ["channel"] = "email", ["content"] = content,
+            ["receivedAt"] = mail.Date == DateTimeOffset.MinValue ? null : mail.Date.ToString("O", CultureInfo.InvariantCulture),
+            ["reporterName"] = from?.Name is { Length: > 0 } name ? name : null, ["reporterEmail"] = from?.Address,
+        };
+        return Record(0, record, redactor);
+    }
+
+    static string Describe(MimeEntity entity)
+    {
+        var name = entity is MimePart part ? part.FileName ?? "(unnamed)" : (entity as MessagePart)?.Message?.Subject ?? "(message)";
+        long size = 0;
+        if (entity is MimePart p && p.Content is not null)
+        {
+            using var counter = new MemoryStream();
+            p.Content.DecodeTo(counter);
+            size = counter.Length;
+        }
+        return $"{name} ({entity.ContentType.MimeType}, {size} bytes)";
+    }
+
+    static string? HtmlText(string? html) =>
+        html is null ? null : System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", " "));
+
+    /// <summary>
+    /// A JSON record as the canonical one: a record with reportId is one already; an SMS (sender, text, time,
+    /// messageId?) or a WeChat message (MsgId, FromUserName, CreateTime in Unix seconds, Content, Location_X/Y)
+    /// is read into it.
+    /// </summary>
+    public static JsonElement Canonical(JsonElement record)
+    {
+        var r = new RecordReader(record);
+        if (record.ValueKind != JsonValueKind.Object || r.Has("reportId")) return record;
+        JsonObject? canonical = null;
+        if (r.Has("sender") && r.Has("text"))
+            canonical = new JsonObject
+            {
+                ["reportId"] = $"sms-{r.TextOrNull("messageId") ?? Hash($"{r.TextOrNull("sender")}|{r.TextOrNull("time")}|{r.TextOrNull("text")}")}",
+                ["channel"] = "sms", ["content"] = r.TextOrNull("text"), ["receivedAt"] = r.TextOrNull("time"), ["reporterPhone"] = r.TextOrNull("sender"),
+            };
+        else if (r.Has("MsgId") && r.Has("FromUserName"))
+        {
+            canonical = new JsonObject
+            {
+                ["reportId"] = $"wechat-{r.TextOrNull("MsgId")}", ["channel"] = "wechat",
+                ["content"] = r.TextOrNull("Content") ?? r.TextOrNull("Label"), ["reporterWeChatId"] = r.TextOrNull("FromUserName"),
+                ["receivedAt"] = long.TryParse(r.TextOrNull("CreateTime"), out var unix) ? DateTimeOffset.FromUnixTimeSeconds(unix).ToOffset(Beijing).ToString("O", CultureInfo.InvariantCulture) : r.TextOrNull("CreateTime"),
+            };
+            if (r.TextOrNull("Location_X") is { } lat && r.TextOrNull("Location_Y") is { } lon) { canonical["latitude"] = lat; canonical["longitude"] = lon; }
+        }
+        if (canonical is null) return record;
+        // Fields the canonical record also takes (where the sender said it was) ride along.
+        foreach (var field in new[] { "enterpriseId", "siteId", "regionId", "longitude", "latitude" })
+            if (r.TextOrNull(field) is { } v) canonical[field] = v;
+        return JsonSerializer.SerializeToElement(canonical);
+    }
+
+    static SourceRecord<RecordReader> Record(int index, JsonObject record, PublicReportFeed redactor)
+    {
+        var element = JsonSerializer.SerializeToElement(record);
+        return new SourceRecord<RecordReader>(index, new RecordReader(element).TextOrNull("reportId"), () => redactor.Redact(element), new RecordReader(element), null);
+    }
+
+    static string Hash(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)))[..20];
+}
+
+/// <summary>RFC 4180 rows: commas, double quotes around fields holding commas, quotes or line breaks, "" for a quote.</summary>
+public static class Csv
+{
+    public static IEnumerable<string[]> Rows(string text)
+    {
+        var row = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else field.Append(c);
+            }
+            else if (c == '"' && field.Length == 0) quoted = true;
+            else if (c == ',') { row.Add(field.ToString()); field.Clear(); }
+            else if (c is '\r' or '\n')
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+                row.Add(field.ToString()); field.Clear();
+                yield return row.ToArray();
+                row.Clear();
+            }
+            else field.Append(c);
+        }
+        if (field.Length > 0 || row.Count > 0)
+        {
+            row.Add(field.ToString());
+            yield return row.ToArray();
+        }
+    }
+}
