@@ -16,4 +16,5 @@ public static class Streams
     public static string Case(string caseId) => $"case:{caseId}";
     public static string Blacklist(string enterpriseId) => $"blacklist:{enterpriseId}";
     public static string Admission(string projectId) => $"admission:{projectId}";
+    public static string Credit(string enterpriseId) => $"credit:{enterpriseId}";
 }

@@ -18,7 +18,7 @@ public sealed class BlacklistPolicy
     public Severity MajorIncidentSeverity { get; set; } = Severity.Critical;
 
     /// <summary>Responsibility not implemented: this many accountability records (overdue rectifications) within the window.</summary>
-    public int Accountabilities { get; set; } = 1;
+    public int Accountabilities { get; set; } = 2;
 
     /// <summary>The ban's length.</summary>
     public int BanYears { get; set; } = 2;

@@ -27,7 +27,10 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
         var options = new SimulatorRunnerOptions { LiveRates = liveRates };
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         var runner = new SimulatorRunner(http, baseUrl, TimeProvider.System, line => log.LogInformation("{Line}", line), options);
-        await runner.RunAsync(masterData, stoppingToken);
+        var reserve = masterData.ProtectedZones!.First(z => z.NameZh.Contains("梭梭")).Polygon;
+        await Task.WhenAll(
+            runner.RunAsync(masterData, stoppingToken),
+            DemoEnforcement.RunAsync(http, baseUrl, reserve, line => log.LogInformation("{Line}", line), stoppingToken));
     }
 
     /// <summary>Where the situation boards are: Prometheus (started by ./fusion demo when installed) and how to point a Grafana at dashboards/.</summary>
@@ -63,6 +66,9 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Enterprises of Golmud    {baseUrl}api/enterprises?region=GOLMUD
          A region's explanation   {baseUrl}api/regions/GOLMUD/risk
          Quarantine               {baseUrl}api/quarantine
+         Public reports           POST {baseUrl}api/ingest/public-reports as JSON, text/csv (12369 export)
+                                  or message/rfc822; reporters sealed, each report answered with a receipt:
+                                  {baseUrl}api/public-reports/status/<receipt>
          Parked events            {baseUrl}api/parked (what a consumer could not apply, to retry)
          Analytics queries        {baseUrl}api/analytics/queries
          e.g. top enterprises     {baseUrl}api/analytics/queries/top-enterprises?format=csv
@@ -70,10 +76,16 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Health                   {baseUrl}health
          Prometheus metrics       {baseUrl}metrics
          Risk model calibration   ./fusion calibrate (report in .fusion/calibration/)
+         Rectification cases      {baseUrl}api/cases?overdue=true  (one per finding; overdue ones escalate)
+         Blacklist (public)       {baseUrl}api/blacklist  (proposals: {baseUrl}api/blacklist/proposals)
+         Admission screening      POST {baseUrl}api/admission/screen  (e.g. {baseUrl}api/admission/DEMO-ZINC-SMELTER)
+         Credit grades by region  {baseUrl}api/analytics/queries/credit-grades-by-region
          The simulator first plays the last 30 days (a minute or two), then goes live;
          350 online monitors send HJ 212 over TCP and 1,017 cameras GB/T 28181 keepalives.
          Stories to find: an outfall whose camera keeps alarming, a drone finding of
-         dumping inside the Haloxylon reserve, a burst of 12369 reports about one site.
+         dumping inside the Haloxylon reserve, a burst of 12369 reports about one site;
+         and, logged as "enforcement story": a case verified (its finding's weight gone),
+         cases gone overdue and escalated, one blacklisting, one screening refused.
          Ctrl-C stops the platform; ./fusion demo again resumes where it left off.
         """;
 }

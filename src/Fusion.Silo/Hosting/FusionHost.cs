@@ -65,6 +65,7 @@ public static class FusionHost
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Rectification.RectificationPolicy>(config, "Rectification"));
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Blacklist.BlacklistPolicy>(config, "Blacklist"));
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Admission.AdmissionPolicy>(config, "Admission"));
+        builder.Services.AddSingleton(CreditSchemeFrom(config));
         builder.Services.AddSingleton<EnforcementClock>();
         builder.Services.AddHostedService(s => s.GetRequiredService<EnforcementClock>());
         if (config.GetValue("Fusion:Simulate", false))
@@ -82,6 +83,7 @@ public static class FusionHost
         builder.Services.AddHostedService(s => s.GetRequiredService<RiskModelChange>());
         marten.AddSubscriptionWithServices<RectificationSubscription>(ServiceLifetime.Singleton);
         marten.AddSubscriptionWithServices<BlacklistSubscription>(ServiceLifetime.Singleton);
+        marten.AddSubscriptionWithServices<Credit.CreditSubscription>(ServiceLifetime.Singleton);
         marten.AddAnalytics(builder.Services, config);
         marten.AddBoards(builder.Services);
 
@@ -113,6 +115,7 @@ public static class FusionHost
         app.MapRectificationEndpoints();
         app.MapBlacklistEndpoints();
         app.MapAdmissionEndpoints();
+        Credit.CreditGrades.MapCreditEndpoints(app);
         app.MapAnalyticsEndpoints();
         app.MapBoardEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
@@ -144,6 +147,14 @@ public static class FusionHost
         var policy = new T();
         config.GetSection(section).Bind(policy, o => o.ErrorOnUnknownConfiguration = true);
         return policy;
+    }
+
+    /// <summary>The "CreditScheme" section as written: its lists replace nothing, so another province's scheme is a new section.</summary>
+    public static Fusion.Domain.Credit.CreditScheme CreditSchemeFrom(IConfiguration config)
+    {
+        var scheme = PolicyFrom<Fusion.Domain.Credit.CreditScheme>(config, "CreditScheme");
+        if (scheme.Problems() is { Count: > 0 } problems) throw new InvalidOperationException(string.Join("; ", problems));
+        return scheme;
     }
 
     static double[] Replace(IConfigurationSection list, double[] defaults) =>

@@ -54,6 +54,8 @@ public static class StoreSetup
             opts.Schema.For<Fusion.Domain.Rectification.RectificationCase>().Identity(c => c.Id).Index(c => c.DueAt);
             opts.Events.AddEventTypes(Fusion.Silo.Blacklist.BlacklistSetup.EventTypes);
             opts.Events.AddEventTypes(Fusion.Silo.Admission.AdmissionEndpoints.EventTypes);
+            opts.Events.AddEventTypes(Fusion.Silo.Credit.CreditGrades.EventTypes);
+            opts.Schema.For<Fusion.Silo.Credit.CreditFile>().Identity(f => f.Id);
             opts.Schema.For<Fusion.Domain.Blacklist.BlacklistRecord>().Identity(r => r.Id);
             opts.Schema.For<Fusion.Silo.Blacklist.BlacklistEvidenceFile>().Identity(r => r.Id);
             opts.Storage.ExtendedSchemaObjects.Add(Fusion.Silo.PublicReports.ReporterSeals.Definition());

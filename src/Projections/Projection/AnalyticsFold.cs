@@ -46,7 +46,7 @@ public static class AnalyticsFold
         FundDepositRecorded x => FundLedger.Fold(e.Sequence, x),
         RiskAssessed x => RiskHistory.Fold(e.Sequence, x),
         _ => Rectification.RectificationCaseTables.Fold(e.Sequence, e.Data) ?? Blacklist.BlacklistTable.Fold(e.Sequence, e.Data)
-            ?? Admission.AdmissionScreenings.Fold(e.Sequence, e.Data)
+            ?? Admission.AdmissionScreenings.Fold(e.Sequence, e.Data) ?? Credit.CreditGrades.Fold(e.Sequence, e.Data)
             ?? MasterDataTables.Fold(e.Sequence, e.Data),
     };
 

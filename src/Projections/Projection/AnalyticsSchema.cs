@@ -32,6 +32,7 @@ public static class AnalyticsSchema
         Rectification.RectificationCaseTables.Transitions,
         Blacklist.BlacklistTable.Table,
         Admission.AdmissionScreenings.Table,
+        Credit.CreditGrades.Table,
         FundLedger.Table,
         RiskHistory.Table,
         EmissionExceedances.Table,

@@ -24,6 +24,7 @@ public static class NamedQueries
         FundQueries.Compliance,
         InspectionQueries.OverdueRectifications,
         WarningQueries.ResponseTimes,
+        Credit.CreditGrades.ByRegion,
     ];
 
     public static NamedQuery Get(string name) =>

@@ -51,11 +51,13 @@ public class BlacklistSpecs
         Assert.Equal(BlacklistReason.MajorIncident, Incident.Reason);
 
     [Fact]
-    public void GivenAnOverdueRectificationHeldToAccount_WhenEvaluated_ThenResponsibilityNotImplemented()
+    public void GivenASecondOverdueRectificationHeldToAccount_WhenEvaluated_ThenResponsibilityNotImplemented()
     {
-        var met = Assert.Single(BlacklistCriteria.Evaluate(Evidence(new AccountabilityRecorded("finding-f1", "f1", SaltLake, Golmud, "not verified by 2026-11-30", T0)), Policy, T0));
+        var first = new AccountabilityRecorded("finding-f1", "f1", SaltLake, Golmud, "not verified by 2026-11-30", T0);
+        Assert.Empty(BlacklistCriteria.Evaluate(Evidence(first), Policy, T0));
+        var met = Assert.Single(BlacklistCriteria.Evaluate(Evidence(first, first with { CaseId = "finding-f2", FindingId = "f2" }), Policy, T0));
         Assert.Equal(BlacklistReason.ResponsibilityNotImplemented, met.Reason);
-        Assert.Equal("case:finding-f1", Assert.Single(met.Evidence).SourceId);
+        Assert.Equal(["case:finding-f1", "case:finding-f2"], met.Evidence.Select(e => e.SourceId));
     }
 
     [Fact]

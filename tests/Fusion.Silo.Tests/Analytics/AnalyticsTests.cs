@@ -65,7 +65,7 @@ public sealed class AnalyticsTests
 
         var queries = (await http.GetJsonAsync("/api/analytics/queries")).EnumerateArray().Select(q => q.GetProperty("name").GetString()).ToList();
         Assert.Contains("signal-mix", queries);
-        Assert.Equal(10, queries.Count);
+        Assert.Equal(11, queries.Count);
 
         var mix = await http.GetJsonAsync("/api/analytics/queries/signal-mix?from=2026-11-26&to=2026-11-28");
         Assert.Equal(21, mix.GetProperty("rows").EnumerateArray().Sum(r => r.GetProperty("signals").GetInt64()));
