@@ -20,6 +20,10 @@ public sealed class AnalyticsOptions
     /// 10,000 against 50,000 per transaction, in one profiled run of `./fusion bench analytics` on a loaded machine.
     /// </summary>
     public int RebuildBatchSize { get; set; } = 50_000;
+    /// <summary>DuckDB's memory limit for the analytics instance (writer and analysts' SQL together); locked at open.</summary>
+    public string MemoryLimit { get; set; } = AnalyticsResources.Default.MemoryLimit;
+    /// <summary>DuckDB's worker threads for the analytics instance; locked at open.</summary>
+    public int Threads { get; set; } = AnalyticsResources.Default.Threads;
     public string Folder => Path.Combine(DataFolder, "analytics");
 }
 
@@ -33,7 +37,7 @@ public static class Analytics
         config.GetSection("Analytics").Bind(options);
         if (config["Fusion:DataFolder"] is { Length: > 0 } folder) options.DataFolder = folder;
         services.AddSingleton(options);
-        services.AddSingleton(_ => new AnalyticsProjector(options.Folder));
+        services.AddSingleton(_ => new AnalyticsProjector(options.Folder, new AnalyticsResources(options.MemoryLimit, options.Threads)));
         services.AddSingleton<AnalyticsMetrics>();
         services.AddSingleton(sp => new AnalyticsQueryRunner(
             () => sp.GetRequiredService<AnalyticsProjector>().Database,

@@ -105,7 +105,11 @@ public static class AnalyticsCli
             while (true)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1));
-                var status = await http.GetFromJsonAsync<JsonElement>("/api/analytics/rebuild");
+                using var response = await http.GetAsync("/api/analytics/rebuild");
+                // 204: the rebuild has started but not reported yet (a loaded machine); ask again.
+                if (response.StatusCode == System.Net.HttpStatusCode.NoContent) continue;
+                if (!response.IsSuccessStatusCode) return await Failed(response, stderr);
+                var status = await response.Content.ReadFromJsonAsync<JsonElement>();
                 var state = status.GetProperty("state").GetString();
                 await stdout.WriteLineAsync(
                     $"{state,-10} {status.GetProperty("applied").GetInt64(),12:N0} events  up to sequence {status.GetProperty("lastSequence").GetInt64():N0} of {status.GetProperty("target").GetInt64():N0}  ({status.GetProperty("eventsPerSecond").GetDouble():N0} events/s)");

@@ -165,10 +165,27 @@ public static class FusionHost
 }
 
 /// <summary>Bad input and broken business rules become problem details, never a 500.</summary>
-sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+sealed class ProblemExceptionHandler(IProblemDetailsService problems, IConfiguration config) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
+        if (Outage.Of(exception) is { } dependency)
+        {
+            // Nothing was stored (each write is one transaction): the sender keeps its input and tries again.
+            var retryAfter = config.GetValue("Fusion:RetryAfterSeconds", 5);
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable, Title = "Dependency unavailable",
+                    Detail = $"{dependency} is not reachable; nothing of this request was stored. Retry after {retryAfter} s.",
+                    Extensions = { ["dependency"] = dependency, ["retryAfterSeconds"] = retryAfter },
+                },
+            });
+        }
         var (status, title) = exception switch
         {
             BadHttpRequestException b => (b.StatusCode, "Bad request"),

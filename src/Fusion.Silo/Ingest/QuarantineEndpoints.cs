@@ -14,18 +14,37 @@ public sealed record ReplayResult(Guid Id, string Feed, string Resolution, int A
 
 public static class QuarantineEndpoints
 {
+    public const int MaxPageSize = 200;
+    public const int MaxPageRawChars = 4_000_000;
+
     public static IEndpointRouteBuilder MapQuarantineEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/quarantine", async (IQuerySession session, string? feed, bool? open, int? limit, CancellationToken ct) =>
+        app.MapGet("/api/quarantine", async (IQuerySession session, HttpContext http, string? feed, bool? open, int? limit, int? offset, CancellationToken ct) =>
             {
                 var query = session.Query<QuarantinedRecord>().AsQueryable();
                 if (!string.IsNullOrWhiteSpace(feed)) query = query.Where(q => q.Feed == feed);
                 if (open == true) query = query.Where(q => q.ResolvedAt == null);
-                var rows = await query.OrderByDescending(q => q.ReceivedAt).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToListAsync(ct);
-                return rows.Select(q => new QuarantineEntry(q.Id, q.Feed, q.Index, q.RecordId, q.Reason, q.Raw, q.ReceivedAt, q.ResolvedAt, q.Resolution));
+                var skip = Math.Max(offset ?? 0, 0);
+                var rows = await query.OrderByDescending(q => q.ReceivedAt).ThenBy(q => q.Id)
+                    .Skip(skip).Take(Math.Clamp(limit ?? 100, 1, MaxPageSize)).ToListAsync(ct);
+                // A page stops once its raw input passes the byte budget (one record always fits), so one answer stays small.
+                var page = new List<QuarantineEntry>();
+                long bytes = 0;
+                foreach (var q in rows)
+                {
+                    if (page.Count > 0 && bytes + q.Raw.Length > MaxPageRawChars) break;
+                    bytes += q.Raw.Length;
+                    page.Add(new QuarantineEntry(q.Id, q.Feed, q.Index, q.RecordId, q.Reason, q.Raw, q.ReceivedAt, q.ResolvedAt, q.Resolution));
+                }
+                if (page.Count == rows.Count && rows.Count < Math.Clamp(limit ?? 100, 1, MaxPageSize)) return page;
+                var next = $"/api/quarantine?offset={skip + page.Count}&limit={Math.Clamp(limit ?? 100, 1, MaxPageSize)}"
+                           + (string.IsNullOrWhiteSpace(feed) ? "" : $"&feed={Uri.EscapeDataString(feed)}") + (open == true ? "&open=true" : "");
+                http.Response.Headers.Link = $"<{next}>; rel=\"next\"";
+                return page;
             })
             .WithTags("Ingest")
-            .WithSummary("Rejected input, newest first, with its raw content and the reason (filter by feed, open=true for unresolved; limit up to 1000)");
+            .WithSummary($"Rejected input, newest first, with its raw content and the reason (filter by feed, open=true for unresolved); pages of up to {MaxPageSize} records " +
+                         $"and about {MaxPageRawChars / 1_000_000} MB of raw input, the next page named in the Link header (offset=…)");
 
         app.MapPost("/api/quarantine/{id:guid}/replay", ReplayAsync)
             .Produces<ReplayResult>()

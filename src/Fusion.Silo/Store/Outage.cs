@@ -26,6 +26,7 @@ public static class Outage
                     return null;
                 case NpgsqlException:
                     return Database;
+
                 case SocketException or TimeoutException or OperationCanceledException:
                     return "a dependency (timed out or unreachable)";
                 case SiloUnavailableException or OrleansMessageRejectionException:

@@ -15,8 +15,9 @@ static class Cells
     public static bool IsZoned(string duckType) =>
         duckType.Contains("TZ", StringComparison.OrdinalIgnoreCase) || duckType.Contains("TIME ZONE", StringComparison.OrdinalIgnoreCase);
 
-    public static string[] TypeNames(DuckDBDataReader reader) =>
-        Enumerable.Range(0, reader.FieldCount).Select(i => TypeName(reader, i)).ToArray();
+    /// <summary>The columns' DuckDB types; those named in jsonColumns hold JSON text (nested values DuckDB turned into JSON).</summary>
+    public static string[] TypeNames(DuckDBDataReader reader, IReadOnlySet<string>? jsonColumns = null) =>
+        Enumerable.Range(0, reader.FieldCount).Select(i => jsonColumns?.Contains(reader.GetName(i)) == true ? "JSON" : TypeName(reader, i)).ToArray();
 
     static string TypeName(DuckDBDataReader reader, int i)
     {

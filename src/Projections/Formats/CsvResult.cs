@@ -6,9 +6,9 @@ namespace Fusion.Projections.Formats;
 /// <summary>RFC 4180 CSV with a header row; values as in JSON (ISO dates, UTC timestamps with Z), NULL as empty.</summary>
 public static class CsvResult
 {
-    public static async Task<long> WriteAsync(DuckDBDataReader reader, Stream output, int maxRows, CancellationToken ct)
+    public static async Task<long> WriteAsync(DuckDBDataReader reader, Stream output, int maxRows, CancellationToken ct, IReadOnlySet<string>? jsonColumns = null)
     {
-        var types = Cells.TypeNames(reader);
+        var types = Cells.TypeNames(reader, jsonColumns);
         await using var w = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
         await w.WriteLineAsync(string.Join(',', Enumerable.Range(0, reader.FieldCount).Select(i => Quote(reader.GetName(i)))));
         long n = 0;

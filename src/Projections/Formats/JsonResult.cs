@@ -10,9 +10,9 @@ namespace Fusion.Projections.Formats;
 /// </summary>
 public static class JsonResult
 {
-    public static async Task<long> WriteAsync(DuckDBDataReader reader, Stream output, int maxRows, CancellationToken ct)
+    public static async Task<long> WriteAsync(DuckDBDataReader reader, Stream output, int maxRows, CancellationToken ct, IReadOnlySet<string>? jsonColumns = null)
     {
-        var types = Cells.TypeNames(reader);
+        var types = Cells.TypeNames(reader, jsonColumns);
         var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
         await using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = Payload.Options.Encoder });
         w.WriteStartObject();

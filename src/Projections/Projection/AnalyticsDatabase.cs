@@ -2,6 +2,12 @@ using DuckDB.NET.Data;
 
 namespace Fusion.Projections.Projection;
 
+/// <summary>What one analytics instance may use: DuckDB's memory limit (e.g. "1GB") and its worker threads. Locked with the rest.</summary>
+public sealed record AnalyticsResources(string MemoryLimit, int Threads)
+{
+    public static readonly AnalyticsResources Default = new("1GB", 2);
+}
+
 /// <summary>
 /// One DuckDB analytics file. Opening it creates the schema and locks the instance's configuration:
 /// no external access (no file or network reads, no ATTACH, INSTALL or LOAD) except the private export
@@ -20,7 +26,7 @@ public sealed class AnalyticsDatabase : IDisposable
     AnalyticsDatabase(string path, string exportDirectory, DuckDBConnection keeper) =>
         (Path, ExportDirectory, _keeper) = (path, exportDirectory, keeper);
 
-    public static AnalyticsDatabase Open(string path, string? exportDirectory = null)
+    public static AnalyticsDatabase Open(string path, string? exportDirectory = null, AnalyticsResources? resources = null)
     {
         path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
@@ -30,7 +36,7 @@ public sealed class AnalyticsDatabase : IDisposable
         try
         {
             keeper.Open();
-            Lock(keeper, exportDirectory);
+            Lock(keeper, exportDirectory, resources ?? AnalyticsResources.Default);
             foreach (var sql in AnalyticsSchema.Statements()) Execute(keeper, sql);
             return new AnalyticsDatabase(path, exportDirectory, keeper);
         }
@@ -68,7 +74,7 @@ public sealed class AnalyticsDatabase : IDisposable
     /// <summary>Writes everything to the main file so it can be closed, copied or swapped.</summary>
     public void Flush() => Execute(_keeper, "CHECKPOINT");
 
-    static void Lock(DuckDBConnection c, string exportDirectory)
+    static void Lock(DuckDBConnection c, string exportDirectory, AnalyticsResources resources)
     {
         // The instance is shared per file within the process: a second Open finds it already locked.
         if (Scalar(c, "SELECT current_setting('lock_configuration')") is true)
@@ -82,6 +88,8 @@ public sealed class AnalyticsDatabase : IDisposable
         Execute(c, "SET GLOBAL enable_external_access = false");
         Execute(c, "SET GLOBAL autoinstall_known_extensions = false");
         Execute(c, $"SET GLOBAL TimeZone = '{TimeZone}'");
+        Execute(c, $"SET GLOBAL memory_limit = '{resources.MemoryLimit.Replace("'", "''")}'");
+        Execute(c, $"SET GLOBAL threads = {Math.Max(1, resources.Threads)}");
         Execute(c, "SET GLOBAL lock_configuration = true");
     }
 

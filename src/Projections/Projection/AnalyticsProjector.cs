@@ -28,8 +28,11 @@ public sealed class AnalyticsProjector : IDisposable
     volatile RebuildStatus? _rebuild;
     int _rebuilding;
 
-    public AnalyticsProjector(string folder)
+    readonly AnalyticsResources? _resources;
+
+    public AnalyticsProjector(string folder, AnalyticsResources? resources = null)
     {
+        _resources = resources;
         _folder = Path.GetFullPath(folder);
         Directory.CreateDirectory(_folder);
         // Two writers on one folder would each trust their own checkpoint: refuse the second outright.
@@ -37,7 +40,7 @@ public sealed class AnalyticsProjector : IDisposable
         catch (IOException e) { throw new IOException($"The analytics folder {_folder} is in use by another platform process: {e.Message}", e); }
         var pointer = Path.Combine(_folder, Pointer);
         var name = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : FileName(1);
-        _sink = new AnalyticsSink(AnalyticsDatabase.Open(Path.Combine(_folder, name), ExportFolder));
+        _sink = new AnalyticsSink(AnalyticsDatabase.Open(Path.Combine(_folder, name), ExportFolder, _resources));
     }
 
     public AnalyticsDatabase Database => _sink.Database;
@@ -88,7 +91,7 @@ public sealed class AnalyticsProjector : IDisposable
         long applied = 0;
         try
         {
-            fresh = new AnalyticsSink(AnalyticsDatabase.Open(path, ExportFolder));
+            fresh = new AnalyticsSink(AnalyticsDatabase.Open(path, ExportFolder, _resources));
             var goal = Math.Max(LastSequence, await target(ct));
             Report("running");
             // Catch up without holding the writer until only a little is left, then hold it for the rest.

@@ -87,6 +87,7 @@ public sealed class QueryRun : IDisposable
     DuckDBDataReader? _reader;
     IArrowArrayStream? _arrow;
     string? _parquetFile;
+    readonly HashSet<string> _jsonColumns = new(StringComparer.Ordinal);
 
     public ResultFormat Format => _format;
     public string ContentType => ResultFormats.ContentType(_format);
@@ -109,6 +110,7 @@ public sealed class QueryRun : IDisposable
         _cancel = ct.Register(Cancel);
         Guard(() =>
         {
+            if (_format is ResultFormat.Json or ResultFormat.Csv) wrapped = AsText(wrapped);
             switch (_format)
             {
                 case ResultFormat.Arrow:
@@ -129,14 +131,42 @@ public sealed class QueryRun : IDisposable
         });
     }
 
+    /// <summary>
+    /// For JSON and CSV, nested values (lists, structs, maps, unions, arrays) become JSON text made by DuckDB
+    /// itself (the .NET reader cannot hold every one of them, e.g. a list with a NULL in it) and a BLOB its
+    /// base64 text; Arrow and Parquet carry every type as it is.
+    /// </summary>
+    string AsText(string wrapped)
+    {
+        var replace = new List<string>();
+        _command!.CommandText = $"DESCRIBE {wrapped}";
+        using (var describe = _command.ExecuteReader())
+            while (describe.Read())
+            {
+                var name = '"' + describe.GetString(0).Replace("\"", "\"\"") + '"';
+                var type = describe.GetString(1);
+                if (IsNested(type))
+                {
+                    replace.Add($"to_json({name}) AS {name}");
+                    _jsonColumns.Add(describe.GetString(0));
+                }
+                else if (type == "BLOB") replace.Add($"base64({name}) AS {name}");
+            }
+        return replace.Count == 0 ? wrapped : $"SELECT * REPLACE ({string.Join(", ", replace)}) FROM (\n{wrapped}\n) AS typed";
+    }
+
+    static bool IsNested(string type) =>
+        type.EndsWith(']') || type.StartsWith("STRUCT", StringComparison.Ordinal) || type.StartsWith("MAP", StringComparison.Ordinal)
+        || type.StartsWith("UNION", StringComparison.Ordinal);
+
     public async Task<long> WriteToAsync(Stream output, CancellationToken ct = default)
     {
         try
         {
             Rows = _format switch
             {
-                ResultFormat.Json => await JsonResult.WriteAsync(_reader!, output, _limits.MaxRows, ct),
-                ResultFormat.Csv => await CsvResult.WriteAsync(_reader!, output, _limits.MaxRows, ct),
+                ResultFormat.Json => await JsonResult.WriteAsync(_reader!, output, _limits.MaxRows, ct, _jsonColumns),
+                ResultFormat.Csv => await CsvResult.WriteAsync(_reader!, output, _limits.MaxRows, ct, _jsonColumns),
                 ResultFormat.Arrow => await ArrowResult.WriteAsync(_arrow!, output, _limits.MaxRows, ct),
                 _ => await CopyFile(output, ct),
             };
