@@ -18,7 +18,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
 
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
         var baseUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1"));
-        Console.WriteLine(Banner(baseUrl) + BoardsBanner(config));
+        Console.WriteLine(Banner(baseUrl, config.GetValue("Fusion:Hj212:Port", 9212)) + BoardsBanner(config));
 
         var seedFile = config["Fusion:SeedFile"]!;
         var masterData = HaixiSeed.Deserialize(await File.ReadAllTextAsync(seedFile, stoppingToken));
@@ -56,7 +56,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
             """;
     }
 
-    static string Banner(Uri baseUrl) => $"""
+    static string Banner(Uri baseUrl, int hj212Port) => $"""
 
         ──────────────────────────────────────────────────────────────────────────────
          Fusion Platform demo — Haixi Prefecture, simulated feeds
@@ -74,7 +74,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Parked events            {baseUrl}api/parked (what a consumer could not apply, to retry)
          Analytics queries        {baseUrl}api/analytics/queries
          e.g. top enterprises     {baseUrl}api/analytics/queries/top-enterprises?format=csv
-         HJ 212 over TCP          port 9212 (Fusion:Hj212:Port); GB/T 28181 alarms: POST {baseUrl}api/ingest/gb28181
+         HJ 212 over TCP          port {hj212Port} (Fusion:Hj212:Port); GB/T 28181 alarms: POST {baseUrl}api/ingest/gb28181
          Health                   {baseUrl}health
          Prometheus metrics       {baseUrl}metrics
          Risk model calibration   ./fusion calibrate (report in .fusion/calibration/)
