@@ -67,6 +67,8 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
         ──────────────────────────────────────────────────────────────────────────────
          Fusion Platform demo — Haixi Prefecture, simulated feeds
          API reference (Scalar)   {baseUrl}scalar
+         A token (JWT)            ./fusion token --role analyst --name 李敏   (roles: {string.Join(", ", Roles.All)})
+                                  curl -H "Authorization: Bearer $(./fusion token --role analyst --name 李敏)" {baseUrl}api/regions
          OpenAPI document         {baseUrl}openapi/v1.json
          Regions with live risk   {baseUrl}api/regions
          Enterprises of Golmud    {baseUrl}api/enterprises?region=GOLMUD
