@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Fusion.Bench.Ingest;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Npgsql;
 
