@@ -73,6 +73,24 @@ public static class BoardSink
             INSERT INTO board.commissioners (commissioner_id, name, region_id) VALUES ($1, $2, $3)
             ON CONFLICT (commissioner_id) DO UPDATE SET name = EXCLUDED.name, region_id = EXCLUDED.region_id
             """, c.CommissionerId, c.Name, c.RegionId),
+        WarningRow w => Cmd("""
+            INSERT INTO board.warnings (warning_id, rule_id, rule_kind, subject, subject_id, enterprise_id, region_id, severity, message, raised_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (warning_id) DO NOTHING
+            """, w.WarningId, w.RuleId, w.RuleKind, w.Subject, w.SubjectId, (object?)w.EnterpriseId ?? DBNull.Value, w.RegionId, w.Severity, w.Message, w.RaisedAt),
+        WarningRecipientRow r => Cmd("""
+            INSERT INTO board.warning_recipients (warning_id, recipient_id, role, name, stage) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (warning_id, recipient_id) DO NOTHING
+            """, r.WarningId, r.RecipientId, r.Role, r.Name, r.Stage),
+        WarningRepeatedRow w => Cmd("UPDATE board.warnings SET count = greatest(count, $2), updated_at = greatest(updated_at, $3) WHERE warning_id = $1",
+            w.WarningId, w.Count, w.At),
+        WarningAcknowledgedRow w => Cmd("UPDATE board.warnings SET acknowledged_at = coalesce(acknowledged_at, $2), updated_at = greatest(updated_at, $2) WHERE warning_id = $1",
+            w.WarningId, w.At),
+        WarningEscalatedRow w => Cmd("UPDATE board.warnings SET stage = greatest(stage, $2), escalated_at = $3, updated_at = greatest(updated_at, $3) WHERE warning_id = $1",
+            w.WarningId, w.Stage, w.At),
+        WarningRemindedRow w => Cmd("UPDATE board.warnings SET reminders = greatest(reminders, $2), updated_at = greatest(updated_at, $3) WHERE warning_id = $1",
+            w.WarningId, w.Number, w.At),
+        WarningResolvedRow w => Cmd("UPDATE board.warnings SET resolved_at = coalesce(resolved_at, $2), resolved_by_rule = $3, updated_at = greatest(updated_at, $2) WHERE warning_id = $1",
+            w.WarningId, w.At, w.ByRule),
         _ => throw new InvalidOperationException($"No board table for {row.GetType().Name}"),
     };
 

@@ -3,6 +3,7 @@ using System.Net;
 using Fusion.Connectors.Hj212;
 using Fusion.Connectors.Simulation;
 using Fusion.Domain.Monitoring;
+using Fusion.Domain.Warnings;
 using Marten;
 using Fusion.Silo.Boards;
 using Fusion.Silo.MasterData;
@@ -97,7 +98,7 @@ public sealed class DashboardTests
     [Fact]
     public async Task GivenASimulatedMonth_WhenEveryPanelsQueryRunsAgainstARealPrometheusAndPostgreSql_ThenEachRunsAndReturnsData()
     {
-        await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:Boards:RefreshEvery"] = "00:00:02", ["Fusion:Hj212:Port"] = "0", ["Fusion:Hj212:Address"] = "127.0.0.1" });
+        await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:Boards:RefreshEvery"] = "00:00:02", ["Fusion:Warnings:TickEvery"] = "00:00:01", ["Fusion:Hj212:Port"] = "0", ["Fusion:Hj212:Address"] = "127.0.0.1" });
         var baseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
 
@@ -121,6 +122,10 @@ public sealed class DashboardTests
         await app.Services.GetRequiredService<RegionAssessor>().AssessAsync(CancellationToken.None);
         await app.CaughtUpAsync();
         await app.Services.GetRequiredService<BoardRefresh>().RefreshAsync(CancellationToken.None);
+        // The month made the shipped warning rules fire; the board holds the store's open warnings.
+        var openWarnings = await OpenWarningsAsync(app);
+        Assert.True(openWarnings.Store.Count > 0, "the simulated month raised no warning");
+        Assert.Equal(openWarnings.Store, openWarnings.Board);
 
         var queries = Dashboard.All().SelectMany(d => d.Queries).ToList();
         var failures = new List<string>();
@@ -176,6 +181,27 @@ public sealed class DashboardTests
         Assert.Equal("inactive", rules.Single(r => r.GetProperty("name").GetString() == "FusionHostDown").GetProperty("state").GetString());
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {queries.Count} queries failed:\n" + string.Join("\n\n", failures));
+    }
+
+    /// <summary>Open warnings by rule as the store's warning views and the board count them, once both agree or a minute has passed.</summary>
+    static async Task<(List<string> Store, List<string> Board)> OpenWarningsAsync(FusionApp app)
+    {
+        await using var db = new NpgsqlConnection(app.ConnectionString);
+        await db.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await app.CaughtUpAsync();
+            await using var session = app.Store.QuerySession();
+            var store = (await session.Query<WarningView>().Where(w => w.Status != "resolved").Select(w => w.RuleId).ToListAsync())
+                .GroupBy(r => r).Select(g => $"{g.Key}|{g.Count()}").Order(StringComparer.Ordinal).ToList();
+            var board = new List<string>();
+            await using (var cmd = new NpgsqlCommand("SELECT rule_id || '|' || count(*) FROM board.open_warnings GROUP BY rule_id ORDER BY rule_id COLLATE \"C\"", db))
+            await using (var reader = await cmd.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) board.Add(reader.GetString(0));
+            if (store.SequenceEqual(board) || DateTime.UtcNow > deadline) return (store, board);
+            await Task.Delay(200);
+        }
     }
 
     static async Task<bool> AnyAsync<T>(FusionApp app) where T : class
