@@ -13,7 +13,8 @@ namespace Fusion.Silo.Boards;
 public abstract record BoardRow(long Sequence);
 public sealed record RegionRow(long Sequence, string RegionId, string NameEn, string NameZh, string Kind, string? ParentRegionId, double Longitude, double Latitude) : BoardRow(Sequence);
 public sealed record EnterpriseRow(long Sequence, string EnterpriseId, string Name, string Industry, string RegionId, double Longitude, double Latitude) : BoardRow(Sequence);
-public sealed record AssessmentRow(long Sequence, RiskSubject Subject, string SubjectId, string RegionId, double Score, string Level, string ModelVersion, DateTimeOffset AssessedAt) : BoardRow(Sequence);
+public sealed record AssessmentRow(long Sequence, RiskSubject Subject, string SubjectId, string RegionId, double Score, string Level, string ModelVersion,
+    string? MainSignalKind, string? MainSignal, DateTimeOffset AssessedAt) : BoardRow(Sequence);
 public sealed record SignalRow(long Sequence, DateTimeOffset Hour, string Feed, string Kind, string RegionId) : BoardRow(Sequence);
 public sealed record DeviceRow(long Sequence, string DeviceId, string DeviceKind, string SiteId, string EnterpriseId, string RegionId, DateTimeOffset RegisteredAt) : BoardRow(Sequence);
 public sealed record DeviceStateRow(long Sequence, string DeviceId, bool Online, DateTimeOffset ChangedAt) : BoardRow(Sequence);
@@ -56,7 +57,8 @@ public static class BoardFold
                 yield return new EnterpriseRow(seq, e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.Longitude, e.Latitude);
                 break;
             case RiskAssessed a:
-                yield return new AssessmentRow(seq, a.Subject, a.SubjectId, a.RegionId, a.Score, a.Level.ToString(), a.ModelVersion, a.AssessedAt);
+                yield return new AssessmentRow(seq, a.Subject, a.SubjectId, a.RegionId, a.Score, a.Level.ToString(), a.ModelVersion,
+                    a.MainSignalKind?.ToString(), a.MainSignal, a.AssessedAt);
                 break;
             case CameraRegistered c:
                 yield return new DeviceRow(seq, c.CameraId, "camera", c.SiteId, c.EnterpriseId, c.RegionId, c.RegisteredAt);

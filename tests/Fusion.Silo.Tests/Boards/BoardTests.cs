@@ -120,6 +120,36 @@ public sealed class BoardTests
     }
 
     [Fact]
+    public async Task GivenAnEventTheBoardTablesRefuse_WhenDelivered_ThenItIsParkedWithItsReason_AndTheBoardMovesOn()
+    {
+        await using var app = await FusionApp.StartAsync();
+        var http = app.CreateClient();
+        await http.PostJsonAsync("/api/master-data", Haixi());
+        // A commissioner id far beyond what an index row of PostgreSQL holds: board.commissioners cannot key it.
+        var huge = string.Concat(Enumerable.Range(0, 400).Select(_ => Guid.NewGuid().ToString("N")));
+        await using (var session = app.Store.LightweightSession())
+        {
+            session.Events.Append("commissioner:huge", new Fusion.Domain.MasterData.CommissionerAssigned(huge, "Nobody", "GOLMUD", null, null, T0));
+            await session.SaveChangesAsync();
+        }
+        long poison;
+        await using (var query = app.Store.QuerySession())
+            poison = await Marten.QueryableExtensions.MaxAsync(query.Events.QueryAllRawEvents(), x => x.Sequence);
+        await http.PostJsonAsync("/api/ingest/public-reports", new[] { Report("R-9", "S-POTASH-OUT", T0.AddHours(-1), channel: "wechat") });
+        await app.CaughtUpAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await http.GetJsonAsync("/api/boards/status")).GetProperty("lag").GetInt64() > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal(["R-9|WeChat"], await RowsAsync(app, "SELECT report_id, channel FROM board.public_reports"));
+        Assert.Equal(["0"], await RowsAsync(app, "SELECT count(*) FROM board.commissioners"));
+        var item = Assert.Single((await http.GetJsonAsync("/api/parked?consumer=boards")).GetProperty("items").EnumerateArray());
+        Assert.Equal((poison, "CommissionerAssigned"), (item.GetProperty("sequence").GetInt64(), item.GetProperty("eventType").GetString()));
+        Assert.Contains("index row", item.GetProperty("reason").GetString());
+        var retry = await http.PostAsync($"/api/parked/{item.GetProperty("id").GetString()}/retry", null);
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, retry.StatusCode);
+    }
+
+    [Fact]
     public async Task GivenBoardTablesBuilt_WhenRebuiltFromTheEventStore_ThenTheSameRowsComeBack()
     {
         await using var app = await FusionApp.StartAsync();
@@ -129,6 +159,7 @@ public sealed class BoardTests
             UNION ALL SELECT 'h', count(*), sum(score) FROM board.risk_history UNION ALL SELECT 's', count(*), sum(signals) FROM board.signals_hourly
             UNION ALL SELECT 'p', count(*), 0 FROM board.public_reports UNION ALL SELECT 'f', count(*), 0 FROM board.inspection_findings UNION ALL SELECT 'c', count(*), count(overdue_at) FROM board.rectifications
             UNION ALL SELECT 'd', count(*), count(*) FILTER (WHERE online) FROM board.devices
+            UNION ALL SELECT 'm', count(top_signal_kind), count(DISTINCT top_signal) FROM board.enterprises
             UNION ALL SELECT 'w', count(*), sum(stage + count) FROM board.warnings UNION ALL SELECT 'wr', count(*), sum(stage) FROM board.warning_recipients
             """;
         var before = await RowsAsync(app, Fingerprint);

@@ -72,6 +72,50 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task GivenTheDashboards_ThenGrafanasPublishedSchemaAcceptsEachModelAndEveryPanelsOptions_AndABrokenOptionIsRefused()
+    {
+        var (status, output) = await SchemaCheckAsync(Dashboard.Folder);
+        Assert.True(status == 0, output);
+
+        // The check is not vacuous: a copy with a misspelt option and an enum value Grafana does not know is refused, naming the panel.
+        var broken = Directory.CreateTempSubdirectory("fusion-dashboards-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(Dashboard.Folder, "*.json")) File.Copy(file, Path.Combine(broken, Path.GetFileName(file)));
+            var path = Path.Combine(broken, "haixi-situation.json");
+            var text = await File.ReadAllTextAsync(path);
+            await File.WriteAllTextAsync(path, text.Replace("\"pieType\": \"donut\"", "\"pieType\": \"doughnut\"").Replace("\"colorMode\": \"background\"", "\"colourMode\": \"background\""));
+            (status, output) = await SchemaCheckAsync(broken);
+            Assert.True(status == 1, output);
+            Assert.Contains("panel 6 '企业风险等级 Enterprises by level' (piechart): Type '\"doughnut\"' is not assignable", output);
+            Assert.Contains("'\"colourMode\"' does not exist", output);
+        }
+        finally
+        {
+            Directory.Delete(broken, recursive: true);
+        }
+    }
+
+    /// <summary>dashboards/schema/check.mjs: the dashboards against @grafana/schema's types (npm ci of its lock into the data folder once).</summary>
+    static async Task<(int Status, string Output)> SchemaCheckAsync(string dashboards)
+    {
+        var data = Environment.GetEnvironmentVariable("FUSION_DATA") is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "fusion");
+        var work = Path.Combine(data, "grafana-schema");
+        var start = new ProcessStartInfo("node", [Path.Combine(Dashboard.Folder, "schema", "check.mjs"), dashboards, work])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+        Process process;
+        try { process = Process.Start(start)!; }
+        catch (System.ComponentModel.Win32Exception e) { throw new InvalidOperationException("node is not installed; ./fusion test installs it (nodejs, npm)", e); }
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode, await stdout + await stderr);
+        }
+    }
+
+    [Fact]
     public void GivenTheProvisioning_ThenBothDataSourcesHaveFixedUidsAndTakeTheirCredentialsFromTheEnvironment_AndAProviderLoadsTheDashboards()
     {
         var sources = ProvisionedDataSources();
