@@ -5,6 +5,7 @@ using Fusion.Connectors.Hj212;
 using Fusion.Bench.Ingest;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Monitoring;
+using Fusion.Silo.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -60,7 +61,7 @@ public static class BoardsBench
         var app = await StartAsync(connection, port, telemetry);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
             var cameras = await MasterDataAsync(http);
             var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
             var records = Enumerable.Range(0, count).Select(i => new
@@ -98,7 +99,7 @@ public static class BoardsBench
         var app = await StartAsync(connection, port, telemetry: true, hj212: true);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
             var cameras = await MasterDataAsync(http);
             (await http.PostAsJsonAsync("/api/master-data", Hj212Bench.Document())).EnsureSuccessStatusCode();
             var fleet = Hj212Simulation.Fleet(Enumerable.Range(0, Loggers).Select(i => (Hj212Bench.Mn(i), Hj212Simulation.OutfallLimits)));
