@@ -5,6 +5,7 @@ using Fusion.Connectors.MasterData;
 using Fusion.Domain.MasterData;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -6,6 +6,7 @@ using Fusion.Bench.Ingest;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Monitoring;
 using Fusion.Silo.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
