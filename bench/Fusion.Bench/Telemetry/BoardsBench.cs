@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Fusion.Connectors.Hj212;
 using Fusion.Bench.Ingest;
+using Fusion.Connectors.Hj212;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Monitoring;
 using Fusion.Silo.Security;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
