@@ -50,8 +50,8 @@ public static class IngestEndpoints
     }
 
     static void Map<TRecord>(RouteGroupBuilder group, string feed, string summary) =>
-        group.MapPost($"/{feed}", (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
-                IngestAsync(Feeds.All[feed], request, pipeline, masterData.Current, clock.Now, ct))
+        group.MapPost($"/{feed}", (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, IngestOptions options, PlatformClock clock, CancellationToken ct) =>
+                IngestAsync(Feeds.All[feed], request, pipeline, masterData.Current, options.Checks(clock.Now), ct))
             .Accepts<TRecord[]>("application/json")
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -59,13 +59,13 @@ public static class IngestEndpoints
             .WithDescription("Takes a JSON array of records. Valid records are stored in one batch even when others are rejected; " +
                              "rejected records are kept in the quarantine (GET /api/quarantine). A record sent again is a duplicate and appends nothing.");
 
-    static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
+    static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, IngestChecks checks, CancellationToken ct)
     {
         if (MediaType(request.ContentType).Type is { } type && type != "application/json")
             return UnsupportedMediaType(type, ["application/json"]);
         var (raw, tooLarge) = await ReadBodyAsync(request, ct);
         if (tooLarge) return TooLarge();
-        return await JsonAsync(feed.Name, raw, pipeline, ct, body => Feeds.Translate(feed, body, catalog, now));
+        return await JsonAsync(feed.Name, raw, pipeline, ct, body => Feeds.Translate(feed, body, catalog, checks.Now, checks));
     }
 
     /// <summary>The media type of a Content-Type header, lower case, and its charset; nulls when there is none.</summary>

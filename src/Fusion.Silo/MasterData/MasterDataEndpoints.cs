@@ -22,12 +22,12 @@ public static class MasterDataEndpoints
 {
     public static IEndpointRouteBuilder MapMasterDataEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/master-data", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache cache, PlatformClock clock, CancellationToken ct) =>
+        app.MapPost("/api/master-data", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache cache, IngestOptions options, PlatformClock clock, CancellationToken ct) =>
             {
                 var (raw, tooLarge) = await IngestEndpoints.ReadBodyAsync(request, ct);
                 if (tooLarge) return Results.Problem(statusCode: 413, title: "Document too large");
                 return await IngestEndpoints.JsonAsync(MasterDataFeed.Name, raw, pipeline, ct,
-                    body => MasterDataFeed.Translate(body, cache.Current, clock.Now));
+                    body => MasterDataFeed.Translate(body, cache.Current, clock.Now, options.Checks(clock.Now)));
             })
             .Accepts<MasterDataDocument>("application/json")
             .Produces<IngestResponse>()
