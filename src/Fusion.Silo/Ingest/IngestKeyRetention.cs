@@ -11,6 +11,8 @@ namespace Fusion.Silo.Ingest;
 public sealed class IngestOptions : IngestBounds
 {
     public TimeSpan PurgeEvery { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>Records one batch may hold (JSON feeds, public reports, GB/T 28181 notifications); more is refused with 413.</summary>
+    public int MaxBatchRecords { get; set; } = 5000;
 
     public IngestChecks Checks(DateTimeOffset now) => new(now, this);
 }

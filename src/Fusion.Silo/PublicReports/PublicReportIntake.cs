@@ -46,6 +46,7 @@ public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals se
                 throw new RecordRejected($"the body holds text that is not valid Unicode: {e.Message}");
             }
             if (records is null) return IngestEndpoints.UnsupportedMediaType(mediaType!, MediaTypes);
+            if (records.Count > options.MaxBatchRecords) return IngestEndpoints.TooManyRecords(records.Count, options.MaxBatchRecords);
             return await StoreAsync(await TranslateAsync(records, catalog, now, ct), ct);
         }
         catch (JsonException e)

@@ -25,7 +25,7 @@ public sealed class IngestBoundsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app = await FusionApp.StartAsync(settings: new() { ["Fusion:Hj212:Port"] = "-1" });
+        app = await FusionApp.StartAsync(settings: new() { ["Fusion:Hj212:Port"] = "-1", ["Fusion:Ingest:ClockSkew"] = "00:05:00" });
         http = app.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await http.PostJsonAsync("/api/master-data", Hj212TcpTests.WithMonitor())).StatusCode);
     }
