@@ -7,6 +7,7 @@ using Fusion.Domain.Rectification;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Parking;
+using Fusion.Silo.Security;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -101,7 +102,8 @@ public static class CreditGrades
             })
             .Produces<CreditGrade>()
             .WithTags("Credit")
-            .WithSummary("An enterprise's environmental credit grade (not its risk level): the scheme's score and grade, explained by the deductions in force with their expiry");
+            .WithSummary("An enterprise's environmental credit grade (not its risk level): the scheme's score and grade, explained by the deductions in force with their expiry")
+            .RequireAuthorization(Policies.Staff);
         return app;
     }
 }

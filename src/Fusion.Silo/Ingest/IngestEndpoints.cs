@@ -10,6 +10,7 @@ using Fusion.Domain.MasterData;
 using Fusion.Silo.MasterData;
 
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Security;
 
 namespace Fusion.Silo.Ingest;
 
@@ -18,8 +19,8 @@ public static class IngestEndpoints
     public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/ingest").WithTags("Ingest");
-        Map<CameraAlarmRecord>(group, "camera-alarms", "Camera alarms from AI camera boxes and NVRs");
-        Map<AerialFindingRecord>(group, "aerial-findings", "Drone, helicopter and satellite patrol findings");
+        Map<CameraAlarmRecord>(group, "camera-alarms", Policies.Connector, "Camera alarms from AI camera boxes and NVRs");
+        Map<AerialFindingRecord>(group, "aerial-findings", Policies.Connector, "Drone, helicopter and satellite patrol findings");
         group.MapPost("/public-reports", async (HttpRequest request, PublicReports.PublicReportIntake reports, MasterDataCache masterData, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
             {
                 var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
@@ -35,9 +36,10 @@ public static class IngestEndpoints
                              "or one e-mail (message/rfc822: Message-ID, Date, From, subject and text, attachments listed). A report is placed by its site, " +
                              "enterprise, position, the enterprise or region its text names, or its region. The reporter's name, phone, e-mail and WeChat id are sealed under the report's own key and " +
                              "contacts in the text masked; each accepted report is answered with its receipt code (receipts). " +
-                             "Rejected records are kept in the quarantine without the reporter. A record sent again is a duplicate and appends nothing.");
-        Map<InspectionFindingRecord>(group, "inspection-findings", "Findings of inspectors and commissioners, with rectify-by dates");
-        Map<FundDepositRecord>(group, "fund-deposits", "Deposits into enterprises' environmental funds (1‰ of sales revenue)");
+                             "Rejected records are kept in the quarantine without the reporter. A record sent again is a duplicate and appends nothing.")
+            .RequireAuthorization(Policies.ReportsIntake);
+        Map<InspectionFindingRecord>(group, "inspection-findings", Policies.FindingsIntake, "Findings of inspectors and commissioners, with rectify-by dates");
+        Map<FundDepositRecord>(group, "fund-deposits", Policies.Connector, "Deposits into enterprises' environmental funds (1‰ of sales revenue)");
         // A known feed lands here when routing found its endpoint does not accept the body's Content-Type.
         group.MapPost("/{feed}", (string feed, HttpRequest request) => Feeds.All.ContainsKey(feed)
                 ? UnsupportedMediaType(MediaType(request.ContentType).Type ?? "(none)",
@@ -45,11 +47,12 @@ public static class IngestEndpoints
                 : Results.Problem(
                     statusCode: StatusCodes.Status404NotFound, title: "Unknown feed",
                     detail: $"There is no feed '{feed}'. Feeds: {string.Join(", ", Feeds.All.Keys)}."))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .RequireAuthorization(Policies.Connector);
         return app;
     }
 
-    static void Map<TRecord>(RouteGroupBuilder group, string feed, string summary) =>
+    static void Map<TRecord>(RouteGroupBuilder group, string feed, string policy, string summary) =>
         group.MapPost($"/{feed}", (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
                 IngestAsync(Feeds.All[feed], request, pipeline, masterData.Current, options, limits, clock.Now, ct))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -58,7 +61,8 @@ public static class IngestEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary(summary)
             .WithDescription("Takes a JSON array of records. Valid records are stored in one batch even when others are rejected; " +
-                             "rejected records are kept in the quarantine (GET /api/quarantine). A record sent again is a duplicate and appends nothing.");
+                             "rejected records are kept in the quarantine (GET /api/quarantine). A record sent again is a duplicate and appends nothing.")
+            .RequireAuthorization(policy);
 
     static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, IngestOptions options, BodyLimits limits, DateTimeOffset now, CancellationToken ct)
     {
