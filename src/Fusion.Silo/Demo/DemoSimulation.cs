@@ -45,6 +45,8 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Warning notifications    webhooks (Standard Webhooks, verified) to {where.WebhookUrl}, saved in {where.WebhookFolder}
                                   e-mails via SMTP 127.0.0.1:{where.SmtpPort}, saved as .eml in {where.MailFolder}
                                   each warning's deliveries: /api/warnings/<id>/deliveries
+                                  the outfall's repeated-discharge warning escalates to the commissioner
+                                  3 minutes after it is raised unless acknowledged (POST …/acknowledge)
 
         """;
 

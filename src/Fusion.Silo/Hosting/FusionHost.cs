@@ -38,6 +38,8 @@ public static class FusionHost
                 ["Fusion:SeedFile"] = Path.Combine(AppContext.BaseDirectory, "Seed", "haixi-master-data.json"),
                 ["Fusion:Simulate"] = "true",
                 ["Fusion:Demo:Receivers"] = "true",
+                // The outfall story's warning escalates within minutes when nobody acknowledges it.
+                ["Fusion:Warnings:AcknowledgeWithin:repeated-discharge-alarms"] = "00:03:00",
             });
         var config = builder.Configuration;
         var connectionString = config.GetConnectionString("Fusion") ?? Environment.GetEnvironmentVariable("FUSION_PG")
