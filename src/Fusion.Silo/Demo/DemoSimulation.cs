@@ -77,7 +77,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
 
         ──────────────────────────────────────────────────────────────────────────────
          Fusion Platform demo — Haixi Prefecture, simulated feeds
-         API reference (Scalar)   {baseUrl}scalar
+         API reference (Scalar)   {baseUrl}scalar  (paste a token under Authentication)
          A token (JWT)            ./fusion token --role analyst --name 李敏   (roles: {string.Join(", ", Roles.All)})
                                   curl -H "Authorization: Bearer $(./fusion token --role analyst --name 李敏)" {baseUrl}api/regions
          OpenAPI document         {baseUrl}openapi/v1.json

@@ -100,7 +100,7 @@ public static class FusionHost
         builder.Services.AddProblemDetails();
         builder.Services.AddFusionSecurity(config);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        builder.Services.AddOpenApi(o => o.AddBearerSecurity().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Fusion Platform — Haixi environmental big-data fusion";
             doc.Info.Description = "Ingest of camera, aerial, public-report, inspection and fund feeds; master data; live risk per enterprise and region.";
@@ -114,7 +114,7 @@ public static class FusionHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference().AllowAnonymous();
+        app.MapScalarApiReference(o => o.AddPreferredSecuritySchemes(OpenApiSecurity.Bearer)).AllowAnonymous();
         app.MapFusionTelemetry();
         app.MapHealthEndpoints();
         app.MapIngestEndpoints();
@@ -131,6 +131,7 @@ public static class FusionHost
         app.MapAnalyticsEndpoints();
         app.MapWarningEndpoints();
         app.MapBoardEndpoints();
+        app.MapConnectorKeyEndpoints();
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
