@@ -7,7 +7,9 @@ using Fusion.Domain.MasterData;
 
 namespace Fusion.Connectors.MasterData;
 
-public sealed record RegionRecord(string RegionId, string Name, string NameZh, string Kind, string? ParentRegionId, double Longitude, double Latitude);
+/// <summary>Boundary, an outer ring of [longitude, latitude] pairs, is optional: a region may be known by its centre only.</summary>
+public sealed record RegionRecord(string RegionId, string Name, string NameZh, string Kind, string? ParentRegionId, double Longitude, double Latitude,
+    IReadOnlyList<double[]>? Boundary = null);
 public sealed record CameraRecord(string CameraId, string? DeviceCode = null);
 public sealed record MonitorRecord(string MonitorId, IReadOnlyDictionary<string, double> Limits);
 public sealed record SiteRecord(string SiteId, string Kind, string Name, double Longitude, double Latitude, IReadOnlyList<CameraRecord>? Cameras = null, IReadOnlyList<MonitorRecord>? Monitors = null);
@@ -62,7 +64,7 @@ public static class MasterDataFeed
             {
                 var items = (section switch
                 {
-                    "regions" => [Region(entry, catalog, now)],
+                    "regions" => Region(entry, catalog, now),
                     "enterprises" => EnterpriseWithSites(entry, catalog, now),
                     "protectedZones" => [Zone(entry, catalog, now)],
                     "leaders" => [Leader(entry, catalog, now)],
@@ -89,15 +91,48 @@ public static class MasterDataFeed
         return list.EnumerateArray().Select(e => new RecordReader(e));
     }
 
-    static IngestItem Region(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    /// <summary>
+    /// A region, and its boundary when the entry has one: the boundary has its own identity (the region and the ring),
+    /// so a document that repeats a known region with a boundary, or with a redrawn one, adds just the boundary.
+    /// </summary>
+    static IEnumerable<IngestItem> Region(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
     {
         var id = r.String("regionId");
         var parent = r.OptionalString("parentRegionId");
         if (parent is not null && !catalog.Regions.ContainsKey(parent))
             throw new RecordRejected($"parent region '{parent}' of region '{id}' is not registered");
         var p = Positions.Read(r);
-        return new IngestItem(Key("region", id), Streams.Region(id),
-            [new RegionRegistered(id, r.String("name"), r.String("nameZh"), r.Choice("kind", RegionKinds), parent, p.Longitude, p.Latitude, now)]);
+        var boundary = r.Has("boundary") ? Ring(r, "boundary", $"region '{id}'") : null;
+        var items = new List<IngestItem>
+        {
+            new(Key("region", id), Streams.Region(id),
+                [new RegionRegistered(id, r.String("name"), r.String("nameZh"), r.Choice("kind", RegionKinds), parent, p.Longitude, p.Latitude, now)]),
+        };
+        if (boundary is not null)
+            items.Add(new(Key("region-boundary", $"{id}:{RingHash(boundary)}"), Streams.Region(id), [new RegionBoundaryDrawn(id, boundary, now)]));
+        return items;
+    }
+
+    static string RingHash(IReadOnlyList<GeoPoint> ring) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Join(";", ring.Select(p => FormattableString.Invariant($"{p.Longitude:R},{p.Latitude:R}"))))))[..16];
+
+    /// <summary>A polygon's ring from a list of [longitude, latitude] pairs, each in Haixi, at least 3 points.</summary>
+    static List<GeoPoint> Ring(RecordReader r, string field, string what)
+    {
+        if (!r.TryGet(field, out var poly) || poly.ValueKind != JsonValueKind.Array)
+            throw new RecordRejected($"{what} needs '{field}', a list of [longitude, latitude] pairs");
+        var ring = new List<GeoPoint>();
+        foreach (var pt in poly.EnumerateArray())
+        {
+            if (pt.ValueKind != JsonValueKind.Array || pt.GetArrayLength() != 2 || pt[0].ValueKind != JsonValueKind.Number || pt[1].ValueKind != JsonValueKind.Number)
+                throw new RecordRejected($"{what}: each {field} point should be [longitude, latitude]");
+            var point = new GeoPoint(pt[0].GetDouble(), pt[1].GetDouble());
+            if (Positions.Problem(point) is { } problem) throw new RecordRejected($"{what}: point {ring.Count + 1}: {problem}");
+            ring.Add(point);
+        }
+        if (ring.Count < 3) throw new RecordRejected($"{what}: a polygon needs at least 3 points, it has {ring.Count}");
+        return ring;
     }
 
     /// <summary>
@@ -166,18 +201,7 @@ public static class MasterDataFeed
         var id = r.String("zoneId");
         var regionId = r.String("regionId");
         if (!catalog.Regions.ContainsKey(regionId)) throw new RecordRejected($"region '{regionId}' of zone '{id}' is not registered");
-        if (!r.TryGet("polygon", out var poly) || poly.ValueKind != JsonValueKind.Array)
-            throw new RecordRejected($"zone '{id}' needs 'polygon', a list of [longitude, latitude] pairs");
-        var ring = new List<GeoPoint>();
-        foreach (var pt in poly.EnumerateArray())
-        {
-            if (pt.ValueKind != JsonValueKind.Array || pt.GetArrayLength() != 2 || pt[0].ValueKind != JsonValueKind.Number || pt[1].ValueKind != JsonValueKind.Number)
-                throw new RecordRejected($"zone '{id}': each polygon point should be [longitude, latitude]");
-            var point = new GeoPoint(pt[0].GetDouble(), pt[1].GetDouble());
-            if (Positions.Problem(point) is { } problem) throw new RecordRejected($"zone '{id}': point {ring.Count + 1}: {problem}");
-            ring.Add(point);
-        }
-        if (ring.Count < 3) throw new RecordRejected($"zone '{id}': a polygon needs at least 3 points, it has {ring.Count}");
+        var ring = Ring(r, "polygon", $"zone '{id}'");
         return new IngestItem(Key("zone", id), Streams.ProtectedZone(id),
             [new ProtectedZoneDesignated(id, r.String("name"), r.String("nameZh"), r.String("kind"), regionId, ring, now)]);
     }

@@ -39,7 +39,8 @@ public static class HaixiSeed
     {
         var rng = new Random(seed);
         var regions = HaixiGeography.Areas
-            .Select(a => new RegionRecord(a.RegionId, a.Name, a.NameZh, a.Kind, a.ParentRegionId, a.Longitude, a.Latitude))
+            .Select(a => new RegionRecord(a.RegionId, a.Name, a.NameZh, a.Kind, a.ParentRegionId, a.Longitude, a.Latitude,
+                HaixiGeography.Boundaries.TryGetValue(a.RegionId, out var b) ? b.Select(p => (double[])[p[0], p[1]]).ToList() : null))
             .ToList();
         var zones = HaixiGeography.Zones
             .Select(z => new ProtectedZoneRecord(z.ZoneId, z.Name, z.NameZh, z.Kind, z.RegionId, z.Polygon.Select(p => (double[])[p[0], p[1]]).ToList()))

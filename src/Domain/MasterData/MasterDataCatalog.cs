@@ -3,7 +3,9 @@ using Fusion.Domain.Common;
 
 namespace Fusion.Domain.MasterData;
 
-public sealed record Region(string RegionId, string Name, string NameZh, RegionKind Kind, string? ParentRegionId, GeoPoint Centre);
+/// <summary>Boundary is null for a region known only by its centre.</summary>
+public sealed record Region(string RegionId, string Name, string NameZh, RegionKind Kind, string? ParentRegionId, GeoPoint Centre,
+    IReadOnlyList<GeoPoint>? Boundary = null);
 
 public sealed record Enterprise(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, GeoPoint Location);
 
@@ -39,13 +41,18 @@ public sealed record MasterDataCatalog
 
     public static readonly Type[] EventTypes =
     [
-        typeof(RegionRegistered), typeof(EnterpriseRegistered), typeof(SiteRegistered), typeof(CameraRegistered), typeof(MonitorRegistered),
+        typeof(RegionRegistered), typeof(RegionBoundaryDrawn), typeof(EnterpriseRegistered), typeof(SiteRegistered), typeof(CameraRegistered), typeof(MonitorRegistered),
         typeof(ProtectedZoneDesignated), typeof(LeaderAssigned), typeof(CommissionerAssigned),
     ];
 
     public MasterDataCatalog Apply(object @event) => @event switch
     {
-        RegionRegistered e => this with { Regions = Regions.SetItem(e.RegionId, new Region(e.RegionId, e.Name, e.NameZh, e.Kind, e.ParentRegionId, new GeoPoint(e.Longitude, e.Latitude))) },
+        RegionRegistered e => this with
+        {
+            Regions = Regions.SetItem(e.RegionId, new Region(e.RegionId, e.Name, e.NameZh, e.Kind, e.ParentRegionId, new GeoPoint(e.Longitude, e.Latitude),
+                Regions.GetValueOrDefault(e.RegionId)?.Boundary)),
+        },
+        RegionBoundaryDrawn e when Regions.TryGetValue(e.RegionId, out var region) => this with { Regions = Regions.SetItem(e.RegionId, region with { Boundary = e.Boundary }) },
         EnterpriseRegistered e => this with { Enterprises = Enterprises.SetItem(e.EnterpriseId, new Enterprise(e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.AnnualSalesRevenueYuan, new GeoPoint(e.Longitude, e.Latitude))) },
         SiteRegistered e => this with { Sites = Sites.SetItem(e.SiteId, new Site(e.SiteId, e.EnterpriseId, e.RegionId, e.Kind, e.Name, new GeoPoint(e.Longitude, e.Latitude))) },
         CameraRegistered e => this with

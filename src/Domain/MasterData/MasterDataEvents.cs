@@ -11,6 +11,12 @@ public sealed record RegionRegistered(
     double Longitude, double Latitude,
     DateTimeOffset RegisteredAt);
 
+/// <summary>
+/// A region's boundary (an outer ring of [longitude, latitude] points), drawn after its registration: regions
+/// registered with only a centre keep working, and a redrawn boundary replaces the earlier one.
+/// </summary>
+public sealed record RegionBoundaryDrawn(string RegionId, IReadOnlyList<GeoPoint> Boundary, DateTimeOffset DrawnAt);
+
 /// <summary>EnterpriseId is the 18-character unified social credit code (GB 32100-2015).</summary>
 public sealed record EnterpriseRegistered(
     string EnterpriseId, string Name, string Industry, string RegionId,

@@ -59,6 +59,8 @@ public static class FusionHost
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton(config.GetSection("Fusion:Ingest").Get<IngestOptions>() ?? new IngestOptions());
         builder.Services.AddSingleton<IngestKeyRetention>();
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Connectors.Aerial.AerialAttribution>(config, "AerialAttribution"));
+        builder.Services.AddSingleton<HostFeeds>();
         builder.Services.AddHostedService(s => s.GetRequiredService<IngestKeyRetention>());
         builder.Services.AddSingleton<RegionRisk>();
         builder.Services.AddSingleton<RegionAssessor>();

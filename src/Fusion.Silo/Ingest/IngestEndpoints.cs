@@ -22,7 +22,17 @@ public static class IngestEndpoints
     {
         var group = app.MapGroup("/api/ingest").WithTags("Ingest");
         Map<CameraAlarmRecord>(group, "camera-alarms", "Camera alarms from AI camera boxes and NVRs");
-        Map<AerialFindingRecord>(group, "aerial-findings", "Drone, helicopter and satellite patrol findings");
+        group.MapPost("/aerial-findings", (HttpRequest request, IngestPipeline pipeline, HostFeeds feeds, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
+                AerialAsync(feeds.All["aerial-findings"], request, pipeline, masterData.Current, clock.Now, ct))
+            .Accepts<AerialFindingRecord[]>("application/json", AerialGeoJson.MediaType)
+            .Produces<IngestResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Drone, helicopter and satellite patrol findings")
+            .WithDescription("Takes a JSON array of records, or an RFC 7946 FeatureCollection (application/geo+json) of Point and Polygon features: " +
+                             "Feature.id or properties.findingId is the finding id; properties platform (drone, helicopter, satellite), findingType, severity, " +
+                             "observedAt, missionId, confidence (0–1), imageUrl, description, enterpriseId?, siteId?. A finding within the configured distance " +
+                             "of a site goes to its enterprise; one inside a protected zone carries the zone; otherwise it goes to the region containing it. " +
+                             "The geometry is kept on the event and in aerial_findings. Rejected features are kept in the quarantine.");
         group.MapPost("/public-reports", async (HttpRequest request, PublicReports.PublicReportIntake reports, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
                 await ReadBodyAsync(request, ct) is (var raw, false) ? await reports.IngestAsync(request.ContentType, raw, masterData.Current, clock.Now, ct) : TooLarge())
             .Accepts<PublicReportRecord[]>("application/json", "text/csv", "message/rfc822")
@@ -40,8 +50,7 @@ public static class IngestEndpoints
         Map<FundDepositRecord>(group, "fund-deposits", "Deposits into enterprises' environmental funds (1‰ of sales revenue)");
         // A known feed lands here when routing found its endpoint does not accept the body's Content-Type.
         group.MapPost("/{feed}", (string feed, HttpRequest request) => Feeds.All.ContainsKey(feed)
-                ? UnsupportedMediaType(MediaType(request.ContentType).Type ?? "(none)",
-                    feed.Equals("public-reports", StringComparison.OrdinalIgnoreCase) ? PublicReports.PublicReportIntake.MediaTypes : ["application/json"])
+                ? UnsupportedMediaType(MediaType(request.ContentType).Type ?? "(none)", HostFeeds.MediaTypes(feed))
                 : Results.Problem(
                     statusCode: StatusCodes.Status404NotFound, title: "Unknown feed",
                     detail: $"There is no feed '{feed}'. Feeds: {string.Join(", ", Feeds.All.Keys)}."))
@@ -58,6 +67,18 @@ public static class IngestEndpoints
             .WithSummary(summary)
             .WithDescription("Takes a JSON array of records. Valid records are stored in one batch even when others are rejected; " +
                              "rejected records are kept in the quarantine (GET /api/quarantine). A record sent again is a duplicate and appends nothing.");
+
+    static async Task<IResult> AerialAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
+    {
+        var type = MediaType(request.ContentType).Type;
+        if (type is not (null or "application/json" or AerialGeoJson.MediaType))
+            return UnsupportedMediaType(type, HostFeeds.MediaTypes(feed.Name));
+        var (raw, tooLarge) = await ReadBodyAsync(request, ct);
+        if (tooLarge) return TooLarge();
+        return await JsonAsync(feed.Name, raw, pipeline, ct, body => type == AerialGeoJson.MediaType
+            ? IngestBatch.Translate(feed.Name, AerialGeoJson.Features(body), r => [feed.Translate(r, catalog, now)])
+            : Feeds.Translate(feed, body, catalog, now));
+    }
 
     static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
     {

@@ -139,7 +139,7 @@ public class HaixiSimulatorTests
         Assert.Equal(("drone", "illegal-dumping"), (finding.Platform, finding.FindingType));
         Assert.Contains(finding.Severity, new[] { "high", "critical" });
         var reserve = Catalog.Zones["QAIDAM-HALOXYLON"];
-        var position = new GeoPoint(finding.Longitude, finding.Latitude);
+        var position = new GeoPoint(finding.Longitude!.Value, finding.Latitude!.Value);
         Assert.True(Geo.Contains(reserve.Polygon, position));
         var site = Catalog.Sites[story.SiteId];
         Assert.False(Geo.Contains(reserve.Polygon, site.Location));

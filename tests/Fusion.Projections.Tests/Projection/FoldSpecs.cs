@@ -45,7 +45,8 @@ public class FoldSpecs
     public void GivenAerialFinding_WhenFolded_ThenFindingRow()
     {
         var rows = Fold(One(Streams.Region(Golmud), AerialFinding("f-1", Golmud, null, T0), 3));
-        Assert.Equal(new AerialFindingRow(3, "f-1", "Drone", "dumping", "High", 94.91, 36.41, Golmud, null, null, null, "slag", T0), rows[1]);
+        Assert.Equal(new AerialFindingRow(3, "f-1", "Drone", "dumping", "High", 94.91, 36.41, Golmud, null, null, null, "slag", T0,
+            null, null, null, """{"type":"Point","coordinates":[94.91,36.41]}"""), rows[1]);
         Assert.Equal((RiskSignals.AerialFeed, true, (string?)null), (((EventRow)rows[0]).Feed, ((EventRow)rows[0]).Signal, ((EventRow)rows[0]).EnterpriseId));
     }
 
