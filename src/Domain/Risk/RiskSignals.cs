@@ -28,8 +28,9 @@ public static class RiskSignals
             $"Camera {e.CameraId}: {Words(e.AlarmType)} (confidence {e.Confidence:0.00})", e.OccurredAt),
         AerialFindingRecorded e => new RiskSignal(
             $"aerial:{e.FindingId}", sequence, SignalKind.AerialFinding, AerialFeed, e.RegionId, e.EnterpriseId, e.SiteId,
-            e.Severity, 0.9, e.ProtectedZoneId is not null, null,
-            $"{e.Platform} patrol: {e.FindingType}" + (e.ProtectedZoneId is null ? "" : $" inside protected zone {e.ProtectedZoneId}"), e.ObservedAt),
+            e.Severity, e.Confidence ?? 0.9, e.ProtectedZoneId is not null, null,
+            $"{e.Platform} patrol: {e.FindingType}" + (e.ProtectedZoneId is null ? "" : $" inside protected zone {e.ProtectedZoneId}"), e.ObservedAt,
+            e.Platform.ToString().ToLowerInvariant()),
         PublicReportReceived e => From(PublicReportUpcast.From(e), sequence),
         PublicReportFiled e => new RiskSignal(
             $"public-report:{e.ReportId}", sequence, SignalKind.PublicReport, PublicReportFeed, e.RegionId, e.EnterpriseId, e.SiteId,
