@@ -55,6 +55,19 @@ public sealed class AerialGeoJsonTests
         Assert.Equal(("S2-1127-01", SodaAsh, "S2-1127"), (row.GetProperty("finding_id").GetString(), row.GetProperty("enterprise_id").GetString(), row.GetProperty("mission_id").GetString()));
         Assert.Contains("97.395", row.GetProperty("geometry").GetString());
 
+        // A drone then sees the slag yard itself: satellite and drone are independent sources, so both become "highest",
+        // and the earliest detection (the satellite's) is kept.
+        var drone = new[] { new { findingId = "UAV-1128-01", platform = "drone", findingType = "illegal-dumping", severity = "high",
+            longitude = 97.401, latitude = 37.352, observedAt = "2026-11-28T09:00:00+08:00" } };
+        Assert.Equal(1, (await (await http.PostJsonAsync("/api/ingest/aerial-findings", drone)).JsonAsync()).GetProperty("accepted").GetInt32());
+        await app.CaughtUpAsync();
+        var risk = await http.GetJsonAsync($"/api/enterprises/{SodaAsh}/risk");
+        var signals = risk.GetProperty("signals").EnumerateArray().ToDictionary(x => x.GetProperty("signalId").GetString()!);
+        Assert.Equal(("highest", "aerial-findings/satellite"), (signals["aerial:UAV-1128-01"].GetProperty("corroboration").GetString(),
+            signals["aerial:UAV-1128-01"].GetProperty("corroboratedBy")[0].GetString()));
+        Assert.Equal("highest", signals["aerial:S2-1127-01"].GetProperty("corroboration").GetString());
+        Assert.Equal(DateTimeOffset.Parse("2026-11-27T11:20:00+08:00"), signals["aerial:UAV-1128-01"].GetProperty("firstDetectedAt").GetDateTimeOffset());
+
         var csv = new ByteArrayContent("findingId\nA-1\n"u8.ToArray());
         csv.Headers.ContentType = MediaTypeHeaderValue.Parse("text/csv");
         var refused = await http.PostAsync("/api/ingest/aerial-findings", csv);
