@@ -8,6 +8,7 @@ using Fusion.Connectors.MasterData;
 using Fusion.Domain.MasterData;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Monitoring;
+using Fusion.Silo.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
@@ -88,7 +89,7 @@ public static class Hj212Bench
         await app.StartAsync();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
             (await http.PostAsJsonAsync("/api/master-data", Document())).EnsureSuccessStatusCode();
             var listenerPort = await app.Services.GetRequiredService<Hj212Listener>().Port;
 

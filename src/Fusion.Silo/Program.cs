@@ -1,6 +1,7 @@
 using Fusion.Silo.Analytics;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Risk.Calibration;
+using Fusion.Silo.Security;
 
 var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
 var rest = verb == "run" && (args.Length == 0 || args[0].StartsWith('-')) ? args : args[1..];
@@ -19,8 +20,10 @@ switch (verb)
         return await AnalyticsCli.RebuildAsync(rest);
     case "calibrate":
         return CalibrationCli.Run(rest);
+    case "token":
+        return TokenCli.Run(rest);
     default:
-        Console.Error.WriteLine($"Unknown verb '{verb}'. Verbs: run (the platform), demo (the platform with Haixi seed data and simulated feeds), query, rebuild-analytics, calibrate (the risk model against a simulated history).");
+        Console.Error.WriteLine($"Unknown verb '{verb}'. Verbs: run (the platform), demo (the platform with Haixi seed data and simulated feeds), query, rebuild-analytics, calibrate (the risk model against a simulated history), token (a bearer token signed with the local key).");
         return 2;
 }
 

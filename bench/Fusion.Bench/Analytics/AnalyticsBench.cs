@@ -6,6 +6,7 @@ using Fusion.Domain.MasterData;
 using Fusion.Projections.Projection;
 using Fusion.Projections.Queries;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Security;
 using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +44,7 @@ public static class AnalyticsBench
             var master = MasterData();
             var app = FusionHost.Build(hostArgs, demo: false);
             await app.StartAsync();
-            using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") })
+            using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } })
                 (await http.PostAsJsonAsync("/api/master-data", master.Document)).EnsureSuccessStatusCode();
             await Task.Delay(1000);
             await app.StopAsync();
@@ -67,7 +68,7 @@ public static class AnalyticsBench
             await app.StartAsync();
             try
             {
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromMinutes(5) };
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromMinutes(5), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
                 var store = app.Services.GetRequiredService<IDocumentStore>();
                 await using (var session = store.QuerySession())
                 {

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Fusion.Connectors.MasterData;
 using Fusion.Domain.MasterData;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -33,7 +35,7 @@ public static class IngestBench
         await app.StartAsync();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
             var (document, cameras, enterprises) = MasterData();
             (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
 

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Fusion.Bench.Ingest;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Npgsql;
 
@@ -56,7 +58,7 @@ public static class BoardsBench
         var app = await StartAsync(connection, port, telemetry);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
             var cameras = await MasterDataAsync(http);
             var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
             var records = Enumerable.Range(0, count).Select(i => new
@@ -85,7 +87,7 @@ public static class BoardsBench
         var app = await StartAsync(connection, port, telemetry: true);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
             var cameras = await MasterDataAsync(http);
             var perTick = eventsPerSecond / 10;
             var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));

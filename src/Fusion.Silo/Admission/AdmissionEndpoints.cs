@@ -6,6 +6,7 @@ using Fusion.Silo.Enforcement;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Risk;
+using Fusion.Silo.Security;
 using Marten;
 
 namespace Fusion.Silo.Admission;
@@ -53,7 +54,8 @@ public static class AdmissionEndpoints
                 return new ScreeningAnswer(screened.ScreeningId, screened.ProjectId, decision, reasons, screened.PreviousScreeningId);
             })
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Screens a proposed project: admit, refer or refuse, with every reason (blacklisted investor or related enterprise, the investor's risk level, protected zones, the restricted industry catalogue, expected emissions). Screening a project again links the earlier screening.");
+            .WithSummary("Screens a proposed project: admit, refer or refuse, with every reason (blacklisted investor or related enterprise, the investor's risk level, protected zones, the restricted industry catalogue, expected emissions). Screening a project again links the earlier screening.")
+            .RequireAuthorization(Policies.Oversight);
 
         group.MapGet("/{projectId}", async (string projectId, IDocumentStore store, CancellationToken ct) =>
             {
@@ -63,7 +65,8 @@ public static class AdmissionEndpoints
                     ? Results.Problem(statusCode: 404, title: "Unknown project", detail: $"Project '{projectId}' has never been screened.")
                     : Results.Ok(history);
             })
-            .WithSummary("A project's screenings, oldest first");
+            .WithSummary("A project's screenings, oldest first")
+            .RequireAuthorization(Policies.Staff);
         return app;
     }
 

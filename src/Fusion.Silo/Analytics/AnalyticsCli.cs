@@ -2,15 +2,16 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Fusion.Projections.Formats;
+using Fusion.Silo.Security;
 
 namespace Fusion.Silo.Analytics;
 
 /// <summary>
 /// The command-line side of analytics, talking to the running platform over HTTP:
-///   query NAME [--param value]… [--format csv|json|arrow|parquet] [--out FILE] [--url URL]
+///   query NAME [--param value]… [--format csv|json|arrow|parquet] [--out FILE] [--url URL] [--token TOKEN]
 ///   query --sql "SELECT …" [--format …] [--out FILE]
 ///   query --list
-///   rebuild-analytics [--url URL]
+///   rebuild-analytics [--url URL] [--token TOKEN]
 /// </summary>
 public static class AnalyticsCli
 {
@@ -20,7 +21,7 @@ public static class AnalyticsCli
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
-        string? name = null, sql = null, format = null, output = null, url = null;
+        string? name = null, sql = null, format = null, output = null, url = null, token = null;
         var list = false;
         var parameters = new List<KeyValuePair<string, string>>();
         for (var i = 0; i < args.Length; i++)
@@ -43,13 +44,14 @@ public static class AnalyticsCli
                 case "format": format = value; break;
                 case "out": output = value; break;
                 case "url": url = value; break;
+                case "token": token = value; break;
                 default: parameters.Add(new(key, value)); break;
             }
         }
         if (format is not null && ResultFormats.Parse(format) is null) return Usage(stderr, $"unknown format '{format}': use csv, json, arrow or parquet");
         if (!list && (name is null) == (sql is null)) return Usage(stderr, "give a query name or --sql \"SELECT …\" (or --list)");
 
-        using var http = Client(url);
+        using var http = Client(url, token, "query", Roles.Analyst);
         try
         {
             HttpResponseMessage response;
@@ -95,8 +97,11 @@ public static class AnalyticsCli
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
-        var url = args.Length >= 2 && args[0] == "--url" ? args[1] : null;
-        using var http = Client(url);
+        string? url = null, token = null;
+        for (var i = 0; i + 1 < args.Length; i += 2)
+            if (args[i] == "--url") url = args[i + 1];
+            else if (args[i] == "--token") token = args[i + 1];
+        using var http = Client(url, token, "rebuild-analytics", Roles.Admin);
         try
         {
             using (var start = await http.PostAsync("/api/analytics/rebuild", null))
@@ -128,10 +133,11 @@ public static class AnalyticsCli
         }
     }
 
-    static HttpClient Client(string? url) => new()
+    static HttpClient Client(string? url, string? token, string verb, string role) => new()
     {
         BaseAddress = new Uri(url ?? Environment.GetEnvironmentVariable("FUSION_URL") ?? DefaultUrl),
         Timeout = Timeout.InfiniteTimeSpan,
+        DefaultRequestHeaders = { Authorization = TokenCli.BearerFor(token, verb, role) },
     };
 
     static string WithFormat(string path, string? format) =>

@@ -3,6 +3,7 @@ using Fusion.Projections.Formats;
 using Fusion.Projections.Projection;
 using Fusion.Projections.Queries;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Security;
 
 namespace Fusion.Silo.Analytics;
 
@@ -19,13 +20,15 @@ public static class AnalyticsEndpoints
         var group = app.MapGroup("/api/analytics").WithTags("Analytics");
 
         group.MapGet("/queries", () => NamedQueries.All.Select(View))
-            .WithSummary("The named analytical queries and their parameters");
+            .WithSummary("The named analytical queries and their parameters")
+            .RequireAuthorization(Policies.Analyst);
 
         group.MapGet("/queries/{name}", (string name, HttpContext http, AnalyticsQueryRunner runner, PlatformClock clock) =>
                 RunAsync(http, runner, () => NamedQueries.Get(name).Bind(
                     http.Request.Query.Where(q => q.Key != "format").ToDictionary(q => q.Key, q => (string?)q.Value.ToString()),
                     DateOnly.FromDateTime(clock.Now.ToOffset(TimeSpan.FromHours(8)).DateTime)), name))
-            .WithSummary("Runs a named query: parameters in the query string; JSON, CSV, Arrow IPC stream or Parquet by Accept or ?format=");
+            .WithSummary("Runs a named query: parameters in the query string; JSON, CSV, Arrow IPC stream or Parquet by Accept or ?format=")
+            .RequireAuthorization(Policies.Analyst);
 
         group.MapPost("/sql", async (HttpContext http, AnalyticsQueryRunner runner) =>
             {
@@ -33,7 +36,8 @@ public static class AnalyticsEndpoints
                 return await RunAsync(http, runner, () => runner.CheckSql(sql), "sql");
             })
             .Accepts<SqlRequest>("application/json", "text/plain")
-            .WithSummary("Runs one read-only SELECT (no file, network or extension access; time and row limits); same formats as the named queries");
+            .WithSummary("Runs one read-only SELECT (no file, network or extension access; time and row limits); same formats as the named queries")
+            .RequireAuthorization(Policies.Analyst);
 
         group.MapGet("/status", (AnalyticsProjector projector, AnalyticsMetrics metrics, Parking.Consumers consumers) =>
             {
@@ -41,16 +45,19 @@ public static class AnalyticsEndpoints
                 return new AnalyticsStatusView(projector.LastSequence, metrics.Lag(projector.LastSequence), projector.Database.Path, projector.Database.SchemaVersion(), projector.Rebuild,
                     c?.State ?? "NotStarted", c?.Parked ?? 0, c?.Stalled ?? false, c?.Failure);
             })
-            .WithSummary("The analytics file's checkpoint, lag behind the store (from the daemon's high-water mark), the subscription's state, parked events and the last rebuild");
+            .WithSummary("The analytics file's checkpoint, lag behind the store (from the daemon's high-water mark), the subscription's state, parked events and the last rebuild")
+            .RequireAuthorization(Policies.Staff);
 
         group.MapPost("/rebuild", (AnalyticsRebuild rebuild) =>
                 rebuild.TryStart()
                     ? Results.Accepted("/api/analytics/rebuild", rebuild.Status)
                     : Results.Problem(statusCode: 409, title: "Rebuild already running", detail: "A rebuild of the analytics file is already running; follow it at GET /api/analytics/rebuild."))
-            .WithSummary("Rebuilds the DuckDB file from the event store in the background, then switches over; queries keep working meanwhile");
+            .WithSummary("Rebuilds the DuckDB file from the event store in the background, then switches over; queries keep working meanwhile")
+            .RequireAuthorization(Policies.Admin);
 
         group.MapGet("/rebuild", (AnalyticsRebuild rebuild) => rebuild.Status is { } s ? Results.Ok(s) : Results.NoContent())
-            .WithSummary("Progress of the running or last rebuild");
+            .WithSummary("Progress of the running or last rebuild")
+            .RequireAuthorization(Policies.Admin);
         return app;
     }
 

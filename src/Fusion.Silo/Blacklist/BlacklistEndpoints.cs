@@ -2,6 +2,7 @@ using Fusion.Domain;
 using Fusion.Domain.Blacklist;
 using Fusion.Silo.Enforcement;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Security;
 using Marten;
 
 namespace Fusion.Silo.Blacklist;
@@ -32,14 +33,16 @@ public static class BlacklistEndpoints
                     .Select(r => new PublicListing(r.EnterpriseName, r.Id, r.Current!.ReasonCategory, r.Current.ListedFrom, r.Current.ListedUntil))
                     .OrderByDescending(l => l.ListedFrom).ToArray();
             })
-            .WithSummary("The public blacklist: enterprises listed now, with name, credit code, reason category and the term (no internal evidence)");
+            .WithSummary("The public blacklist: enterprises listed now, with name, credit code, reason category and the term (no internal evidence)")
+            .AllowAnonymous();
 
         group.MapGet("/proposals", async (IDocumentStore store, CancellationToken ct) =>
             {
                 await using var session = store.QuerySession();
                 return await session.Query<BlacklistRecord>().Where(r => r.Status == ListingStatus.Proposed).ToListAsync(ct);
             })
-            .WithSummary("Listings proposed because the criteria hold, waiting for a decision, with their evidence");
+            .WithSummary("Listings proposed because the criteria hold, waiting for a decision, with their evidence")
+            .RequireAuthorization(Policies.Staff);
 
         group.MapGet("/{enterpriseId}", async (string enterpriseId, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
             {
@@ -51,7 +54,8 @@ public static class BlacklistEndpoints
                 return Results.Ok(new BlacklistDetail(record, record.ListedAt(clock.Now), history));
             })
             .Produces<BlacklistDetail>()
-            .WithSummary("An enterprise's full blacklist record: proposals with evidence, decisions, terms and their end, and the history");
+            .WithSummary("An enterprise's full blacklist record: proposals with evidence, decisions, terms and their end, and the history")
+            .RequireAuthorization(Policies.Staff);
 
         group.MapPost("/{enterpriseId}/decide", async (string enterpriseId, DecisionBody body, IDocumentStore store, BlacklistPolicy policy, PlatformClock clock, CancellationToken ct) =>
             {
@@ -63,14 +67,16 @@ public static class BlacklistEndpoints
             .Produces<BlacklistRecord>()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("The authorised decision on a proposal: list (with decisionRef; the ban runs two years from today) or dismiss (with a reason)");
+            .WithSummary("The authorised decision on a proposal: list (with decisionRef; the ban runs two years from today) or dismiss (with a reason)")
+            .RequireAuthorization(Policies.Oversight);
 
         group.MapPost("/{enterpriseId}/delist", async (string enterpriseId, DelistBody body, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
                 Results.Ok((await BlacklistSetup.ExecuteAsync(store, enterpriseId, new Delist(body.Reason, body.DecisionRef, body.By, clock.Now), ct)).Record))
             .Produces<BlacklistRecord>()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Early delisting: a decision with its reason");
+            .WithSummary("Early delisting: a decision with its reason")
+            .RequireAuthorization(Policies.Oversight);
         return app;
     }
 }

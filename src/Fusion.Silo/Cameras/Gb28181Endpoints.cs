@@ -3,6 +3,7 @@ using Fusion.Silo.Hosting;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Monitoring;
+using Fusion.Silo.Security;
 
 namespace Fusion.Silo.Cameras;
 
@@ -24,7 +25,8 @@ public static class Gb28181Endpoints
             .WithSummary("GB/T 28181 alarm and keepalive notifications (<Notify> XML bodies of SIP MESSAGEs)")
             .WithDescription("One or more XML documents one after another, each with its own declaration; its encoding (UTF-8, GB2312, GBK, GB18030) is honoured. " +
                              "A document may hold several <Notify> elements. Alarms become camera alarms (source gb28181); keepalives keep the camera online. " +
-                             "Bad notifications are kept in the quarantine; the others are stored.");
+                             "Bad notifications are kept in the quarantine; the others are stored.")
+            .RequireAuthorization(Policies.Connector);
         return app;
     }
 }

@@ -6,6 +6,7 @@ using Fusion.Domain.Monitoring;
 using Fusion.Domain.Rectification;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
+using Fusion.Silo.Security;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -99,7 +100,8 @@ public static class CreditGrades
             })
             .Produces<CreditGrade>()
             .WithTags("Credit")
-            .WithSummary("An enterprise's environmental credit grade (not its risk level): the scheme's score and grade, explained by the deductions in force with their expiry");
+            .WithSummary("An enterprise's environmental credit grade (not its risk level): the scheme's score and grade, explained by the deductions in force with their expiry")
+            .RequireAuthorization(Policies.Staff);
         return app;
     }
 }

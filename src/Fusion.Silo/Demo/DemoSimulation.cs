@@ -1,4 +1,5 @@
 using Fusion.Connectors.Simulation;
+using Fusion.Silo.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -8,7 +9,7 @@ namespace Fusion.Silo.Demo;
 /// The demo's traffic: once the host listens, says where to look, then plays 30 days of simulated
 /// Haixi feeds and goes on live, all through the real ingest endpoints over HTTP.
 /// </summary>
-public sealed class DemoSimulation(IServer server, IHostApplicationLifetime lifetime, IConfiguration config, ILogger<DemoSimulation> log) : BackgroundService
+public sealed class DemoSimulation(IServer server, IHostApplicationLifetime lifetime, IConfiguration config, LocalTokens tokens, ILogger<DemoSimulation> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,12 +26,17 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
         // The live pace (Fusion:Demo:LiveRates) is configuration: new signals on the boards within a minute, day or night.
         var liveRates = config.GetSection("Fusion:Demo:LiveRates").Get<SimulationRates>();
         var options = new SimulatorRunnerOptions { LiveRates = liveRates };
+        // Authenticated like real clients: the feeds as a connector machine, the enforcement stories as an
+        // officer holding the inspector's, commissioner's and leader's roles.
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Authorization = tokens.Bearer("haixi-simulator", [Roles.Connector], TimeSpan.FromDays(366));
+        using var officer = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        officer.DefaultRequestHeaders.Authorization = tokens.Bearer("王强 (demo officer)", [Roles.Inspector, Roles.Commissioner, Roles.Leader], TimeSpan.FromDays(366));
         var runner = new SimulatorRunner(http, baseUrl, TimeProvider.System, line => log.LogInformation("{Line}", line), options);
         var reserve = masterData.ProtectedZones!.First(z => z.NameZh.Contains("梭梭")).Polygon;
         await Task.WhenAll(
             runner.RunAsync(masterData, stoppingToken),
-            DemoEnforcement.RunAsync(http, baseUrl, reserve, line => log.LogInformation("{Line}", line), stoppingToken));
+            DemoEnforcement.RunAsync(officer, baseUrl, reserve, line => log.LogInformation("{Line}", line), stoppingToken));
     }
 
     /// <summary>Where the situation boards are: Prometheus (started by ./fusion demo when installed) and how to point a Grafana at dashboards/.</summary>
@@ -61,6 +67,8 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
         ──────────────────────────────────────────────────────────────────────────────
          Fusion Platform demo — Haixi Prefecture, simulated feeds
          API reference (Scalar)   {baseUrl}scalar
+         A token (JWT)            ./fusion token --role analyst --name 李敏   (roles: {string.Join(", ", Roles.All)})
+                                  curl -H "Authorization: Bearer $(./fusion token --role analyst --name 李敏)" {baseUrl}api/regions
          OpenAPI document         {baseUrl}openapi/v1.json
          Regions with live risk   {baseUrl}api/regions
          Enterprises of Golmud    {baseUrl}api/enterprises?region=GOLMUD

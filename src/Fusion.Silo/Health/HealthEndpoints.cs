@@ -1,4 +1,5 @@
 using Fusion.Silo.Parking;
+using Fusion.Silo.Security;
 using Marten;
 
 namespace Fusion.Silo.Health;
@@ -40,7 +41,8 @@ public static class HealthEndpoints
                 return Results.Json(report, statusCode: problems.Count == 0 ? 200 : 503);
             })
             .WithTags("Operations")
-            .WithSummary("200 \"up\" when the silo, the event store and every consumer run; 200 \"degraded\" when a consumer has parked events or is stalled; 503 \"down\" naming what is not running");
+            .WithSummary("200 \"up\" when the silo, the event store and every consumer run; 200 \"degraded\" when a consumer has parked events or is stalled; 503 \"down\" naming what is not running")
+            .AllowAnonymous();
         return app;
     }
 

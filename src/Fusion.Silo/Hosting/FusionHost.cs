@@ -15,6 +15,7 @@ using Fusion.Silo.Parking;
 using Fusion.Silo.PublicReports;
 using Fusion.Silo.Rectification;
 using Fusion.Silo.Risk;
+using Fusion.Silo.Security;
 using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
 using Fusion.Silo.Warnings;
@@ -93,6 +94,7 @@ public static class FusionHost
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
+        builder.Services.AddFusionSecurity(config);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -105,8 +107,10 @@ public static class FusionHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
         app.MapFusionTelemetry();
         app.MapHealthEndpoints();
         app.MapIngestEndpoints();
@@ -123,7 +127,7 @@ public static class FusionHost
         app.MapAnalyticsEndpoints();
         app.MapWarningEndpoints();
         app.MapBoardEndpoints();
-        app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
+        app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 

@@ -10,6 +10,7 @@ using Fusion.Domain.MasterData;
 using Fusion.Silo.MasterData;
 
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Security;
 
 namespace Fusion.Silo.Ingest;
 
@@ -21,7 +22,7 @@ public static class IngestEndpoints
     public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/ingest").WithTags("Ingest");
-        Map<CameraAlarmRecord>(group, "camera-alarms", "Camera alarms from AI camera boxes and NVRs");
+        Map<CameraAlarmRecord>(group, "camera-alarms", Policies.Connector, "Camera alarms from AI camera boxes and NVRs");
         group.MapPost("/aerial-findings", (HttpRequest request, IngestPipeline pipeline, HostFeeds feeds, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
                 AerialAsync(feeds.All["aerial-findings"], request, pipeline, masterData.Current, clock.Now, ct))
             .Accepts<AerialFindingRecord[]>("application/json", AerialGeoJson.MediaType)
@@ -32,7 +33,8 @@ public static class IngestEndpoints
                              "Feature.id or properties.findingId is the finding id; properties platform (drone, helicopter, satellite), findingType, severity, " +
                              "observedAt, missionId, confidence (0–1), imageUrl, description, enterpriseId?, siteId?. A finding within the configured distance " +
                              "of a site goes to its enterprise; one inside a protected zone carries the zone; otherwise it goes to the region containing it. " +
-                             "The geometry is kept on the event and in aerial_findings. Rejected features are kept in the quarantine.");
+                             "The geometry is kept on the event and in aerial_findings. Rejected features are kept in the quarantine.")
+            .RequireAuthorization(Policies.Connector);
         group.MapPost("/public-reports", async (HttpRequest request, PublicReports.PublicReportIntake reports, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
                 await ReadBodyAsync(request, ct) is (var raw, false) ? await reports.IngestAsync(request.ContentType, raw, masterData.Current, clock.Now, ct) : TooLarge())
             .Accepts<PublicReportRecord[]>("application/json", "text/csv", "message/rfc822")
@@ -45,20 +47,22 @@ public static class IngestEndpoints
                              "or one e-mail (message/rfc822: Message-ID, Date, From, subject and text, attachments listed). A report is placed by its site, " +
                              "enterprise, position, the enterprise or region its text names, or its region. The reporter's name, phone, e-mail and WeChat id are sealed under the report's own key and " +
                              "contacts in the text masked; each accepted report is answered with its receipt code (receipts). " +
-                             "Rejected records are kept in the quarantine without the reporter. A record sent again is a duplicate and appends nothing.");
-        Map<InspectionFindingRecord>(group, "inspection-findings", "Findings of inspectors and commissioners, with rectify-by dates");
-        Map<FundDepositRecord>(group, "fund-deposits", "Deposits into enterprises' environmental funds (1‰ of sales revenue)");
+                             "Rejected records are kept in the quarantine without the reporter. A record sent again is a duplicate and appends nothing.")
+            .RequireAuthorization(Policies.ReportsIntake);
+        Map<InspectionFindingRecord>(group, "inspection-findings", Policies.FindingsIntake, "Findings of inspectors and commissioners, with rectify-by dates");
+        Map<FundDepositRecord>(group, "fund-deposits", Policies.Connector, "Deposits into enterprises' environmental funds (1‰ of sales revenue)");
         // A known feed lands here when routing found its endpoint does not accept the body's Content-Type.
         group.MapPost("/{feed}", (string feed, HttpRequest request) => Feeds.All.ContainsKey(feed)
                 ? UnsupportedMediaType(MediaType(request.ContentType).Type ?? "(none)", HostFeeds.MediaTypes(feed))
                 : Results.Problem(
                     statusCode: StatusCodes.Status404NotFound, title: "Unknown feed",
                     detail: $"There is no feed '{feed}'. Feeds: {string.Join(", ", Feeds.All.Keys)}."))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .RequireAuthorization(Policies.Connector);
         return app;
     }
 
-    static void Map<TRecord>(RouteGroupBuilder group, string feed, string summary) =>
+    static void Map<TRecord>(RouteGroupBuilder group, string feed, string policy, string summary) =>
         group.MapPost($"/{feed}", (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
                 IngestAsync(Feeds.All[feed], request, pipeline, masterData.Current, clock.Now, ct))
             .Accepts<TRecord[]>("application/json")
@@ -66,7 +70,8 @@ public static class IngestEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary(summary)
             .WithDescription("Takes a JSON array of records. Valid records are stored in one batch even when others are rejected; " +
-                             "rejected records are kept in the quarantine (GET /api/quarantine). A record sent again is a duplicate and appends nothing.");
+                             "rejected records are kept in the quarantine (GET /api/quarantine). A record sent again is a duplicate and appends nothing.")
+            .RequireAuthorization(policy);
 
     static async Task<IResult> AerialAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
     {

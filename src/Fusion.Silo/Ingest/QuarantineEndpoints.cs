@@ -2,6 +2,7 @@ using Fusion.Connectors.Ingest;
 using Fusion.Connectors.PublicReports;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
+using Fusion.Silo.Security;
 using Marten;
 
 namespace Fusion.Silo.Ingest;
@@ -44,14 +45,16 @@ public static class QuarantineEndpoints
             })
             .WithTags("Ingest")
             .WithSummary($"Rejected input, newest first, with its raw content and the reason (filter by feed, open=true for unresolved); pages of up to {MaxPageSize} records " +
-                         $"and about {MaxPageRawChars / 1_000_000} MB of raw input, the next page named in the Link header (offset=…)");
+                         $"and about {MaxPageRawChars / 1_000_000} MB of raw input, the next page named in the Link header (offset=…)")
+            .RequireAuthorization(Policies.Admin);
 
         app.MapPost("/api/quarantine/{id:guid}/replay", ReplayAsync)
             .Produces<ReplayResult>()
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(422)
             .WithTags("Ingest")
             .WithSummary("Runs a quarantined record through its feed again — after the master data it lacked was registered, say. " +
-                         "Accepted (or already stored) marks it resolved; still rejected answers 400 with today's reason and leaves it open.");
+                         "Accepted (or already stored) marks it resolved; still rejected answers 400 with today's reason and leaves it open.")
+            .RequireAuthorization(Policies.Admin);
         return app;
     }
 

@@ -5,6 +5,7 @@ using Fusion.Silo.Ingest;
 using Fusion.Silo.Risk;
 
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Security;
 
 namespace Fusion.Silo.MasterData;
 
@@ -33,7 +34,8 @@ public static class MasterDataEndpoints
             .Produces<IngestResponse>()
             .ProducesProblem(400)
             .WithTags("Master data")
-            .WithSummary("Registers regions, enterprises (with sites, cameras and monitors), protected zones, leaders and commissioners");
+            .WithSummary("Registers regions, enterprises (with sites, cameras and monitors), protected zones, leaders and commissioners")
+            .RequireAuthorization(Policies.Admin);
 
         app.MapGet("/api/regions", async (MasterDataCache cache, RegionRisk risk) =>
             {
@@ -46,7 +48,8 @@ public static class MasterDataEndpoints
                     scores[i].Score, scores[i].Level));
             })
             .WithTags("Master data")
-            .WithSummary("Regions of Haixi with their current risk score and level");
+            .WithSummary("Regions of Haixi with their current risk score and level")
+            .RequireAuthorization(Policies.Staff);
 
         app.MapGet("/api/enterprises", (MasterDataCache cache, string? region) =>
             {
@@ -63,7 +66,8 @@ public static class MasterDataEndpoints
                         cameras[s.SiteId].Select(c => c.CameraId).Order().ToArray(), monitors[s.SiteId].Select(m => m.MonitorId).Order().ToArray())).ToArray())));
             })
             .WithTags("Master data")
-            .WithSummary("Enterprises, optionally of one region (a county's list includes its industrial parks), with their sites");
+            .WithSummary("Enterprises, optionally of one region (a county's list includes its industrial parks), with their sites")
+            .RequireAuthorization(Policies.Staff);
         return app;
     }
 }

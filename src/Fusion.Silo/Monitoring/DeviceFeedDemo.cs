@@ -4,6 +4,7 @@ using Fusion.Connectors.Gb28181;
 using Fusion.Connectors.Hj212;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
+using Fusion.Silo.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -17,7 +18,7 @@ namespace Fusion.Silo.Monitoring;
 /// </summary>
 public sealed class DeviceFeedDemo(
     IConfiguration config, MasterDataCache masterData, Hj212Listener listener, IServer server, IHostApplicationLifetime lifetime,
-    PlatformClock clock, ILogger<DeviceFeedDemo> log) : BackgroundService
+    PlatformClock clock, LocalTokens tokens, ILogger<DeviceFeedDemo> log) : BackgroundService
 {
     const int Minutes = 7 * 24 * 60;
 
@@ -55,6 +56,7 @@ public sealed class DeviceFeedDemo(
         if (deviceCodes.Count == 0) return;
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
         using var http = new HttpClient { BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1")) };
+        http.DefaultRequestHeaders.Authorization = tokens.Bearer("gb28181-platform (demo)", [Roles.Connector], TimeSpan.FromDays(8));
         var quiet = deviceCodes.Count > 4 ? deviceCodes[4] : null;
         for (long minute = 0; minute < Minutes && !ct.IsCancellationRequested; minute++)
         {

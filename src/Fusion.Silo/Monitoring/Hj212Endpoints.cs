@@ -2,6 +2,7 @@ using System.Buffers;
 using Fusion.Connectors.Hj212;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Ingest;
+using Fusion.Silo.Security;
 
 namespace Fusion.Silo.Monitoring;
 
@@ -18,7 +19,8 @@ public static class Hj212Endpoints
             .WithSummary("HJ 212 frames as text: a request body or a captured frame log uploaded as a file")
             .WithDescription("Frames as sent over TCP (##, length, data segment, CRC, CR LF), one after another; a file whose lines end in LF alone is read too. " +
                              "Upload a log as the body or as the form field 'file'. Frames with a bad CRC or length, an unknown MN or an unusable command are kept in the quarantine. " +
-                             "The same frame (MN, QN, CN) sent again appends nothing.");
+                             "The same frame (MN, QN, CN) sent again appends nothing.")
+            .RequireAuthorization(Policies.Connector);
         return app;
     }
 

@@ -1,3 +1,5 @@
+using Fusion.Silo.Security;
+
 namespace Fusion.Silo.Parking;
 
 public sealed record ParkedPage(IReadOnlyList<ParkedEvent> Items, string? Next);
@@ -8,7 +10,7 @@ public static class ParkingEndpoints
 
     public static IEndpointRouteBuilder MapParkingEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/parked").WithTags("Operations");
+        var group = app.MapGroup("/api/parked").WithTags("Operations").RequireAuthorization(Policies.Admin);
 
         group.MapGet("", async (ParkingLot parking, string? consumer, bool? open, int? limit, long? before, CancellationToken ct) =>
             {

@@ -1,6 +1,7 @@
 using Fusion.Domain;
 using Fusion.Domain.PublicReports;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Security;
 using Marten;
 
 namespace Fusion.Silo.PublicReports;
@@ -27,7 +28,8 @@ public static class PublicReportEndpoints
                     : Results.Problem(statusCode: 404, title: "Unknown receipt", detail: $"No report has the receipt code '{receipt}'."))
             .Produces<PublicReportStatus>()
             .ProducesProblem(404)
-            .WithSummary("A report's status by its receipt code, for the reporter: nothing about who reported");
+            .WithSummary("A report's status by its receipt code, for the reporter: nothing about who reported")
+            .AllowAnonymous();
 
         group.MapPost("/{reportId}/reporter/reveal", async (string reportId, ReporterRequest body, ReporterSeals seals, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
             {
@@ -40,7 +42,8 @@ public static class PublicReportEndpoints
             })
             .Produces<RevealedReporter>()
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(410).ProducesProblem(422)
-            .WithSummary("Reveals a report's reporter to the one asking, recording who asked and why (ReporterIdentityRevealed) before anything is shown");
+            .WithSummary("Reveals a report's reporter to the one asking, recording who asked and why (ReporterIdentityRevealed) before anything is shown")
+            .RequireAuthorization(Policies.HotlineOfficer);
 
         group.MapPost("/{reportId}/reporter/shred", async (string reportId, ReporterRequest body, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
             {
@@ -49,7 +52,8 @@ public static class PublicReportEndpoints
             })
             .Produces<ShreddedReporter>()
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
-            .WithSummary("Destroys the report's key (crypto-shredding): its reporter's identity can never be read again; the event log stays whole");
+            .WithSummary("Destroys the report's key (crypto-shredding): its reporter's identity can never be read again; the event log stays whole")
+            .RequireAuthorization(Policies.HotlineOfficer);
         return app;
     }
 

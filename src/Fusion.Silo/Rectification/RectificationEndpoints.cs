@@ -3,6 +3,7 @@ using Fusion.Domain.Rectification;
 using Fusion.Silo.Enforcement;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
+using Fusion.Silo.Security;
 using Marten;
 
 namespace Fusion.Silo.Rectification;
@@ -38,7 +39,8 @@ public static class RectificationEndpoints
                 // Few cases name a commissioner each; filtering the page here keeps the query plain.
                 return commissioner is null ? cases : cases.Where(c => c.CommissionerIds.Contains(commissioner)).ToList();
             })
-            .WithSummary("Rectification cases, soonest due first; filters: status, commissioner (overseeing the case's region), region (its parks included), enterprise, overdue");
+            .WithSummary("Rectification cases, soonest due first; filters: status, commissioner (overseeing the case's region), region (its parks included), enterprise, overdue")
+            .RequireAuthorization(Policies.Staff);
 
         group.MapGet("/{id}", async (string id, IDocumentStore store, CancellationToken ct) =>
             {
@@ -48,7 +50,8 @@ public static class RectificationEndpoints
                 return Results.Ok(new CaseDetail(RectificationCase.Fold(history.Select(e => e.Data))!, history));
             })
             .Produces<CaseDetail>()
-            .WithSummary("One case with its full history (every event of its stream, oldest first)");
+            .WithSummary("One case with its full history (every event of its stream, oldest first)")
+            .RequireAuthorization(Policies.Staff);
 
         Command<PlanBody>(group, "plan", "The enterprise submits its rectification plan", (b, now) => new SubmitPlan(b.Plan, b.By, now));
         Command<NoteBody>(group, "plan/accept", "The plan is accepted: work begins", (b, now) => new AcceptPlan(b.Note, b.By, now));
@@ -73,5 +76,6 @@ public static class RectificationEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary(summary);
+            .WithSummary(summary)
+            .RequireAuthorization(Policies.CaseWork);
 }

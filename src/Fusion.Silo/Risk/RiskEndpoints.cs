@@ -1,5 +1,6 @@
 using Fusion.Domain.Risk;
 using Fusion.Silo.MasterData;
+using Fusion.Silo.Security;
 
 namespace Fusion.Silo.Risk;
 
@@ -22,7 +23,8 @@ public static class RiskEndpoints
                     : Results.Problem(statusCode: 404, title: "Unknown enterprise", detail: $"No enterprise with credit code '{id}' is registered."))
             .Produces<RiskView>()
             .WithTags("Risk")
-            .WithSummary("An enterprise's live risk score, level and the signals that make it, newest first");
+            .WithSummary("An enterprise's live risk score, level and the signals that make it, newest first")
+            .RequireAuthorization(Policies.Staff);
 
         app.MapGet("/api/regions/{id}/risk", async (string id, MasterDataCache cache, RegionRisk regions) =>
                 cache.Current.Regions.ContainsKey(id)
@@ -30,7 +32,8 @@ public static class RiskEndpoints
                     : Results.Problem(statusCode: 404, title: "Unknown region", detail: $"No region '{id}' is registered."))
             .Produces<RiskView>()
             .WithTags("Risk")
-            .WithSummary("A region's live risk score, level and contributing signals (its enterprises', its parks' and its own), newest first");
+            .WithSummary("A region's live risk score, level and contributing signals (its enterprises', its parks' and its own), newest first")
+            .RequireAuthorization(Policies.Staff);
         return app;
     }
 

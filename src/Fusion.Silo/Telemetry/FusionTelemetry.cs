@@ -48,7 +48,7 @@ public static class FusionTelemetry
 
     public static void MapFusionTelemetry(this WebApplication app)
     {
-        if (Enabled(app.Configuration)) app.MapPrometheusScrapingEndpoint();
+        if (Enabled(app.Configuration)) app.MapPrometheusScrapingEndpoint().AllowAnonymous();
     }
 
     /// <summary>The trace context an event was appended under, if its metadata holds one.</summary>

@@ -1,5 +1,6 @@
 using Fusion.Domain.Common;
 using Fusion.Domain.Warnings;
+using Fusion.Silo.Security;
 using Marten;
 
 namespace Fusion.Silo.Warnings;
@@ -29,25 +30,30 @@ public static class WarningEndpoints
                 if (enterprise is { Length: > 0 }) q = q.Where(w => w.EnterpriseId == enterprise);
                 return await q.OrderByDescending(w => w.RaisedAt).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToListAsync(ct);
             })
-            .WithSummary("Warnings, newest first; filters: status (raised, acknowledged, escalated, resolved, or open), severity, rule, region, enterprise, limit (default 100)");
+            .WithSummary("Warnings, newest first; filters: status (raised, acknowledged, escalated, resolved, or open), severity, rule, region, enterprise, limit (default 100)")
+            .RequireAuthorization(Policies.Staff);
 
         api.MapGet("/{id}", async (string id, IQuerySession session, CancellationToken ct) =>
                 await session.LoadAsync<WarningView>(id, ct) is { } view ? Results.Ok(view) : NotFound(id))
             .Produces<WarningView>()
-            .WithSummary("One warning with its evidence, the risk explanation at raising, its recipients and its history");
+            .WithSummary("One warning with its evidence, the risk explanation at raising, its recipients and its history")
+            .RequireAuthorization(Policies.Staff);
 
         api.MapPost("/{id}/acknowledge", (string id, WarningAction body, IQuerySession session, IGrainFactory grains, CancellationToken ct) =>
                 Act(id, body, session, grains, (g, by) => g.AcknowledgeAsync(id, by, body.Note), ct))
             .Produces<WarningView>()
-            .WithSummary("Acknowledge a warning ({by, note}): escalation stops; reminders continue until it is resolved. 409 on a resolved warning");
+            .WithSummary("Acknowledge a warning ({by, note}): escalation stops; reminders continue until it is resolved. 409 on a resolved warning")
+            .RequireAuthorization(Policies.Oversight);
 
         api.MapPost("/{id}/resolve", (string id, WarningAction body, IQuerySession session, IGrainFactory grains, CancellationToken ct) =>
                 Act(id, body, session, grains, (g, by) => g.ResolveAsync(id, by, body.Note), ct))
             .Produces<WarningView>()
-            .WithSummary("Resolve a warning ({by, note}). 409 on a resolved warning");
+            .WithSummary("Resolve a warning ({by, note}). 409 on a resolved warning")
+            .RequireAuthorization(Policies.Oversight);
 
         api.MapGet("/rules", (WarningRulesFile rules) => View(rules.Current))
-            .WithSummary("The warning rules in force, with the file they came from and when they were loaded");
+            .WithSummary("The warning rules in force, with the file they came from and when they were loaded")
+            .RequireAuthorization(Policies.Staff);
 
         api.MapPost("/rules/reload", (WarningRulesFile rules) =>
             {
@@ -57,7 +63,8 @@ public static class WarningEndpoints
             })
             .Produces<ReloadView>()
             .Produces<ReloadView>(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Read the rules file again; a bad file is refused (422 naming each rule and field) and the rules in force stay");
+            .WithSummary("Read the rules file again; a bad file is refused (422 naming each rule and field) and the rules in force stay")
+            .RequireAuthorization(Policies.Admin);
         return app;
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Apache.Arrow.Ipc;
 using Fusion.Silo.Analytics;
+using Fusion.Silo.Security;
 using Fusion.Silo.Tests.Hosting;
 using Npgsql;
 using static Fusion.Silo.Tests.Hosting.TestData;
@@ -164,7 +165,7 @@ public sealed class AnalyticsTests
         var fileBefore = (await http.GetJsonAsync("/api/analytics/status")).GetProperty("file").GetString();
 
         var output = new StringWriter();
-        var code = await AnalyticsCli.RebuildAsync(["--url", http.BaseAddress!.ToString()], output, output);
+        var code = await AnalyticsCli.RebuildAsync(["--url", http.BaseAddress!.ToString(), "--token", app.Token("operator", Roles.Admin)], output, output);
         Assert.True(code == 0, output.ToString());
         Assert.Contains("done", output.ToString());
 
@@ -188,18 +189,19 @@ public sealed class AnalyticsTests
         await FeedAsync(http);
         await app.CaughtUpAsync();
         var url = http.BaseAddress!.ToString();
+        var token = app.Token("李敏", Roles.Analyst);
 
         var csv = new StringWriter();
-        Assert.Equal(0, await AnalyticsCli.RunAsync(["signal-mix", "--from", "2026-11-26", "--to", "2026-11-28", "--format", "csv", "--url", url], csv, csv));
+        Assert.Equal(0, await AnalyticsCli.RunAsync(["signal-mix", "--from", "2026-11-26", "--to", "2026-11-28", "--format", "csv", "--url", url, "--token", token], csv, csv));
         Assert.StartsWith("day,region_id,feed,signals", csv.ToString());
 
         var file = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.parquet");
         var said = new StringWriter();
-        Assert.Equal(0, await AnalyticsCli.RunAsync(["--sql", "SELECT * FROM events", "--format", "parquet", "--out", file, "--url", url], said, said));
+        Assert.Equal(0, await AnalyticsCli.RunAsync(["--sql", "SELECT * FROM events", "--format", "parquet", "--out", file, "--url", url, "--token", token], said, said));
         Assert.Equal("PAR1"u8.ToArray(), File.ReadAllBytes(file)[..4]);
 
         var refused = new StringWriter();
-        Assert.Equal(1, await AnalyticsCli.RunAsync(["--sql", "DELETE FROM events", "--url", url], refused, refused));
+        Assert.Equal(1, await AnalyticsCli.RunAsync(["--sql", "DELETE FROM events", "--url", url, "--token", token], refused, refused));
         Assert.Contains("403", refused.ToString());
         Assert.Equal(2, await AnalyticsCli.RunAsync(["--format", "xlsx", "signal-mix"], refused, refused));
     }

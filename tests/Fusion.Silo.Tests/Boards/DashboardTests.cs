@@ -99,7 +99,7 @@ public sealed class DashboardTests
     {
         await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:Boards:RefreshEvery"] = "00:00:02", ["Fusion:Hj212:Port"] = "0", ["Fusion:Hj212:Address"] = "127.0.0.1" });
         var baseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2), DefaultRequestHeaders = { Authorization = app.Tokens.Bearer("simulator", [Fusion.Silo.Security.Roles.Connector, Fusion.Silo.Security.Roles.Admin], TimeSpan.FromHours(1)) } };
 
         // A month of the Haixi simulation through the real ingest endpoints, as the demo plays it.
         var seed = HaixiSeed.Deserialize(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Seed", "haixi-master-data.json")));

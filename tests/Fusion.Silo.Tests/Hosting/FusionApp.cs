@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Security;
 using Marten;
 using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
@@ -14,7 +15,9 @@ namespace Fusion.Silo.Tests.Hosting;
 
 /// <summary>
 /// The real host (Kestrel on a free port, Orleans silo, Marten on real PostgreSQL) with the
-/// platform's clock fixed by a FakeTimeProvider.
+/// platform's clock fixed by a FakeTimeProvider. Its own local signing key: <see cref="CreateClient"/>
+/// carries a token holding every role (a tester who may do anything); <see cref="ClientAs"/> acts as one
+/// role, <see cref="AnonymousClient"/> as nobody.
 /// </summary>
 public sealed class FusionApp : WebApplicationFactory<Program>
 {
@@ -53,6 +56,7 @@ public sealed class FusionApp : WebApplicationFactory<Program>
         // Region history is appended on a timer; tests assess regions when they mean to, so no tick
         // lands events in the middle of a comparison.
         builder.UseSetting("Fusion:Risk:RegionAssessEvery", "01:00:00");
+        builder.UseSetting("Fusion:Auth:SigningKey", signingKey);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
@@ -74,6 +78,39 @@ public sealed class FusionApp : WebApplicationFactory<Program>
                 throw new TimeoutException($"The host did not become healthy: {await response.Content.ReadAsStringAsync()}");
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>The name in the default client's token.</summary>
+    public const string Tester = "tester";
+
+    readonly string signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    public LocalTokens Tokens => Services.GetRequiredService<LocalTokens>();
+
+    /// <summary>A token signed with this host's key.</summary>
+    public string Token(string name, params string[] roles) => Tokens.Issue(name, roles, TimeSpan.FromHours(1));
+
+    /// <summary>Every client made by the factory acts as a tester holding every role.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = Tokens.Bearer(Tester, Roles.All, TimeSpan.FromHours(4));
+    }
+
+    /// <summary>A client acting as one person holding the given roles.</summary>
+    public HttpClient ClientAs(string role, string? name = null, params string[] moreRoles)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = Tokens.Bearer(name ?? $"{role} (test)", [role, .. moreRoles], TimeSpan.FromHours(1));
+        return client;
+    }
+
+    /// <summary>A client without any token.</summary>
+    public HttpClient AnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
     }
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();

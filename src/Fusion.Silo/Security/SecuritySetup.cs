@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Fusion.Silo.Security;
+
+public static class SecuritySetup
+{
+    /// <summary>
+    /// JWT bearer authentication (ASP.NET Core's own handler) from the configured OpenID Connect issuer, or
+    /// from the local signing key when none is configured; the role policies; 401 and 403 as problem details.
+    /// </summary>
+    public static IServiceCollection AddFusionSecurity(this IServiceCollection services, IConfiguration config)
+    {
+        var options = AuthOptions.From(config);
+        services.AddSingleton(options);
+        services.AddSingleton(_ => LocalTokens.From(config));
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(jwt =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.Audience = options.Audience;
+                var validation = jwt.TokenValidationParameters;
+                validation.NameClaimType = options.NameClaim;
+                validation.RoleClaimType = options.RoleClaim;
+                validation.ClockSkew = options.ClockSkew;
+                validation.ValidAudience = options.Audience;
+                if (options.Local)
+                {
+                    validation.ValidIssuer = LocalTokens.Issuer;
+                    validation.IssuerSigningKey = LocalTokens.From(config).Key;
+                    validation.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+                }
+                else
+                {
+                    jwt.Authority = options.Authority;
+                    jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
+                }
+            });
+        services.AddAuthorizationBuilder().AddFusionPolicies();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        return services;
+    }
+}
+
+/// <summary>401 (no valid token) and 403 (a role the endpoint does not admit) answered as problem details that say why.</summary>
+sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
+{
+    readonly AuthorizationMiddlewareResultHandler standard = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext http, AuthorizationPolicy policy, PolicyAuthorizationResult result)
+    {
+        if (result.Challenged)
+        {
+            // The handler keeps its result for the request: this is the failure the middleware met, not a second check.
+            var failure = (await http.AuthenticateAsync()).Failure;
+            await http.ChallengeAsync();
+            await WriteAsync(http, StatusCodes.Status401Unauthorized, "Authentication required", WhyUnauthenticated(failure));
+        }
+        else if (result.Forbidden)
+        {
+            await http.ForbidAsync();
+            var needed = policy.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles).Distinct().ToArray();
+            var held = Roles.All.Where(http.User.IsInRole).ToArray();
+            await WriteAsync(http, StatusCodes.Status403Forbidden, "Not allowed for your role",
+                $"{http.Request.Method} {http.Request.Path} needs the role {string.Join(" or ", needed)}; " +
+                $"{http.User.Identity?.Name ?? "you"} holds {(held.Length == 0 ? "no role of this platform" : string.Join(", ", held))}.");
+        }
+        else await standard.HandleAsync(next, http, policy, result);
+    }
+
+    static string WhyUnauthenticated(Exception? failure) =>
+        failure switch
+        {
+            null => "This endpoint needs a bearer token (Authorization: Bearer …) from the platform's identity provider; locally: ./fusion token --role <role> --name <name>.",
+            SecurityTokenExpiredException e => $"The bearer token expired at {e.Expires:u}.",
+            SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The bearer token's signature is not one this platform trusts.",
+            SecurityTokenInvalidAudienceException => "The bearer token is for another audience.",
+            SecurityTokenInvalidIssuerException => "The bearer token is from an issuer this platform does not trust.",
+            _ => "The bearer token is not valid.",
+        };
+
+    Task WriteAsync(HttpContext http, int status, string title, string detail) =>
+        problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+}

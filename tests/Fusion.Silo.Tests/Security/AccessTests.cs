@@ -1,0 +1,179 @@
+using System.Net;
+using System.Text;
+using Fusion.Silo.Security;
+using Fusion.Silo.Tests.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Fusion.Silo.Tests.Security;
+
+/// <summary>Who may do what, through the real host: every endpoint's policy, each role allowed and refused, bad tokens.</summary>
+public sealed class AccessTests(AccessTests.Host host) : IClassFixture<AccessTests.Host>
+{
+    /// <summary>One host for the class: these requests change nothing another test here reads.</summary>
+    public sealed class Host : IAsyncLifetime
+    {
+        public FusionApp App { get; private set; } = null!;
+        public async Task InitializeAsync() => App = await FusionApp.StartAsync();
+        public async Task DisposeAsync() => await App.DisposeAsync();
+    }
+
+    FusionApp app => host.App;
+
+    /// <summary>What anyone may reach: public disclosure, the receipt status, health, metrics, the API description.</summary>
+    static bool PubliclyListed(string pattern) =>
+        pattern is "/" or "/health" or "/metrics" or "/api/blacklist/" or "/api/public-reports/status/{receipt}"
+        || pattern.StartsWith("/openapi/", StringComparison.Ordinal) || pattern.StartsWith("/scalar", StringComparison.Ordinal);
+
+    [Fact]
+    public void EveryMappedEndpoint_DeclaresAPolicyOfThePlatformOrIsOneOfTheListedPublicOnes()
+    {
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        Assert.True(endpoints.Count > 50, $"only {endpoints.Count} endpoints mapped");
+        var problems = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+            var methods = string.Join(",", endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]);
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).ToList();
+            if (anonymous != PubliclyListed(pattern))
+                problems.Add(anonymous ? $"{methods} {pattern} is open to anyone but is not a listed public endpoint"
+                    : $"{methods} {pattern} is a listed public endpoint but requires authorization");
+            else if (!anonymous && policies.Count == 0)
+                problems.Add($"{methods} {pattern} declares no policy: add .RequireAuthorization(Policies.…) or, if it is public, .AllowAnonymous() and list it here");
+            else if (policies.Where(p => p is null || !Policies.RolesOf.ContainsKey(p)).ToList() is { Count: > 0 } unknown)
+                problems.Add($"{methods} {pattern} names {string.Join(", ", unknown.Select(p => p ?? "no policy (roles or a bare RequireAuthorization)"))}, not one of the platform's policies");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>One request per endpoint group: a role the group admits, one it refuses.</summary>
+    public static TheoryData<string, string, string?, string, string> Matrix => new()
+    {
+        { "GET", "/api/regions", null, Roles.Analyst, Roles.Connector },
+        { "GET", "/api/enterprises/91630000MA7523RE7P/risk", null, Roles.Leader, Roles.Connector },
+        { "GET", "/api/enterprises/91630000MA7523RE7P/credit", null, Roles.Commissioner, Roles.Connector },
+        { "POST", "/api/ingest/camera-alarms", "[]", Roles.Connector, Roles.Analyst },
+        { "POST", "/api/ingest/fund-deposits", "[]", Roles.Connector, Roles.Admin },
+        { "POST", "/api/ingest/inspection-findings", "[]", Roles.Inspector, Roles.Leader },
+        { "POST", "/api/ingest/public-reports", "[]", Roles.HotlineOfficer, Roles.Inspector },
+        { "POST", "/api/ingest/gb28181", "<Notify/>", Roles.Connector, Roles.HotlineOfficer },
+        { "POST", "/api/ingest/hj212", "", Roles.Connector, Roles.Analyst },
+        { "POST", "/api/master-data", "{}", Roles.Admin, Roles.Connector },
+        { "GET", "/api/quarantine", null, Roles.Admin, Roles.Analyst },
+        { "GET", "/api/parked", null, Roles.Admin, Roles.Leader },
+        { "GET", "/api/analytics/queries", null, Roles.Analyst, Roles.Leader },
+        { "POST", "/api/analytics/sql", "{\"sql\":\"select 1\"}", Roles.Analyst, Roles.Admin },
+        { "GET", "/api/analytics/rebuild", null, Roles.Admin, Roles.Analyst },
+        { "GET", "/api/analytics/status", null, Roles.Inspector, Roles.Connector },
+        { "GET", "/api/boards/status", null, Roles.Leader, Roles.Connector },
+        { "GET", "/api/warnings", null, Roles.Leader, Roles.Connector },
+        { "POST", "/api/warnings/unknown/acknowledge", "{\"by\":\"x\"}", Roles.Commissioner, Roles.Analyst },
+        { "POST", "/api/warnings/rules/reload", null, Roles.Admin, Roles.Leader },
+        { "GET", "/api/cases", null, Roles.Inspector, Roles.Connector },
+        { "POST", "/api/cases/unknown/verify", "{\"by\":\"x\"}", Roles.Inspector, Roles.Analyst },
+        { "POST", "/api/public-reports/unknown/reporter/reveal", "{\"by\":\"x\",\"reason\":\"y\"}", Roles.HotlineOfficer, Roles.Admin },
+        { "POST", "/api/public-reports/unknown/reporter/shred", "{\"by\":\"x\",\"reason\":\"y\"}", Roles.HotlineOfficer, Roles.Leader },
+        { "GET", "/api/blacklist/proposals", null, Roles.Analyst, Roles.Connector },
+        { "POST", "/api/blacklist/91630000MA7523RE7P/decide", "{\"decision\":\"dismiss\",\"by\":\"x\",\"reason\":\"y\"}", Roles.Leader, Roles.HotlineOfficer },
+        { "POST", "/api/admission/screen", "{}", Roles.Commissioner, Roles.Inspector },
+        { "GET", "/api/admission/unknown", null, Roles.HotlineOfficer, Roles.Connector },
+    };
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task EachEndpointGroup_AdmitsItsRoles_AndRefusesOthersWith403ProblemDetails(string method, string path, string? body, string allowed, string refused)
+    {
+        var admitted = await SendAsync(app.ClientAs(allowed), method, path, body);
+        Assert.True(admitted.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden),
+            $"{allowed}: {method} {path} answered {(int)admitted.StatusCode} {await admitted.Content.ReadAsStringAsync()}");
+
+        var forbidden = await SendAsync(app.ClientAs(refused, "王五"), method, path, body);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("application/problem+json", forbidden.Content.Headers.ContentType?.MediaType);
+        var problem = await forbidden.JsonAsync();
+        Assert.Equal(403, problem.GetProperty("status").GetInt32());
+        Assert.Contains(allowed, problem.GetProperty("detail").GetString());
+        Assert.Contains($"王五 holds {refused}", problem.GetProperty("detail").GetString());
+
+        var anonymous = await SendAsync(app.AnonymousClient(), method, path, body);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [Fact]
+    public async Task WithoutAToken_AProtectedEndpointIs401ProblemDetailsAskingForABearerToken_AndThePublicOnesAnswer()
+    {
+        var http = app.AnonymousClient();
+
+        var refused = await http.GetAsync("/api/regions");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("Bearer", refused.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("bearer token", (await refused.JsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/openapi/v1.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/blacklist")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/public-reports/status/NO-SUCH-RECEIPT")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnExpiredToken_AWronglySignedOne_AndOneForAnotherAudience_Are401SayingWhy()
+    {
+        var expired = app.Tokens.Issue("李敏", [Roles.Analyst], TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow.AddHours(-2));
+        var otherKey = new LocalTokens(new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), "fusion-platform")
+            .Issue("李敏", [Roles.Analyst], TimeSpan.FromHours(1));
+        var otherAudience = new LocalTokens(app.Tokens.Key, "another-platform").Issue("李敏", [Roles.Analyst], TimeSpan.FromHours(1));
+        var unsigned = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = LocalTokens.Issuer, Audience = "fusion-platform", Expires = DateTime.UtcNow.AddHours(1),
+            Claims = new Dictionary<string, object> { ["name"] = "李敏", ["roles"] = Roles.Analyst },
+        });
+
+        foreach (var (token, why) in new[] { (expired, "expired"), (otherKey, "signature"), (otherAudience, "audience"), (unsigned, "signature") })
+        {
+            var http = app.AnonymousClient();
+            http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            var response = await http.GetAsync("/api/analytics/queries");
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Contains(why, (await response.JsonAsync()).GetProperty("detail").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task TheTokenVerb_IssuesATokenThePlatformTakes_ForTheRoleAndNameGiven()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Fusion:Auth:SigningKey"] = app.Services.GetRequiredService<IConfiguration>()["Fusion:Auth:SigningKey"],
+        }).Build();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        Assert.Equal(0, TokenCli.Run(["--role", "analyst", "--name", "李敏"], stdout, stderr, config));
+
+        var http = app.AnonymousClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", stdout.ToString().Trim());
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/analytics/queries")).StatusCode);
+        var forbidden = await http.GetAsync("/api/quarantine");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Contains("李敏 holds analyst", (await forbidden.JsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal(2, TokenCli.Run(["--role", "superuser", "--name", "x"], stdout, stderr, config));
+        Assert.Contains("there is no role 'superuser'", stderr.ToString());
+    }
+
+    static Task<HttpResponseMessage> SendAsync(HttpClient http, string method, string path, string? body)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+            request.Content = new StringContent(body, Encoding.UTF8,
+                body.StartsWith('<') ? "application/xml" : body.StartsWith('[') || body.StartsWith('{') ? "application/json" : "text/plain");
+        return http.SendAsync(request);
+    }
+}
