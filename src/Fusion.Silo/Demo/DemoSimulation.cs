@@ -9,7 +9,8 @@ namespace Fusion.Silo.Demo;
 /// The demo's traffic: once the host listens, says where to look, then plays 30 days of simulated
 /// Haixi feeds and goes on live, all through the real ingest endpoints over HTTP.
 /// </summary>
-public sealed class DemoSimulation(IServer server, IHostApplicationLifetime lifetime, IConfiguration config, LocalTokens tokens, ILogger<DemoSimulation> log) : BackgroundService
+public sealed class DemoSimulation(IServer server, IHostApplicationLifetime lifetime, IConfiguration config, LocalTokens tokens, ILogger<DemoSimulation> log,
+    DemoReceivers.Where? receivers = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,7 +20,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
 
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
         var baseUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1"));
-        Console.WriteLine(Banner(baseUrl, config.GetValue("Fusion:Hj212:Port", 9212)) + BoardsBanner(config));
+        Console.WriteLine(Banner(baseUrl, config.GetValue("Fusion:Hj212:Port", 9212)) + NotificationsBanner(receivers) + BoardsBanner(config));
 
         var seedFile = config["Fusion:SeedFile"]!;
         var masterData = HaixiSeed.Deserialize(await File.ReadAllTextAsync(seedFile, stoppingToken));
@@ -38,6 +39,14 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
             runner.RunAsync(masterData, stoppingToken),
             DemoEnforcement.RunAsync(officer, baseUrl, reserve, line => log.LogInformation("{Line}", line), stoppingToken));
     }
+
+    /// <summary>Where the warning notifications arrive: the demo's own webhook receiver and SMTP server on loopback.</summary>
+    static string NotificationsBanner(DemoReceivers.Where? where) => where is null ? "" : $"""
+         Warning notifications    webhooks (Standard Webhooks, verified) to {where.WebhookUrl}, saved in {where.WebhookFolder}
+                                  e-mails via SMTP 127.0.0.1:{where.SmtpPort}, saved as .eml in {where.MailFolder}
+                                  each warning's deliveries: /api/warnings/<id>/deliveries
+
+        """;
 
     /// <summary>Where the situation boards are: Prometheus (started by ./fusion demo when installed) and how to point a Grafana at dashboards/.</summary>
     static string BoardsBanner(IConfiguration config)

@@ -11,6 +11,7 @@ using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Monitoring;
+using Fusion.Silo.Notifications;
 using Fusion.Silo.Parking;
 using Fusion.Silo.PublicReports;
 using Fusion.Silo.Rectification;
@@ -36,6 +37,7 @@ public static class FusionHost
             {
                 ["Fusion:SeedFile"] = Path.Combine(AppContext.BaseDirectory, "Seed", "haixi-master-data.json"),
                 ["Fusion:Simulate"] = "true",
+                ["Fusion:Demo:Receivers"] = "true",
             });
         var config = builder.Configuration;
         var connectionString = config.GetConnectionString("Fusion") ?? Environment.GetEnvironmentVariable("FUSION_PG")
@@ -83,6 +85,7 @@ public static class FusionHost
         builder.Services.AddHostedService<SealedReportersMigration>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
         builder.Services.AddWarnings(marten);
+        builder.Services.AddNotifications(config, marten);
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
         builder.Services.AddSingleton<RiskModelChange>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RiskModelChange>());

@@ -16,6 +16,10 @@ public sealed class FusionMetrics
     readonly UpDownCounter<long> hj212Connections;
     readonly Counter<long> hj212Frames;
     readonly Histogram<double> hj212ReplyDuration;
+    readonly Counter<long> notificationDeliveries;
+    readonly Counter<long> notificationFailures;
+    readonly Histogram<double> notificationLatency;
+    long notificationsPending;
     long lastProcessedSequence;
     long highWaterSequence;
     long boardSequence;
@@ -43,6 +47,11 @@ public sealed class FusionMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
         meter.CreateObservableGauge("fusion.risk.subjects", ObserveRiskLevels, "{subject}", "Enterprises and regions per current risk level (from the board tables)");
         meter.CreateObservableGauge("fusion.quarantine.records", ObserveQuarantine, "{record}", "Records held in quarantine, by feed");
+        notificationDeliveries = meter.CreateCounter<long>("fusion.notification.deliveries", "{delivery}", "Warning notifications a receiver took, by channel (webhook, email, alertmanager)");
+        notificationFailures = meter.CreateCounter<long>("fusion.notification.failures", "{attempt}", "Failed notification attempts (each is retried with backoff), by channel");
+        notificationLatency = meter.CreateHistogram<double>("fusion.notification.latency", "s", "From a warning transition's append to its delivery, by channel",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] });
+        meter.CreateObservableGauge("fusion.notification.pending", () => Volatile.Read(ref notificationsPending), "{delivery}", "Notifications not yet delivered (being retried)");
         meter.CreateObservableGauge("fusion.board.lag", () => Math.Max(0, Volatile.Read(ref boardHighWater) - Volatile.Read(ref boardSequence)),
             "{event}", "Events appended to the store that the board tables do not yet reflect");
     }
@@ -53,6 +62,17 @@ public sealed class FusionMetrics
     /// <summary>The open warnings as last counted from the store (the warning clock counts them on each tick).</summary>
     public void OpenWarnings(IReadOnlyList<(string Rule, string Severity, long Count)> counts) => Volatile.Write(ref openWarnings, counts);
 
+
+    public void NotificationDelivered(string channel, TimeSpan sinceAppend)
+    {
+        var c = new KeyValuePair<string, object?>("channel", channel);
+        notificationDeliveries.Add(1, c);
+        notificationLatency.Record(Math.Max(0, sinceAppend.TotalSeconds), c);
+    }
+
+    public void NotificationFailed(string channel) => notificationFailures.Add(1, new KeyValuePair<string, object?>("channel", channel));
+
+    public void NotificationsPending(long count) => Volatile.Write(ref notificationsPending, count);
 
     public void Ingested(string feed, int accepted, int duplicates, int rejected)
     {

@@ -1,11 +1,19 @@
 using Fusion.Domain.Common;
 using Fusion.Domain.Warnings;
+using Fusion.Silo.Notifications;
 using Fusion.Silo.Security;
 using Marten;
 
 namespace Fusion.Silo.Warnings;
 
 public sealed record WarningAction(string? By, string? Note);
+
+/// <summary>One notification of the warning to one receiver: every attempt and its outcome.</summary>
+public sealed record DeliveryView(string Transition, string Channel, string Target, string Address, string MessageId, string Status,
+    IReadOnlyList<DeliveryAttempt> Attempts, DateTimeOffset AppendedAt, DateTimeOffset? DeliveredAt);
+
+/// <summary>A warning and the notifications sent about it.</summary>
+public sealed record WarningDetail(WarningView Warning, IReadOnlyList<DeliveryView> Deliveries);
 
 public sealed record RuleView(string Id, string Kind, string Severity, string Subject, string Message, bool AutoResolve,
     TimeSpan AcknowledgeWithin, TimeSpan? RemindEvery, WarningRule Definition);
@@ -34,9 +42,9 @@ public static class WarningEndpoints
             .RequireAuthorization(Policies.Staff);
 
         api.MapGet("/{id}", async (string id, IQuerySession session, CancellationToken ct) =>
-                await session.LoadAsync<WarningView>(id, ct) is { } view ? Results.Ok(view) : NotFound(id))
-            .Produces<WarningView>()
-            .WithSummary("One warning with its evidence, the risk explanation at raising, its recipients and its history")
+                await session.LoadAsync<WarningView>(id, ct) is { } view ? Results.Ok(new WarningDetail(view, await DeliveriesAsync(session, id, ct))) : NotFound(id))
+            .Produces<WarningDetail>()
+            .WithSummary("One warning with its evidence, the risk explanation at raising, its recipients, its history and its notifications (every attempt of each delivery)")
             .RequireAuthorization(Policies.Staff);
 
         api.MapPost("/{id}/acknowledge", (string id, WarningAction body, IQuerySession session, IGrainFactory grains, CancellationToken ct) =>
@@ -50,6 +58,12 @@ public static class WarningEndpoints
             .Produces<WarningView>()
             .WithSummary("Resolve a warning ({by, note}). 409 on a resolved warning")
             .RequireAuthorization(Policies.Oversight);
+
+        api.MapGet("/{id}/deliveries", async (string id, IQuerySession session, CancellationToken ct) =>
+                await session.LoadAsync<WarningView>(id, ct) is null ? NotFound(id) : Results.Ok(await DeliveriesAsync(session, id, ct)))
+            .Produces<IReadOnlyList<DeliveryView>>()
+            .WithSummary("The notifications of one warning: per transition and receiver (webhook route, recipient, Alertmanager), status and every attempt")
+            .RequireAuthorization(Policies.Staff);
 
         api.MapGet("/rules", (WarningRulesFile rules) => View(rules.Current))
             .WithSummary("The warning rules in force, with the file they came from and when they were loaded")
@@ -85,4 +99,9 @@ public static class WarningEndpoints
     static RulesView View(LoadedRules r) => new(r.Path, r.LoadedAt,
         r.Rules.Rules.Select(x => new RuleView(x.Id, x.Kind, x.Severity.ToString().ToLowerInvariant(), x.Subject.ToString().ToLowerInvariant(),
             x.Message, x.AutoResolve, x.AcknowledgeWithin, x.RemindEvery, x)).ToList());
+
+    static async Task<IReadOnlyList<DeliveryView>> DeliveriesAsync(IQuerySession session, string warningId, CancellationToken ct) =>
+        (await session.Query<NotificationDelivery>().Where(d => d.WarningId == warningId).OrderBy(d => d.Sequence).ToListAsync(ct))
+        .Select(d => new DeliveryView(d.Transition, d.Channel, d.Target, d.Address, d.MessageId, d.Status, d.Attempts, d.AppendedAt, d.DeliveredAt))
+        .ToList();
 }

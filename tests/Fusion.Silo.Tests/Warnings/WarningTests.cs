@@ -65,13 +65,13 @@ public sealed class WarningTests
         // A fourth alarm groups into the open warning.
         await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("A-4", "CAM-POTASH-1", T0.AddMinutes(-30)) });
         await app.CaughtUpAsync();
-        var grouped = await http.GetJsonAsync($"/api/warnings/{id}");
+        var grouped = (await http.GetJsonAsync($"/api/warnings/{id}")).GetProperty("warning");
         Assert.Equal((2, 4), (grouped.GetProperty("count").GetInt32(), grouped.GetProperty("evidence").GetArrayLength()));
         Assert.Single((await http.GetJsonAsync("/api/warnings?rule=repeated-discharge-alarms")).EnumerateArray());
 
         // Nobody acknowledges within the rule's ten minutes: up to the region's commissioner.
         app.Time.Advance(TimeSpan.FromMinutes(10));
-        var escalated = await WaitForAsync(http, $"/api/warnings/{id}", w => w.GetProperty("status").GetString() == "escalated", "escalation");
+        var escalated = (await WaitForAsync(http, $"/api/warnings/{id}", w => w.GetProperty("warning").GetProperty("status").GetString() == "escalated", "escalation")).GetProperty("warning");
         Assert.Equal(["COMM-01"], escalated.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("recipientId").GetString()));
 
         var ack = await http.PostJsonAsync($"/api/warnings/{id}/acknowledge", new { by = "COMM-01", note = "on my way" });
