@@ -26,7 +26,7 @@ public static class Hj212Bench
     const int Monitors = 500;
     static int sink;
     /// <summary>Yesterday's midnight, Beijing time: the data must lie within the resend window the host takes (Fusion:Ingest:ResendWindow).</summary>
-    static readonly DateTimeOffset Start = new(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).Date.AddDays(-1), TimeSpan.FromHours(8));
+    internal static readonly DateTimeOffset Start = new(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).Date.AddDays(-1), TimeSpan.FromHours(8));
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchOptions options)
     {
@@ -35,7 +35,7 @@ public static class Hj212Bench
         return [.. Parsing(fleet, minutes), .. await EndToEndAsync(fleet, minutes)];
     }
 
-    static string Mn(int i) => $"6328010000{i:D4}BENCH0000";
+    internal static string Mn(int i) => $"6328010000{i:D4}BENCH0000";
 
     static IEnumerable<BenchResult> Parsing(IReadOnlyList<SimulatedMonitor> fleet, int minutes)
     {
@@ -185,7 +185,7 @@ public static class Hj212Bench
         return BenchDatabase.Percentile(trips, 0.5);
     }
 
-    static MasterDataDocument Document()
+    internal static MasterDataDocument Document()
     {
         var enterprises = Enumerable.Range(0, Monitors / 5).Select(i => CreditCode.Complete($"91632801MA7D{i:D4}X")).ToArray();
         return new MasterDataDocument(

@@ -59,5 +59,5 @@ public sealed class Given
         new(id, enterprise, region, period, amount, required * 1000, required, T0);
 
     public static RiskAssessed Assessment(string subject, RiskSubject kind, string region, double score, RiskLevel level, DateTimeOffset at) =>
-        new(subject, kind, region, score, level, "2026.11-1", 3, 10, at);
+        new(subject, kind, region, score, level, "2026.11-1", 3, 10, null, null, at);
 }

@@ -89,7 +89,7 @@ public static class EventLoad
                     var score = Math.Round(random.NextDouble() * 100, 1);
                     data = JsonSerializer.Serialize(new RiskAssessed(enterprise, RiskSubject.Enterprise, region, score,
                         score switch { < 20 => RiskLevel.Green, < 40 => RiskLevel.Blue, < 60 => RiskLevel.Yellow, < 80 => RiskLevel.Red, _ => RiskLevel.Black },
-                        "2026.11-1", random.Next(1, 40), seq, timestamp), Json);
+                        "2026.11-1", random.Next(1, 40), seq, null, null, timestamp), Json);
                     headers = "null";
                     correlation = null;
                 }

@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using Fusion.Bench.Ingest;
+using Fusion.Connectors.Hj212;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Monitoring;
 using Fusion.Silo.Security;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Fusion.Bench.Telemetry;
@@ -12,8 +15,8 @@ namespace Fusion.Bench.Telemetry;
 /// <summary>
 /// What telemetry and the board tables cost. Ingest throughput over HTTP with telemetry on (metrics, traces,
 /// the trace context in every event) against the same run with Fusion:Telemetry:Enabled=false; and the board
-/// subscription's lag behind the store under a steady 1,000 events/s, against the live-risk subscription's lag
-/// sampled at the same moments.
+/// subscription's lag behind the store under a steady 1,000 events/s (HJ 212 over TCP and camera alarms over
+/// HTTP), against the live-risk subscription's lag sampled at the same moments.
 /// </summary>
 public static class BoardsBench
 {
@@ -39,13 +42,13 @@ public static class BoardsBench
         ];
     }
 
-    static async Task<WebApplication> StartAsync(string connection, int port, bool telemetry)
+    static async Task<WebApplication> StartAsync(string connection, int port, bool telemetry, bool hj212 = false)
     {
         var app = FusionHost.Build(
         [
             "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
             $"--Orleans:SiloPort={port + 6000}", $"--Orleans:GatewayPort={port + 25000}", "--Logging:LogLevel:Default=Warning",
-            "--Fusion:Hj212:Port=-1", $"--Fusion:Telemetry:Enabled={telemetry}",
+            hj212 ? "--Fusion:Hj212:Port=0" : "--Fusion:Hj212:Port=-1", "--Fusion:Hj212:Address=127.0.0.1", $"--Fusion:Telemetry:Enabled={telemetry}",
         ], demo: false);
         await app.StartAsync();
         return app;
@@ -79,55 +82,78 @@ public static class BoardsBench
 
     sealed record Lag(double P95, double Max);
 
-    /// <summary>Posts camera alarms at a steady rate (a batch every 100 ms) and samples both subscriptions' distance from the head of the store.</summary>
+    /// <summary>
+    /// A steady open-loop load: 450 HJ 212 data loggers over TCP, each sending one minute's data every half second
+    /// (900 frames/s, each frame an event; exceedances among them become risk signals), and 100 camera alarms/s over
+    /// HTTP in batches of ten every 100 ms, each posted without waiting for the one before (so a slow answer does not
+    /// slow the load). Meanwhile both subscriptions' distance from the head of the store is sampled every 100 ms.
+    /// The load achieved is what the store grew by per second while the load ran (derived events included).
+    /// </summary>
     static async Task<(Lag Board, Lag Risk, double Achieved)> LagAsync(TimeSpan duration, int eventsPerSecond)
     {
+        const int Loggers = 450;
+        var pace = TimeSpan.FromSeconds(0.5);
+        var alarmsPerSecond = eventsPerSecond - (int)(Loggers / pace.TotalSeconds);
         var connection = await BenchDatabase.CreateAsync("fusion_bench_board_lag");
         const int port = 5394;
-        var app = await StartAsync(connection, port, telemetry: true);
+        var app = await StartAsync(connection, port, telemetry: true, hj212: true);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
             var cameras = await MasterDataAsync(http);
-            var perTick = eventsPerSecond / 10;
-            var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
+            (await http.PostAsJsonAsync("/api/master-data", Hj212Bench.Document())).EnsureSuccessStatusCode();
+            var fleet = Hj212Simulation.Fleet(Enumerable.Range(0, Loggers).Select(i => (Hj212Bench.Mn(i), Hj212Simulation.OutfallLimits)));
+            var listener = new IPEndPoint(IPAddress.Loopback, await app.Services.GetRequiredService<Hj212Listener>().Port);
+
+            await using var db = new NpgsqlConnection(connection);
+            await db.OpenAsync();
+            async Task<(long Head, long Board, long Risk)> PositionsAsync()
+            {
+                await using var cmd = new NpgsqlCommand("""
+                    SELECT coalesce((SELECT max(seq_id) FROM fusion.mt_events), 0),
+                           coalesce((SELECT sequence FROM board.checkpoint WHERE name = 'board'), 0),
+                           coalesce((SELECT last_seq_id FROM fusion.mt_event_progression WHERE name = 'live-risk:All'), 0)
+                    """, db);
+                await using var r = await cmd.ExecuteReaderAsync();
+                await r.ReadAsync();
+                return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
+            }
+
             var boardSamples = new List<double>();
             var riskSamples = new List<double>();
+            var (headBefore, _, _) = await PositionsAsync();
             using var cts = new CancellationTokenSource(duration);
-            var sampler = Task.Run(async () =>
-            {
-                await using var db = new NpgsqlConnection(connection);
-                await db.OpenAsync();
-                while (!cts.IsCancellationRequested)
-                {
-                    await using var cmd = new NpgsqlCommand("""
-                        SELECT (SELECT max(seq_id) FROM fusion.mt_events),
-                               coalesce((SELECT sequence FROM board.checkpoint WHERE name = 'board'), 0),
-                               coalesce((SELECT last_seq_id FROM fusion.mt_event_progression WHERE name = 'live-risk:All'), 0)
-                        """, db);
-                    await using (var r = await cmd.ExecuteReaderAsync())
-                        if (await r.ReadAsync() && !r.IsDBNull(0))
-                        {
-                            boardSamples.Add(Math.Max(0, r.GetInt64(0) - r.GetInt64(1)));
-                            riskSamples.Add(Math.Max(0, r.GetInt64(0) - r.GetInt64(2)));
-                        }
-                    await Task.Delay(100);
-                }
-            });
-            var sent = 0;
             var watch = Stopwatch.StartNew();
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-            while (!cts.IsCancellationRequested && await timer.WaitForNextTickAsync())
+            var loggers = Hj212TcpSimulator.RunAsync(listener, fleet, Hj212Bench.Start, (int)(duration / pace), pace, CancellationToken.None, drainTimeout: TimeSpan.FromSeconds(10));
+            var alarms = Task.Run(async () =>
             {
-                var batch = Enumerable.Range(sent, perTick).Select(i => new
+                var inFlight = new List<Task>();
+                var sent = 0;
+                using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+                while (!cts.IsCancellationRequested && await timer.WaitForNextTickAsync())
                 {
-                    alarmId = $"lag-{i}", cameraId = cameras[i % cameras.Count], alarmType = "smoke-and-dust", confidence = 0.8, occurredAt = start.AddSeconds(i),
-                }).ToArray();
-                (await http.PostAsJsonAsync("/api/ingest/camera-alarms", batch)).EnsureSuccessStatusCode();
-                sent += perTick;
+                    var batch = Enumerable.Range(sent, alarmsPerSecond / 10).Select(i => new
+                    {
+                        alarmId = $"lag-{i}", cameraId = cameras[i % cameras.Count], alarmType = "smoke-and-dust", confidence = 0.8,
+                        occurredAt = Hj212Bench.Start.AddSeconds(i),
+                    }).ToArray();
+                    sent += batch.Length;
+                    inFlight.Add(http.PostAsJsonAsync("/api/ingest/camera-alarms", batch).ContinueWith(t => t.Result.EnsureSuccessStatusCode()));
+                }
+                await Task.WhenAll(inFlight);
+            });
+            while (!cts.IsCancellationRequested)
+            {
+                var (head, board, risk) = await PositionsAsync();
+                boardSamples.Add(Math.Max(0, head - board));
+                riskSamples.Add(Math.Max(0, head - risk));
+                await Task.Delay(100);
             }
-            var achieved = sent / watch.Elapsed.TotalSeconds;
-            await sampler;
+            var (headAfter, _, _) = await PositionsAsync();
+            var achieved = (headAfter - headBefore) / watch.Elapsed.TotalSeconds;
+            await loggers;
+            await alarms;
+            Console.WriteLine($"  lag: {boardSamples.Count} samples; store grew by {headAfter - headBefore} events in {watch.Elapsed.TotalSeconds:N1} s");
             return (Summarise(boardSamples), Summarise(riskSamples), achieved);
         }
         finally

@@ -204,8 +204,9 @@ public static class Gb28181Parser
     {
         if (DateTime.TryParseExact(s, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
-            time = new DateTimeOffset(local, Beijing);
-            return true;
+            var at = Ingest.LocalTimes.At(local, Beijing);
+            time = at ?? default;
+            return at is not null;
         }
         // Some platforms add an offset; honour it.
         return DateTimeOffset.TryParseExact(s, ["yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFzzz", "yyyy-MM-dd'T'HH:mm:ss'Z'"],

@@ -192,7 +192,8 @@ public static class Hj212Parser
         int year = Digits(s[..4]), month = Digits(s[4..6]), day = Digits(s[6..8]), hour = Digits(s[8..10]), minute = Digits(s[10..12]), second = Digits(s[12..14]);
         if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year == 0 ? 1 : year, month) || hour > 23 || minute > 59 || second > 59 || year == 0)
             return false;
-        time = new DateTimeOffset(year, month, day, hour, minute, second, Beijing);
+        if (Ingest.LocalTimes.At(new DateTime(year, month, day, hour, minute, second), Beijing) is not { } t) return false;
+        time = t;
         return true;
     }
 

@@ -19,18 +19,37 @@ public readonly record struct Hj212Received(ReadOnlySequence<byte> Raw, Hj212Pac
 public delegate Task StoreFrames(IReadOnlyList<Hj212Received> frames, CancellationToken ct);
 
 /// <summary>
+/// How long a connection may wait: for the next frame to begin (Idle), and for a frame, once its first bytes came,
+/// to be complete (Frame). Timer is the clock the waits run on (real time on a live connection).
+/// </summary>
+public sealed record Hj212SessionLimits(TimeSpan Idle, TimeSpan Frame, TimeProvider Timer)
+{
+    public static readonly Hj212SessionLimits None = new(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan, TimeProvider.System);
+}
+
+/// <summary>A connection ended because it waited longer than a <see cref="Hj212SessionLimits"/> allows; Reason names which ("idle", "frame").</summary>
+public sealed class Hj212SessionExpired(string reason, string message) : Exception(message)
+{
+    public string Reason => reason;
+}
+
+/// <summary>
 /// The HJ 212 conversation on one connection (a data logger's TCP link, which may stay open for days):
 /// read, cut into frames, store the frames of each read in one call, and only then send the data replies
-/// the frames asked for. Bad frames are stored (quarantined) too but get no reply; the connection carries on.
+/// the frames asked for. Bad frames are stored (quarantined) too but get no reply; the connection carries on —
+/// unless it stays silent longer than the idle limit, or a frame once begun is not complete within the frame
+/// limit (a peer trickling bytes): then <see cref="Hj212SessionExpired"/> ends it.
 /// </summary>
 public static class Hj212Session
 {
-    public static async Task RunAsync(PipeReader input, PipeWriter output, StoreFrames store, TimeProvider time, CancellationToken ct)
+    public static async Task RunAsync(PipeReader input, PipeWriter output, StoreFrames store, TimeProvider time, CancellationToken ct, Hj212SessionLimits? limits = null)
     {
+        limits ??= Hj212SessionLimits.None;
         var frames = new List<Hj212Received>();
+        long? partSince = null;
         while (true)
         {
-            var result = await input.ReadAsync(ct);
+            var result = await ReadAsync(input, limits, partSince, ct);
             var buffer = result.Buffer;
             var consumed = Read(buffer, result.IsCompleted, time.GetUtcNow(), frames);
             if (frames.Count > 0)
@@ -41,8 +60,29 @@ public static class Hj212Session
                 frames.Clear();
                 await output.FlushAsync(ct);
             }
+            // A frame begun but not complete: its time limit runs from the read that brought its first bytes.
+            partSince = buffer.Slice(consumed).IsEmpty ? null : partSince ?? limits.Timer.GetTimestamp();
             input.AdvanceTo(consumed, buffer.End);
             if (result.IsCompleted || result.IsCanceled) break;
+        }
+    }
+
+    static async ValueTask<ReadResult> ReadAsync(PipeReader input, Hj212SessionLimits limits, long? partSince, CancellationToken ct)
+    {
+        var (reason, limit) = partSince is { } since ? ("frame", limits.Frame) : ("idle", limits.Idle);
+        if (limit == Timeout.InfiniteTimeSpan) return await input.ReadAsync(ct);
+        var wait = partSince is { } started ? limit - limits.Timer.GetElapsedTime(started) : limit;
+        using var timeout = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, limits.Timer);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        try
+        {
+            return await input.ReadAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new Hj212SessionExpired(reason, reason == "idle"
+                ? $"no frame began within the idle limit of {limit.TotalSeconds:0.###} s"
+                : $"a frame begun was not complete within the frame limit of {limit.TotalSeconds:0.###} s");
         }
     }
 

@@ -45,11 +45,11 @@ public static class Feeds
     public static string Key(string feed, string sourceId) => $"{feed}:{sourceId}";
 
     /// <summary>Translates every record of a JSON array; each bad record is a rejection, the rest go on.</summary>
-    public static TranslatedBatch Translate(IFeed feed, JsonElement body, MasterDataCatalog catalog, DateTimeOffset receivedAt)
+    public static TranslatedBatch Translate(IFeed feed, JsonElement body, MasterDataCatalog catalog, DateTimeOffset receivedAt, IngestChecks? checks = null)
     {
         if (body.ValueKind != JsonValueKind.Array)
             throw new RecordRejected($"the body should be a JSON array of {feed.Name} records, not a single {body.ValueKind.ToString().ToLowerInvariant()}");
-        return IngestBatch.Translate(feed.Name, Records(body, feed.IdField, feed as IRedactsRawInput), r => [feed.Translate(r, catalog, receivedAt)]);
+        return IngestBatch.Translate(feed.Name, Records(body, feed.IdField, feed as IRedactsRawInput), r => [feed.Translate(r, catalog, receivedAt)], checks);
     }
 
     /// <summary>The array's elements as source records: objects are read by field, anything else is unreadable.</summary>
@@ -59,5 +59,5 @@ public static class Feeds
             : new SourceRecord<RecordReader>(index, null, Raw(element, redacts), default, $"each record should be a JSON object, not {element.ValueKind.ToString().ToLowerInvariant()}"));
 
     static Func<string> Raw(JsonElement element, IRedactsRawInput? redacts) =>
-        redacts is null ? element.GetRawText : () => redacts.Redact(element);
+        redacts is null ? () => RecordReader.Raw(element) : () => redacts.Redact(element);
 }

@@ -26,7 +26,7 @@ public static class IngestBatch
         {
             if (record.Problem is not null)
             {
-                rejected.Add(new Rejection(record.Index, record.RecordId, record.Problem, record.Raw()));
+                rejected.Add(Rejection.Of(record.Index, record.RecordId, record.Problem, record.Raw));
                 continue;
             }
             try
@@ -37,7 +37,13 @@ public static class IngestBatch
             }
             catch (RecordRejected e)
             {
-                rejected.Add(new Rejection(record.Index, record.RecordId, e.Message, record.Raw()));
+                rejected.Add(Rejection.Of(record.Index, record.RecordId, e.Message, record.Raw));
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidOperationException)
+            {
+                // Translation is pure: what it cannot take (a year-1 time shifted past DateTime's range, text .NET
+                // cannot read) is this record's fault alone, so it is a rejection with its raw input, not a failed batch.
+                rejected.Add(Rejection.Of(record.Index, record.RecordId, $"it could not be read: {e.Message}", record.Raw));
             }
         }
         return new TranslatedBatch(feed, accepted, rejected);

@@ -21,10 +21,19 @@ public readonly struct RecordReader(JsonElement record)
         if (!TryGet(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         return v.ValueKind switch
         {
-            JsonValueKind.String => v.GetString()!.Trim(),
+            JsonValueKind.String => Text(name, v),
             JsonValueKind.Number => v.GetRawText(),
             _ => throw new RecordRejected($"'{name}' should be text, not {Kind(v)}"),
         };
+    }
+
+    /// <summary>A JSON string as text every feed takes (see <see cref="IngestText"/>): invalid UTF-8 or a lone surrogate is a rejection, not an error.</summary>
+    static string Text(string name, JsonElement v)
+    {
+        string s;
+        try { s = v.GetString()!.Trim(); }
+        catch (InvalidOperationException) { throw new RecordRejected($"'{name}' is not valid Unicode text (invalid UTF-8, or a lone surrogate escaped as \\uD800–\\uDFFF)"); }
+        return IngestText.Problem(s) is { } problem ? throw new RecordRejected($"'{name}' {problem}") : s;
     }
 
     /// <summary>The field as text when it can be read as text, else null (a record's id for its rejection).</summary>
@@ -41,16 +50,16 @@ public readonly struct RecordReader(JsonElement record)
     {
         if (!TryGet(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d)) return d;
-        if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d) && double.IsFinite(d)) return d;
-        throw new RecordRejected($"'{name}' should be a number, not {Kind(v)} {Shorten(v.GetRawText())}");
+        if (v.ValueKind == JsonValueKind.String && double.TryParse(Text(name, v), NumberStyles.Float, CultureInfo.InvariantCulture, out d) && double.IsFinite(d)) return d;
+        throw new RecordRejected($"'{name}' should be a number, not {Kind(v)} {Shorten(Raw(v))}");
     }
 
     public decimal Decimal(string name)
     {
         if (!TryGet(name, out var v) || v.ValueKind == JsonValueKind.Null) throw new RecordRejected($"'{name}' is missing");
         if (v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d)) return d;
-        if (v.ValueKind == JsonValueKind.String && decimal.TryParse(v.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out d)) return d;
-        throw new RecordRejected($"'{name}' should be an amount, not {Kind(v)} {Shorten(v.GetRawText())}");
+        if (v.ValueKind == JsonValueKind.String && decimal.TryParse(Text(name, v), NumberStyles.Number, CultureInfo.InvariantCulture, out d)) return d;
+        throw new RecordRejected($"'{name}' should be an amount, not {Kind(v)} {Shorten(Raw(v))}");
     }
 
     public DateTimeOffset Time(string name)
@@ -95,7 +104,12 @@ public readonly struct RecordReader(JsonElement record)
     {
         if (record.ValueKind == JsonValueKind.Object)
             foreach (var p in record.EnumerateObject())
-                if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) { value = p.Value; return true; }
+            {
+                string field;
+                try { field = p.Name; }
+                catch (InvalidOperationException) { throw new RecordRejected("a field name is not valid Unicode text (invalid UTF-8, or a lone surrogate)"); }
+                if (string.Equals(field, name, StringComparison.OrdinalIgnoreCase)) { value = p.Value; return true; }
+            }
         value = default;
         return false;
     }
@@ -112,6 +126,9 @@ public readonly struct RecordReader(JsonElement record)
         JsonValueKind.Object => "an object",
         _ => v.ValueKind.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>The element's JSON as it was sent, whatever bytes its strings hold (invalid UTF-8 shows as U+FFFD).</summary>
+    public static string Raw(JsonElement v) => System.Text.Encoding.UTF8.GetString(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(v));
 
     static string Shorten(string s) => s.Length <= 60 ? s : s[..57] + "...";
 }

@@ -44,7 +44,7 @@ public static class MasterDataFeed
         ["outfall"] = SiteKind.Outfall, ["tailings-pond"] = SiteKind.TailingsPond, ["slag-yard"] = SiteKind.SlagYard,
     };
 
-    public static TranslatedBatch Translate(JsonElement body, MasterDataCatalog known, DateTimeOffset now)
+    public static TranslatedBatch Translate(JsonElement body, MasterDataCatalog known, DateTimeOffset now, IngestChecks? checks = null)
     {
         if (body.ValueKind != JsonValueKind.Object)
             throw new RecordRejected("the body should be a JSON object with lists: regions, enterprises, protectedZones, leaders, commissioners");
@@ -54,7 +54,7 @@ public static class MasterDataFeed
         var records = new List<SourceRecord<(string Section, RecordReader Entry)>>();
         foreach (var (section, idField) in Sections)
             foreach (var entry in Entries(doc, section))
-                records.Add(new(index++, entry.TextOrNull(idField), entry.Record.GetRawText, (section, entry), null));
+                records.Add(new(index++, entry.TextOrNull(idField), () => RecordReader.Raw(entry.Record), (section, entry), null));
 
         // Each entry is checked against what is known and what came before it in the same document.
         return IngestBatch.Translate(Name, records, record =>
@@ -70,7 +70,7 @@ public static class MasterDataFeed
                     "leaders" => [Leader(entry, catalog, now)],
                     _ => (IEnumerable<IngestItem>)[Commissioner(entry, catalog, now)],
                 }).ToList();
-                foreach (var item in items) IngestValidation.Check(item);
+                foreach (var item in items) IngestValidation.Check(item, checks);
                 foreach (var item in items) catalog = catalog.ApplyAll(item.Events);
                 return items;
             }

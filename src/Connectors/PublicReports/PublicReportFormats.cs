@@ -60,7 +60,7 @@ public static class PublicReportFormats
     /// <summary>"2026-11-28 09:30:00" or "2026/11/28 9:30" in Beijing time; a time with its offset is taken as it is.</summary>
     static DateTimeOffset? LocalTime(string s) =>
         DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local) && !s.Contains('+') && !s.EndsWith('Z')
-            ? new DateTimeOffset(local, Beijing) : null;
+            ? LocalTimes.At(local, Beijing) : null;
 
     /// <summary>One e-mail (RFC 5322): its Message-ID is the report id, subject and text body the content, attachments listed by name, type and size.</summary>
     public static SourceRecord<RecordReader> FromEmail(byte[] message, PublicReportFeed redactor)
@@ -121,7 +121,7 @@ public static class PublicReportFormats
             {
                 ["reportId"] = $"wechat-{r.TextOrNull("MsgId")}", ["channel"] = "wechat",
                 ["content"] = r.TextOrNull("Content") ?? r.TextOrNull("Label"), ["reporterWeChatId"] = r.TextOrNull("FromUserName"),
-                ["receivedAt"] = long.TryParse(r.TextOrNull("CreateTime"), out var unix) ? DateTimeOffset.FromUnixTimeSeconds(unix).ToOffset(Beijing).ToString("O", CultureInfo.InvariantCulture) : r.TextOrNull("CreateTime"),
+                ["receivedAt"] = long.TryParse(r.TextOrNull("CreateTime"), out var unix) && LocalTimes.FromUnixSeconds(unix, Beijing) is { } sent ? sent.ToString("O", CultureInfo.InvariantCulture) : r.TextOrNull("CreateTime"),
             };
             if (r.TextOrNull("Location_X") is { } lat && r.TextOrNull("Location_Y") is { } lon) { canonical["latitude"] = lat; canonical["longitude"] = lon; }
         }

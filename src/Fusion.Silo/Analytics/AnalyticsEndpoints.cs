@@ -30,11 +30,14 @@ public static class AnalyticsEndpoints
             .WithSummary("Runs a named query: parameters in the query string; JSON, CSV, Arrow IPC stream or Parquet by Accept or ?format=")
             .RequireAuthorization(Policies.Analyst);
 
-        group.MapPost("/sql", async (HttpContext http, AnalyticsQueryRunner runner) =>
+        group.MapPost("/sql", async (HttpContext http, AnalyticsQueryRunner runner, Ingest.BodyLimits limits) =>
             {
-                var sql = await ReadSqlAsync(http.Request);
+                var (body, refusal) = await Ingest.BodyLimits.ReadAsync(http.Request, limits.Sql, nameof(Ingest.BodyLimits.Sql), http.RequestAborted);
+                if (refusal is not null) return refusal;
+                var sql = SqlOf(http.Request, body!);
                 return await RunAsync(http, runner, () => runner.CheckSql(sql), "sql");
             })
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .Accepts<SqlRequest>("application/json", "text/plain")
             .WithSummary("Runs one read-only SELECT (no file, network or extension access; time and row limits); same formats as the named queries")
             .RequireAuthorization(Policies.Analyst);
@@ -65,10 +68,9 @@ public static class AnalyticsEndpoints
         q.Parameters.Select(p => new QueryParameterView(p.Name, p.Type.ToString().ToLowerInvariant(), p.Required, p.Default, p.Description, p.Choices, p.Min, p.Max)).ToList(),
         $"/api/analytics/queries/{q.Name}");
 
-    static async Task<string?> ReadSqlAsync(HttpRequest request)
+    static string? SqlOf(HttpRequest request, byte[] raw)
     {
-        using var reader = new StreamReader(request.Body);
-        var body = await reader.ReadToEndAsync();
+        var body = System.Text.Encoding.UTF8.GetString(raw);
         if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true) return body;
         try
         {

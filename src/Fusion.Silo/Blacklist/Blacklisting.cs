@@ -4,6 +4,8 @@ using Fusion.Domain.Inspections;
 using Fusion.Domain.Rectification;
 using Fusion.Silo.Enforcement;
 using Fusion.Silo.MasterData;
+using Fusion.Silo.Parking;
+using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -18,16 +20,17 @@ public sealed record BlacklistEvidenceFile(string Id, IReadOnlyList<BlacklistEvi
 /// Gathers the evidence of measure 8 (serious findings, major incidents, overdue rectifications held to
 /// account) per enterprise and, when the criteria hold at the moment of an event, proposes a listing
 /// for an authorised decision. Written in its own session before the checkpoint moves; a redelivered
-/// page adds no evidence twice and proposes nothing on evidence already used.
+/// page adds no evidence twice and proposes nothing on evidence already used. An event it cannot take is
+/// parked; the others go on.
 /// </summary>
-public sealed class BlacklistSubscription : SubscriptionBase
+public sealed class BlacklistSubscription : ParkedSubscription
 {
     public const string SubscriptionId = "blacklist-criteria";
 
     readonly MasterDataCache masterData;
     readonly BlacklistPolicy policy;
 
-    public BlacklistSubscription(MasterDataCache masterData, BlacklistPolicy policy)
+    public BlacklistSubscription(MasterDataCache masterData, BlacklistPolicy policy, ParkingLot parking) : base(parking)
     {
         this.masterData = masterData;
         this.policy = policy;
@@ -37,10 +40,9 @@ public sealed class BlacklistSubscription : SubscriptionBase
         IncludeType<AccountabilityRecorded>();
     }
 
-    public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
+    public override async Task ApplyAsync(IReadOnlyList<IEvent> events, IDocumentStore store, CancellationToken ct)
     {
-        var store = operations.DocumentStore;
-        foreach (var e in page.Events)
+        foreach (var e in events)
         {
             var (enterpriseId, at) = e.Data switch
             {
@@ -68,7 +70,6 @@ public sealed class BlacklistSubscription : SubscriptionBase
             await BlacklistSetup.ExecuteAsync(store, enterpriseId,
                 new ProposeListing(enterpriseId, $"P-{e.Sequence}", enterprise?.Name ?? enterpriseId, enterprise?.RegionId ?? "", met, at), ct);
         }
-        return NullChangeListener.Instance;
     }
 }
 

@@ -5,6 +5,7 @@ using Fusion.Domain.Monitoring;
 using Fusion.Domain.PublicReports;
 using Fusion.Domain.Rectification;
 using Fusion.Domain.Risk;
+using Fusion.Domain.Warnings;
 
 namespace Fusion.Silo.Boards;
 
@@ -12,7 +13,8 @@ namespace Fusion.Silo.Boards;
 public abstract record BoardRow(long Sequence);
 public sealed record RegionRow(long Sequence, string RegionId, string NameEn, string NameZh, string Kind, string? ParentRegionId, double Longitude, double Latitude) : BoardRow(Sequence);
 public sealed record EnterpriseRow(long Sequence, string EnterpriseId, string Name, string Industry, string RegionId, double Longitude, double Latitude) : BoardRow(Sequence);
-public sealed record AssessmentRow(long Sequence, RiskSubject Subject, string SubjectId, string RegionId, double Score, string Level, string ModelVersion, DateTimeOffset AssessedAt) : BoardRow(Sequence);
+public sealed record AssessmentRow(long Sequence, RiskSubject Subject, string SubjectId, string RegionId, double Score, string Level, string ModelVersion,
+    string? MainSignalKind, string? MainSignal, DateTimeOffset AssessedAt) : BoardRow(Sequence);
 public sealed record SignalRow(long Sequence, DateTimeOffset Hour, string Feed, string Kind, string RegionId) : BoardRow(Sequence);
 public sealed record DeviceRow(long Sequence, string DeviceId, string DeviceKind, string SiteId, string EnterpriseId, string RegionId, DateTimeOffset RegisteredAt) : BoardRow(Sequence);
 public sealed record DeviceStateRow(long Sequence, string DeviceId, bool Online, DateTimeOffset ChangedAt) : BoardRow(Sequence);
@@ -24,6 +26,15 @@ public sealed record CaseOverdueRow(long Sequence, string CaseId, DateTimeOffset
 public sealed record CaseVerifiedRow(long Sequence, string CaseId, DateTimeOffset VerifiedAt) : BoardRow(Sequence);
 public sealed record LeaderRow(long Sequence, string LeaderId, string Name, string Title, string AreaId) : BoardRow(Sequence);
 public sealed record CommissionerRow(long Sequence, string CommissionerId, string Name, string RegionId) : BoardRow(Sequence);
+public sealed record WarningRow(long Sequence, string WarningId, string RuleId, string RuleKind, string Subject, string SubjectId, string? EnterpriseId, string RegionId,
+    string Severity, string Message, DateTimeOffset RaisedAt) : BoardRow(Sequence);
+/// <summary>A person a warning has reached, at the stage of the chain of responsibility it reached them.</summary>
+public sealed record WarningRecipientRow(long Sequence, string WarningId, string RecipientId, string Role, string Name, int Stage) : BoardRow(Sequence);
+public sealed record WarningRepeatedRow(long Sequence, string WarningId, int Count, DateTimeOffset At) : BoardRow(Sequence);
+public sealed record WarningAcknowledgedRow(long Sequence, string WarningId, DateTimeOffset At) : BoardRow(Sequence);
+public sealed record WarningEscalatedRow(long Sequence, string WarningId, int Stage, DateTimeOffset At) : BoardRow(Sequence);
+public sealed record WarningRemindedRow(long Sequence, string WarningId, int Number, DateTimeOffset At) : BoardRow(Sequence);
+public sealed record WarningResolvedRow(long Sequence, string WarningId, bool ByRule, DateTimeOffset At) : BoardRow(Sequence);
 
 /// <summary>
 /// The pure fold behind the board tables: each event to the rows it implies. Times come from the events
@@ -46,7 +57,8 @@ public static class BoardFold
                 yield return new EnterpriseRow(seq, e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.Longitude, e.Latitude);
                 break;
             case RiskAssessed a:
-                yield return new AssessmentRow(seq, a.Subject, a.SubjectId, a.RegionId, a.Score, a.Level.ToString(), a.ModelVersion, a.AssessedAt);
+                yield return new AssessmentRow(seq, a.Subject, a.SubjectId, a.RegionId, a.Score, a.Level.ToString(), a.ModelVersion,
+                    a.MainSignalKind?.ToString(), a.MainSignal, a.AssessedAt);
                 break;
             case CameraRegistered c:
                 yield return new DeviceRow(seq, c.CameraId, "camera", c.SiteId, c.EnterpriseId, c.RegionId, c.RegisteredAt);
@@ -89,6 +101,27 @@ public static class BoardFold
                 break;
             case CommissionerAssigned c:
                 yield return new CommissionerRow(seq, c.CommissionerId, c.Name, c.RegionId);
+                break;
+            case WarningRaised w:
+                yield return new WarningRow(seq, w.WarningId, w.RuleId, w.RuleKind, w.Subject.ToString(), w.SubjectId, w.EnterpriseId, w.RegionId,
+                    w.Severity.ToString(), w.Message, w.RaisedAt);
+                foreach (var r in w.Recipients) yield return new WarningRecipientRow(seq, w.WarningId, r.RecipientId, r.Role.ToString(), r.Name, 0);
+                break;
+            case WarningRepeated w:
+                yield return new WarningRepeatedRow(seq, w.WarningId, w.Count, w.RepeatedAt);
+                break;
+            case WarningAcknowledged w:
+                yield return new WarningAcknowledgedRow(seq, w.WarningId, w.AcknowledgedAt);
+                break;
+            case WarningEscalated w:
+                yield return new WarningEscalatedRow(seq, w.WarningId, w.Stage, w.EscalatedAt);
+                foreach (var r in w.Recipients) yield return new WarningRecipientRow(seq, w.WarningId, r.RecipientId, r.Role.ToString(), r.Name, w.Stage);
+                break;
+            case WarningReminderSent w:
+                yield return new WarningRemindedRow(seq, w.WarningId, w.Number, w.RemindedAt);
+                break;
+            case WarningResolved w:
+                yield return new WarningResolvedRow(seq, w.WarningId, w.ByRule, w.ResolvedAt);
                 break;
         }
     }

@@ -52,6 +52,15 @@ public static class BoardSchema
             obligation_yuan numeric(18,2) NOT NULL, deposited_yuan numeric(18,2) NOT NULL, shortfall_yuan numeric(18,2) NOT NULL,
             deposits bigint NOT NULL, last_deposit_at timestamptz, compliant boolean NOT NULL, refreshed_at timestamptz NOT NULL,
             PRIMARY KEY (enterprise_id, period));
+        CREATE TABLE IF NOT EXISTS board.warnings (
+            warning_id text PRIMARY KEY, rule_id text NOT NULL, rule_kind text NOT NULL, subject text NOT NULL, subject_id text NOT NULL,
+            enterprise_id text, region_id text NOT NULL, severity text NOT NULL, message text NOT NULL, count int NOT NULL DEFAULT 1,
+            stage int NOT NULL DEFAULT 0, reminders int NOT NULL DEFAULT 0, raised_at timestamptz NOT NULL, acknowledged_at timestamptz,
+            escalated_at timestamptz, resolved_at timestamptz, resolved_by_rule boolean, updated_at timestamptz NOT NULL);
+        CREATE INDEX IF NOT EXISTS warnings_open ON board.warnings (region_id) WHERE resolved_at IS NULL;
+        CREATE TABLE IF NOT EXISTS board.warning_recipients (
+            warning_id text NOT NULL, recipient_id text NOT NULL, role text NOT NULL, name text NOT NULL, stage int NOT NULL,
+            PRIMARY KEY (warning_id, recipient_id));
 
         -- A county-level area and its industrial parks: the dashboards' region filter ('all' for the prefecture).
         CREATE OR REPLACE FUNCTION board.in_area(region text, area text) RETURNS boolean LANGUAGE sql STABLE AS $$
@@ -76,6 +85,7 @@ public static class BoardSchema
 
         -- Open rectification cases (not yet verified) per responsible person: the leaders of the case's area (its
         -- region, the region's county, or the enterprise itself) and the commissioners the case names.
+        DROP VIEW IF EXISTS board.responsibilities;
         DROP VIEW IF EXISTS board.rectifications_by_responsible;
         CREATE VIEW board.rectifications_by_responsible AS
             WITH open_cases AS (
@@ -88,6 +98,28 @@ public static class BoardSchema
             SELECT 'commissioner', m.commissioner_id, m.name, '督察专员 commissioner', c.region_id, c.case_id, c.enterprise_id,
                    c.severity, c.deadline, c.overdue_at IS NOT NULL
             FROM open_cases c JOIN board.commissioners m ON m.commissioner_id = ANY (c.commissioner_ids);
+
+        DROP VIEW IF EXISTS board.open_warnings;
+        CREATE VIEW board.open_warnings AS
+            SELECT w.warning_id, w.rule_id, w.rule_kind, w.subject, w.subject_id, w.enterprise_id, e.name AS enterprise_name, w.region_id,
+                   w.severity, array_position(ARRAY['Low','Medium','High','Critical'], w.severity) AS severity_rank, w.message, w.count,
+                   w.stage, w.acknowledged_at IS NOT NULL AS acknowledged, w.raised_at, w.escalated_at, w.updated_at
+            FROM board.warnings w LEFT JOIN board.enterprises e USING (enterprise_id) WHERE w.resolved_at IS NULL;
+
+        -- Open warnings per person they have reached on the chain of responsibility (area leader, then the region's
+        -- commissioners, then the prefecture; the ones reached earlier keep answering for it), beside open
+        -- rectification cases per responsible leader and commissioner.
+        DROP VIEW IF EXISTS board.responsibilities;
+        CREATE VIEW board.responsibilities AS
+            SELECT CASE p.role WHEN 'Commissioner' THEN 'commissioner' ELSE 'leader' END AS role, p.recipient_id AS person_id, p.name,
+                   coalesce(l.title, CASE p.role WHEN 'Commissioner' THEN '督察专员 commissioner' ELSE '' END) AS title,
+                   'warning' AS item, w.warning_id AS item_id, w.region_id, w.enterprise_id, w.severity, p.stage,
+                   w.stage > 0 AS escalated, false AS overdue
+            FROM board.warnings w JOIN board.warning_recipients p USING (warning_id) LEFT JOIN board.leaders l ON l.leader_id = p.recipient_id
+            WHERE w.resolved_at IS NULL
+            UNION ALL
+            SELECT role, person_id, name, title, 'rectification', case_id, region_id, enterprise_id, severity, NULL, false, overdue
+            FROM board.rectifications_by_responsible;
         """;
 
     public static async Task EnsureAsync(NpgsqlConnection conn, CancellationToken ct)
@@ -103,6 +135,7 @@ public static class BoardSchema
 
     public const string Truncate = """
         TRUNCATE board.checkpoint, board.regions, board.enterprises, board.risk_history, board.signals_hourly, board.devices,
-                 board.public_reports, board.inspection_findings, board.rectifications, board.leaders, board.commissioners, board.fund_compliance;
+                 board.public_reports, board.inspection_findings, board.rectifications, board.leaders, board.commissioners, board.fund_compliance,
+                 board.warnings, board.warning_recipients;
         """;
 }

@@ -18,10 +18,6 @@ public static class BoardSink
                 """, g.Key.Hour, g.Key.Feed, g.Key.Kind, g.Key.RegionId, (long)g.Count());
     }
 
-    public static NpgsqlBatchCommand MainSignal(string enterpriseId, RiskSignal? top) =>
-        Cmd("UPDATE board.enterprises SET top_signal_kind = $2, top_signal = $3 WHERE enterprise_id = $1",
-            enterpriseId, (object?)top?.Kind.ToString() ?? DBNull.Value, (object?)top?.Summary ?? DBNull.Value);
-
     static NpgsqlBatchCommand Command(BoardRow row) => row switch
     {
         RegionRow r => Cmd("""
@@ -36,11 +32,18 @@ public static class BoardSink
             ON CONFLICT (enterprise_id) DO UPDATE SET name = EXCLUDED.name, industry = EXCLUDED.industry, region_id = EXCLUDED.region_id,
                 longitude = EXCLUDED.longitude, latitude = EXCLUDED.latitude
             """, e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.Longitude, e.Latitude, e.Sequence),
-        AssessmentRow a => Cmd($"""
+        AssessmentRow { Subject: RiskSubject.Enterprise } a => Cmd("""
             WITH h AS (INSERT INTO board.risk_history (sequence, subject, subject_id, region_id, score, level, model_version, assessed_at)
                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (sequence) DO NOTHING)
-            UPDATE board.{(a.Subject == RiskSubject.Enterprise ? "enterprises" : "regions")} SET score = $5, level = $6, assessed_at = $8
-            WHERE {(a.Subject == RiskSubject.Enterprise ? "enterprise_id" : "region_id")} = $3 AND (assessed_at IS NULL OR assessed_at <= $8)
+            UPDATE board.enterprises SET score = $5, level = $6, assessed_at = $8, top_signal_kind = $9, top_signal = $10
+            WHERE enterprise_id = $3 AND (assessed_at IS NULL OR assessed_at <= $8)
+            """, a.Sequence, a.Subject.ToString(), a.SubjectId, a.RegionId, a.Score, a.Level, a.ModelVersion, a.AssessedAt,
+            (object?)a.MainSignalKind ?? DBNull.Value, (object?)a.MainSignal ?? DBNull.Value),
+        AssessmentRow a => Cmd("""
+            WITH h AS (INSERT INTO board.risk_history (sequence, subject, subject_id, region_id, score, level, model_version, assessed_at)
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (sequence) DO NOTHING)
+            UPDATE board.regions SET score = $5, level = $6, assessed_at = $8
+            WHERE region_id = $3 AND (assessed_at IS NULL OR assessed_at <= $8)
             """, a.Sequence, a.Subject.ToString(), a.SubjectId, a.RegionId, a.Score, a.Level, a.ModelVersion, a.AssessedAt),
         DeviceRow d => Cmd("""
             INSERT INTO board.devices (device_id, device_kind, site_id, enterprise_id, region_id, changed_at, sequence)
@@ -73,6 +76,24 @@ public static class BoardSink
             INSERT INTO board.commissioners (commissioner_id, name, region_id) VALUES ($1, $2, $3)
             ON CONFLICT (commissioner_id) DO UPDATE SET name = EXCLUDED.name, region_id = EXCLUDED.region_id
             """, c.CommissionerId, c.Name, c.RegionId),
+        WarningRow w => Cmd("""
+            INSERT INTO board.warnings (warning_id, rule_id, rule_kind, subject, subject_id, enterprise_id, region_id, severity, message, raised_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (warning_id) DO NOTHING
+            """, w.WarningId, w.RuleId, w.RuleKind, w.Subject, w.SubjectId, (object?)w.EnterpriseId ?? DBNull.Value, w.RegionId, w.Severity, w.Message, w.RaisedAt),
+        WarningRecipientRow r => Cmd("""
+            INSERT INTO board.warning_recipients (warning_id, recipient_id, role, name, stage) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (warning_id, recipient_id) DO NOTHING
+            """, r.WarningId, r.RecipientId, r.Role, r.Name, r.Stage),
+        WarningRepeatedRow w => Cmd("UPDATE board.warnings SET count = greatest(count, $2), updated_at = greatest(updated_at, $3) WHERE warning_id = $1",
+            w.WarningId, w.Count, w.At),
+        WarningAcknowledgedRow w => Cmd("UPDATE board.warnings SET acknowledged_at = coalesce(acknowledged_at, $2), updated_at = greatest(updated_at, $2) WHERE warning_id = $1",
+            w.WarningId, w.At),
+        WarningEscalatedRow w => Cmd("UPDATE board.warnings SET stage = greatest(stage, $2), escalated_at = $3, updated_at = greatest(updated_at, $3) WHERE warning_id = $1",
+            w.WarningId, w.Stage, w.At),
+        WarningRemindedRow w => Cmd("UPDATE board.warnings SET reminders = greatest(reminders, $2), updated_at = greatest(updated_at, $3) WHERE warning_id = $1",
+            w.WarningId, w.Number, w.At),
+        WarningResolvedRow w => Cmd("UPDATE board.warnings SET resolved_at = coalesce(resolved_at, $2), resolved_by_rule = $3, updated_at = greatest(updated_at, $2) WHERE warning_id = $1",
+            w.WarningId, w.At, w.ByRule),
         _ => throw new InvalidOperationException($"No board table for {row.GetType().Name}"),
     };
 

@@ -11,11 +11,13 @@ public static class Gb28181Endpoints
 {
     public static IEndpointRouteBuilder MapGb28181Endpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/ingest/gb28181", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, CameraWatch cameras, IngestOptions options, PlatformClock clock, CancellationToken ct) =>
+        app.MapPost("/api/ingest/gb28181", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, CameraWatch cameras, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
             {
-                var (body, refusal) = await Hj212Endpoints.ReadAsync(request, ct);
+                var (body, refusal) = await Hj212Endpoints.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
                 if (refusal is not null) return refusal;
-                var batch = Gb28181Feed.Translate(Gb28181Parser.Parse(body), masterData.Current, clock.Now, options.Checks(clock.Now));
+                var entries = Gb28181Parser.Parse(body);
+                if (entries.Count > options.MaxBatchRecords) return IngestEndpoints.TooManyRecords(entries.Count, options.MaxBatchRecords);
+                var batch = Gb28181Feed.Translate(entries, masterData.Current, clock.Now, options.Checks(clock.Now));
                 return IngestAnswer.From(await pipeline.StoreAsync(batch, "gb28181-http", ct, cameras), "notification");
             })
             .Accepts<string>("application/xml", "text/xml", "application/MANSCDP+xml")

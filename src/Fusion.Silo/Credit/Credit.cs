@@ -6,7 +6,9 @@ using Fusion.Domain.Monitoring;
 using Fusion.Domain.Rectification;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
+using Fusion.Silo.Parking;
 using Fusion.Silo.Security;
+using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -19,15 +21,16 @@ public sealed record CreditFile(string Id, IReadOnlyList<CreditDeduction> Deduct
 
 /// <summary>
 /// Collects the scheme's deductions from the events that carry them, per enterprise. Written in its own
-/// session before the checkpoint moves; a deduction already held (same id) is not added again.
+/// session before the checkpoint moves; a deduction already held (same id) is not added again. An event it
+/// cannot take is parked; the others go on.
 /// </summary>
-public sealed class CreditSubscription : SubscriptionBase
+public sealed class CreditSubscription : ParkedSubscription
 {
     public const string SubscriptionId = "credit-deductions";
 
     readonly CreditScheme scheme;
 
-    public CreditSubscription(CreditScheme scheme)
+    public CreditSubscription(CreditScheme scheme, ParkingLot parking) : base(parking)
     {
         this.scheme = scheme;
         Name = SubscriptionId;
@@ -38,12 +41,12 @@ public sealed class CreditSubscription : SubscriptionBase
         IncludeType<EnterpriseBlacklisted>();
     }
 
-    public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
+    public override async Task ApplyAsync(IReadOnlyList<IEvent> events, IDocumentStore store, CancellationToken ct)
     {
-        var deductions = page.Events.Select(e => CreditGrading.DeductionFrom(e.Data, scheme)).OfType<(string EnterpriseId, CreditDeduction Deduction)>()
+        var deductions = events.Select(e => CreditGrading.DeductionFrom(e.Data, scheme)).OfType<(string EnterpriseId, CreditDeduction Deduction)>()
             .GroupBy(d => d.EnterpriseId).ToList();
-        if (deductions.Count == 0) return NullChangeListener.Instance;
-        await using var session = operations.DocumentStore.LightweightSession();
+        if (deductions.Count == 0) return;
+        await using var session = store.LightweightSession();
         var files = (await session.LoadManyAsync<CreditFile>(ct, deductions.Select(g => g.Key).ToArray())).ToDictionary(f => f.Id);
         foreach (var group in deductions)
         {
@@ -52,7 +55,6 @@ public sealed class CreditSubscription : SubscriptionBase
             if (all.Length > file.Deductions.Count) session.Store(file with { Deductions = all });
         }
         await session.SaveChangesAsync(ct);
-        return NullChangeListener.Instance;
     }
 }
 

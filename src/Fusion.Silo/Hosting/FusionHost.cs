@@ -61,6 +61,7 @@ public static class FusionHost
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton(config.GetSection("Fusion:Ingest").Get<IngestOptions>() ?? new IngestOptions());
+        builder.Services.AddSingleton(config.GetSection("Fusion:BodyLimits").Get<BodyLimits>() ?? new BodyLimits());
         builder.Services.AddSingleton<IngestKeyRetention>();
         builder.Services.AddSingleton(PolicyFrom<Fusion.Connectors.Aerial.AerialAttribution>(config, "AerialAttribution"));
         builder.Services.AddSingleton<HostFeeds>();
@@ -89,9 +90,9 @@ public static class FusionHost
         marten.AddSubscriptionWithServices<RiskSubscription>(ServiceLifetime.Singleton);
         builder.Services.AddSingleton<RiskModelChange>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RiskModelChange>());
-        marten.AddSubscriptionWithServices<RectificationSubscription>(ServiceLifetime.Singleton);
-        marten.AddSubscriptionWithServices<BlacklistSubscription>(ServiceLifetime.Singleton);
-        marten.AddSubscriptionWithServices<Credit.CreditSubscription>(ServiceLifetime.Singleton);
+        marten.AddParkedSubscription<RectificationSubscription>(builder.Services);
+        marten.AddParkedSubscription<BlacklistSubscription>(builder.Services);
+        marten.AddParkedSubscription<Credit.CreditSubscription>(builder.Services);
         marten.AddAnalytics(builder.Services, config);
         marten.AddBoards(builder.Services);
 

@@ -23,11 +23,11 @@ public sealed class HostFeeds(AerialAttribution aerial)
     /// A JSON array of records (quarantine replay): GeoJSON features among aerial findings, as the quarantine keeps them,
     /// are read as the records they stand for.
     /// </summary>
-    public TranslatedBatch Translate(IFeed feed, JsonElement array, Fusion.Domain.MasterData.MasterDataCatalog catalog, DateTimeOffset now) =>
+    public TranslatedBatch Translate(IFeed feed, JsonElement array, Fusion.Domain.MasterData.MasterDataCatalog catalog, DateTimeOffset now, IngestChecks? checks = null) =>
         feed is AerialFindingFeed && array.ValueKind == JsonValueKind.Array
             ? IngestBatch.Translate(feed.Name, array.EnumerateArray().Select((e, i) => IsFeature(e) ? AerialGeoJson.Features(e).Single() with { Index = i } : Feeds.Records(Wrap(e), feed.IdField).Single() with { Index = i }),
-                r => [feed.Translate(r, catalog, now)])
-            : Feeds.Translate(feed, array, catalog, now);
+                r => [feed.Translate(r, catalog, now)], checks)
+            : Feeds.Translate(feed, array, catalog, now, checks);
 
     static bool IsFeature(JsonElement e) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "Feature";

@@ -16,15 +16,13 @@ namespace Fusion.Silo.Ingest;
 
 public static class IngestEndpoints
 {
-    /// <summary>Bodies above this are refused before parsing (413), so one request can't exhaust memory.</summary>
-    public const int MaxBodyBytes = 64 * 1024 * 1024;
-
     public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/ingest").WithTags("Ingest");
         Map<CameraAlarmRecord>(group, "camera-alarms", Policies.Connector, "Camera alarms from AI camera boxes and NVRs");
-        group.MapPost("/aerial-findings", (HttpRequest request, IngestPipeline pipeline, HostFeeds feeds, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
-                AerialAsync(feeds.All["aerial-findings"], request, pipeline, masterData.Current, clock.Now, ct))
+        group.MapPost("/aerial-findings", (HttpRequest request, IngestPipeline pipeline, HostFeeds feeds, MasterDataCache masterData, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
+                AerialAsync(feeds.All["aerial-findings"], request, pipeline, masterData.Current, options, limits, clock.Now, ct))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .Accepts<AerialFindingRecord[]>("application/json", AerialGeoJson.MediaType)
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -35,8 +33,11 @@ public static class IngestEndpoints
                              "of a site goes to its enterprise; one inside a protected zone carries the zone; otherwise it goes to the region containing it. " +
                              "The geometry is kept on the event and in aerial_findings. Rejected features are kept in the quarantine.")
             .RequireAuthorization(Policies.Connector);
-        group.MapPost("/public-reports", async (HttpRequest request, PublicReports.PublicReportIntake reports, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
-                await ReadBodyAsync(request, ct) is (var raw, false) ? await reports.IngestAsync(request.ContentType, raw, masterData.Current, clock.Now, ct) : TooLarge())
+        group.MapPost("/public-reports", async (HttpRequest request, PublicReports.PublicReportIntake reports, MasterDataCache masterData, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
+            {
+                var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
+                return refusal ?? await reports.IngestAsync(request.ContentType, raw!, masterData.Current, clock.Now, ct);
+            })
             .Accepts<PublicReportRecord[]>("application/json", "text/csv", "message/rfc822")
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -63,8 +64,9 @@ public static class IngestEndpoints
     }
 
     static void Map<TRecord>(RouteGroupBuilder group, string feed, string policy, string summary) =>
-        group.MapPost($"/{feed}", (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock, CancellationToken ct) =>
-                IngestAsync(Feeds.All[feed], request, pipeline, masterData.Current, clock.Now, ct))
+        group.MapPost($"/{feed}", (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
+                IngestAsync(Feeds.All[feed], request, pipeline, masterData.Current, options, limits, clock.Now, ct))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .Accepts<TRecord[]>("application/json")
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -73,25 +75,35 @@ public static class IngestEndpoints
                              "rejected records are kept in the quarantine (GET /api/quarantine). A record sent again is a duplicate and appends nothing.")
             .RequireAuthorization(policy);
 
-    static async Task<IResult> AerialAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
+    static async Task<IResult> AerialAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, IngestOptions options, BodyLimits limits,
+        DateTimeOffset now, CancellationToken ct)
     {
         var type = MediaType(request.ContentType).Type;
         if (type is not (null or "application/json" or AerialGeoJson.MediaType))
             return UnsupportedMediaType(type, HostFeeds.MediaTypes(feed.Name));
-        var (raw, tooLarge) = await ReadBodyAsync(request, ct);
-        if (tooLarge) return TooLarge();
-        return await JsonAsync(feed.Name, raw, pipeline, ct, body => type == AerialGeoJson.MediaType
-            ? IngestBatch.Translate(feed.Name, AerialGeoJson.Features(body), r => [feed.Translate(r, catalog, now)])
-            : Feeds.Translate(feed, body, catalog, now));
+        var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
+        if (refusal is not null) return refusal;
+        if (type != AerialGeoJson.MediaType)
+            return await JsonAsync(feed.Name, raw!, pipeline, ct, body => Feeds.Translate(feed, body, catalog, now, options.Checks(now)), options.MaxBatchRecords);
+        List<SourceRecord<RecordReader>>? features = null;
+        var result = await JsonAsync(feed.Name, raw!, pipeline, ct, body =>
+        {
+            features = AerialGeoJson.Features(body).ToList();
+            return features.Count > options.MaxBatchRecords
+                ? new TranslatedBatch(feed.Name, [], [])
+                : IngestBatch.Translate(feed.Name, features, r => [feed.Translate(r, catalog, now)], options.Checks(now));
+        });
+        return features?.Count > options.MaxBatchRecords ? TooManyRecords(features.Count, options.MaxBatchRecords) : result;
     }
 
-    static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct)
+
+    static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, IngestOptions options, BodyLimits limits, DateTimeOffset now, CancellationToken ct)
     {
         if (MediaType(request.ContentType).Type is { } type && type != "application/json")
             return UnsupportedMediaType(type, ["application/json"]);
-        var (raw, tooLarge) = await ReadBodyAsync(request, ct);
-        if (tooLarge) return TooLarge();
-        return await JsonAsync(feed.Name, raw, pipeline, ct, body => Feeds.Translate(feed, body, catalog, now));
+        var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
+        if (refusal is not null) return refusal;
+        return await JsonAsync(feed.Name, raw!, pipeline, ct, body => Feeds.Translate(feed, body, catalog, now, options.Checks(now)), options.MaxBatchRecords);
     }
 
     /// <summary>The media type of a Content-Type header, lower case, and its charset; nulls when there is none.</summary>
@@ -106,18 +118,25 @@ public static class IngestEndpoints
             detail: $"This feed does not take '{type}'. Send one of: {string.Join(", ", accepted)}.",
             extensions: new Dictionary<string, object?> { ["accepted"] = accepted });
 
-    static IResult TooLarge() =>
+    /// <summary>
+    /// 413 for a batch of more records than one batch may hold: each batch is one transaction whose events live risk
+    /// takes in turn, so one huge batch would hold back everyone else's; nothing of it is stored.
+    /// </summary>
+    public static IResult TooManyRecords(int count, int max) =>
         Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Batch too large",
-            detail: $"A batch may be at most {MaxBodyBytes / 1024 / 1024} MB; send it in smaller parts.");
+            detail: $"The batch holds {count} records; at most {max} are taken in one batch (Fusion:Ingest:MaxBatchRecords). Nothing was stored — send it in parts.",
+            extensions: new Dictionary<string, object?> { ["records"] = count, ["maxRecords"] = max, ["setting"] = "Fusion:Ingest:MaxBatchRecords" });
 
     /// <summary>A JSON body through the pipeline; a body that is not JSON, or not the shape the feed takes, is quarantined whole and answered with 400.</summary>
-    public static async Task<IResult> JsonAsync(string feed, byte[] raw, IngestPipeline pipeline, CancellationToken ct, Func<JsonElement, TranslatedBatch> translate)
+    public static async Task<IResult> JsonAsync(string feed, byte[] raw, IngestPipeline pipeline, CancellationToken ct, Func<JsonElement, TranslatedBatch> translate, int? maxRecords = null)
     {
         TranslatedBatch batch;
         string? title = null;
         try
         {
             using var doc = JsonDocument.Parse(raw);
+            if (maxRecords is { } max && doc.RootElement.ValueKind == JsonValueKind.Array && doc.RootElement.GetArrayLength() > max)
+                return TooManyRecords(doc.RootElement.GetArrayLength(), max);
             batch = translate(doc.RootElement);
         }
         catch (JsonException e)
@@ -132,17 +151,4 @@ public static class IngestEndpoints
         return title is null ? IngestAnswer.From(outcome) : IngestAnswer.Unreadable(title, batch.Rejected[0].Reason);
     }
 
-    public static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBodyBytes) return ([], true);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes) return ([], true);
-            buffer.Write(chunk, 0, read);
-        }
-        return (buffer.ToArray(), false);
-    }
 }

@@ -7,17 +7,14 @@ using Npgsql;
 
 namespace Fusion.Silo.Ingest;
 
-/// <summary>Ingest settings, section "Fusion:Ingest".</summary>
-public sealed class IngestOptions
+/// <summary>Ingest settings, section "Fusion:Ingest": the bounds every feed's records are held to, and the identity purge.</summary>
+public sealed class IngestOptions : IngestBounds
 {
-    /// <summary>
-    /// How long after its own time a device may resend a record (an HJ 212 logger backfilling after an outage):
-    /// the record's identity is kept that long, so a resend is recognised as a duplicate; older records are refused.
-    /// </summary>
-    public TimeSpan ResendWindow { get; set; } = TimeSpan.FromDays(30);
     public TimeSpan PurgeEvery { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>Records one batch may hold (JSON feeds, public reports, GB/T 28181 notifications); more is refused with 413.</summary>
+    public int MaxBatchRecords { get; set; } = 5000;
 
-    public IngestChecks Checks(DateTimeOffset now) => new(now, ResendWindow);
+    public IngestChecks Checks(DateTimeOffset now) => new(now, this);
 }
 
 /// <summary>

@@ -185,8 +185,9 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         foreach (var r in rejected)
             session.Insert(new QuarantinedRecord
             {
-                Id = Guid.CreateVersion7(now), Feed = feed, Index = r.Index, RecordId = r.RecordId,
-                Reason = r.Reason, Raw = r.RawJson, ReceivedAt = now, CorrelationId = correlationId,
+                Id = Guid.CreateVersion7(now), Feed = feed, Index = r.Index, RecordId = r.RecordId is null ? null : IngestText.Printable(r.RecordId),
+                // Printable: PostgreSQL's jsonb holds neither NUL nor a lone surrogate, which a body that is not even JSON may carry.
+                Reason = IngestText.Printable(r.Reason), Raw = IngestText.Printable(r.RawJson), ReceivedAt = now, CorrelationId = correlationId,
             });
         await session.SaveChangesAsync(ct);
     }

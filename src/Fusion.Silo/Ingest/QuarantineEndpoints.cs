@@ -58,7 +58,7 @@ public static class QuarantineEndpoints
         return app;
     }
 
-    static async Task<IResult> ReplayAsync(Guid id, IDocumentStore store, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock,
+    static async Task<IResult> ReplayAsync(Guid id, IDocumentStore store, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock, IngestOptions options,
         Fusion.Silo.PublicReports.PublicReportIntake reports, HostFeeds feeds, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
@@ -78,7 +78,7 @@ public static class QuarantineEndpoints
             // Public reports are sealed as they are translated, which takes the store (their keys).
             batch = feed is PublicReportFeed && doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array
                 ? await reports.TranslateAsync(doc.RootElement, masterData.Current, clock.Now, ct)
-                : feeds.Translate(feed, doc.RootElement, masterData.Current, clock.Now);
+                : feeds.Translate(feed, doc.RootElement, masterData.Current, clock.Now, options.Checks(clock.Now));
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or RecordRejected)
         {

@@ -23,16 +23,17 @@ public static class MasterDataEndpoints
 {
     public static IEndpointRouteBuilder MapMasterDataEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/master-data", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache cache, PlatformClock clock, CancellationToken ct) =>
+        app.MapPost("/api/master-data", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache cache, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
             {
-                var (raw, tooLarge) = await IngestEndpoints.ReadBodyAsync(request, ct);
-                if (tooLarge) return Results.Problem(statusCode: 413, title: "Document too large");
-                return await IngestEndpoints.JsonAsync(MasterDataFeed.Name, raw, pipeline, ct,
-                    body => MasterDataFeed.Translate(body, cache.Current, clock.Now));
+                var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.MasterData, nameof(BodyLimits.MasterData), ct);
+                if (refusal is not null) return refusal;
+                return await IngestEndpoints.JsonAsync(MasterDataFeed.Name, raw!, pipeline, ct,
+                    body => MasterDataFeed.Translate(body, cache.Current, clock.Now, options.Checks(clock.Now)));
             })
             .Accepts<MasterDataDocument>("application/json")
             .Produces<IngestResponse>()
             .ProducesProblem(400)
+            .ProducesProblem(413)
             .WithTags("Master data")
             .WithSummary("Registers regions, enterprises (with sites, cameras and monitors), protected zones, leaders and commissioners")
             .RequireAuthorization(Policies.Admin);

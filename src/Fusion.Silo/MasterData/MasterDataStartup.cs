@@ -11,7 +11,7 @@ namespace Fusion.Silo.MasterData;
 /// Before the subscriptions start: folds master data from the store, then loads the seed file if one
 /// is configured. Seed entries already registered are duplicates and append nothing.
 /// </summary>
-public sealed class MasterDataStartup(IDocumentStore store, MasterDataCache cache, IngestPipeline pipeline, PlatformClock clock, IConfiguration config, ILogger<MasterDataStartup> log) : IHostedService
+public sealed class MasterDataStartup(IDocumentStore store, MasterDataCache cache, IngestPipeline pipeline, IngestOptions options, PlatformClock clock, IConfiguration config, ILogger<MasterDataStartup> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
@@ -21,7 +21,7 @@ public sealed class MasterDataStartup(IDocumentStore store, MasterDataCache cach
         if (!File.Exists(seedFile))
             throw new FileNotFoundException($"The master-data seed file '{seedFile}' does not exist (Fusion:SeedFile).", seedFile);
         using var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(seedFile, ct));
-        var batch = MasterDataFeed.Translate(doc.RootElement, cache.Current, clock.Now);
+        var batch = MasterDataFeed.Translate(doc.RootElement, cache.Current, clock.Now, options.Checks(clock.Now));
         var outcome = await pipeline.StoreAsync(batch, $"seed:{Path.GetFileName(seedFile)}", ct);
         log.LogInformation("Seed {File}: {Accepted} new master-data records, {Duplicates} already registered, {Rejected} rejected",
             Path.GetFileName(seedFile), outcome.Accepted, outcome.Duplicates, outcome.Rejected.Count);

@@ -10,8 +10,9 @@ public static class Hj212Endpoints
 {
     public static IEndpointRouteBuilder MapHj212Endpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/ingest/hj212", async (HttpRequest request, Hj212Intake intake, Hj212Options options, PlatformClock clock, CancellationToken ct) =>
-                await IngestAsync(await ReadAsync(request, ct), intake, options, clock.Now, ct))
+        app.MapPost("/api/ingest/hj212", async (HttpRequest request, Hj212Intake intake, Hj212Options options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
+                await IngestAsync(await ReadAsync(request, limits.Hj212Upload, nameof(BodyLimits.Hj212Upload), ct), intake, options, clock.Now, ct))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .Accepts<string>("text/plain", "application/octet-stream", "multipart/form-data")
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -40,25 +41,22 @@ public static class Hj212Endpoints
         return IngestAnswer.From(IngestOutcome.Sum(Hj212Feed.Name, parts), "frame", new Dictionary<string, object?> { ["frames"] = frames.Count });
     }
 
-    /// <summary>The body, or the first uploaded file of a form; too large is 413.</summary>
-    internal static async Task<(byte[]? Body, IResult? Refusal)> ReadAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>The body, or the first uploaded file of a form; larger than the limit is 413 naming it.</summary>
+    internal static async Task<(byte[]? Body, IResult? Refusal)> ReadAsync(HttpRequest request, long limit, string setting, CancellationToken ct)
     {
-        if (request.HasFormContentType)
-        {
-            var form = await request.ReadFormAsync(ct);
-            var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault();
-            if (file is null) return (null, Results.Problem(statusCode: 400, title: "No file", detail: "The form has no file; send the log as the field 'file'."));
-            if (file.Length > IngestEndpoints.MaxBodyBytes) return (null, TooLarge());
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, ct);
-            return (buffer.ToArray(), null);
-        }
-        var (body, tooLarge) = await IngestEndpoints.ReadBodyAsync(request, ct);
-        return tooLarge ? (null, TooLarge()) : (body, null);
+        if (!request.HasFormContentType) return await BodyLimits.ReadAsync(request, limit, setting, ct);
+        if (request.ContentLength > limit) return (null, BodyLimits.TooLarge(limit, setting));
+        BodyLimits.Apply(request, limit);
+        IFormCollection form;
+        try { form = await request.ReadFormAsync(ct); }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge) { return (null, BodyLimits.TooLarge(limit, setting)); }
+        var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault();
+        if (file is null) return (null, Results.Problem(statusCode: 400, title: "No file", detail: "The form has no file; send the log as the field 'file'."));
+        if (file.Length > limit) return (null, BodyLimits.TooLarge(limit, setting));
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        return (buffer.ToArray(), null);
     }
-
-    static IResult TooLarge() => Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large",
-        detail: $"At most {IngestEndpoints.MaxBodyBytes / 1024 / 1024} MB at a time; split the log.");
 
     /// <summary>Captured logs saved on Unix lose the CR before each LF; the trailer needs it back.</summary>
     static byte[] WithCrLf(byte[] body)

@@ -11,16 +11,21 @@ namespace Fusion.Silo.Monitoring;
 
 /// <summary>
 /// The TCP listener data loggers connect to (default port 9212). Each connection runs the HJ 212 session
-/// over System.IO.Pipelines for as long as the logger keeps it open; TCP keep-alive finds dead peers.
+/// over System.IO.Pipelines for as long as the logger keeps it open and within its limits (Hj212Options: idle
+/// timeout, frame time limit, connections per source address); TCP keep-alive finds dead peers.
 /// </summary>
 public sealed class Hj212Listener(Hj212Intake intake, PlatformClock clock, Hj212Options options, FusionMetrics metrics, ILogger<Hj212Listener> log) : BackgroundService
 {
     readonly ConcurrentDictionary<int, Task> connections = new();
+    readonly ConcurrentDictionary<IPAddress, int> perAddress = new();
     readonly TaskCompletionSource<int> bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     int nextId;
 
     /// <summary>The port actually listened on, once bound (0 when the listener is off or could not bind).</summary>
     public Task<int> Port => bound.Task;
+
+    /// <summary>Connections being served now.</summary>
+    public int OpenConnections => connections.Count;
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -50,13 +55,27 @@ public sealed class Hj212Listener(Hj212Intake intake, PlatformClock clock, Hj212
             while (!ct.IsCancellationRequested)
             {
                 var socket = await listener.AcceptAsync(ct);
+                var address = (socket.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+                if (perAddress.AddOrUpdate(address, 1, (_, n) => n + 1) > options.MaxConnectionsPerAddress)
+                {
+                    Release(address);
+                    metrics.Hj212Refused("connections-per-address");
+                    log.LogWarning("HJ 212 connection from {Address} refused: it holds {Max} connections already (Fusion:Hj212:MaxConnectionsPerAddress)", address, options.MaxConnectionsPerAddress);
+                    socket.Dispose();
+                    continue;
+                }
                 var id = Interlocked.Increment(ref nextId);
                 connections[id] = Task.Run(() => ServeAsync(socket, ct), CancellationToken.None)
-                    .ContinueWith(_ => connections.TryRemove(id, out Task? _), TaskScheduler.Default);
+                    .ContinueWith(_ => { connections.TryRemove(id, out Task? _); Release(address); }, TaskScheduler.Default);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         await Task.WhenAll(connections.Values);
+    }
+
+    void Release(IPAddress address)
+    {
+        if (perAddress.AddOrUpdate(address, 0, (_, n) => n - 1) <= 0) perAddress.TryRemove(KeyValuePair.Create(address, 0));
     }
 
     async Task ServeAsync(Socket socket, CancellationToken ct)
@@ -72,13 +91,19 @@ public sealed class Hj212Listener(Hj212Intake intake, PlatformClock clock, Hj212
             var output = PipeWriter.Create(stream);
             try
             {
-                await Hj212Session.RunAsync(input, output, StoreAsync, clock.Time, ct);
+                // The limits run on real time: they guard sockets, not the platform's (in tests, fake) clock.
+                await Hj212Session.RunAsync(input, output, StoreAsync, clock.Time, ct, new Hj212SessionLimits(options.IdleTimeout, options.FrameTimeout, TimeProvider.System));
             }
             finally
             {
                 await input.CompleteAsync();
                 await output.CompleteAsync();
             }
+        }
+        catch (Hj212SessionExpired e)
+        {
+            metrics.Hj212Refused(e.Reason);
+            log.LogInformation("HJ 212 connection from {Peer} closed: {Reason}", peer, e.Message);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {

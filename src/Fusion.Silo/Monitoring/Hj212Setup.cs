@@ -14,6 +14,12 @@ public sealed class Hj212Options
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Frames from all connections written in one transaction at most.</summary>
     public int MaxBatchFrames { get; set; } = 5000;
+    /// <summary>A connection on which no frame begins for this long is closed (the logger reconnects when it has data).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>A frame (at most about 10 KB) must be complete this long after its first bytes came, or the connection is closed.</summary>
+    public TimeSpan FrameTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Open connections one source address may hold; more are closed at once (loggers behind one NAT address share it).</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 500;
 }
 
 public static class Hj212Setup

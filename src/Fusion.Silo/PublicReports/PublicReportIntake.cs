@@ -17,7 +17,7 @@ public sealed record ReportReceipt(int Index, string ReportId, string Receipt);
 /// their seals made or found (apart from the events), then translated, sealed and stored; the answer carries
 /// each accepted report's receipt.
 /// </summary>
-public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals seals)
+public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals seals, IngestOptions options)
 {
     public const string Json = "application/json", CsvType = "text/csv", Email = "message/rfc822";
     public static readonly string[] MediaTypes = [Json, CsvType, Email];
@@ -29,14 +29,24 @@ public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals se
         var (mediaType, charset) = IngestEndpoints.MediaType(contentType);
         try
         {
-            var records = (mediaType ?? Json) switch
+            List<SourceRecord<RecordReader>>? records;
+            try
             {
-                Json => JsonRecords(raw),
-                CsvType => PublicReportFormats.FromCsv(Decode(raw, charset), Redactor).ToList(),
-                Email => [PublicReportFormats.FromEmail(raw, Redactor)],
-                _ => null,
-            };
+                records = (mediaType ?? Json) switch
+                {
+                    Json => JsonRecords(raw),
+                    CsvType => PublicReportFormats.FromCsv(Decode(raw, charset), Redactor).ToList(),
+                    Email => [PublicReportFormats.FromEmail(raw, Redactor)],
+                    _ => null,
+                };
+            }
+            catch (InvalidOperationException e)
+            {
+                // Text .NET cannot read (invalid UTF-8 or a lone surrogate inside a JSON string).
+                throw new RecordRejected($"the body holds text that is not valid Unicode: {e.Message}");
+            }
             if (records is null) return IngestEndpoints.UnsupportedMediaType(mediaType!, MediaTypes);
+            if (records.Count > options.MaxBatchRecords) return IngestEndpoints.TooManyRecords(records.Count, options.MaxBatchRecords);
             return await StoreAsync(await TranslateAsync(records, catalog, now, ct), ct);
         }
         catch (JsonException e)
@@ -84,7 +94,7 @@ public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals se
     {
         var keyring = await seals.EnsureAsync(records.Where(r => r.Problem is null && r.RecordId is { Length: > 0 }).Select(r => r.RecordId!).ToList(), now, ct);
         var feed = new PublicReportFeed(keyring);
-        return IngestBatch.Translate(feed.Name, records, r => [feed.Translate(r, catalog, now)]);
+        return IngestBatch.Translate(feed.Name, records, r => [feed.Translate(r, catalog, now)], options.Checks(now));
     }
 
     async Task<IResult> StoreAsync(TranslatedBatch batch, CancellationToken ct)

@@ -4,6 +4,8 @@ using Fusion.Domain.MasterData;
 using Fusion.Domain.Rectification;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Enforcement;
+using Fusion.Silo.Parking;
+using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -29,16 +31,17 @@ public static class RectificationCases
 /// Opens a case for every inspection finding as it is recorded. The case's first event and its document
 /// are written in one transaction before the subscription's checkpoint moves; a finding whose case already
 /// exists opens nothing, so a redelivered page opens no second case. (Marten does not write events
-/// appended through a subscription's own operations, hence a session of its own.)
+/// appended through a subscription's own operations, hence a session of its own.) A finding whose case cannot
+/// be opened is parked; the others go on.
 /// </summary>
-public sealed class RectificationSubscription : SubscriptionBase
+public sealed class RectificationSubscription : ParkedSubscription
 {
     public const string SubscriptionId = "rectification-cases";
 
     readonly MasterDataCache masterData;
     readonly RectificationPolicy policy;
 
-    public RectificationSubscription(MasterDataCache masterData, RectificationPolicy policy)
+    public RectificationSubscription(MasterDataCache masterData, RectificationPolicy policy, ParkingLot parking) : base(parking)
     {
         this.masterData = masterData;
         this.policy = policy;
@@ -47,11 +50,11 @@ public sealed class RectificationSubscription : SubscriptionBase
         IncludeType<InspectionFindingRecorded>();
     }
 
-    public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
+    public override async Task ApplyAsync(IReadOnlyList<IEvent> events, IDocumentStore store, CancellationToken ct)
     {
-        var findings = page.Events.Select(e => e.Data).OfType<InspectionFindingRecorded>().ToList();
-        if (findings.Count == 0) return NullChangeListener.Instance;
-        await using var session = operations.DocumentStore.LightweightSession();
+        var findings = events.Select(e => e.Data).OfType<InspectionFindingRecorded>().ToList();
+        if (findings.Count == 0) return;
+        await using var session = store.LightweightSession();
         var ids = findings.Select(f => RectificationCases.CaseIdFor(f.FindingId)).Distinct().ToArray();
         var existing = (await session.LoadManyAsync<RectificationCase>(ct, ids)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var finding in findings)
@@ -63,7 +66,6 @@ public sealed class RectificationSubscription : SubscriptionBase
             session.Store(RectificationCase.Apply(null, opened)!);
         }
         await session.SaveChangesAsync(ct);
-        return NullChangeListener.Instance;
     }
 }
 

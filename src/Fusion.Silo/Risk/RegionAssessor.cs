@@ -56,9 +56,10 @@ public sealed class RegionAssessor(
             if (previous is not null && Math.Abs(previous.Score - score.Score) < 0.1 && previous.Level == score.Level) continue;
             if (previous is null && score.Contributions.Count == 0) continue;
             session.Store(new RegionAssessment { Id = score.SubjectId, Score = score.Score, Level = score.Level });
+            var main = score.Contributions.MaxBy(c => c.Contribution)?.Signal;
             session.Events.Append(Streams.Risk($"region:{score.SubjectId}"),
                 new RiskAssessed(score.SubjectId, RiskSubject.Region, score.SubjectId, score.Score, score.Level, model.Version,
-                    score.Contributions.Count, metrics.LastProcessedSequence, clock.Now));
+                    score.Contributions.Count, metrics.LastProcessedSequence, main?.Kind, main?.Summary, clock.Now));
             moved++;
         }
         if (moved > 0) await session.SaveChangesAsync(ct);

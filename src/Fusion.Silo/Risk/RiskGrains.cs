@@ -97,8 +97,12 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         await using var session = store.LightweightSession();
         session.Store(next);
         if (Subject == RiskSubject.Enterprise)
+        {
+            var main = score.Contributions.MaxBy(c => c.Contribution)?.Signal;
             session.Events.Append(Streams.Risk(SnapshotId),
-                new RiskAssessed(SubjectId, Subject, regionId, score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence, now));
+                new RiskAssessed(SubjectId, Subject, regionId, score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence,
+                    main?.Kind, main?.Summary, now));
+        }
         await session.SaveChangesAsync();
         Snapshot = next;
         metrics.RiskUpdated(Subject.ToString());

@@ -151,4 +151,39 @@ public class Hj212SessionSpecs
         Assert.True(Cod(exceeding) > 50);
         Assert.True(Cod(normal) < 50);
     }
+
+    static async Task<Hj212SessionExpired> ExpiresAsync(Hj212SessionLimits limits, FakeTimeProvider timer, byte[] first)
+    {
+        var toServer = new Pipe();
+        var session = Hj212Session.RunAsync(toServer.Reader, new Pipe().Writer, new Recorder().Store, new FakeTimeProvider(Given.T0), CancellationToken.None, limits);
+        if (first.Length > 0) await toServer.Writer.WriteAsync(first);
+        for (var second = 0; second < 120 && !session.IsCompleted; second++)
+        {
+            timer.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5);
+        }
+        return await Assert.ThrowsAsync<Hj212SessionExpired>(() => session);
+    }
+
+    [Fact]
+    public async Task GivenAConnectionThatSendsNothing_WhenTheIdleLimitPasses_ThenTheSessionEndsSayingSo()
+    {
+        var timer = new FakeTimeProvider(Given.T0);
+
+        var expired = await ExpiresAsync(new Hj212SessionLimits(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), timer), timer, []);
+
+        Assert.Equal("idle", expired.Reason);
+        Assert.InRange(timer.GetUtcNow() - Given.T0, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task GivenHalfAFrame_WhenTheRestDoesNotComeWithinTheFrameLimit_ThenTheSessionEnds_LongBeforeTheIdleLimit()
+    {
+        var timer = new FakeTimeProvider(Given.T0);
+
+        var expired = await ExpiresAsync(new Hj212SessionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(5), timer), timer, Minute(0)[..40]);
+
+        Assert.Equal("frame", expired.Reason);
+        Assert.InRange(timer.GetUtcNow() - Given.T0, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
+    }
 }

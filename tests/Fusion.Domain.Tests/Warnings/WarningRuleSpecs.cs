@@ -150,7 +150,7 @@ public class LevelRuleSpecs
 {
     static readonly LevelRule Red = new("red", Severity.High, WarningSubject.Enterprise, "{name} reached {level}", true, Hours(1), null, RiskLevel.Red, TimeSpan.FromMinutes(15));
 
-    static RiskAssessed Assessed(RiskLevel level, double score, DateTimeOffset at) => new(SaltLake, RiskSubject.Enterprise, Golmud, score, level, "v1", 3, 1, at);
+    static RiskAssessed Assessed(RiskLevel level, double score, DateTimeOffset at) => new(SaltLake, RiskSubject.Enterprise, Golmud, score, level, "v1", 3, 1, null, null, at);
 
     [Fact]
     public void GivenYellow_WhenRedIsReached_ThenAWarning() =>

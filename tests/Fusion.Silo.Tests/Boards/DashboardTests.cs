@@ -3,6 +3,7 @@ using System.Net;
 using Fusion.Connectors.Hj212;
 using Fusion.Connectors.Simulation;
 using Fusion.Domain.Monitoring;
+using Fusion.Domain.Warnings;
 using Marten;
 using Fusion.Silo.Boards;
 using Fusion.Silo.MasterData;
@@ -71,6 +72,50 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task GivenTheDashboards_ThenGrafanasPublishedSchemaAcceptsEachModelAndEveryPanelsOptions_AndABrokenOptionIsRefused()
+    {
+        var (status, output) = await SchemaCheckAsync(Dashboard.Folder);
+        Assert.True(status == 0, output);
+
+        // The check is not vacuous: a copy with a misspelt option and an enum value Grafana does not know is refused, naming the panel.
+        var broken = Directory.CreateTempSubdirectory("fusion-dashboards-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(Dashboard.Folder, "*.json")) File.Copy(file, Path.Combine(broken, Path.GetFileName(file)));
+            var path = Path.Combine(broken, "haixi-situation.json");
+            var text = await File.ReadAllTextAsync(path);
+            await File.WriteAllTextAsync(path, text.Replace("\"pieType\": \"donut\"", "\"pieType\": \"doughnut\"").Replace("\"colorMode\": \"background\"", "\"colourMode\": \"background\""));
+            (status, output) = await SchemaCheckAsync(broken);
+            Assert.True(status == 1, output);
+            Assert.Contains("panel 6 '企业风险等级 Enterprises by level' (piechart): Type '\"doughnut\"' is not assignable", output);
+            Assert.Contains("'\"colourMode\"' does not exist", output);
+        }
+        finally
+        {
+            Directory.Delete(broken, recursive: true);
+        }
+    }
+
+    /// <summary>dashboards/schema/check.mjs: the dashboards against @grafana/schema's types (npm ci of its lock into the data folder once).</summary>
+    static async Task<(int Status, string Output)> SchemaCheckAsync(string dashboards)
+    {
+        var data = Environment.GetEnvironmentVariable("FUSION_DATA") is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "fusion");
+        var work = Path.Combine(data, "grafana-schema");
+        var start = new ProcessStartInfo("node", [Path.Combine(Dashboard.Folder, "schema", "check.mjs"), dashboards, work])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+        Process process;
+        try { process = Process.Start(start)!; }
+        catch (System.ComponentModel.Win32Exception e) { throw new InvalidOperationException("node is not installed; ./fusion test installs it (nodejs, npm)", e); }
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode, await stdout + await stderr);
+        }
+    }
+
+    [Fact]
     public void GivenTheProvisioning_ThenBothDataSourcesHaveFixedUidsAndTakeTheirCredentialsFromTheEnvironment_AndAProviderLoadsTheDashboards()
     {
         var sources = ProvisionedDataSources();
@@ -97,7 +142,7 @@ public sealed class DashboardTests
     [Fact]
     public async Task GivenASimulatedMonth_WhenEveryPanelsQueryRunsAgainstARealPrometheusAndPostgreSql_ThenEachRunsAndReturnsData()
     {
-        await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:Boards:RefreshEvery"] = "00:00:02", ["Fusion:Hj212:Port"] = "0", ["Fusion:Hj212:Address"] = "127.0.0.1" });
+        await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:Boards:RefreshEvery"] = "00:00:02", ["Fusion:Warnings:TickEvery"] = "00:00:01", ["Fusion:Hj212:Port"] = "0", ["Fusion:Hj212:Address"] = "127.0.0.1" });
         var baseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2), DefaultRequestHeaders = { Authorization = app.Tokens.Bearer("simulator", [Fusion.Silo.Security.Roles.Connector, Fusion.Silo.Security.Roles.Admin], TimeSpan.FromHours(1)) } };
 
@@ -121,6 +166,10 @@ public sealed class DashboardTests
         await app.Services.GetRequiredService<RegionAssessor>().AssessAsync(CancellationToken.None);
         await app.CaughtUpAsync();
         await app.Services.GetRequiredService<BoardRefresh>().RefreshAsync(CancellationToken.None);
+        // The month made the shipped warning rules fire; the board holds the store's open warnings.
+        var openWarnings = await OpenWarningsAsync(app);
+        Assert.True(openWarnings.Store.Count > 0, "the simulated month raised no warning");
+        Assert.Equal(openWarnings.Store, openWarnings.Board);
 
         var queries = Dashboard.All().SelectMany(d => d.Queries).ToList();
         var failures = new List<string>();
@@ -176,6 +225,27 @@ public sealed class DashboardTests
         Assert.Equal("inactive", rules.Single(r => r.GetProperty("name").GetString() == "FusionHostDown").GetProperty("state").GetString());
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {queries.Count} queries failed:\n" + string.Join("\n\n", failures));
+    }
+
+    /// <summary>Open warnings by rule as the store's warning views and the board count them, once both agree or a minute has passed.</summary>
+    static async Task<(List<string> Store, List<string> Board)> OpenWarningsAsync(FusionApp app)
+    {
+        await using var db = new NpgsqlConnection(app.ConnectionString);
+        await db.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await app.CaughtUpAsync();
+            await using var session = app.Store.QuerySession();
+            var store = (await session.Query<WarningView>().Where(w => w.Status != "resolved").Select(w => w.RuleId).ToListAsync())
+                .GroupBy(r => r).Select(g => $"{g.Key}|{g.Count()}").Order(StringComparer.Ordinal).ToList();
+            var board = new List<string>();
+            await using (var cmd = new NpgsqlCommand("SELECT rule_id || '|' || count(*) FROM board.open_warnings GROUP BY rule_id ORDER BY rule_id COLLATE \"C\"", db))
+            await using (var reader = await cmd.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) board.Add(reader.GetString(0));
+            if (store.SequenceEqual(board) || DateTime.UtcNow > deadline) return (store, board);
+            await Task.Delay(200);
+        }
     }
 
     static async Task<bool> AnyAsync<T>(FusionApp app) where T : class

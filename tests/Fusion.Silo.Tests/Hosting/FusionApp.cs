@@ -56,6 +56,9 @@ public sealed class FusionApp : WebApplicationFactory<Program>
         // Region history is appended on a timer; tests assess regions when they mean to, so no tick
         // lands events in the middle of a comparison.
         builder.UseSetting("Fusion:Risk:RegionAssessEvery", "01:00:00");
+        // The fake clock stands still while tests post the minutes and hours after it: records up to a day ahead are
+        // taken (a test of the bounds at the door sets the real skew).
+        builder.UseSetting("Fusion:Ingest:ClockSkew", "1.00:00:00");
         builder.UseSetting("Fusion:Auth:SigningKey", signingKey);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>

@@ -2,7 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Fusion.Domain.Cameras;
+using Fusion.Domain.Common;
 using Fusion.Domain.Funds;
+using Fusion.Domain.Inspections;
 using Fusion.Projections.Projection;
 using Fusion.Silo.Tests.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -130,6 +132,31 @@ public sealed class ParkingTests
         var retry = await http.PostAsync($"/api/parked/{item.GetProperty("id").GetString()}/retry", null);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, retry.StatusCode);
         Assert.Contains("still cannot apply", (await retry.JsonAsync()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task GivenAFindingNoCaseCreditOrBlacklistFileCanHold_WhenDelivered_ThenEachOfThoseConsumersParksIt_AndTakesTheNextFinding()
+    {
+        await using var app = await FusionApp.StartAsync();
+        var http = app.CreateClient();
+        await http.PostJsonAsync("/api/master-data", Haixi());
+        // Ids far beyond what an index row of PostgreSQL holds: no case, credit file or evidence file can be stored for it.
+        var huge = string.Concat(Enumerable.Range(0, 400).Select(_ => Guid.NewGuid().ToString("N")));
+        var poison = await AppendAsync(app, $"finding:{Guid.NewGuid():N}", new InspectionFindingRecorded(huge, huge, "GOLMUD", null, "dumping", Severity.Critical,
+            DateOnly.FromDateTime(T0.UtcDateTime).AddDays(30), "I-1", T0.AddHours(-2)));
+        var finding = new { findingId = "F-OK", enterpriseId = Potash, violation = "slag outside the yard", severity = "high", rectifyBy = "2026-12-31", recordedBy = "I-2", recordedAt = T0.AddHours(-1) };
+        Assert.Equal(HttpStatusCode.OK, (await http.PostJsonAsync("/api/ingest/inspection-findings", new[] { finding })).StatusCode);
+
+        foreach (var consumer in new[] { "rectification-cases", "credit-deductions", "blacklist-criteria" })
+        {
+            var parked = await WaitForAsync(http, $"/api/parked?consumer={consumer}", p => p.GetProperty("items").GetArrayLength() > 0);
+            Assert.Equal(poison, Assert.Single(parked.GetProperty("items").EnumerateArray()).GetProperty("sequence").GetInt64());
+        }
+        await WaitForAsync(http, "/api/cases?enterprise=" + Potash, c => c.ToString().Contains("finding-F-OK"));
+        await WaitForAsync(http, $"/api/enterprises/{Potash}/credit", c => c.ToString().Contains("F-OK"));
+        Assert.Equal("degraded", (await http.GetJsonAsync("/health")).GetProperty("status").GetString());
+        var retry = await http.PostAsync($"/api/parked/rectification-cases:{poison}/retry", null);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, retry.StatusCode);
     }
 
     [Fact]
