@@ -13,7 +13,10 @@ public sealed record RegionRecord(string RegionId, string Name, string NameZh, s
 public sealed record CameraRecord(string CameraId, string? DeviceCode = null);
 public sealed record MonitorRecord(string MonitorId, IReadOnlyDictionary<string, double> Limits);
 public sealed record SiteRecord(string SiteId, string Kind, string Name, double Longitude, double Latitude, IReadOnlyList<CameraRecord>? Cameras = null, IReadOnlyList<MonitorRecord>? Monitors = null);
-public sealed record EnterpriseRecord(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, double Longitude, double Latitude, IReadOnlyList<SiteRecord>? Sites = null);
+public sealed record FundAccountRecord(string AccountNumber, string? Bank = null);
+/// <summary>FundAccounts and ProductionStartedOn (yyyy-MM-dd) are optional: the fund ledger uses them (measure 6).</summary>
+public sealed record EnterpriseRecord(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, double Longitude, double Latitude, IReadOnlyList<SiteRecord>? Sites = null,
+    IReadOnlyList<FundAccountRecord>? FundAccounts = null, string? ProductionStartedOn = null);
 public sealed record ProtectedZoneRecord(string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<double[]> Polygon);
 public sealed record LeaderRecord(string LeaderId, string Name, string Title, string AreaId, string? Phone = null, string? Email = null, string? Level = null);
 public sealed record CommissionerRecord(string CommissionerId, string Name, string RegionId, string? Phone = null, string? Email = null);
@@ -153,6 +156,22 @@ public static class MasterDataFeed
         {
             new(Key("enterprise", id), stream, [new EnterpriseRegistered(id, r.String("name"), r.String("industry"), regionId, revenue, p.Longitude, p.Latitude, now)]),
         };
+        if (r.Has("productionStartedOn"))
+        {
+            var started = r.Date("productionStartedOn");
+            if (started.Year < 1949 || started > DateOnly.FromDateTime(now.UtcDateTime).AddYears(1))
+                throw new RecordRejected($"'productionStartedOn' of enterprise '{id}' is {started:yyyy-MM-dd}; that cannot be right");
+            items.Add(new(Key("production-start", $"{id}:{started:yyyy-MM-dd}"), stream, [new ProductionStartRecorded(id, started, now)]));
+        }
+        foreach (var a in r.Array("fundAccounts"))
+        {
+            var account = a.String("accountNumber");
+            if (account.Length > 64 || !account.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+                throw new RecordRejected($"fund account '{account}' of enterprise '{id}' should be the account number: letters, digits and '-', at most 64");
+            if (catalog.FundAccounts.TryGetValue(account, out var holder) && holder != id)
+                throw new RecordRejected($"fund account '{account}' is already registered to enterprise '{holder}'");
+            items.Add(new(Key("fund-account", account), stream, [new FundAccountRegistered(account, id, a.OptionalString("bank"), now)]));
+        }
         var cameras = new HashSet<string>();
         var deviceCodes = new HashSet<string>();
         var monitors = new HashSet<string>();

@@ -28,6 +28,12 @@ public sealed record SiteRegistered(
     double Longitude, double Latitude,
     DateTimeOffset RegisteredAt);
 
+/// <summary>An enterprise's dedicated environmental-fund account (measure 6): its bank's credits to it are fund deposits.</summary>
+public sealed record FundAccountRegistered(string AccountNumber, string EnterpriseId, string? Bank, DateTimeOffset RegisteredAt);
+
+/// <summary>When an enterprise started production: its fund obligation runs from then (not before 2018-01-01).</summary>
+public sealed record ProductionStartRecorded(string EnterpriseId, DateOnly StartedOn, DateTimeOffset RecordedAt);
+
 /// <summary>DeviceCode is the camera's 20-digit GB/T 28181 code, when it has one.</summary>
 public sealed record CameraRegistered(
     string CameraId, string SiteId, string EnterpriseId, string RegionId, string? DeviceCode,

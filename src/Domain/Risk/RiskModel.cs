@@ -41,6 +41,8 @@ public sealed class RiskModel
         [SignalKind.CameraOffline] = new() { Weight = 4, HalfLifeHours = 48 },
         [SignalKind.EmissionExceedance] = new() { Weight = 5, HalfLifeHours = 72 },
         [SignalKind.MonitoringGap] = new() { Weight = 3, HalfLifeHours = 48 },
+        // Like an inspection finding's, as measure 3 asks; a park's or zone's issue fades with this half-life.
+        [SignalKind.AssessmentIssue] = new() { Weight = 12, HalfLifeHours = 720 },
     };
 
     /// <summary>Multiplier by severity: Low, Medium, High, Critical.</summary>

@@ -2,7 +2,7 @@ using Fusion.Domain.Common;
 
 namespace Fusion.Domain.Risk;
 
-public enum SignalKind { CameraAlarm, AerialFinding, PublicReport, InspectionFinding, FundShortfall, CameraOffline, EmissionExceedance, MonitoringGap }
+public enum SignalKind { CameraAlarm, AerialFinding, PublicReport, InspectionFinding, FundShortfall, CameraOffline, EmissionExceedance, MonitoringGap, AssessmentIssue }
 
 /// <summary>
 /// One thing that says something about risk, extracted from one event. Sequence is the event's

@@ -4,11 +4,20 @@ using Fusion.Connectors.Ingest;
 
 namespace Fusion.Silo.Ingest;
 
-/// <summary>The JSON feeds as this host runs them: aerial findings placed with the configured radius ("AerialAttribution").</summary>
-public sealed class HostFeeds(AerialAttribution aerial)
+/// <summary>
+/// The JSON feeds as this host runs them: aerial findings placed with the configured radius ("AerialAttribution"), fund
+/// obligations by the fund policy ("Funds").
+/// </summary>
+public sealed class HostFeeds(AerialAttribution aerial, Fusion.Domain.Funds.FundPolicy funds)
 {
     public IReadOnlyDictionary<string, IFeed> All { get; } = Feeds.All.Values
-        .Select(f => f is AerialFindingFeed ? new AerialFindingFeed(aerial) : f)
+        .Select(f => f switch
+        {
+            AerialFindingFeed => new AerialFindingFeed(aerial),
+            Fusion.Connectors.Funds.FundDepositFeed => new Fusion.Connectors.Funds.FundDepositFeed(funds),
+            Fusion.Connectors.Funds.SalesRevenueFeed => new Fusion.Connectors.Funds.SalesRevenueFeed(funds),
+            _ => f,
+        })
         .ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The media types a feed's route takes, for the 415 answer.</summary>
@@ -16,6 +25,7 @@ public sealed class HostFeeds(AerialAttribution aerial)
     {
         "public-reports" => PublicReports.PublicReportIntake.MediaTypes,
         "aerial-findings" => ["application/json", AerialGeoJson.MediaType],
+        "bank-statements" or "sales-revenue" or "inspection-findings" => ["application/json", "text/csv"],
         _ => ["application/json"],
     };
 
