@@ -2,6 +2,7 @@ using Fusion.Bench;
 using Fusion.Bench.Analytics;
 using Fusion.Bench.Ingest;
 using Fusion.Bench.Telemetry;
+using Fusion.Bench.Warnings;
 
 // Every figure is a ratio to a reference measured in the same run on the same machine.
 var suite = args.FirstOrDefault() ?? "all";
@@ -12,6 +13,7 @@ var benches = new Dictionary<string, Func<BenchOptions, Task<IReadOnlyList<Bench
     ["hj212"] = Hj212Bench.RunAsync,
     ["analytics"] = AnalyticsBench.RunAsync,
     ["boards"] = BoardsBench.RunAsync,
+    ["warnings"] = WarningsBench.RunAsync,
 };
 if (suite != "all" && !benches.ContainsKey(suite))
 {

@@ -5,6 +5,9 @@ using Fusion.Domain.Risk;
 
 namespace Fusion.Domain.Warnings;
 
+/// <summary>One row an analytical rule's query returned: a subject and what the query says about it.</summary>
+public sealed record AnalyticalRow(string SubjectId, string? EnterpriseId, string RegionId, string Evidence);
+
 /// <summary>
 /// The warning rules as pure functions: a book and an observation (or the time) in, the next book and
 /// the warning events out. Time is a parameter; nothing here reads a clock.
@@ -61,6 +64,18 @@ public static class WarningEvaluation
     {
         var w = new Work(book, ctx);
         w.Tick(now);
+        return w.Result;
+    }
+
+    /// <summary>
+    /// An analytical rule's run over this scope: a warning for each subject in the rows (more evidence on an open one
+    /// when the row says something new), and, when the rule resolves itself, the end of the open ones whose subject
+    /// the query no longer returns.
+    /// </summary>
+    public static WarningDecision Analyzed(WarningBook book, string ruleId, IReadOnlyList<AnalyticalRow> rows, WarningContext ctx, DateTimeOffset now)
+    {
+        var w = new Work(book, ctx);
+        w.Analyzed(ruleId, rows, now);
         return w.Result;
     }
 
@@ -176,6 +191,21 @@ public static class WarningEvaluation
                 }
             }
             Tick(now);
+        }
+
+        public void Analyzed(string ruleId, IReadOnlyList<AnalyticalRow> rows, DateTimeOffset now)
+        {
+            if (ctx.Rules.Find(ruleId) is not AnalyticalRule rule) return;
+            var subjects = new HashSet<string>();
+            foreach (var row in rows)
+            {
+                if (WarningBook.ScopeOf(rule.Subject, row.EnterpriseId, row.RegionId) != Book.Scope || !subjects.Add(row.SubjectId)) continue;
+                // The same finding on the next run is the same evidence; a changed one is new.
+                var id = $"analytics:{rule.Id}:{row.SubjectId}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(row.Evidence)))[..12]}";
+                Fire(rule, row.SubjectId, row.EnterpriseId, row.RegionId, [new WarningEvidence(id, 0, "AnalyticalQuery", row.Evidence, now)], now);
+            }
+            foreach (var open in Book.Open.Values.Where(w => w.RuleId == rule.Id && !subjects.Contains(w.SubjectId)).ToList())
+                Clear(rule, open.SubjectId, now);
         }
 
         public void Tick(DateTimeOffset now)

@@ -59,17 +59,17 @@ public sealed class LoopbackMailbox : IAsyncDisposable
 }
 
 /// <summary>
-/// A webhook receiver on loopback for the demo: verifies each request's Standard Webhooks signature, drops repeats
-/// by webhook-id, and saves each notification as JSON in a folder.
+/// A webhook receiver on loopback for the demo and the bench: verifies each request's Standard Webhooks signature,
+/// drops repeats by webhook-id, and saves each notification as JSON in a folder (when given one) or hands it on.
 /// </summary>
 public sealed class LoopbackWebhookReceiver : IAsyncDisposable
 {
     readonly WebApplication app;
     readonly ConcurrentDictionary<string, byte> seen = new();
 
-    public LoopbackWebhookReceiver(int port, string secret, string folder)
+    public LoopbackWebhookReceiver(int port, string secret, string? folder, Action<string, string>? received = null)
     {
-        Directory.CreateDirectory(folder);
+        if (folder is not null) Directory.CreateDirectory(folder);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
@@ -82,8 +82,9 @@ public sealed class LoopbackWebhookReceiver : IAsyncDisposable
                 || !request.Headers[WebhookSignature.SignatureHeader].ToString().Split(' ')
                     .Contains(WebhookSignature.Sign(secret, id, DateTimeOffset.FromUnixTimeSeconds(unix), body)))
                 return Results.Unauthorized();
-            if (seen.TryAdd(id, 0))
-                await File.WriteAllTextAsync(Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{id}.json"), body);
+            if (!seen.TryAdd(id, 0)) return Results.NoContent();
+            received?.Invoke(id, body);
+            if (folder is not null) await File.WriteAllTextAsync(Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{id}.json"), body);
             return Results.NoContent();
         });
     }
@@ -105,9 +106,18 @@ public sealed class DemoReceivers(DemoReceivers.Where where) : IHostedService
         public string WebhookFolder => Path.Combine(Folder, "webhooks");
         public string MailFolder => Path.Combine(Folder, "mail");
 
+        /// <summary>Ports from Fusion:Demo:WebhookPort and SmtpPort, free ones when not given (several demos may share a machine).</summary>
         public static Where From(IConfiguration config) => new(
-            config.GetValue("Fusion:Demo:WebhookPort", 5081), WebhookSignature.NewSecret(), config.GetValue("Fusion:Demo:SmtpPort", 2525),
+            Port(config.GetValue("Fusion:Demo:WebhookPort", 0)), WebhookSignature.NewSecret(), Port(config.GetValue("Fusion:Demo:SmtpPort", 0)),
             Path.Combine(config["Fusion:DataFolder"] is { Length: > 0 } d ? d : Environment.GetEnvironmentVariable("FUSION_DATA") is { Length: > 0 } e ? e : ".fusion", "notifications"));
+    }
+
+    static int Port(int configured)
+    {
+        if (configured > 0) return configured;
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     LoopbackWebhookReceiver? webhooks;

@@ -45,6 +45,8 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Warning notifications    webhooks (Standard Webhooks, verified) to {where.WebhookUrl}, saved in {where.WebhookFolder}
                                   e-mails via SMTP 127.0.0.1:{where.SmtpPort}, saved as .eml in {where.MailFolder}
                                   each warning's deliveries: /api/warnings/<id>/deliveries
+                                  the outfall's repeated-discharge warning escalates to the commissioner
+                                  3 minutes after it is raised unless acknowledged (POST …/acknowledge)
 
         """;
 
@@ -75,7 +77,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
 
         ──────────────────────────────────────────────────────────────────────────────
          Fusion Platform demo — Haixi Prefecture, simulated feeds
-         API reference (Scalar)   {baseUrl}scalar
+         API reference (Scalar)   {baseUrl}scalar  (paste a token under Authentication)
          A token (JWT)            ./fusion token --role analyst --name 李敏   (roles: {string.Join(", ", Roles.All)})
                                   curl -H "Authorization: Bearer $(./fusion token --role analyst --name 李敏)" {baseUrl}api/regions
          OpenAPI document         {baseUrl}openapi/v1.json

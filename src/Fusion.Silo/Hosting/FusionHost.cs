@@ -38,6 +38,8 @@ public static class FusionHost
                 ["Fusion:SeedFile"] = Path.Combine(AppContext.BaseDirectory, "Seed", "haixi-master-data.json"),
                 ["Fusion:Simulate"] = "true",
                 ["Fusion:Demo:Receivers"] = "true",
+                // The outfall story's warning escalates within minutes when nobody acknowledges it.
+                ["Fusion:Warnings:AcknowledgeWithin:repeated-discharge-alarms"] = "00:03:00",
             });
         var config = builder.Configuration;
         var connectionString = config.GetConnectionString("Fusion") ?? Environment.GetEnvironmentVariable("FUSION_PG")
@@ -104,7 +106,7 @@ public static class FusionHost
         builder.Services.AddProblemDetails();
         builder.Services.AddFusionSecurity(config);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        builder.Services.AddOpenApi(o => o.AddBearerSecurity().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Fusion Platform — Haixi environmental big-data fusion";
             doc.Info.Description = "Ingest of camera, aerial, public-report, inspection and fund feeds; master data; live risk per enterprise and region.";
@@ -118,7 +120,7 @@ public static class FusionHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference().AllowAnonymous();
+        app.MapScalarApiReference(o => o.AddPreferredSecuritySchemes(OpenApiSecurity.Bearer)).AllowAnonymous();
         app.MapFusionTelemetry();
         app.MapHealthEndpoints();
         app.MapIngestEndpoints();
@@ -135,6 +137,7 @@ public static class FusionHost
         app.MapAnalyticsEndpoints();
         app.MapWarningEndpoints();
         app.MapBoardEndpoints();
+        app.MapConnectorKeyEndpoints();
         Funds.FundEndpoints.MapFundEndpoints(app);
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription().AllowAnonymous();
         return app;

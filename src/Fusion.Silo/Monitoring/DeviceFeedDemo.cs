@@ -18,7 +18,7 @@ namespace Fusion.Silo.Monitoring;
 /// </summary>
 public sealed class DeviceFeedDemo(
     IConfiguration config, MasterDataCache masterData, Hj212Listener listener, IServer server, IHostApplicationLifetime lifetime,
-    PlatformClock clock, LocalTokens tokens, ILogger<DeviceFeedDemo> log) : BackgroundService
+    PlatformClock clock, Marten.IDocumentStore store, ILogger<DeviceFeedDemo> log) : BackgroundService
 {
     const int Minutes = 7 * 24 * 60;
 
@@ -56,7 +56,9 @@ public sealed class DeviceFeedDemo(
         if (deviceCodes.Count == 0) return;
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
         using var http = new HttpClient { BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1")) };
-        http.DefaultRequestHeaders.Authorization = tokens.Bearer("gb28181-platform (demo)", [Roles.Connector], TimeSpan.FromDays(8));
+        // The video platform is a machine: it holds a connector key for the GB/T 28181 feed alone.
+        var key = await ConnectorKeys.ReissueAsync(store, "GB/T 28181 video platform (demo)", [Gb28181Feed.Name], "demo", clock.Now, ct);
+        http.DefaultRequestHeaders.Add(ConnectorKeys.Header, key.Key);
         var quiet = deviceCodes.Count > 4 ? deviceCodes[4] : null;
         for (long minute = 0; minute < Minutes && !ct.IsCancellationRequested; minute++)
         {

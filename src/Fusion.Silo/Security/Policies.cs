@@ -69,7 +69,12 @@ public static class Policies
     public static AuthorizationBuilder AddFusionPolicies(this AuthorizationBuilder auth)
     {
         foreach (var (name, roles) in RolesOf)
-            auth.AddPolicy(name, p => p.RequireAuthenticatedUser().RequireRole(roles));
+            auth.AddPolicy(name, p =>
+            {
+                p.RequireAuthenticatedUser().RequireRole(roles);
+                // A connector key admits only its own feeds.
+                if (roles.Contains(Roles.Connector)) p.AddRequirements(new FeedRequirement());
+            });
         // An endpoint that names no policy is for administrators only; the endpoint test names it as a defect.
         return auth.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.Admin).Build());
     }

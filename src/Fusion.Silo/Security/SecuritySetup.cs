@@ -1,3 +1,4 @@
+using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -9,6 +10,8 @@ namespace Fusion.Silo.Security;
 
 public static class SecuritySetup
 {
+    const string Scheme = "Fusion";
+
     /// <summary>
     /// JWT bearer authentication (ASP.NET Core's own handler) from the configured OpenID Connect issuer, or
     /// from the local signing key when none is configured; the role policies; 401 and 403 as problem details.
@@ -18,7 +21,12 @@ public static class SecuritySetup
         var options = AuthOptions.From(config);
         services.AddSingleton(options);
         services.AddSingleton(_ => LocalTokens.From(config));
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+        services.ConfigureMarten(o => o.Schema.For<ConnectorKey>().Identity(k => k.Id));
+        // A request with X-Api-Key is a connector's; any other is judged by its bearer token.
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Bearer token or connector key", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.ContainsKey(ConnectorKeys.Header) ? ConnectorKeys.Scheme : JwtBearerDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ConnectorKeyHandler>(ConnectorKeys.Scheme, null)
             .AddJwtBearer(jwt =>
             {
                 jwt.MapInboundClaims = false;
@@ -41,6 +49,7 @@ public static class SecuritySetup
                 }
             });
         services.AddAuthorizationBuilder().AddFusionPolicies();
+        services.AddSingleton<IAuthorizationHandler, FeedRequirementHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         return services;
     }
@@ -65,9 +74,15 @@ sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) 
             await http.ForbidAsync();
             var needed = policy.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles).Distinct().ToArray();
             var held = Roles.All.Where(http.User.IsInRole).ToArray();
-            await WriteAsync(http, StatusCodes.Status403Forbidden, "Not allowed for your role",
-                $"{http.Request.Method} {http.Request.Path} needs the role {string.Join(" or ", needed)}; " +
-                $"{http.User.Identity?.Name ?? "you"} holds {(held.Length == 0 ? "no role of this platform" : string.Join(", ", held))}.");
+            var who = http.User.Identity?.Name ?? "you";
+            if (result.AuthorizationFailure?.FailedRequirements.OfType<FeedRequirement>().Any() == true && held.Intersect(needed).Any())
+                await WriteAsync(http, StatusCodes.Status403Forbidden, "Not a feed of this key",
+                    $"The key of {who} admits the feeds {string.Join(", ", http.User.FindAll(ConnectorKeys.FeedClaim).Select(c => c.Value))}; " +
+                    $"not {FeedRequirement.FeedOf(http) ?? http.Request.Path.ToString()}.");
+            else
+                await WriteAsync(http, StatusCodes.Status403Forbidden, "Not allowed for your role",
+                    $"{http.Request.Method} {http.Request.Path} needs the role {string.Join(" or ", needed)}; " +
+                    $"{who} holds {(held.Length == 0 ? "no role of this platform" : string.Join(", ", held))}.");
         }
         else await standard.HandleAsync(next, http, policy, result);
     }
@@ -75,6 +90,7 @@ sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) 
     static string WhyUnauthenticated(Exception? failure) =>
         failure switch
         {
+            ConnectorKeyRefused e => e.Message,
             null => "This endpoint needs a bearer token (Authorization: Bearer …) from the platform's identity provider; locally: ./fusion token --role <role> --name <name>.",
             SecurityTokenExpiredException e => $"The bearer token expired at {e.Expires:u}.",
             SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The bearer token's signature is not one this platform trusts.",

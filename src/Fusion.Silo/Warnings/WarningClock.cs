@@ -10,7 +10,7 @@ namespace Fusion.Silo.Warnings;
 /// seconds), so time-driven rules fire while no event arrives and after a restart: the due times live in
 /// the store with the books, not in this process. The grain owns what happens; this only rings.
 /// </summary>
-public sealed class WarningClock(IDocumentStore store, IGrainFactory grains, PlatformClock clock, FusionMetrics metrics,
+public sealed class WarningClock(IDocumentStore store, IGrainFactory grains, PlatformClock clock, FusionMetrics metrics, AnalyticalRuns analytical,
     IConfiguration config, ILogger<WarningClock> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,6 +36,7 @@ public sealed class WarningClock(IDocumentStore store, IGrainFactory grains, Pla
         var due = await session.Query<WarningBookDocument>().Where(d => d.DueAt != null && d.DueAt <= now).Select(d => d.Id).ToListAsync(ct);
         foreach (var chunk in due.Chunk(32))
             await Task.WhenAll(chunk.Select(scope => grains.GetGrain<IWarningGrain>(scope).TickAsync().AsTask()));
+        await analytical.RunDueAsync(ct);
         var open = await session.Query<WarningView>().Where(w => w.Status != "resolved").Select(w => new { w.RuleId, w.Severity }).ToListAsync(ct);
         metrics.OpenWarnings(open.GroupBy(w => (w.RuleId, w.Severity.ToString())).Select(g => (g.Key.RuleId, g.Key.Item2, (long)g.Count())).ToList());
         return due.Count;

@@ -22,6 +22,8 @@ public interface IWarningGrain : IGrainWithStringKey
     ValueTask ObserveAsync(Immutable<ImmutableArray<Observation>> observations, long lastSequence);
     /// <summary>Does what has fallen due (deadlines, absences, re-scoring, escalation, reminders).</summary>
     ValueTask TickAsync();
+    /// <summary>An analytical rule ran: the rows about this scope's subjects (none: whatever it warned of has cleared).</summary>
+    ValueTask AnalyzedAsync(string ruleId, Immutable<ImmutableArray<AnalyticalRow>> rows);
     /// <summary>False when the warning is no longer open here (resolved).</summary>
     ValueTask<bool> AcknowledgeAsync(string warningId, string by, string? note);
     ValueTask<bool> ResolveAsync(string warningId, string by, string? note);
@@ -70,6 +72,9 @@ public sealed class WarningGrain(
         }
         await CommitAsync(WarningEvaluation.Tick(book, now, ctx));
     }
+
+    public async ValueTask AnalyzedAsync(string ruleId, Immutable<ImmutableArray<AnalyticalRow>> rows) =>
+        await CommitAsync(WarningEvaluation.Analyzed(book, ruleId, rows.Value, Context, clock.Now));
 
     public ValueTask<bool> AcknowledgeAsync(string warningId, string by, string? note) =>
         Act(() => WarningEvaluation.Acknowledge(book, warningId, by, note, clock.Now));

@@ -24,6 +24,7 @@ public sealed class WarningRulesFile : IDisposable
 
     readonly TimeProvider time;
     readonly ILogger<WarningRulesFile> log;
+    readonly IReadOnlyDictionary<string, TimeSpan> acknowledgeWithin;
     readonly FileSystemWatcher? watcher;
     readonly Lock gate = new();
     LoadedRules current;
@@ -32,6 +33,9 @@ public sealed class WarningRulesFile : IDisposable
     {
         this.time = time;
         this.log = log;
+        // Fusion:Warnings:AcknowledgeWithin:<rule id> overrides a rule's period (the demo escalates within minutes).
+        acknowledgeWithin = config.GetSection("Fusion:Warnings:AcknowledgeWithin").GetChildren()
+            .ToDictionary(c => c.Key, c => TimeSpan.Parse(c.Value!, System.Globalization.CultureInfo.InvariantCulture));
         Path = System.IO.Path.GetFullPath(config["Fusion:Warnings:RulesFile"] is { Length: > 0 } p ? p : System.IO.Path.Combine(AppContext.BaseDirectory, "Warnings", "warning-rules.yaml"));
         var (rules, errors) = Read(Path);
         if (errors.Count > 0)
@@ -85,7 +89,13 @@ public sealed class WarningRulesFile : IDisposable
         return WarningRuleSet.Parse(doc?.Rules);
     }
 
-    static (WarningRuleSet, IReadOnlyList<string>) Read(string path)
+    (WarningRuleSet, IReadOnlyList<string>) Read(string path)
+    {
+        var (rules, errors) = ReadFile(path);
+        return (new WarningRuleSet([.. rules.Rules.Select(r => acknowledgeWithin.TryGetValue(r.Id, out var period) ? r with { AcknowledgeWithin = period } : r)]), errors);
+    }
+
+    static (WarningRuleSet, IReadOnlyList<string>) ReadFile(string path)
     {
         string text;
         try

@@ -134,7 +134,7 @@ public sealed class WarningTests
         await using var app = await FusionApp.StartAsync(settings: Settings(("Fusion:Warnings:RulesFile", path)));
         var http = app.CreateClient();
         var shipped = await http.GetJsonAsync("/api/warnings/rules");
-        Assert.Equal(11, shipped.GetProperty("rules").GetArrayLength());
+        Assert.Equal(12, shipped.GetProperty("rules").GetArrayLength());
         Assert.Contains("blacklist-criteria", shipped.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
 
         await File.WriteAllTextAsync(path, """
@@ -156,8 +156,8 @@ public sealed class WarningTests
             "rule 'too-many-alarms': field 'severity': 'dire' is not one of: low, medium, high, critical",
             "rule 'too-many-alarms': field 'window': 'a day' is not a positive duration like 00:30:00 or 7.00:00:00",
         ], body.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(11, body.GetProperty("inForce").GetProperty("rules").GetArrayLength());
-        Assert.Equal(11, (await http.GetJsonAsync("/api/warnings/rules")).GetProperty("rules").GetArrayLength());
+        Assert.Equal(12, body.GetProperty("inForce").GetProperty("rules").GetArrayLength());
+        Assert.Equal(12, (await http.GetJsonAsync("/api/warnings/rules")).GetProperty("rules").GetArrayLength());
 
         await File.WriteAllTextAsync(path, """
             rules:
@@ -173,5 +173,48 @@ public sealed class WarningTests
             """);
         var reloaded = await WaitForAsync(http, "/api/warnings/rules", r => r.GetProperty("rules").GetArrayLength() == 1, "reload on file change");
         Assert.Equal("too-many-alarms", reloaded.GetProperty("rules")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task GivenAnAnalyticalRule_WhenItsQueryReturnsAnEnterprise_ThenAWarningIsRaised_AndItResolvesWhenTheQueryNoLongerDoes()
+    {
+        var folder = Directory.CreateTempSubdirectory("fusion-rules-");
+        var path = Path.Combine(folder.FullName, "rules.yaml");
+        // The shipped rules and one more over the analytics projection's camera alarms.
+        await File.WriteAllTextAsync(path, await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Warnings", "warning-rules.yaml")) + """
+
+              - id: alarms-today
+                kind: analytical
+                severity: low
+                subject: enterprise
+                message: "{name}: alarms today"
+                every: "01:00:00"
+                autoResolve: true
+                acknowledgeWithin: "1.00:00:00"
+                sql: |
+                  SELECT enterprise_id AS subject_id, count(*) AS alarms, 'alarms in the last day: ' || count(*) AS evidence
+                  FROM camera_alarms WHERE occurred_at > $now - INTERVAL 1 DAY GROUP BY enterprise_id HAVING count(*) >= 2
+            """);
+        await using var app = await FusionApp.StartAsync(settings: Settings(("Fusion:Warnings:RulesFile", path)));
+        var http = app.CreateClient();
+        await http.PostJsonAsync("/api/master-data", Haixi());
+        await http.PostJsonAsync("/api/ingest/camera-alarms", new[]
+            { Alarm("A-1", "CAM-POTASH-2", T0.AddHours(-5), type: "smoke-and-dust"), Alarm("A-2", "CAM-POTASH-2", T0.AddHours(-3), type: "smoke-and-dust") });
+        await app.CaughtUpAsync();
+
+        app.Time.Advance(TimeSpan.FromHours(1));
+        var raised = await WaitForAsync(http, "/api/warnings?rule=alarms-today", w => w.GetArrayLength() == 1, "analytical warning");
+        Assert.Equal((Potash, "analytical", "alarms in the last day: 2"), (raised[0].GetProperty("subjectId").GetString(), raised[0].GetProperty("ruleKind").GetString(),
+            raised[0].GetProperty("evidence")[0].GetProperty("summary").GetString()));
+
+        // A day later the query returns nothing: the warning resolves itself.
+        app.Time.Advance(TimeSpan.FromDays(1));
+        await WaitForAsync(http, "/api/warnings?rule=alarms-today&status=resolved", w => w.GetArrayLength() == 1, "analytical warning resolved");
+
+        // The shipped analytical rule ran through the sandbox without an error.
+        await using var session = app.Store.QuerySession();
+        var shipped = await session.LoadAsync<Fusion.Silo.Warnings.AnalyticalRunDocument>("exceedance-hours-doubled");
+        Assert.NotNull(shipped);
+        Assert.Null(shipped.Error);
     }
 }

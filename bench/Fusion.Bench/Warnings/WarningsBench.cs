@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fusion.Bench.Ingest;
+using Fusion.Silo.Demo;
+using Fusion.Silo.Hosting;
+using Fusion.Silo.Notifications;
+using Fusion.Silo.Security;
+using Fusion.Silo.Telemetry;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fusion.Bench.Warnings;
+
+/// <summary>
+/// Early warning: ingest-to-evaluated throughput with all shipped rules against the same with no rule that
+/// concerns the records; and append → signed webhook delivered (a loopback receiver) p50/p99 while a steady
+/// background load is posted, against an HTTP round trip.
+/// </summary>
+public static class WarningsBench
+{
+    const int BatchSize = 500;
+    const int Clients = 4;
+    const int Samples = 40;
+    /// <summary>The background load the latency is measured under (events/s), as the issue states it.</summary>
+    const int BackgroundRate = 1000;
+
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchOptions options)
+    {
+        var noRules = Path.Combine(Directory.CreateTempSubdirectory("fusion-bench-rules-").FullName, "none.yaml");
+        // A rule about inspection findings only: the camera alarms posted concern no rule.
+        await File.WriteAllTextAsync(noRules, """
+            rules:
+              - id: nothing
+                kind: deadline
+                severity: low
+                subject: enterprise
+                message: "never"
+                minSeverity: critical
+                acknowledgeWithin: "1.00:00:00"
+            """);
+        var none = await ThroughputAsync(options.Records, noRules, 5393);
+        var all = await ThroughputAsync(options.Records, null, 5394);
+        var (p50, p99, trip, achieved) = await DeliveryLatencyAsync(5395);
+        return
+        [
+            new($"ingest → rules evaluated, all shipped rules vs none (rec/s)", all, none, "records/s"),
+            new($"append → webhook delivered p50 vs HTTP round trip", p50, trip, "ms"),
+            new($"append → webhook delivered p99 vs HTTP round trip", p99, trip, "ms"),
+            new($"background load during the latency run vs {BackgroundRate}/s asked", achieved, BackgroundRate, "events/s"),
+        ];
+    }
+
+    static async Task<(WebApplication App, HttpClient Http)> StartAsync(string database, int port, params string[] more)
+    {
+        var connection = await BenchDatabase.CreateAsync(database);
+        var app = FusionHost.Build(
+        [
+            "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
+            $"--Orleans:SiloPort={port + 6000}", $"--Orleans:GatewayPort={port + 25000}", "--Logging:LogLevel:Default=Warning",
+            .. more,
+        ], demo: false);
+        await app.StartAsync();
+        var http = new HttpClient
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) },
+        };
+        var (document, _, _) = IngestBench.MasterData();
+        (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
+        return (app, http);
+    }
+
+    static async Task StopAsync(WebApplication app, HttpClient http)
+    {
+        http.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Abnormal-discharge alarms at 100 outfalls, posted, then until the live-risk pass (and the warning rules in it) has applied them all.</summary>
+    static async Task<double> ThroughputAsync(int records, string? rulesFile, int port)
+    {
+        var (app, http) = await StartAsync($"fusion_bench_warnings_{port}", port, rulesFile is null ? [] : [$"--Fusion:Warnings:RulesFile={rulesFile}"]);
+        try
+        {
+            var (_, cameras, _) = IngestBench.MasterData();
+            var start = DateTimeOffset.UtcNow.AddDays(-2);
+            var alarms = Enumerable.Range(0, records).Select(i => new
+            {
+                alarmId = $"bench-{i}", cameraId = cameras[i % cameras.Count], alarmType = "abnormal-discharge",
+                confidence = 0.8, occurredAt = start.AddSeconds(i * 7),
+            }).ToArray();
+            var watch = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(alarms.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (chunk, ct) =>
+                (await http.PostAsJsonAsync("/api/ingest/camera-alarms", chunk, ct)).EnsureSuccessStatusCode());
+            await RiskPassCaughtUpAsync(app);
+            return records / watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await StopAsync(app, http);
+        }
+    }
+
+    /// <summary>The live-risk subscription has applied every event in the store, including what its own pass appended.</summary>
+    static async Task RiskPassCaughtUpAsync(WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<IDocumentStore>();
+        var metrics = app.Services.GetRequiredService<FusionMetrics>();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var high = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+            if (metrics.LastProcessedSequence >= high)
+            {
+                await Task.Delay(200);
+                if ((await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber == high) return;
+            }
+            if (deadline.Elapsed > TimeSpan.FromMinutes(30)) throw new TimeoutException($"the risk pass is at {metrics.LastProcessedSequence} of {high}");
+            await Task.Delay(20);
+        }
+    }
+
+    static async Task<(double P50, double P99, double RoundTrip, double Achieved)> DeliveryLatencyAsync(int port)
+    {
+        var secret = WebhookSignature.NewSecret();
+        var receiverPort = port + 1000;
+        var arrived = new ConcurrentDictionary<string, long>();
+        await using var receiver = new LoopbackWebhookReceiver(receiverPort, secret, folder: null, (_, body) =>
+        {
+            var data = JsonDocument.Parse(body).RootElement;
+            if (data.GetProperty("type").GetString() == "warning.raised")
+                arrived.TryAdd(data.GetProperty("data").GetProperty("warningId").GetString()!, Stopwatch.GetTimestamp());
+        });
+        await receiver.StartAsync();
+        var (app, http) = await StartAsync($"fusion_bench_warnings_{port}", port,
+            "--Fusion:Notifications:Webhooks:0:Name=bench", $"--Fusion:Notifications:Webhooks:0:Url=http://127.0.0.1:{receiverPort}/hook",
+            $"--Fusion:Notifications:Webhooks:0:Secret={secret}");
+        using var stop = new CancellationTokenSource();
+        try
+        {
+            var (_, cameras, _) = IngestBench.MasterData();
+            var now = DateTimeOffset.UtcNow;
+            // Two alarms at each sample's outfall first: the third one raises its warning.
+            var primers = Enumerable.Range(0, Samples).SelectMany(i => new[] { 1, 2 }.Select(k => new
+            {
+                alarmId = $"primer-{i}-{k}", cameraId = $"CAM-{i}-A", alarmType = "abnormal-discharge", confidence = 0.9, occurredAt = now.AddHours(-k),
+            })).ToArray();
+            (await http.PostAsJsonAsync("/api/ingest/camera-alarms", primers)).EnsureSuccessStatusCode();
+            await RiskPassCaughtUpAsync(app);
+
+            var background = Task.Run(() => BackgroundAsync(http, cameras, stop.Token));
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var latencies = new List<double>();
+            for (var i = 0; i < Samples; i++)
+            {
+                var warning = $"repeated-discharge-alarms.S-{i}.1";
+                var sent = Stopwatch.GetTimestamp();
+                (await http.PostAsJsonAsync("/api/ingest/camera-alarms", new[]
+                    { new { alarmId = $"trigger-{i}", cameraId = $"CAM-{i}-A", alarmType = "abnormal-discharge", confidence = 0.9, occurredAt = DateTimeOffset.UtcNow } }))
+                    .EnsureSuccessStatusCode();
+                long at;
+                while (!arrived.TryGetValue(warning, out at))
+                {
+                    if (Stopwatch.GetElapsedTime(sent) > TimeSpan.FromMinutes(2)) throw new TimeoutException($"{warning} never reached the webhook receiver");
+                    await Task.Delay(2);
+                }
+                latencies.Add(Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds);
+            }
+            var trips = new List<double>();
+            for (var i = 0; i < Samples; i++)
+            {
+                var trip = Stopwatch.StartNew();
+                await http.GetAsync("/health");
+                trips.Add(trip.Elapsed.TotalMilliseconds);
+            }
+            await stop.CancelAsync();
+            var achieved = await background;
+            latencies.Sort();
+            trips.Sort();
+            return (BenchDatabase.Percentile(latencies, 0.5), BenchDatabase.Percentile(latencies, 0.99), BenchDatabase.Percentile(trips, 0.5), achieved);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await StopAsync(app, http);
+        }
+    }
+
+    /// <summary>Smoke-and-dust alarms at the other cameras, a tenth of the rate every 100 ms; returns the rate achieved.</summary>
+    static async Task<double> BackgroundAsync(HttpClient http, IReadOnlyList<string> cameras, CancellationToken stop)
+    {
+        var watch = Stopwatch.StartNew();
+        long sent = 0;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var now = DateTimeOffset.UtcNow;
+                var batch = Enumerable.Range(0, BackgroundRate / 10).Select(k => new
+                {
+                    alarmId = $"load-{sent + k}", cameraId = cameras[(int)((sent + k) % cameras.Count)], alarmType = "smoke-and-dust", confidence = 0.7, occurredAt = now,
+                }).ToArray();
+                (await http.PostAsJsonAsync("/api/ingest/camera-alarms", batch, stop)).EnsureSuccessStatusCode();
+                sent += batch.Length;
+            }
+        }
+        catch (OperationCanceledException) { }
+        return sent / watch.Elapsed.TotalSeconds;
+    }
+}

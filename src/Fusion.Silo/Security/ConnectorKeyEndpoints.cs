@@ -1,0 +1,39 @@
+using Fusion.Silo.Hosting;
+using Marten;
+
+namespace Fusion.Silo.Security;
+
+public sealed record ConnectorKeyRequest(string Name, string[]? Feeds);
+
+public static class ConnectorKeyEndpoints
+{
+    public static IEndpointRouteBuilder MapConnectorKeyEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/connector-keys").WithTags("Security").RequireAuthorization(Policies.Admin);
+
+        group.MapPost("/", async (ConnectorKeyRequest body, HttpContext http, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+            {
+                var issued = await ConnectorKeys.IssueAsync(store, body.Name, body.Feeds ?? [], http.User.Identity?.Name ?? "?", clock.Now, ct);
+                return Results.Created($"/api/connector-keys/{issued.Id}", issued);
+            })
+            .Produces<IssuedConnectorKey>(StatusCodes.Status201Created)
+            .ProducesProblem(422)
+            .WithSummary("Issues a key for a machine pushing data (X-Api-Key header), limited to the feeds named; the key is shown this once, only its hash is kept");
+
+        group.MapGet("/", async (IDocumentStore store, CancellationToken ct) =>
+            {
+                await using var session = store.QuerySession();
+                return (await session.Query<ConnectorKey>().OrderBy(k => k.IssuedAt).ToListAsync(ct)).Select(ConnectorKeyView.Of);
+            })
+            .WithSummary("The connector keys issued, with their feeds and whether revoked (never the key itself)");
+
+        group.MapPost("/{id}/revoke", async (string id, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+                await ConnectorKeys.RevokeAsync(store, id, clock.Now, ct) is { } key
+                    ? Results.Ok(ConnectorKeyView.Of(key))
+                    : Results.Problem(statusCode: 404, title: "Unknown key", detail: $"No connector key has the id '{id}'."))
+            .Produces<ConnectorKeyView>()
+            .ProducesProblem(404)
+            .WithSummary("Revokes a key: requests carrying it are refused from now on");
+        return app;
+    }
+}
