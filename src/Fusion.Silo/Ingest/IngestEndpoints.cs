@@ -69,8 +69,8 @@ public static class IngestEndpoints
             "A period is a month 2026-10, a quarter 2026-Q4 or a year 2026; the obligation runs from the production start (master data " +
             "enterprises[].productionStartedOn), not before 2018-01-01, prorated by days. A later declaration of a period replaces the earlier one.");
         // A known feed lands here when routing found its endpoint does not accept the body's Content-Type.
-        group.MapPost("/{feed}", (string feed, HttpRequest request) => Feeds.All.ContainsKey(feed)
-                ? UnsupportedMediaType(MediaType(request.ContentType).Type ?? "(none)", HostFeeds.MediaTypes(feed))
+        group.MapPost("/{feed}", (string feed, HttpRequest request) => Feeds.All.ContainsKey(feed) || DeviceFeedTypes.ContainsKey(feed)
+                ? UnsupportedMediaType(MediaType(request.ContentType).Type ?? "(none)", DeviceFeedTypes.GetValueOrDefault(feed) ?? HostFeeds.MediaTypes(feed))
                 : Results.Problem(
                     statusCode: StatusCodes.Status404NotFound, title: "Unknown feed",
                     detail: $"There is no feed '{feed}'. Feeds: {string.Join(", ", Feeds.All.Keys)}."))
@@ -78,6 +78,13 @@ public static class IngestEndpoints
             .RequireAuthorization(Policies.Connector);
         return app;
     }
+
+    /// <summary>The device feeds' own endpoints and the types they take (a body of another type lands on /{feed}).</summary>
+    static readonly Dictionary<string, string[]> DeviceFeedTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["hj212"] = ["text/plain", "application/octet-stream", "multipart/form-data"],
+        ["gb28181"] = ["application/xml", "text/xml", "application/MANSCDP+xml"],
+    };
 
     static void Map<TRecord>(RouteGroupBuilder group, string feed, string policy, string summary) =>
         group.MapPost($"/{feed}", (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
