@@ -32,7 +32,7 @@ public static class BoardsBench
             off.Add(await IngestAsync(options.Records, telemetry: false, round));
             on.Add(await IngestAsync(options.Records, telemetry: true, round));
         }
-        var (boardLag, riskLag, achieved) = await LagAsync(TimeSpan.FromSeconds(30), eventsPerSecond: 1000);
+        var (boardLag, riskLag, achieved) = await LagAsync(TimeSpan.FromSeconds(30));
         return
         [
             new("ingest with telemetry on (records/s) vs off", on.Max(), off.Max(), "records/s"),
@@ -83,17 +83,19 @@ public static class BoardsBench
     sealed record Lag(double P95, double Max);
 
     /// <summary>
-    /// A steady open-loop load: 450 HJ 212 data loggers over TCP, each sending one minute's data every half second
-    /// (900 frames/s, each frame an event; exceedances among them become risk signals), and 100 camera alarms/s over
+    /// A steady open-loop load: 500 HJ 212 data loggers over TCP, each sending one minute's data every half second
+    /// (1,000 frames/s, each frame an event; exceedances among them become risk signals), and 100 camera alarms/s over
     /// HTTP in batches of ten every 100 ms, each posted without waiting for the one before (so a slow answer does not
     /// slow the load). Meanwhile both subscriptions' distance from the head of the store is sampled every 100 ms.
     /// The load achieved is what the store grew by per second while the load ran (derived events included).
     /// </summary>
-    static async Task<(Lag Board, Lag Risk, double Achieved)> LagAsync(TimeSpan duration, int eventsPerSecond)
+    static async Task<(Lag Board, Lag Risk, double Achieved)> LagAsync(TimeSpan duration)
     {
-        const int Loggers = 450;
+        // Offered a little above the rate asked: on a shared machine the loggers' half-second pace slips, and the
+        // figure that counts is the store's growth (reported beside the rate asked).
+        const int Loggers = 500;
         var pace = TimeSpan.FromSeconds(0.5);
-        var alarmsPerSecond = eventsPerSecond - (int)(Loggers / pace.TotalSeconds);
+        const int alarmsPerSecond = 100;
         var connection = await BenchDatabase.CreateAsync("fusion_bench_board_lag");
         const int port = 5394;
         var app = await StartAsync(connection, port, telemetry: true, hj212: true);
@@ -141,6 +143,7 @@ public static class BoardsBench
                     inFlight.Add(http.PostAsJsonAsync("/api/ingest/camera-alarms", batch).ContinueWith(t => t.Result.EnsureSuccessStatusCode()));
                 }
                 await Task.WhenAll(inFlight);
+                return sent;
             });
             while (!cts.IsCancellationRequested)
             {
@@ -151,9 +154,10 @@ public static class BoardsBench
             }
             var (headAfter, _, _) = await PositionsAsync();
             var achieved = (headAfter - headBefore) / watch.Elapsed.TotalSeconds;
-            await loggers;
-            await alarms;
-            Console.WriteLine($"  lag: {boardSamples.Count} samples; store grew by {headAfter - headBefore} events in {watch.Elapsed.TotalSeconds:N1} s");
+            var frames = await loggers;
+            var alarmsSent = await alarms;
+            Console.WriteLine($"  lag: {boardSamples.Count} samples; store grew by {headAfter - headBefore} events in {watch.Elapsed.TotalSeconds:N1} s; " +
+                              $"{frames.Sent} HJ 212 frames sent ({frames.Acknowledged} acknowledged), {alarmsSent} camera alarms posted");
             return (Summarise(boardSamples), Summarise(riskSamples), achieved);
         }
         finally

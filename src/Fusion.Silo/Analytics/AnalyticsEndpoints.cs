@@ -94,7 +94,7 @@ public static class AnalyticsEndpoints
         try
         {
             var format = ResultFormats.Negotiate(http.Request.Query["format"].ToString() is { Length: > 0 } f ? f : null, http.Request.Headers.Accept.ToString());
-            run = runner.Start(bind(), format, http.RequestAborted);
+            run = await runner.StartAsync(bind(), format, http.RequestAborted);
         }
         catch (AnalyticsQueryException e)
         {

@@ -41,9 +41,10 @@ public static class IngestEndpoints
         Map<InspectionFindingRecord>(group, "inspection-findings", Policies.FindingsIntake, "Findings of inspectors and commissioners, with rectify-by dates");
         Map<FundDepositRecord>(group, "fund-deposits", Policies.Connector, "Deposits into enterprises' environmental funds (1‰ of sales revenue)");
         // A known feed lands here when routing found its endpoint does not accept the body's Content-Type.
-        group.MapPost("/{feed}", (string feed, HttpRequest request) => Feeds.All.ContainsKey(feed)
+        group.MapPost("/{feed}", (string feed, HttpRequest request) => Feeds.All.ContainsKey(feed) || DeviceFeedTypes.ContainsKey(feed)
                 ? UnsupportedMediaType(MediaType(request.ContentType).Type ?? "(none)",
-                    feed.Equals("public-reports", StringComparison.OrdinalIgnoreCase) ? PublicReports.PublicReportIntake.MediaTypes : ["application/json"])
+                    feed.Equals("public-reports", StringComparison.OrdinalIgnoreCase) ? PublicReports.PublicReportIntake.MediaTypes
+                    : DeviceFeedTypes.GetValueOrDefault(feed) ?? ["application/json"])
                 : Results.Problem(
                     statusCode: StatusCodes.Status404NotFound, title: "Unknown feed",
                     detail: $"There is no feed '{feed}'. Feeds: {string.Join(", ", Feeds.All.Keys)}."))
@@ -51,6 +52,13 @@ public static class IngestEndpoints
             .RequireAuthorization(Policies.Connector);
         return app;
     }
+
+    /// <summary>The device feeds' own endpoints and the types they take (a body of another type lands on /{feed}).</summary>
+    static readonly Dictionary<string, string[]> DeviceFeedTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["hj212"] = ["text/plain", "application/octet-stream", "multipart/form-data"],
+        ["gb28181"] = ["application/xml", "text/xml", "application/MANSCDP+xml"],
+    };
 
     static void Map<TRecord>(RouteGroupBuilder group, string feed, string policy, string summary) =>
         group.MapPost($"/{feed}", (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>

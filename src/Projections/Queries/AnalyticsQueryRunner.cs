@@ -54,7 +54,7 @@ public sealed class AnalyticsQueryRunner(Func<AnalyticsDatabase> database, Query
     public QueryRun Start(BoundQuery query, ResultFormat format, CancellationToken ct = default)
     {
         var db = database();
-        var run = new QueryRun(db.Connect(), format, limits);
+        var run = new QueryRun(db.Connect(), format, limits, this);
         try
         {
             run.Begin(query, db.ExportDirectory, ct);
@@ -65,6 +65,40 @@ public sealed class AnalyticsQueryRunner(Func<AnalyticsDatabase> database, Query
             run.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// <see cref="Start"/> with the time limit held for every query shape: DuckDB cannot interrupt some work (a scalar
+    /// function over one huge value, a constant folded while planning), so the answer does not wait for it — at the
+    /// limit the query is refused as too long and left to end on DuckDB's own threads (bounded by its memory limit and
+    /// thread count), its connection closed when it does (<see cref="Abandoned"/> counts those still running).
+    /// </summary>
+    public async Task<QueryRun> StartAsync(BoundQuery query, ResultFormat format, CancellationToken ct = default)
+    {
+        var db = database();
+        var run = new QueryRun(db.Connect(), format, limits, this);
+        var begin = Task.Run(() => run.Begin(query, db.ExportDirectory, ct), CancellationToken.None);
+        try
+        {
+            await run.WithinLimitAsync(begin);
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    int abandoned;
+
+    /// <summary>Queries answered as too long whose DuckDB work has not ended yet.</summary>
+    public int Abandoned => Volatile.Read(ref abandoned);
+
+    internal void Abandon(Task work)
+    {
+        Interlocked.Increment(ref abandoned);
+        work.ContinueWith(_ => Interlocked.Decrement(ref abandoned), TaskScheduler.Default);
     }
 
     static string FirstKeyword(string sql)
@@ -94,8 +128,34 @@ public sealed class QueryRun : IDisposable
     /// <summary>Rows written; for Parquet, known once the file is written (before streaming).</summary>
     public long Rows { get; private set; }
 
-    internal QueryRun(DuckDBConnection connection, ResultFormat format, QueryLimits limits) =>
-        (_connection, _format, _limits) = (connection, format, limits);
+    readonly AnalyticsQueryRunner? _runner;
+    readonly System.Diagnostics.Stopwatch _elapsed = System.Diagnostics.Stopwatch.StartNew();
+    Task? _abandoned;
+
+    internal QueryRun(DuckDBConnection connection, ResultFormat format, QueryLimits limits, AnalyticsQueryRunner? runner = null) =>
+        (_connection, _format, _limits, _runner) = (connection, format, limits, runner);
+
+    AnalyticsQueryException TooLong() => new(QueryProblem.TooLong, $"The query ran longer than the {_limits.Timeout.TotalSeconds:0.#}-second limit and was stopped.");
+
+    /// <summary>
+    /// Waits for the work no longer than what is left of the time limit; past it the query is interrupted, the run
+    /// abandoned (closed when the work ends) and the answer is that it took too long.
+    /// </summary>
+    internal async Task WithinLimitAsync(Task work)
+    {
+        try
+        {
+            await work.WaitAsync(_limits.Timeout - _elapsed.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+        catch (TimeoutException)
+        {
+            _timedOut = true;
+            Cancel();
+            _abandoned = work;
+            _runner?.Abandon(work);
+            throw TooLong();
+        }
+    }
 
     internal void Begin(BoundQuery query, string exportDirectory, CancellationToken ct)
     {
@@ -161,6 +221,48 @@ public sealed class QueryRun : IDisposable
 
     public async Task<long> WriteToAsync(Stream output, CancellationToken ct = default)
     {
+        if (_runner is null) return await WriteCoreAsync(output, ct);
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var gate = new GatedStream(output);
+        var write = Task.Run(() => WriteCoreAsync(gate, abandon.Token), CancellationToken.None);
+        try
+        {
+            await WithinLimitAsync(write);
+        }
+        catch (AnalyticsQueryException) when (_timedOut)
+        {
+            // The abandoned writer may still wake up: nothing of it reaches the answer any more.
+            gate.Close();
+            await abandon.CancelAsync();
+            throw;
+        }
+        return await write;
+    }
+
+    /// <summary>Passes writes through until closed; after that every write fails.</summary>
+    sealed class GatedStream(Stream inner) : Stream
+    {
+        volatile bool closed;
+        public override void Close() => closed = true;
+        Stream Open => closed ? throw new OperationCanceledException("the query was answered as too long") : inner;
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => !closed;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => Open.Flush();
+        public override Task FlushAsync(CancellationToken ct) => Open.FlushAsync(ct);
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Open.Write(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => Open.Write(buffer);
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) => Open.WriteAsync(buffer, offset, count, ct);
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) => Open.WriteAsync(buffer, ct);
+    }
+
+    async Task<long> WriteCoreAsync(Stream output, CancellationToken ct)
+    {
         try
         {
             Rows = _format switch
@@ -189,8 +291,7 @@ public sealed class QueryRun : IDisposable
 
     AnalyticsQueryException? Translate(Exception e)
     {
-        if (_timedOut)
-            return new AnalyticsQueryException(QueryProblem.TooLong, $"The query ran longer than the {_limits.Timeout.TotalSeconds:0.#}-second limit and was stopped.");
+        if (_timedOut) return TooLong();
         if (e is not DuckDBException d) return null;
         if (d.Message.Contains("Permission Error", StringComparison.OrdinalIgnoreCase) || d.Message.Contains("disabled by configuration", StringComparison.OrdinalIgnoreCase))
             return AnalyticsQueryException.Forbidden($"Refused: analytics SQL has no access to files, the network or extensions. DuckDB said: {d.Message}");
@@ -204,6 +305,17 @@ public sealed class QueryRun : IDisposable
     }
 
     public void Dispose()
+    {
+        // Work past the time limit still holds the connection: it is closed when that work ends.
+        if (_abandoned is { IsCompleted: false } work)
+        {
+            work.ContinueWith(_ => DisposeNow(), TaskScheduler.Default);
+            return;
+        }
+        DisposeNow();
+    }
+
+    void DisposeNow()
     {
         _timer?.Dispose();
         _cancel.Dispose();

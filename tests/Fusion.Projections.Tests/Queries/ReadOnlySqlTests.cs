@@ -99,6 +99,27 @@ public class ReadOnlySqlTests(QueryFixture f) : IClassFixture<QueryFixture>
         Assert.Contains("second limit", e.Message);
     }
 
+    [Theory]
+    [InlineData("SELECT length(list_sort(range(20000000))::VARCHAR) AS n", ResultFormat.Json)]
+    [InlineData("SELECT length(regexp_replace(repeat('ab', 20000000), 'a', 'xyz', 'g')) AS n", ResultFormat.Parquet)]
+    public async Task TheTimeLimit_HoldsForWorkDuckDbCannotInterrupt_TheAnswerComesWhileTheWorkStillRuns(string sql, ResultFormat format)
+    {
+        // A scalar function over one huge value runs inside a single call that DuckDB's interrupt does not reach:
+        // such a query once ran 59 s against a 30 s limit.
+        var runner = new AnalyticsQueryRunner(() => f.Analytics.Database, QueryLimits.Default with { Timeout = TimeSpan.FromMilliseconds(500) });
+        var e = await Assert.ThrowsAsync<AnalyticsQueryException>(async () =>
+        {
+            using var run = await runner.StartAsync(runner.CheckSql(sql), format);
+            await run.WriteToAsync(Stream.Null);
+        });
+
+        Assert.Equal(QueryProblem.TooLong, e.Problem);
+        Assert.Equal(1, runner.Abandoned);
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (runner.Abandoned > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal(0, runner.Abandoned);
+    }
+
     [Fact]
     public void PublicReporterContact_IsNowhereInTheDatabase()
     {

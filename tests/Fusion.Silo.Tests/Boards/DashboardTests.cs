@@ -6,6 +6,8 @@ using Fusion.Domain.Monitoring;
 using Fusion.Domain.Warnings;
 using Marten;
 using Fusion.Silo.Boards;
+using Fusion.Silo.Demo;
+using Fusion.Silo.Notifications;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Monitoring;
 using Fusion.Silo.Risk;
@@ -142,7 +144,20 @@ public sealed class DashboardTests
     [Fact]
     public async Task GivenASimulatedMonth_WhenEveryPanelsQueryRunsAgainstARealPrometheusAndPostgreSql_ThenEachRunsAndReturnsData()
     {
-        await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:Boards:RefreshEvery"] = "00:00:02", ["Fusion:Warnings:TickEvery"] = "00:00:01", ["Fusion:Hj212:Port"] = "0", ["Fusion:Hj212:Address"] = "127.0.0.1" });
+        // The warnings the month raises are notified: one webhook route to a receiver on loopback (deliveries), one to a
+        // port nobody listens on (failures, retried).
+        var secret = WebhookSignature.NewSecret();
+        var hooks = Directory.CreateTempSubdirectory("fusion-proof-hooks-").FullName;
+        var hookPort = FreePort();
+        await using var receiver = new LoopbackWebhookReceiver(hookPort, secret, hooks);
+        await receiver.StartAsync();
+        await using var app = await FusionApp.StartAsync(settings: new()
+        {
+            ["Fusion:Boards:RefreshEvery"] = "00:00:02", ["Fusion:Warnings:TickEvery"] = "00:00:01", ["Fusion:Hj212:Port"] = "0", ["Fusion:Hj212:Address"] = "127.0.0.1",
+            ["Fusion:Notifications:Webhooks:0:Name"] = "duty-desk", ["Fusion:Notifications:Webhooks:0:Url"] = $"http://127.0.0.1:{hookPort}/hook", ["Fusion:Notifications:Webhooks:0:Secret"] = secret,
+            ["Fusion:Notifications:Webhooks:1:Name"] = "unreachable", ["Fusion:Notifications:Webhooks:1:Url"] = $"http://127.0.0.1:{FreePort()}/hook",
+            ["Fusion:Notifications:Webhooks:1:Secret"] = secret, ["Fusion:Notifications:FirstDelay"] = "00:00:00.5", ["Fusion:Notifications:MaxDelay"] = "00:00:02",
+        });
         var baseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2), DefaultRequestHeaders = { Authorization = app.Tokens.Bearer("simulator", [Fusion.Silo.Security.Roles.Connector, Fusion.Silo.Security.Roles.Admin], TimeSpan.FromHours(1)) } };
 
@@ -219,12 +234,14 @@ public sealed class DashboardTests
         // The alerting rules load and evaluate without error; the host being up, it is not reported down.
         var groups = (await prometheus.GetJsonAsync("api/v1/rules")).GetProperty("data").GetProperty("groups").EnumerateArray().ToList();
         var rules = groups.SelectMany(g => g.GetProperty("rules").EnumerateArray()).ToList();
-        Assert.Equal(6, rules.Count);
+        Assert.Equal(7, rules.Count);
         foreach (var r in rules.Where(r => r.GetProperty("health").GetString() is not ("ok" or "unknown")))
             failures.Add($"alert rule {r.GetProperty("name")}: {r.GetProperty("health")} {r.GetProperty("lastError")}");
         Assert.Equal("inactive", rules.Single(r => r.GetProperty("name").GetString() == "FusionHostDown").GetProperty("state").GetString());
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {queries.Count} queries failed:\n" + string.Join("\n\n", failures));
+        Assert.NotEmpty(Directory.GetFiles(hooks));
+        Directory.Delete(hooks, recursive: true);
     }
 
     /// <summary>Open warnings by rule as the store's warning views and the board count them, once both agree or a minute has passed.</summary>
@@ -246,6 +263,13 @@ public sealed class DashboardTests
             if (store.SequenceEqual(board) || DateTime.UtcNow > deadline) return (store, board);
             await Task.Delay(200);
         }
+    }
+
+    static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     static async Task<bool> AnyAsync<T>(FusionApp app) where T : class
