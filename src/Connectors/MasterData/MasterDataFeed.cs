@@ -11,7 +11,8 @@ namespace Fusion.Connectors.MasterData;
 public sealed record RegionRecord(string RegionId, string Name, string NameZh, string Kind, string? ParentRegionId, double Longitude, double Latitude,
     IReadOnlyList<double[]>? Boundary = null);
 public sealed record CameraRecord(string CameraId, string? DeviceCode = null);
-public sealed record MonitorRecord(string MonitorId, IReadOnlyDictionary<string, double> Limits);
+/// <summary>An HJ 212 monitor; AccessPassword is its data logger's PW, stored hashed apart from the events (never in them).</summary>
+public sealed record MonitorRecord(string MonitorId, IReadOnlyDictionary<string, double> Limits, string? AccessPassword = null);
 public sealed record SiteRecord(string SiteId, string Kind, string Name, double Longitude, double Latitude, IReadOnlyList<CameraRecord>? Cameras = null, IReadOnlyList<MonitorRecord>? Monitors = null);
 public sealed record FundAccountRecord(string AccountNumber, string? Bank = null);
 /// <summary>FundAccounts and ProductionStartedOn (yyyy-MM-dd) are optional: the fund ledger uses them (measure 6).</summary>
@@ -57,7 +58,7 @@ public static class MasterDataFeed
         var records = new List<SourceRecord<(string Section, RecordReader Entry)>>();
         foreach (var (section, idField) in Sections)
             foreach (var entry in Entries(doc, section))
-                records.Add(new(index++, entry.TextOrNull(idField), () => RecordReader.Raw(entry.Record), (section, entry), null));
+                records.Add(new(index++, entry.TextOrNull(idField), () => WithoutPasswords(entry.Record), (section, entry), null));
 
         // Each entry is checked against what is known and what came before it in the same document.
         return IngestBatch.Translate(Name, records, record =>
@@ -203,6 +204,27 @@ public static class MasterDataFeed
             }
         }
         return items;
+    }
+
+    /// <summary>A rejected entry's raw text for the quarantine, its monitors' access passwords left out.</summary>
+    public static string WithoutPasswords(JsonElement entry)
+    {
+        var text = RecordReader.Raw(entry);
+        if (!text.Contains("\"accessPassword\"", StringComparison.Ordinal)) return text;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        Strip(node);
+        return node.ToJsonString();
+
+        static void Strip(System.Text.Json.Nodes.JsonNode? n)
+        {
+            if (n is System.Text.Json.Nodes.JsonObject o)
+            {
+                o.Remove("accessPassword");
+                foreach (var (_, child) in o) Strip(child);
+            }
+            else if (n is System.Text.Json.Nodes.JsonArray a)
+                foreach (var child in a) Strip(child);
+        }
     }
 
     static Dictionary<string, double> Limits(RecordReader m)

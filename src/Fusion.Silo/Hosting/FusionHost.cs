@@ -118,7 +118,9 @@ public static class FusionHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseAudit();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.AddPreferredSecuritySchemes(OpenApiSecurity.Bearer)).AllowAnonymous();
         app.MapFusionTelemetry();
@@ -138,6 +140,7 @@ public static class FusionHost
         app.MapWarningEndpoints();
         app.MapBoardEndpoints();
         app.MapConnectorKeyEndpoints();
+        app.MapAuditEndpoints();
         Funds.FundEndpoints.MapFundEndpoints(app);
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription().AllowAnonymous();
         return app;

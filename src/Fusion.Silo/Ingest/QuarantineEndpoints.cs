@@ -46,6 +46,7 @@ public static class QuarantineEndpoints
             .WithTags("Ingest")
             .WithSummary($"Rejected input, newest first, with its raw content and the reason (filter by feed, open=true for unresolved); pages of up to {MaxPageSize} records " +
                          $"and about {MaxPageRawChars / 1_000_000} MB of raw input, the next page named in the Link header (offset=…)")
+            .Sensitive("the quarantine's raw input")
             .RequireAuthorization(Policies.Admin);
 
         app.MapPost("/api/quarantine/{id:guid}/replay", ReplayAsync)

@@ -9,7 +9,8 @@ namespace Fusion.Silo.PublicReports;
 /// <summary>What a receipt tells: the report's status and when it came in, nothing about who sent it.</summary>
 public sealed record PublicReportStatus(string Receipt, string Status, DateTimeOffset ReceivedAt);
 
-public sealed record ReporterRequest(string By, string Reason);
+/// <summary>Why a reporter is revealed or shredded; who does it is the one the token names (By only where a token names no one).</summary>
+public sealed record ReporterRequest(string Reason, string? By = null);
 
 /// <summary>One report of a complaint case, without its reporter.</summary>
 public sealed record CaseReport(string ReportId, string Channel, string? SiteId, string? EnterpriseId, string RegionId, string Content, DateTimeOffset ReceivedAt, double? Similarity);
@@ -44,9 +45,9 @@ public static class PublicReportEndpoints
             .WithDescription("Asked of any report of the case. Contents are as stored (contacts masked); nothing about the reporters.")
             .RequireAuthorization(Policies.Staff);
 
-        group.MapPost("/{reportId}/reporter/reveal", async (string reportId, ReporterRequest body, ReporterSeals seals, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+        group.MapPost("/{reportId}/reporter/reveal", async (string reportId, ReporterRequest body, HttpContext http, ReporterSeals seals, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
             {
-                var (report, events) = await ExecuteAsync(store, reportId, new RevealReporter(body.By, body.Reason, clock.Now), ct);
+                var (report, events) = await ExecuteAsync(store, reportId, new RevealReporter(Who(http, body), body.Reason, clock.Now), ct);
                 if (report is null) return NotFound(reportId);
                 var revealed = (ReporterIdentityRevealed)events[0];
                 return await seals.KeyAsync(reportId, ct) is { } key
@@ -56,11 +57,12 @@ public static class PublicReportEndpoints
             .Produces<RevealedReporter>()
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(410).ProducesProblem(422)
             .WithSummary("Reveals a report's reporter to the one asking, recording who asked and why (ReporterIdentityRevealed) before anything is shown")
+            .Sensitive("a reporter's identity")
             .RequireAuthorization(Policies.HotlineOfficer);
 
-        group.MapPost("/{reportId}/reporter/shred", async (string reportId, ReporterRequest body, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+        group.MapPost("/{reportId}/reporter/shred", async (string reportId, ReporterRequest body, HttpContext http, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
             {
-                var (report, _) = await ExecuteAsync(store, reportId, new ShredReporter(body.By, body.Reason, clock.Now), ct);
+                var (report, _) = await ExecuteAsync(store, reportId, new ShredReporter(Who(http, body), body.Reason, clock.Now), ct);
                 return report is null ? NotFound(reportId) : Results.Ok(new ShreddedReporter(reportId, report.ShreddedAt!.Value));
             })
             .Produces<ShreddedReporter>()
@@ -69,6 +71,9 @@ public static class PublicReportEndpoints
             .RequireAuthorization(Policies.HotlineOfficer);
         return app;
     }
+
+    /// <summary>The person the token names: a reveal is recorded against who asked, not who the body says asked.</summary>
+    static string Who(HttpContext http, ReporterRequest body) => http.User.Identity?.Name ?? body.By ?? "";
 
     static IResult NotFound(string reportId) =>
         Results.Problem(statusCode: 404, title: "Unknown report", detail: $"There is no public report '{reportId}'.");
