@@ -192,7 +192,7 @@ public static class Hj212Bench
             Regions: [new RegionRecord("GOLMUD", "Golmud", "格尔木市", "city", null, 94.90, 36.42)],
             Enterprises: enterprises.Select((id, e) => new EnterpriseRecord(id, $"Bench Enterprise {e}", "potash", "GOLMUD", 1_000_000_000m, 94.9 + e * 0.001, 36.4,
                 Enumerable.Range(0, 5).Select(s => new SiteRecord($"S-{e}-{s}", "outfall", $"Outfall {s}", 94.9 + e * 0.001, 36.401 + s * 0.0001, null,
-                    [new MonitorRecord(Mn(e * 5 + s), Hj212Simulation.OutfallLimits)])).ToArray())).ToArray());
+                    [new MonitorRecord(Mn(e * 5 + s), Hj212Simulation.OutfallLimits, AccessPassword: "123456")])).ToArray())).ToArray());
     }
 
     static MasterDataCatalog Catalog() => MasterDataCatalog.Empty.ApplyAll(

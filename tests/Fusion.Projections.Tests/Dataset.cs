@@ -80,6 +80,8 @@ public static class Dataset
         g.Add(SaltLake, Deposit("d-1", SaltLake, Golmud, 600_000m, 1_000_000m));
         g.Add(SaltLake, Deposit("d-2", SaltLake, Golmud, 200_000m, 1_000_000m));
         g.Add(Potash, Deposit("d-3", Potash, Golmud, 500_000m, 500_000m));
+        // The deposits are no signals; the ledger's shortfall of a period is (one).
+        g.Add(SaltLake, new Fusion.Domain.Funds.FundPeriodFellShort(SaltLake, Golmud, "2026-01", 1000m, 0m, 1000m, new DateOnly(2026, 3, 2), T0));
 
         Named(g, "monitor:mn-1", "EmissionLimitExceeded", new { MonitorId = "mn-1", EnterpriseId = Potash, RegionId = Golmud, Pollutant = "w01018", Value = 80.0, Limit = 50.0, PeriodStart = Local(3, 2, 0), PeriodEnd = Local(3, 2, 3) });
         Named(g, "monitor:mn-1", "EmissionLimitExceeded", new { MonitorId = "mn-1", EnterpriseId = Potash, RegionId = Golmud, Pollutant = "a21026", Value = 70.0, Limit = 35.0, OccurredAt = Local(3, 2, 5) });

@@ -13,7 +13,8 @@ namespace Fusion.Bench.Ingest;
 
 /// <summary>
 /// Ingest throughput through the real HTTP endpoint (parse, validate, dedupe, append in batches)
-/// against raw PostgreSQL binary COPY of the same JSON rows; and append-to-score latency
+/// against raw PostgreSQL binary COPY of the same JSON rows, for camera alarms (JSON), inspection findings (CSV) and
+/// aerial findings (GeoJSON); and append-to-score latency
 /// (a record posted until the enterprise grain's explanation shows it) against an HTTP round trip.
 /// </summary>
 public static class IngestBench
@@ -51,12 +52,47 @@ public static class IngestBench
                 (await http.PostAsJsonAsync("/api/ingest/camera-alarms", chunk, ct)).EnsureSuccessStatusCode());
             var ingestPerSecond = records.Length / watch.Elapsed.TotalSeconds;
 
-            var copyPerSecond = await CopyReferenceAsync(connection, records.Select(r => JsonSerializer.Serialize(r)).ToArray(), cameras);
+            var copyPerSecond = await CopyReferenceAsync(connection, records.Select(r => JsonSerializer.Serialize(r)).ToArray(), cameras, "camera_alarm_raised");
+
+            // The same end to end for the spreadsheet and map formats: the inspectors' CSV and a drone mission's GeoJSON,
+            // each against COPY of the same rows (the canonical records as JSON).
+            var sites = enterprises.Select((_, i) => $"S-{i}").ToArray();
+            var findings = Enumerable.Range(0, options.Records).Select(i => new
+            {
+                findingId = $"bench-csv-{i}", enterpriseId = enterprises[i % enterprises.Count], siteId = sites[i % sites.Length], violation = "渣场未苫盖",
+                severity = "一般", rectifyBy = "2026-12-31", recordedBy = "王检查", recordedAt = "2026-11-27 10:30",
+            }).ToArray();
+            watch.Restart();
+            await Parallel.ForEachAsync(findings.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (chunk, ct) =>
+            {
+                var sheet = "问题编号,统一社会信用代码,点位编号,问题描述,问题等级,整改期限,检查人,检查时间\n" + string.Concat(chunk.Select(f =>
+                    $"{f.findingId},{f.enterpriseId},{f.siteId},{f.violation},{f.severity},{f.rectifyBy},{f.recordedBy},{f.recordedAt}\n"));
+                (await http.PostAsync("/api/ingest/inspection-findings", new StringContent(sheet, System.Text.Encoding.UTF8, "text/csv"), ct)).EnsureSuccessStatusCode();
+            });
+            var csvPerSecond = findings.Length / watch.Elapsed.TotalSeconds;
+            var csvCopyPerSecond = await CopyReferenceAsync(connection, findings.Select(f => JsonSerializer.Serialize(f)).ToArray(),
+                findings.Select(f => $"inspection-finding:{f.findingId}").ToArray(), "inspection_finding_recorded");
+
+            var features = Enumerable.Range(0, options.Records).Select(i => new
+            {
+                type = "Feature", id = $"bench-geo-{i}",
+                geometry = new { type = "Point", coordinates = new[] { 94.9 + (i % enterprises.Count) * 0.001, 36.402 } },
+                properties = new { missionId = $"M-{i / BatchSize}", platform = "drone", findingType = "dust-plume", severity = "medium", confidence = 0.8, observedAt = start.AddSeconds(i * 5) },
+            }).ToArray();
+            watch.Restart();
+            await Parallel.ForEachAsync(features.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (chunk, ct) =>
+                (await http.PostAsync("/api/ingest/aerial-findings", new StringContent(JsonSerializer.Serialize(new { type = "FeatureCollection", features = chunk }),
+                    System.Text.Encoding.UTF8, "application/geo+json"), ct)).EnsureSuccessStatusCode());
+            var geoPerSecond = features.Length / watch.Elapsed.TotalSeconds;
+            var geoCopyPerSecond = await CopyReferenceAsync(connection, features.Select(f => JsonSerializer.Serialize(f)).ToArray(),
+                enterprises, "aerial_finding_recorded");
 
             var (p50, p99, roundTrip) = await LatencyAsync(http, cameras[0], enterprises[0], start.AddDays(20));
             return
             [
                 new($"camera alarms HTTP, {BatchSize}/batch, {Clients} clients (rec/s) vs COPY", ingestPerSecond, copyPerSecond, "records/s"),
+                new($"inspection findings CSV, {BatchSize} rows/sheet, {Clients} clients (rec/s) vs COPY", csvPerSecond, csvCopyPerSecond, "records/s"),
+                new($"aerial findings GeoJSON, {BatchSize} features/mission, {Clients} clients (rec/s) vs COPY", geoPerSecond, geoCopyPerSecond, "records/s"),
                 new("append-to-score p50 (ms) vs HTTP round trip", p50, roundTrip, "ms"),
                 new("append-to-score p99 (ms) vs HTTP round trip", p99, roundTrip, "ms"),
             ];
@@ -68,21 +104,22 @@ public static class IngestBench
         }
     }
 
-    /// <summary>The floor: the same rows, as JSON, straight into a table by binary COPY.</summary>
-    static async Task<double> CopyReferenceAsync(string connection, string[] json, IReadOnlyList<string> cameras)
+    /// <summary>The floor: the same rows, as JSON, straight into a table (one per reference) by binary COPY.</summary>
+    static async Task<double> CopyReferenceAsync(string connection, string[] json, IReadOnlyList<string> streams, string type)
     {
         await using var conn = new NpgsqlConnection(connection);
         await conn.OpenAsync();
-        await using (var create = new NpgsqlCommand("CREATE TABLE copy_reference (seq bigserial primary key, stream text not null, type text not null, data jsonb not null)", conn))
+        var table = $"copy_reference_{type}";
+        await using (var create = new NpgsqlCommand($"CREATE TABLE {table} (seq bigserial primary key, stream text not null, type text not null, data jsonb not null)", conn))
             await create.ExecuteNonQueryAsync();
         var watch = Stopwatch.StartNew();
-        await using (var writer = await conn.BeginBinaryImportAsync("COPY copy_reference (stream, type, data) FROM STDIN (FORMAT BINARY)"))
+        await using (var writer = await conn.BeginBinaryImportAsync($"COPY {table} (stream, type, data) FROM STDIN (FORMAT BINARY)"))
         {
             for (var i = 0; i < json.Length; i++)
             {
                 await writer.StartRowAsync();
-                await writer.WriteAsync(cameras[i % cameras.Count], NpgsqlDbType.Text);
-                await writer.WriteAsync("camera_alarm_raised", NpgsqlDbType.Text);
+                await writer.WriteAsync(streams[i % streams.Count], NpgsqlDbType.Text);
+                await writer.WriteAsync(type, NpgsqlDbType.Text);
                 await writer.WriteAsync(json[i], NpgsqlDbType.Jsonb);
             }
             await writer.CompleteAsync();

@@ -14,10 +14,9 @@ namespace Fusion.Connectors.Funds;
 public sealed record FundDepositRecord(
     string DepositId, string EnterpriseId, string Period, decimal AmountYuan, decimal SalesRevenueYuan, DateTimeOffset DepositedAt);
 
-public sealed partial class FundDepositFeed : IFeed
+public sealed partial class FundDepositFeed(FundPolicy policy) : IFeed
 {
-    /// <summary>Measure 6: enterprises put aside 1‰ of sales revenue.</summary>
-    public const decimal ObligationRate = 0.001m;
+    public FundDepositFeed() : this(new FundPolicy()) { }
 
     public string Name => "fund-deposits";
     public string IdField => "depositId";
@@ -36,7 +35,8 @@ public sealed partial class FundDepositFeed : IFeed
         if (revenue < 0) throw new RecordRejected($"'salesRevenueYuan' is {revenue}; it cannot be negative");
         var at = r.Time("depositedAt");
         return new IngestItem(Feeds.Key(Name, depositId), Streams.Enterprise(enterprise!.EnterpriseId),
-            [new FundDepositRecorded(depositId, enterprise.EnterpriseId, enterprise.RegionId, period, amount, revenue, Math.Round(revenue * ObligationRate, 2), at)]);
+            [new FundDepositRecorded(depositId, enterprise.EnterpriseId, enterprise.RegionId, period, amount, revenue,
+                FundPeriod.Parse(period)!.Obligation(revenue, FundPeriod.ObligationStartFor(enterprise.ProductionStartedOn, policy), policy.ObligationRate), at)]);
     }
 
     [GeneratedRegex(@"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")]

@@ -42,7 +42,9 @@ public sealed class Hj212SessionExpired(string reason, string message) : Excepti
 /// </summary>
 public static class Hj212Session
 {
-    public static async Task RunAsync(PipeReader input, PipeWriter output, StoreFrames store, TimeProvider time, CancellationToken ct, Hj212SessionLimits? limits = null)
+    /// <param name="admit">Turns a frame whose sender is not allowed (its PW) into a rejected one: stored as such, never answered.</param>
+    public static async Task RunAsync(PipeReader input, PipeWriter output, StoreFrames store, TimeProvider time, CancellationToken ct, Hj212SessionLimits? limits = null,
+        Func<Hj212Received, Hj212Received>? admit = null)
     {
         limits ??= Hj212SessionLimits.None;
         var frames = new List<Hj212Received>();
@@ -52,6 +54,8 @@ public static class Hj212Session
             var result = await ReadAsync(input, limits, partSince, ct);
             var buffer = result.Buffer;
             var consumed = Read(buffer, result.IsCompleted, time.GetUtcNow(), frames);
+            if (admit is not null)
+                for (var i = 0; i < frames.Count; i++) frames[i] = admit(frames[i]);
             if (frames.Count > 0)
             {
                 await store(frames, ct);

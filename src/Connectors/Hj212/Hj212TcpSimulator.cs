@@ -14,6 +14,8 @@ public sealed record SimulatedMonitor(string Mn, IReadOnlyDictionary<string, dou
     public Func<int, bool> Exceeds { get; init; } = _ => false;
     /// <summary>Sends nothing during these minutes: an outage.</summary>
     public Func<int, bool> Silent { get; init; } = _ => false;
+    /// <summary>The PW its frames carry: its access password in master data.</summary>
+    public string Password { get; init; } = "123456";
 }
 
 /// <summary>
@@ -30,13 +32,13 @@ public static class Hj212Simulation
         var random = new Random(HashCode.Combine(seed, m.Mn, minute));
         var exceeding = m.Exceeds(minute);
         var readings = m.Limits.Keys.Order(StringComparer.Ordinal).Select(code => Reading(code, m.Limits[code], exceeding, random)).ToArray();
-        yield return Hj212Frames.Data(m.Mn, Hj212Frames.MinuteData, dataTime.AddSeconds(30), dataTime, readings);
+        yield return Hj212Frames.Data(m.Mn, Hj212Frames.MinuteData, dataTime.AddSeconds(30), dataTime, readings, pw: m.Password);
         if (minute > 0 && dataTime.Minute == 0)
         {
             var hour = dataTime.AddHours(-1);
             var hourly = m.Limits.Keys.Order(StringComparer.Ordinal)
                 .Select(code => Reading(code, m.Limits[code], Enumerable.Range(minute - 60, 60).Count(m.Exceeds) >= 30, random)).ToArray();
-            yield return Hj212Frames.Data(m.Mn, Hj212Frames.HourData, dataTime.AddSeconds(45), hour, hourly);
+            yield return Hj212Frames.Data(m.Mn, Hj212Frames.HourData, dataTime.AddSeconds(45), hour, hourly, pw: m.Password);
         }
     }
 
@@ -57,6 +59,14 @@ public static class Hj212Simulation
             Exceeds = i % 10 == 9 ? minute => minute % 60 >= 30 && minute / 60 % exceedEveryHours == exceedEveryHours - 1 : _ => false,
             Silent = i == 2 && outage is not null ? outage : _ => false,
         }).ToArray();
+
+    /// <summary>The fleet with each logger's PW as the master-data document provisions it (its monitors' accessPassword).</summary>
+    public static IReadOnlyList<SimulatedMonitor> WithPasswords(IReadOnlyList<SimulatedMonitor> fleet, MasterData.MasterDataDocument provisioning)
+    {
+        var passwords = (provisioning.Enterprises ?? []).SelectMany(e => e.Sites ?? []).SelectMany(s => s.Monitors ?? [])
+            .Where(m => m.AccessPassword is not null).ToDictionary(m => m.MonitorId, m => m.AccessPassword!, StringComparer.Ordinal);
+        return fleet.Select(m => passwords.TryGetValue(m.Mn, out var pw) ? m with { Password = pw } : m).ToArray();
+    }
 
     /// <summary>Water-outfall limits as Haixi's permits give them.</summary>
     public static IReadOnlyDictionary<string, double> OutfallLimits { get; } = new Dictionary<string, double> { ["w01018"] = 50, ["w21003"] = 5 };

@@ -33,6 +33,9 @@ public static class Feeds
         new PublicReports.PublicReportFeed(),
         new Inspections.InspectionFindingFeed(),
         new Funds.FundDepositFeed(),
+        new Funds.BankStatementFeed(),
+        new Funds.SalesRevenueFeed(),
+        new Assessments.RiskAssessmentFeed(),
     }.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>

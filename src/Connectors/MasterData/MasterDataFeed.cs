@@ -7,11 +7,17 @@ using Fusion.Domain.MasterData;
 
 namespace Fusion.Connectors.MasterData;
 
-public sealed record RegionRecord(string RegionId, string Name, string NameZh, string Kind, string? ParentRegionId, double Longitude, double Latitude);
+/// <summary>Boundary, an outer ring of [longitude, latitude] pairs, is optional: a region may be known by its centre only.</summary>
+public sealed record RegionRecord(string RegionId, string Name, string NameZh, string Kind, string? ParentRegionId, double Longitude, double Latitude,
+    IReadOnlyList<double[]>? Boundary = null);
 public sealed record CameraRecord(string CameraId, string? DeviceCode = null);
-public sealed record MonitorRecord(string MonitorId, IReadOnlyDictionary<string, double> Limits);
+/// <summary>An HJ 212 monitor; AccessPassword is its data logger's PW, stored hashed apart from the events (never in them).</summary>
+public sealed record MonitorRecord(string MonitorId, IReadOnlyDictionary<string, double> Limits, string? AccessPassword = null);
 public sealed record SiteRecord(string SiteId, string Kind, string Name, double Longitude, double Latitude, IReadOnlyList<CameraRecord>? Cameras = null, IReadOnlyList<MonitorRecord>? Monitors = null);
-public sealed record EnterpriseRecord(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, double Longitude, double Latitude, IReadOnlyList<SiteRecord>? Sites = null);
+public sealed record FundAccountRecord(string AccountNumber, string? Bank = null);
+/// <summary>FundAccounts and ProductionStartedOn (yyyy-MM-dd) are optional: the fund ledger uses them (measure 6).</summary>
+public sealed record EnterpriseRecord(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, double Longitude, double Latitude, IReadOnlyList<SiteRecord>? Sites = null,
+    IReadOnlyList<FundAccountRecord>? FundAccounts = null, string? ProductionStartedOn = null);
 public sealed record ProtectedZoneRecord(string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<double[]> Polygon);
 public sealed record LeaderRecord(string LeaderId, string Name, string Title, string AreaId, string? Phone = null, string? Email = null, string? Level = null);
 public sealed record CommissionerRecord(string CommissionerId, string Name, string RegionId, string? Phone = null, string? Email = null);
@@ -52,7 +58,7 @@ public static class MasterDataFeed
         var records = new List<SourceRecord<(string Section, RecordReader Entry)>>();
         foreach (var (section, idField) in Sections)
             foreach (var entry in Entries(doc, section))
-                records.Add(new(index++, entry.TextOrNull(idField), () => RecordReader.Raw(entry.Record), (section, entry), null));
+                records.Add(new(index++, entry.TextOrNull(idField), () => WithoutPasswords(entry.Record), (section, entry), null));
 
         // Each entry is checked against what is known and what came before it in the same document.
         return IngestBatch.Translate(Name, records, record =>
@@ -62,7 +68,7 @@ public static class MasterDataFeed
             {
                 var items = (section switch
                 {
-                    "regions" => [Region(entry, catalog, now)],
+                    "regions" => Region(entry, catalog, now),
                     "enterprises" => EnterpriseWithSites(entry, catalog, now),
                     "protectedZones" => [Zone(entry, catalog, now)],
                     "leaders" => [Leader(entry, catalog, now)],
@@ -89,15 +95,48 @@ public static class MasterDataFeed
         return list.EnumerateArray().Select(e => new RecordReader(e));
     }
 
-    static IngestItem Region(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    /// <summary>
+    /// A region, and its boundary when the entry has one: the boundary has its own identity (the region and the ring),
+    /// so a document that repeats a known region with a boundary, or with a redrawn one, adds just the boundary.
+    /// </summary>
+    static IEnumerable<IngestItem> Region(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
     {
         var id = r.String("regionId");
         var parent = r.OptionalString("parentRegionId");
         if (parent is not null && !catalog.Regions.ContainsKey(parent))
             throw new RecordRejected($"parent region '{parent}' of region '{id}' is not registered");
         var p = Positions.Read(r);
-        return new IngestItem(Key("region", id), Streams.Region(id),
-            [new RegionRegistered(id, r.String("name"), r.String("nameZh"), r.Choice("kind", RegionKinds), parent, p.Longitude, p.Latitude, now)]);
+        var boundary = r.Has("boundary") ? Ring(r, "boundary", $"region '{id}'") : null;
+        var items = new List<IngestItem>
+        {
+            new(Key("region", id), Streams.Region(id),
+                [new RegionRegistered(id, r.String("name"), r.String("nameZh"), r.Choice("kind", RegionKinds), parent, p.Longitude, p.Latitude, now)]),
+        };
+        if (boundary is not null)
+            items.Add(new(Key("region-boundary", $"{id}:{RingHash(boundary)}"), Streams.Region(id), [new RegionBoundaryDrawn(id, boundary, now)]));
+        return items;
+    }
+
+    static string RingHash(IReadOnlyList<GeoPoint> ring) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Join(";", ring.Select(p => FormattableString.Invariant($"{p.Longitude:R},{p.Latitude:R}"))))))[..16];
+
+    /// <summary>A polygon's ring from a list of [longitude, latitude] pairs, each in Haixi, at least 3 points.</summary>
+    static List<GeoPoint> Ring(RecordReader r, string field, string what)
+    {
+        if (!r.TryGet(field, out var poly) || poly.ValueKind != JsonValueKind.Array)
+            throw new RecordRejected($"{what} needs '{field}', a list of [longitude, latitude] pairs");
+        var ring = new List<GeoPoint>();
+        foreach (var pt in poly.EnumerateArray())
+        {
+            if (pt.ValueKind != JsonValueKind.Array || pt.GetArrayLength() != 2 || pt[0].ValueKind != JsonValueKind.Number || pt[1].ValueKind != JsonValueKind.Number)
+                throw new RecordRejected($"{what}: each {field} point should be [longitude, latitude]");
+            var point = new GeoPoint(pt[0].GetDouble(), pt[1].GetDouble());
+            if (Positions.Problem(point) is { } problem) throw new RecordRejected($"{what}: point {ring.Count + 1}: {problem}");
+            ring.Add(point);
+        }
+        if (ring.Count < 3) throw new RecordRejected($"{what}: a polygon needs at least 3 points, it has {ring.Count}");
+        return ring;
     }
 
     /// <summary>
@@ -118,6 +157,22 @@ public static class MasterDataFeed
         {
             new(Key("enterprise", id), stream, [new EnterpriseRegistered(id, r.String("name"), r.String("industry"), regionId, revenue, p.Longitude, p.Latitude, now)]),
         };
+        if (r.Has("productionStartedOn"))
+        {
+            var started = r.Date("productionStartedOn");
+            if (started.Year < 1949 || started > DateOnly.FromDateTime(now.UtcDateTime).AddYears(1))
+                throw new RecordRejected($"'productionStartedOn' of enterprise '{id}' is {started:yyyy-MM-dd}; that cannot be right");
+            items.Add(new(Key("production-start", $"{id}:{started:yyyy-MM-dd}"), stream, [new ProductionStartRecorded(id, started, now)]));
+        }
+        foreach (var a in r.Array("fundAccounts"))
+        {
+            var account = a.String("accountNumber");
+            if (account.Length > 64 || !account.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+                throw new RecordRejected($"fund account '{account}' of enterprise '{id}' should be the account number: letters, digits and '-', at most 64");
+            if (catalog.FundAccounts.TryGetValue(account, out var holder) && holder != id)
+                throw new RecordRejected($"fund account '{account}' is already registered to enterprise '{holder}'");
+            items.Add(new(Key("fund-account", account), stream, [new FundAccountRegistered(account, id, a.OptionalString("bank"), now)]));
+        }
         var cameras = new HashSet<string>();
         var deviceCodes = new HashSet<string>();
         var monitors = new HashSet<string>();
@@ -151,6 +206,27 @@ public static class MasterDataFeed
         return items;
     }
 
+    /// <summary>A rejected entry's raw text for the quarantine, its monitors' access passwords left out.</summary>
+    public static string WithoutPasswords(JsonElement entry)
+    {
+        var text = RecordReader.Raw(entry);
+        if (!text.Contains("\"accessPassword\"", StringComparison.Ordinal)) return text;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        Strip(node);
+        return node.ToJsonString();
+
+        static void Strip(System.Text.Json.Nodes.JsonNode? n)
+        {
+            if (n is System.Text.Json.Nodes.JsonObject o)
+            {
+                o.Remove("accessPassword");
+                foreach (var (_, child) in o) Strip(child);
+            }
+            else if (n is System.Text.Json.Nodes.JsonArray a)
+                foreach (var child in a) Strip(child);
+        }
+    }
+
     static Dictionary<string, double> Limits(RecordReader m)
     {
         var limits = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -166,18 +242,7 @@ public static class MasterDataFeed
         var id = r.String("zoneId");
         var regionId = r.String("regionId");
         if (!catalog.Regions.ContainsKey(regionId)) throw new RecordRejected($"region '{regionId}' of zone '{id}' is not registered");
-        if (!r.TryGet("polygon", out var poly) || poly.ValueKind != JsonValueKind.Array)
-            throw new RecordRejected($"zone '{id}' needs 'polygon', a list of [longitude, latitude] pairs");
-        var ring = new List<GeoPoint>();
-        foreach (var pt in poly.EnumerateArray())
-        {
-            if (pt.ValueKind != JsonValueKind.Array || pt.GetArrayLength() != 2 || pt[0].ValueKind != JsonValueKind.Number || pt[1].ValueKind != JsonValueKind.Number)
-                throw new RecordRejected($"zone '{id}': each polygon point should be [longitude, latitude]");
-            var point = new GeoPoint(pt[0].GetDouble(), pt[1].GetDouble());
-            if (Positions.Problem(point) is { } problem) throw new RecordRejected($"zone '{id}': point {ring.Count + 1}: {problem}");
-            ring.Add(point);
-        }
-        if (ring.Count < 3) throw new RecordRejected($"zone '{id}': a polygon needs at least 3 points, it has {ring.Count}");
+        var ring = Ring(r, "polygon", $"zone '{id}'");
         return new IngestItem(Key("zone", id), Streams.ProtectedZone(id),
             [new ProtectedZoneDesignated(id, r.String("name"), r.String("nameZh"), r.String("kind"), regionId, ring, now)]);
     }

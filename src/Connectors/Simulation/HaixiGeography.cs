@@ -40,6 +40,22 @@ static class HaixiGeography
 
     public static HaixiArea Area(string regionId) => Areas.Single(a => a.RegionId == regionId);
 
+    /// <summary>
+    /// Approximate boundaries of the seven county-level areas (a handful of vertices each, sharing edges so they tile
+    /// the prefecture; the Tanggula exclave of Golmud is left out). Good enough to place an unattributed finding in its
+    /// county; not survey data.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, double[][]> Boundaries = new Dictionary<string, double[][]>
+    {
+        [Mangya] = [[90.0, 37.4], [93.0, 37.4], [93.6, 38.3], [93.9, 39.3], [90.0, 39.3]],
+        [Golmud] = [[90.0, 35.0], [95.6, 35.0], [95.6, 36.0], [95.3, 37.1], [94.6, 37.3], [93.9, 37.8], [93.0, 37.4], [90.0, 37.4]],
+        [DaQaidam] = [[93.0, 37.4], [93.9, 37.8], [94.6, 37.3], [95.3, 37.1], [95.9, 37.1], [96.3, 37.6], [96.3, 39.3], [93.9, 39.3], [93.6, 38.3]],
+        [Delingha] = [[96.3, 37.6], [95.9, 37.1], [96.6, 36.9], [97.7, 36.9], [98.0, 37.2], [97.9, 38.0], [97.6, 39.3], [96.3, 39.3]],
+        [Dulan] = [[95.6, 35.0], [99.6, 35.0], [99.6, 36.5], [98.0, 36.5], [97.7, 36.9], [96.6, 36.9], [95.9, 37.1], [95.3, 37.1], [95.6, 36.0]],
+        [Wulan] = [[97.7, 36.9], [98.0, 36.5], [99.6, 36.5], [99.6, 37.0], [99.0, 37.15], [98.0, 37.2]],
+        [Tianjun] = [[98.0, 37.2], [99.0, 37.15], [99.6, 37.0], [100.5, 37.0], [100.5, 39.3], [97.6, 39.3], [97.9, 38.0]],
+    };
+
     /// <summary>320 enterprises in all, spread as the prefecture's industry is.</summary>
     public static readonly IndustryCluster[] Clusters =
     [

@@ -39,7 +39,8 @@ public static class HaixiSeed
     {
         var rng = new Random(seed);
         var regions = HaixiGeography.Areas
-            .Select(a => new RegionRecord(a.RegionId, a.Name, a.NameZh, a.Kind, a.ParentRegionId, a.Longitude, a.Latitude))
+            .Select(a => new RegionRecord(a.RegionId, a.Name, a.NameZh, a.Kind, a.ParentRegionId, a.Longitude, a.Latitude,
+                HaixiGeography.Boundaries.TryGetValue(a.RegionId, out var b) ? b.Select(p => (double[])[p[0], p[1]]).ToList() : null))
             .ToList();
         var zones = HaixiGeography.Zones
             .Select(z => new ProtectedZoneRecord(z.ZoneId, z.Name, z.NameZh, z.Kind, z.RegionId, z.Polygon.Select(p => (double[])[p[0], p[1]]).ToList()))
@@ -138,7 +139,7 @@ public static class HaixiSeed
                 var cameras = Enumerable.Range(1, 1 + rng.Next(large ? 3 : 2))
                     .Select(c => new CameraRecord($"{siteId}-C{c}", DeviceCode(county.DivisionCode)))
                     .ToList();
-                var monitors = t.Outlet == Outlet.None ? null : new List<MonitorRecord> { new(MonitorId(county.DivisionCode), Limits(t.Outlet, industry)) };
+                var monitors = t.Outlet == Outlet.None ? null : new List<MonitorRecord> { Monitor(MonitorId(county.DivisionCode), Limits(t.Outlet, industry)) };
                 sites.Add(new SiteRecord(siteId, t.Kind, name, position.Longitude, position.Latitude, cameras, monitors));
             }
 
@@ -203,6 +204,13 @@ public static class HaixiSeed
             var n = camerasPerDivision[division] = camerasPerDivision.GetValueOrDefault(division) + 1;
             return $"{division}0000132{n:D7}";
         }
+
+        /// <summary>
+        /// A monitor with its logger's access password: six digits derived from its MN (not from the generator's random
+        /// sequence, which the rest of the seed depends on), as an operator would provision them.
+        /// </summary>
+        static MonitorRecord Monitor(string mn, IReadOnlyDictionary<string, double> limits) =>
+            new(mn, limits, (BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"haixi-logger:{mn}"))) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture));
 
         /// <summary>An HJ 212 MN of 14 characters: division code and an 8-digit serial.</summary>
         string MonitorId(string division)

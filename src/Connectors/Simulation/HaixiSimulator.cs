@@ -365,7 +365,7 @@ public sealed class HaixiSimulator
             var rng = new Random(StableSeed.Of(seed, FundStream, e.Key, monthIndex));
             var at = monthStart.AddDays(rng.Next(15)).AddHours(9 + rng.Next(8)).AddSeconds(rng.Next(3600));
             var revenue = Math.Round(e.Record.AnnualSalesRevenueYuan / 12 * (decimal)(0.85 + 0.3 * rng.NextDouble()) / 1000) * 1000;
-            var required = Math.Round(revenue * FundDepositFeed.ObligationRate, 2);
+            var required = Math.Round(revenue * new Fusion.Domain.Funds.FundPolicy().ObligationRate, 2);
             var chronic = offenderIds.Contains(e.Record.EnterpriseId);
             var shortfall = chronic || rng.NextDouble() < monthlyShare;
             var amount = shortfall

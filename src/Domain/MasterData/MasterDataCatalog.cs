@@ -3,9 +3,13 @@ using Fusion.Domain.Common;
 
 namespace Fusion.Domain.MasterData;
 
-public sealed record Region(string RegionId, string Name, string NameZh, RegionKind Kind, string? ParentRegionId, GeoPoint Centre);
+/// <summary>Boundary is null for a region known only by its centre.</summary>
+public sealed record Region(string RegionId, string Name, string NameZh, RegionKind Kind, string? ParentRegionId, GeoPoint Centre,
+    IReadOnlyList<GeoPoint>? Boundary = null);
 
-public sealed record Enterprise(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, GeoPoint Location);
+/// <summary>ProductionStartedOn is known once recorded (ProductionStartRecorded).</summary>
+public sealed record Enterprise(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, GeoPoint Location,
+    DateOnly? ProductionStartedOn = null);
 
 public sealed record Site(string SiteId, string EnterpriseId, string RegionId, SiteKind Kind, string Name, GeoPoint Location);
 
@@ -36,17 +40,31 @@ public sealed record MasterDataCatalog
     public ImmutableDictionary<string, ProtectedZone> Zones { get; init; } = ImmutableDictionary<string, ProtectedZone>.Empty;
     public ImmutableDictionary<string, Leader> Leaders { get; init; } = ImmutableDictionary<string, Leader>.Empty;
     public ImmutableDictionary<string, Commissioner> Commissioners { get; init; } = ImmutableDictionary<string, Commissioner>.Empty;
+    /// <summary>Dedicated fund accounts: account number → enterprise.</summary>
+    public ImmutableDictionary<string, string> FundAccounts { get; init; } = ImmutableDictionary<string, string>.Empty;
 
     public static readonly Type[] EventTypes =
     [
-        typeof(RegionRegistered), typeof(EnterpriseRegistered), typeof(SiteRegistered), typeof(CameraRegistered), typeof(MonitorRegistered),
-        typeof(ProtectedZoneDesignated), typeof(LeaderAssigned), typeof(CommissionerAssigned),
+        typeof(RegionRegistered), typeof(RegionBoundaryDrawn), typeof(EnterpriseRegistered), typeof(SiteRegistered), typeof(CameraRegistered), typeof(MonitorRegistered),
+        typeof(ProtectedZoneDesignated), typeof(LeaderAssigned), typeof(CommissionerAssigned), typeof(FundAccountRegistered), typeof(ProductionStartRecorded),
     ];
 
     public MasterDataCatalog Apply(object @event) => @event switch
     {
-        RegionRegistered e => this with { Regions = Regions.SetItem(e.RegionId, new Region(e.RegionId, e.Name, e.NameZh, e.Kind, e.ParentRegionId, new GeoPoint(e.Longitude, e.Latitude))) },
-        EnterpriseRegistered e => this with { Enterprises = Enterprises.SetItem(e.EnterpriseId, new Enterprise(e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.AnnualSalesRevenueYuan, new GeoPoint(e.Longitude, e.Latitude))) },
+        RegionRegistered e => this with
+        {
+            Regions = Regions.SetItem(e.RegionId, new Region(e.RegionId, e.Name, e.NameZh, e.Kind, e.ParentRegionId, new GeoPoint(e.Longitude, e.Latitude),
+                Regions.GetValueOrDefault(e.RegionId)?.Boundary)),
+        },
+        RegionBoundaryDrawn e when Regions.TryGetValue(e.RegionId, out var region) => this with { Regions = Regions.SetItem(e.RegionId, region with { Boundary = e.Boundary }) },
+        EnterpriseRegistered e => this with
+        {
+            Enterprises = Enterprises.SetItem(e.EnterpriseId, new Enterprise(e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.AnnualSalesRevenueYuan,
+                new GeoPoint(e.Longitude, e.Latitude), Enterprises.GetValueOrDefault(e.EnterpriseId)?.ProductionStartedOn)),
+        },
+        FundAccountRegistered e => this with { FundAccounts = FundAccounts.SetItem(e.AccountNumber, e.EnterpriseId) },
+        ProductionStartRecorded e when Enterprises.TryGetValue(e.EnterpriseId, out var enterprise) =>
+            this with { Enterprises = Enterprises.SetItem(e.EnterpriseId, enterprise with { ProductionStartedOn = e.StartedOn }) },
         SiteRegistered e => this with { Sites = Sites.SetItem(e.SiteId, new Site(e.SiteId, e.EnterpriseId, e.RegionId, e.Kind, e.Name, new GeoPoint(e.Longitude, e.Latitude))) },
         CameraRegistered e => this with
         {

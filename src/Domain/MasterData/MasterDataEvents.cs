@@ -11,6 +11,12 @@ public sealed record RegionRegistered(
     double Longitude, double Latitude,
     DateTimeOffset RegisteredAt);
 
+/// <summary>
+/// A region's boundary (an outer ring of [longitude, latitude] points), drawn after its registration: regions
+/// registered with only a centre keep working, and a redrawn boundary replaces the earlier one.
+/// </summary>
+public sealed record RegionBoundaryDrawn(string RegionId, IReadOnlyList<GeoPoint> Boundary, DateTimeOffset DrawnAt);
+
 /// <summary>EnterpriseId is the 18-character unified social credit code (GB 32100-2015).</summary>
 public sealed record EnterpriseRegistered(
     string EnterpriseId, string Name, string Industry, string RegionId,
@@ -21,6 +27,12 @@ public sealed record SiteRegistered(
     string SiteId, string EnterpriseId, string RegionId, SiteKind Kind, string Name,
     double Longitude, double Latitude,
     DateTimeOffset RegisteredAt);
+
+/// <summary>An enterprise's dedicated environmental-fund account (measure 6): its bank's credits to it are fund deposits.</summary>
+public sealed record FundAccountRegistered(string AccountNumber, string EnterpriseId, string? Bank, DateTimeOffset RegisteredAt);
+
+/// <summary>When an enterprise started production: its fund obligation runs from then (not before 2018-01-01).</summary>
+public sealed record ProductionStartRecorded(string EnterpriseId, DateOnly StartedOn, DateTimeOffset RecordedAt);
 
 /// <summary>DeviceCode is the camera's 20-digit GB/T 28181 code, when it has one.</summary>
 public sealed record CameraRegistered(

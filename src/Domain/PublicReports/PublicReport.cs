@@ -5,11 +5,11 @@ namespace Fusion.Domain.PublicReports;
 /// <summary>What a report's stream says about its reporter: sealed or not, revealed to whom, shredded or not.</summary>
 public sealed record PublicReport(
     string ReportId, string? ReceiptCode, bool Anonymous, string? SealedReporter, DateTimeOffset ReceivedAt,
-    int Reveals, DateTimeOffset? ShreddedAt)
+    int Reveals, DateTimeOffset? ShreddedAt, string? DuplicateOf = null)
 {
     public static PublicReport? Apply(PublicReport? state, object @event) => (state, @event) switch
     {
-        (null, PublicReportFiled e) => new(e.ReportId, e.ReceiptCode, e.Anonymous, e.SealedReporter, e.ReceivedAt, 0, null),
+        (null, PublicReportFiled e) => new(e.ReportId, e.ReceiptCode, e.Anonymous, e.SealedReporter, e.ReceivedAt, 0, null, e.DuplicateOf),
         (null, PublicReportReceived e) => Apply(null, PublicReportUpcast.From(e)),
         ({ } s, ReporterIdentitySealed e) => s with { ReceiptCode = e.ReceiptCode, SealedReporter = e.SealedReporter, Anonymous = false },
         ({ } s, ReporterIdentityRevealed) => s with { Reveals = s.Reveals + 1 },

@@ -17,11 +17,15 @@ public sealed record PublicReportReceived(
 /// A member of the public reported a problem. The content has contacts inside it masked; the reporter's
 /// identity (name, phone, e-mail, WeChat id) is sealed with AES-GCM under the report's own key, which is kept
 /// apart from the events (null when anonymous). The receipt code lets the reporter ask for the status.
+/// DuplicateOf is the first report of the same complaint when this one repeats it (same site within the window, similar
+/// text; DuplicateSimilarity how similar): it is part of that case, not a signal of its own. Both stand last, with
+/// defaults, so reports stored before them read as they were.
 /// </summary>
 public sealed record PublicReportFiled(
     string ReportId, ReportChannel Channel, string RegionId, string? EnterpriseId, string? SiteId,
     string Content, bool Anonymous, string? ReceiptCode, string? SealedReporter,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    string? DuplicateOf = null, double? DuplicateSimilarity = null);
 
 /// <summary>A report stored before identities were sealed had its plain contact sealed under a new key of its own.</summary>
 public sealed record ReporterIdentitySealed(string ReportId, string ReceiptCode, string SealedReporter, string SealedBy, DateTimeOffset SealedAt);

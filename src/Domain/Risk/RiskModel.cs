@@ -12,6 +12,15 @@ public sealed class SignalKindSettings
     /// Corroboration by other feeds is added after.
     /// </summary>
     public double ConfidenceFloor { get; set; }
+
+    /// <summary>
+    /// Confidence added when the same source saw the same place again within the corroboration window (a repeat
+    /// sighting: level High). 0 for kinds whose repeats are not new evidence (a camera re-alarming, a report resent).
+    /// </summary>
+    public double RepeatBoost { get; set; }
+
+    /// <summary>A signal nobody corroborates (level Nominal) stops counting this many hours after it; null: never.</summary>
+    public double? NominalExpiryHours { get; set; }
 }
 
 /// <summary>
@@ -20,18 +29,20 @@ public sealed class SignalKindSettings
 /// </summary>
 public sealed class RiskModel
 {
-    public string Version { get; set; } = "2026.12-3";
+    public string Version { get; set; } = "2026.12-4";
 
     public Dictionary<SignalKind, SignalKindSettings> Kinds { get; set; } = new()
     {
         [SignalKind.CameraAlarm] = new() { Weight = 6, HalfLifeHours = 168, ConfidenceFloor = 0.5 },
-        [SignalKind.AerialFinding] = new() { Weight = 10, HalfLifeHours = 240 },
+        [SignalKind.AerialFinding] = new() { Weight = 10, HalfLifeHours = 240, RepeatBoost = 0.1, NominalExpiryHours = 336 },
         [SignalKind.PublicReport] = new() { Weight = 5, HalfLifeHours = 168 },
         [SignalKind.InspectionFinding] = new() { Weight = 12, HalfLifeHours = 720 },
         [SignalKind.FundShortfall] = new() { Weight = 8, HalfLifeHours = 2160 },
         [SignalKind.CameraOffline] = new() { Weight = 4, HalfLifeHours = 48 },
         [SignalKind.EmissionExceedance] = new() { Weight = 5, HalfLifeHours = 72 },
         [SignalKind.MonitoringGap] = new() { Weight = 3, HalfLifeHours = 48 },
+        // Like an inspection finding's, as measure 3 asks; a park's or zone's issue fades with this half-life.
+        [SignalKind.AssessmentIssue] = new() { Weight = 12, HalfLifeHours = 720 },
     };
 
     /// <summary>Multiplier by severity: Low, Medium, High, Critical.</summary>
@@ -43,7 +54,7 @@ public sealed class RiskModel
     /// <summary>Signals from other feeds about the same site (or enterprise) within this window corroborate.</summary>
     public double CorroborationWindowHours { get; set; } = 72;
 
-    /// <summary>Confidence added per other corroborating feed, capped at 1.</summary>
+    /// <summary>Confidence added per other corroborating source (a feed, or an aerial platform), capped at 1.</summary>
     public double CorroborationBoostPerFeed { get; set; } = 0.25;
 
     /// <summary>An overdue open finding grows by this fraction per day overdue …</summary>

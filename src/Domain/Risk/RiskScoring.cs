@@ -96,7 +96,12 @@ public static class RiskScoring
         return level;
     }
 
-    /// <summary>Each signal's current contribution, newest first; negligible ones left out.</summary>
+    /// <summary>
+    /// Each signal's current contribution, newest first; negligible ones left out. Signals about the same place within
+    /// the corroboration window corroborate: each other independent source adds CorroborationBoostPerFeed to the
+    /// confidence (level Highest), a repeat by the same source adds its kind's RepeatBoost (level High); a signal
+    /// nobody corroborates (Nominal) stops counting after its kind's NominalExpiryHours.
+    /// </summary>
     public static IReadOnlyList<SignalContribution> Contributions(IReadOnlyCollection<RiskSignal> signals, RiskModel model, DateTimeOffset now)
     {
         var window = TimeSpan.FromHours(model.CorroborationWindowHours);
@@ -104,21 +109,32 @@ public static class RiskScoring
         var result = new List<SignalContribution>(signals.Count);
         foreach (var s in signals)
         {
-            var corroboratedBy = byPlace[PlaceKey(s)]
-                .Where(o => o.Feed != s.Feed && (o.OccurredAt - s.OccurredAt).Duration() <= window)
-                .Select(o => o.Feed).Distinct().Order(StringComparer.Ordinal).ToArray();
+            var near = byPlace[PlaceKey(s)].Where(o => o.SignalId != s.SignalId && (o.OccurredAt - s.OccurredAt).Duration() <= window).ToList();
+            var source = SourceOf(s);
+            var corroboratedBy = near.Select(SourceOf).Where(o => o != source).Distinct().Order(StringComparer.Ordinal).ToArray();
+            var repeated = near.Any(o => SourceOf(o) == source);
+            var level = corroboratedBy.Length > 0 ? CorroborationLevel.Highest : repeated ? CorroborationLevel.High : CorroborationLevel.Nominal;
+            var settings = model.Kinds.GetValueOrDefault(s.Kind);
+            if (level == CorroborationLevel.Nominal && settings?.NominalExpiryHours is { } expiry && (now - s.OccurredAt).TotalHours > expiry)
+                continue;
             var weight = Weight(s, model);
-            var confidence = Math.Min(1, SourceConfidence(s, model) + model.CorroborationBoostPerFeed * corroboratedBy.Length);
+            var confidence = Math.Min(1, SourceConfidence(s, model) + model.CorroborationBoostPerFeed * corroboratedBy.Length
+                                         + (repeated ? settings?.RepeatBoost ?? 0 : 0));
             var decay = Decay(s, model, now);
             var contribution = weight * confidence * decay;
+            var first = near.Select(o => o.OccurredAt).Append(s.OccurredAt).Min();
             if (contribution >= model.NegligibleContribution)
-                result.Add(new SignalContribution(s, weight, Math.Round(confidence, 4), Math.Round(decay, 4), Math.Round(contribution, 4), corroboratedBy));
+                result.Add(new SignalContribution(s, weight, Math.Round(confidence, 4), Math.Round(decay, 4), Math.Round(contribution, 4), corroboratedBy,
+                    level, first));
         }
         return result
             .OrderByDescending(c => c.Signal.OccurredAt)
             .ThenByDescending(c => c.Signal.Sequence)
             .ToList();
     }
+
+    /// <summary>Who saw it: the feed, or the feed and its independent source (aerial-findings/satellite).</summary>
+    public static string SourceOf(RiskSignal s) => s.Source is null ? s.Feed : $"{s.Feed}/{s.Source}";
 
     /// <summary>The source's own confidence above its kind's floor, stretched back to 0–1.</summary>
     public static double SourceConfidence(RiskSignal s, RiskModel model)

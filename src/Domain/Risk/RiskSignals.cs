@@ -1,4 +1,5 @@
 using Fusion.Domain.Aerial;
+using Fusion.Domain.Assessments;
 using Fusion.Domain.Cameras;
 using Fusion.Domain.Common;
 using Fusion.Domain.Funds;
@@ -18,6 +19,9 @@ public static class RiskSignals
     public const string FundFeed = "fund-deposits";
     public const string CameraHealthFeed = "camera-health";
     public const string OnlineMonitoringFeed = "online-monitoring";
+    public const string AssessmentFeed = "risk-assessments";
+
+    public static string AssessmentIssueSignalId(string assessmentId, string issueId) => $"assessment:{assessmentId}:{issueId}";
 
     /// <summary>The signal an event gives, or null when it says nothing about risk.</summary>
     public static RiskSignal? From(object @event, long sequence) => @event switch
@@ -28,9 +32,12 @@ public static class RiskSignals
             $"Camera {e.CameraId}: {Words(e.AlarmType)} (confidence {e.Confidence:0.00})", e.OccurredAt),
         AerialFindingRecorded e => new RiskSignal(
             $"aerial:{e.FindingId}", sequence, SignalKind.AerialFinding, AerialFeed, e.RegionId, e.EnterpriseId, e.SiteId,
-            e.Severity, 0.9, e.ProtectedZoneId is not null, null,
-            $"{e.Platform} patrol: {e.FindingType}" + (e.ProtectedZoneId is null ? "" : $" inside protected zone {e.ProtectedZoneId}"), e.ObservedAt),
+            e.Severity, e.Confidence ?? 0.9, e.ProtectedZoneId is not null, null,
+            $"{e.Platform} patrol: {e.FindingType}" + (e.ProtectedZoneId is null ? "" : $" inside protected zone {e.ProtectedZoneId}"), e.ObservedAt,
+            e.Platform.ToString().ToLowerInvariant()),
         PublicReportReceived e => From(PublicReportUpcast.From(e), sequence),
+        // A repeat of an earlier complaint belongs to its case: the first report is the signal, once.
+        PublicReportFiled { DuplicateOf: not null } => null,
         PublicReportFiled e => new RiskSignal(
             $"public-report:{e.ReportId}", sequence, SignalKind.PublicReport, PublicReportFeed, e.RegionId, e.EnterpriseId, e.SiteId,
             Severity.Medium, 0.5, false, null,
@@ -39,10 +46,21 @@ public static class RiskSignals
             $"inspection:{e.FindingId}", sequence, SignalKind.InspectionFinding, InspectionFeed, e.RegionId, e.EnterpriseId, e.SiteId,
             e.Severity, 1, false, e.RectifyBy,
             $"Inspection by {e.RecordedBy}: {e.Violation}; rectify by {e.RectifyBy:yyyy-MM-dd}", e.RecordedAt),
-        FundDepositRecorded e when e.AmountYuan < e.RequiredYuan => new RiskSignal(
-            $"fund:{e.DepositId}", sequence, SignalKind.FundShortfall, FundFeed, e.RegionId, e.EnterpriseId, null,
-            e.AmountYuan < e.RequiredYuan / 2 ? Severity.High : Severity.Medium, 1, false, null,
-            $"Fund deposit for {e.Period}: {e.AmountYuan:0.##} of {e.RequiredYuan:0.##} yuan required (1‰ of sales)", e.DepositedAt),
+        // One signal per fund period whose obligation was not met by its due day (the ledger's), not one per deposit:
+        // a deposit alone no longer says anything about risk, so nothing counts twice.
+        FundPeriodFellShort e => new RiskSignal(
+            $"fund-period:{e.EnterpriseId}:{e.Period}", sequence, SignalKind.FundShortfall, FundFeed, e.RegionId, e.EnterpriseId, null,
+            e.SettledYuan < e.ObligationYuan / 2 ? Severity.High : Severity.Medium, 1, false, null,
+            e.SettledYuan == 0
+                ? $"No fund deposit for {e.Period}: {e.ObligationYuan:0.##} yuan was due by {e.DueOn:yyyy-MM-dd} (1‰ of sales)"
+                : $"Fund deposits for {e.Period}: {e.SettledYuan:0.##} of {e.ObligationYuan:0.##} yuan by {e.DueOn:yyyy-MM-dd} (1‰ of sales)", e.DetectedAt),
+        // An open issue of a third-party assessment weighs like an inspection finding: full weight until the remediation
+        // plan is due, growing once overdue, until a later assessment finds it resolved. Issues of a park or a zone are
+        // region-level and fade instead: nothing routes their resolution to a region yet.
+        AssessmentIssueFound e => new RiskSignal(
+            AssessmentIssueSignalId(e.AssessmentId, e.IssueId), sequence, SignalKind.AssessmentIssue, AssessmentFeed, e.RegionId, e.EnterpriseId, null,
+            e.Severity, 1, e.SubjectKind == AssessedSubject.ProtectedZone, e.EnterpriseId is null ? null : e.RemediationDueBy,
+            $"Risk pre-assessment by {e.Assessor}: {e.Description}; remediation plan due {e.RemediationDueBy:yyyy-MM-dd}", e.FoundAt),
         CameraWentOffline e => new RiskSignal(
             $"camera-offline:{e.OutageId}", sequence, SignalKind.CameraOffline, CameraHealthFeed, e.RegionId, e.EnterpriseId, e.SiteId,
             Severity.Medium, 0.6, false, null,

@@ -33,7 +33,9 @@ public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signa
 
     /// <summary>
     /// Drops signals whose contribution has faded to nothing; open findings never fade. A faded signal
-    /// that still raises the confidence of a signal being kept stays, so pruning never changes the score.
+    /// that still raises the confidence of a signal being kept (another source's, or the same source's where its
+    /// kind counts repeats), or keeps a kept signal from expiring as uncorroborated, stays, so pruning never
+    /// changes the score.
     /// </summary>
     public RiskState Prune(RiskModel model, DateTimeOffset now)
     {
@@ -47,8 +49,15 @@ public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signa
         {
             Signals = Signals.RemoveAll(s =>
                 faded.Contains(s.SignalId)
-                && !kept[RiskScoring.PlaceKey(s)].Any(k =>
-                    k.Feed != s.Feed && k.SourceConfidence < 1 && (k.OccurredAt - s.OccurredAt).Duration() <= window))
+                && !kept[RiskScoring.PlaceKey(s)].Any(k => (k.OccurredAt - s.OccurredAt).Duration() <= window && Corroborates(s, k, model)))
         };
+    }
+
+    static bool Corroborates(RiskSignal faded, RiskSignal kept, RiskModel model)
+    {
+        var settings = model.Kinds.GetValueOrDefault(kept.Kind);
+        var sameSource = RiskScoring.SourceOf(faded) == RiskScoring.SourceOf(kept);
+        return settings?.NominalExpiryHours is not null
+               || (kept.SourceConfidence < 1 && (!sameSource || settings?.RepeatBoost > 0));
     }
 }

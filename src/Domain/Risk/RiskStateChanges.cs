@@ -16,6 +16,8 @@ public static class RiskStateChanges
     {
         // The finding's signal id as RiskSignals.From gives it for InspectionFindingRecorded.
         RectificationVerified e => new RiskStateChange(e.EnterpriseId, e.RegionId, sequence, $"inspection:{e.FindingId}", null),
+        Assessments.AssessmentIssueResolved { EnterpriseId: { } enterpriseId } e =>
+            new RiskStateChange(enterpriseId, e.RegionId, sequence, RiskSignals.AssessmentIssueSignalId(e.AssessmentId, e.IssueId), null),
         EnterpriseBlacklisted e => new RiskStateChange(e.EnterpriseId, e.RegionId, sequence, null, true),
         BlacklistingExpired e => new RiskStateChange(e.EnterpriseId, e.RegionId, sequence, null, false),
         EnterpriseDelisted e => new RiskStateChange(e.EnterpriseId, e.RegionId, sequence, null, false),

@@ -63,6 +63,11 @@ public sealed record Observation(
                 yield return new Observation($"fund:{e.DepositId}", sequence, FundDeposit, e.RegionId, e.EnterpriseId, null, Severity.Low,
                     ImmutableDictionary<string, string>.Empty.Add("period", e.Period), $"Fund deposit for {e.Period}: {e.AmountYuan:0.##} yuan", e.DepositedAt);
                 break;
+            case FundDepositBanked e:
+                yield return new Observation($"fund:{e.DepositId}", sequence, FundDeposit, e.RegionId, e.EnterpriseId, null, Severity.Low,
+                    ImmutableDictionary<string, string>.Empty.Add("account", e.AccountNumber), $"Fund deposit of {e.AmountYuan:0.##} yuan on {e.ValueDate:yyyy-MM-dd}",
+                    new DateTimeOffset(e.ValueDate.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)));
+                break;
             case CameraCameOnline e:
                 yield return new Observation($"camera-online:{e.OutageId}", sequence, DeviceBack, e.RegionId, e.EnterpriseId, e.SiteId, Severity.Low,
                     Device(e.CameraId, e.OutageId), $"Camera {e.CameraId} heard again after {e.OfflineMinutes:0} min", e.CameOnlineAt);

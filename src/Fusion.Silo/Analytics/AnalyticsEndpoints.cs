@@ -28,6 +28,7 @@ public static class AnalyticsEndpoints
                     http.Request.Query.Where(q => q.Key != "format").ToDictionary(q => q.Key, q => (string?)q.Value.ToString()),
                     DateOnly.FromDateTime(clock.Now.ToOffset(TimeSpan.FromHours(8)).DateTime)), name))
             .WithSummary("Runs a named query: parameters in the query string; JSON, CSV, Arrow IPC stream or Parquet by Accept or ?format=")
+            .Sensitive("an analytics query or export")
             .RequireAuthorization(Policies.Analyst);
 
         group.MapPost("/sql", async (HttpContext http, AnalyticsQueryRunner runner, Ingest.BodyLimits limits) =>
@@ -40,6 +41,7 @@ public static class AnalyticsEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .Accepts<SqlRequest>("application/json", "text/plain")
             .WithSummary("Runs one read-only SELECT (no file, network or extension access; time and row limits); same formats as the named queries")
+            .Sensitive("analytics SQL", hashBody: true)
             .RequireAuthorization(Policies.Analyst);
 
         group.MapGet("/status", (AnalyticsProjector projector, AnalyticsMetrics metrics, Parking.Consumers consumers) =>

@@ -65,6 +65,11 @@ public static class FusionHost
         builder.Services.AddSingleton(config.GetSection("Fusion:Ingest").Get<IngestOptions>() ?? new IngestOptions());
         builder.Services.AddSingleton(config.GetSection("Fusion:BodyLimits").Get<BodyLimits>() ?? new BodyLimits());
         builder.Services.AddSingleton<IngestKeyRetention>();
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Connectors.Aerial.AerialAttribution>(config, "AerialAttribution"));
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Funds.FundPolicy>(config, "Funds"));
+        builder.Services.AddSingleton<HostFeeds>();
+        builder.Services.AddSingleton<Funds.FundClock>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<Funds.FundClock>());
         builder.Services.AddHostedService(s => s.GetRequiredService<IngestKeyRetention>());
         builder.Services.AddSingleton<RegionRisk>();
         builder.Services.AddSingleton<RegionAssessor>();
@@ -82,6 +87,7 @@ public static class FusionHost
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
         builder.Services.AddSingleton<ReporterSeals>();
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.PublicReports.DuplicatePolicy>(config, "PublicReports:Duplicates"));
         builder.Services.AddSingleton<PublicReportIntake>();
         builder.Services.AddHostedService<SealedReportersMigration>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
@@ -112,7 +118,9 @@ public static class FusionHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseAudit();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.AddPreferredSecuritySchemes(OpenApiSecurity.Bearer)).AllowAnonymous();
         app.MapFusionTelemetry();
@@ -132,6 +140,8 @@ public static class FusionHost
         app.MapWarningEndpoints();
         app.MapBoardEndpoints();
         app.MapConnectorKeyEndpoints();
+        app.MapAuditEndpoints();
+        Funds.FundEndpoints.MapFundEndpoints(app);
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }

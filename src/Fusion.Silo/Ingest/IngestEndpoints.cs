@@ -20,7 +20,19 @@ public static class IngestEndpoints
     {
         var group = app.MapGroup("/api/ingest").WithTags("Ingest");
         Map<CameraAlarmRecord>(group, "camera-alarms", Policies.Connector, "Camera alarms from AI camera boxes and NVRs");
-        Map<AerialFindingRecord>(group, "aerial-findings", Policies.Connector, "Drone, helicopter and satellite patrol findings");
+        group.MapPost("/aerial-findings", (HttpRequest request, IngestPipeline pipeline, HostFeeds feeds, MasterDataCache masterData, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
+                AerialAsync(feeds.All["aerial-findings"], request, pipeline, masterData.Current, options, limits, clock.Now, ct))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .Accepts<AerialFindingRecord[]>("application/json", AerialGeoJson.MediaType)
+            .Produces<IngestResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Drone, helicopter and satellite patrol findings")
+            .WithDescription("Takes a JSON array of records, or an RFC 7946 FeatureCollection (application/geo+json) of Point and Polygon features: " +
+                             "Feature.id or properties.findingId is the finding id; properties platform (drone, helicopter, satellite), findingType, severity, " +
+                             "observedAt, missionId, confidence (0–1), imageUrl, description, enterpriseId?, siteId?. A finding within the configured distance " +
+                             "of a site goes to its enterprise; one inside a protected zone carries the zone; otherwise it goes to the region containing it. " +
+                             "The geometry is kept on the event and in aerial_findings. Rejected features are kept in the quarantine.")
+            .RequireAuthorization(Policies.Connector);
         group.MapPost("/public-reports", async (HttpRequest request, PublicReports.PublicReportIntake reports, MasterDataCache masterData, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
             {
                 var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
@@ -38,13 +50,27 @@ public static class IngestEndpoints
                              "contacts in the text masked; each accepted report is answered with its receipt code (receipts). " +
                              "Rejected records are kept in the quarantine without the reporter. A record sent again is a duplicate and appends nothing.")
             .RequireAuthorization(Policies.ReportsIntake);
-        Map<InspectionFindingRecord>(group, "inspection-findings", Policies.FindingsIntake, "Findings of inspectors and commissioners, with rectify-by dates");
+        MapCsv<InspectionFindingRecord>(group, "inspection-findings", InspectionFindingFeed.CsvColumns, InspectionFindingFeed.RequiredColumns,
+            "Findings of inspectors and commissioners, with rectify-by dates",
+            "Takes a JSON array of records or the inspectors' spreadsheet as CSV (问题编号, 统一社会信用代码, 点位编号?, 问题描述, 问题等级, 整改期限, 检查人, " +
+            "检查时间 in Beijing time; or the canonical names). 问题等级 一般/较大/重大/特别重大 are low/medium/high/critical.",
+            Policies.FindingsIntake, InspectionFindingFeed.CsvValues);
         Map<FundDepositRecord>(group, "fund-deposits", Policies.Connector, "Deposits into enterprises' environmental funds (1‰ of sales revenue)");
+        Map<Fusion.Connectors.Assessments.RiskAssessmentRecord>(group, "risk-assessments", Policies.FindingsIntake,
+            "Third-party environmental risk pre-assessments (measure 3) of enterprises, industrial parks and protected zones: open issues weigh like findings");
+        MapCsv<BankStatementLine>(group, "bank-statements", BankStatementFeed.CsvColumns, BankStatementFeed.RequiredColumns,
+            "Bank statements of enterprises' dedicated fund accounts: each credit is a deposit of the account's enterprise",
+            "Takes the bank's CSV export (text/csv: 交易流水号, 账号, 起息日, 贷方发生额, 摘要, or accountNumber, valueDate, amountYuan, reference, depositId) " +
+            "or a JSON array of lines. The account must be registered in master data (enterprises[].fundAccounts). Deposits settle the oldest obligation first " +
+            "(GET /api/enterprises/{id}/fund).");
+        MapCsv<SalesRevenueRecord>(group, "sales-revenue", SalesRevenueFeed.CsvColumns, SalesRevenueFeed.RequiredColumns,
+            "Declared sales revenue per fund period: the 1‰ obligation of measure 6",
+            "Takes a JSON array or CSV (统一社会信用代码, 所属期, 销售收入, 申报时间?, 申报编号?, or enterpriseId, period, salesRevenueYuan, declaredAt?, declarationId?). " +
+            "A period is a month 2026-10, a quarter 2026-Q4 or a year 2026; the obligation runs from the production start (master data " +
+            "enterprises[].productionStartedOn), not before 2018-01-01, prorated by days. A later declaration of a period replaces the earlier one.");
         // A known feed lands here when routing found its endpoint does not accept the body's Content-Type.
         group.MapPost("/{feed}", (string feed, HttpRequest request) => Feeds.All.ContainsKey(feed) || DeviceFeedTypes.ContainsKey(feed)
-                ? UnsupportedMediaType(MediaType(request.ContentType).Type ?? "(none)",
-                    feed.Equals("public-reports", StringComparison.OrdinalIgnoreCase) ? PublicReports.PublicReportIntake.MediaTypes
-                    : DeviceFeedTypes.GetValueOrDefault(feed) ?? ["application/json"])
+                ? UnsupportedMediaType(MediaType(request.ContentType).Type ?? "(none)", DeviceFeedTypes.GetValueOrDefault(feed) ?? HostFeeds.MediaTypes(feed))
                 : Results.Problem(
                     statusCode: StatusCodes.Status404NotFound, title: "Unknown feed",
                     detail: $"There is no feed '{feed}'. Feeds: {string.Join(", ", Feeds.All.Keys)}."))
@@ -71,6 +97,63 @@ public static class IngestEndpoints
             .WithDescription("Takes a JSON array of records. Valid records are stored in one batch even when others are rejected; " +
                              "rejected records are kept in the quarantine (GET /api/quarantine). A record sent again is a duplicate and appends nothing.")
             .RequireAuthorization(policy);
+
+    /// <summary>A feed that takes a spreadsheet's CSV export as well as JSON: the rows are read into its canonical records.</summary>
+    static void MapCsv<TRecord>(RouteGroupBuilder group, string feed, IReadOnlyDictionary<string, string> columns, IReadOnlyList<string> required, string summary, string description,
+        string policy = Policies.Connector, CsvRecords.CsvValues? values = null) =>
+        group.MapPost($"/{feed}", async (HttpRequest request, IngestPipeline pipeline, HostFeeds feeds, MasterDataCache masterData, IngestOptions options, BodyLimits limits,
+                PlatformClock clock, CancellationToken ct) =>
+            {
+                var f = feeds.All[feed];
+                var (type, charset) = MediaType(request.ContentType);
+                if (type is not (null or "application/json" or "text/csv")) return UnsupportedMediaType(type, HostFeeds.MediaTypes(feed));
+                var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
+                if (refusal is not null) return refusal;
+                var (catalog, now) = (masterData.Current, clock.Now);
+                if (type != "text/csv") return await JsonAsync(feed, raw!, pipeline, ct, body => Feeds.Translate(f, body, catalog, now, options.Checks(now)), options.MaxBatchRecords);
+                TranslatedBatch batch;
+                try
+                {
+                    var rows = CsvRecords.Read(CsvRecords.Decode(raw!, charset), columns, required, f.IdField, values).ToList();
+                    if (rows.Count > options.MaxBatchRecords) return TooManyRecords(rows.Count, options.MaxBatchRecords);
+                    batch = IngestBatch.Translate(feed, rows, r => [f.Translate(r, catalog, now)], options.Checks(now));
+                }
+                catch (RecordRejected e)
+                {
+                    await pipeline.StoreAsync(TranslatedBatch.Unreadable(feed, Encoding.UTF8.GetString(raw!), e.Message), feed, ct);
+                    return IngestAnswer.Unreadable("Wrong shape", e.Message);
+                }
+                return IngestAnswer.From(await pipeline.StoreAsync(batch, feed, ct));
+            })
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .Accepts<TRecord[]>("application/json", "text/csv")
+            .Produces<IngestResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary(summary)
+            .WithDescription(description + " Rejected rows are kept in the quarantine as records; a row sent again appends nothing.")
+            .RequireAuthorization(policy);
+
+    static async Task<IResult> AerialAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, IngestOptions options, BodyLimits limits,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var type = MediaType(request.ContentType).Type;
+        if (type is not (null or "application/json" or AerialGeoJson.MediaType))
+            return UnsupportedMediaType(type, HostFeeds.MediaTypes(feed.Name));
+        var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
+        if (refusal is not null) return refusal;
+        if (type != AerialGeoJson.MediaType)
+            return await JsonAsync(feed.Name, raw!, pipeline, ct, body => Feeds.Translate(feed, body, catalog, now, options.Checks(now)), options.MaxBatchRecords);
+        List<SourceRecord<RecordReader>>? features = null;
+        var result = await JsonAsync(feed.Name, raw!, pipeline, ct, body =>
+        {
+            features = AerialGeoJson.Features(body).ToList();
+            return features.Count > options.MaxBatchRecords
+                ? new TranslatedBatch(feed.Name, [], [])
+                : IngestBatch.Translate(feed.Name, features, r => [feed.Translate(r, catalog, now)], options.Checks(now));
+        });
+        return features?.Count > options.MaxBatchRecords ? TooManyRecords(features.Count, options.MaxBatchRecords) : result;
+    }
+
 
     static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, IngestOptions options, BodyLimits limits, DateTimeOffset now, CancellationToken ct)
     {

@@ -46,6 +46,7 @@ public static class QuarantineEndpoints
             .WithTags("Ingest")
             .WithSummary($"Rejected input, newest first, with its raw content and the reason (filter by feed, open=true for unresolved); pages of up to {MaxPageSize} records " +
                          $"and about {MaxPageRawChars / 1_000_000} MB of raw input, the next page named in the Link header (offset=…)")
+            .Sensitive("the quarantine's raw input")
             .RequireAuthorization(Policies.Admin);
 
         app.MapPost("/api/quarantine/{id:guid}/replay", ReplayAsync)
@@ -59,7 +60,7 @@ public static class QuarantineEndpoints
     }
 
     static async Task<IResult> ReplayAsync(Guid id, IDocumentStore store, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock, IngestOptions options,
-        Fusion.Silo.PublicReports.PublicReportIntake reports, CancellationToken ct)
+        Fusion.Silo.PublicReports.PublicReportIntake reports, HostFeeds feeds, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var record = await session.LoadAsync<QuarantinedRecord>(id, ct);
@@ -67,7 +68,7 @@ public static class QuarantineEndpoints
             return Results.Problem(statusCode: 404, title: "Not in quarantine", detail: $"There is no quarantined record {id}.");
         if (record.ResolvedAt is not null)
             return Results.Ok(new ReplayResult(id, record.Feed, record.Resolution!, 0, 0));
-        if (!Feeds.All.TryGetValue(record.Feed, out var feed))
+        if (!feeds.All.TryGetValue(record.Feed, out var feed))
             return Results.Problem(statusCode: 422, title: "Cannot replay this feed here",
                 detail: $"Records of '{record.Feed}' are not replayed through this endpoint; send the corrected input to the feed's own endpoint.");
 
@@ -78,7 +79,7 @@ public static class QuarantineEndpoints
             // Public reports are sealed as they are translated, which takes the store (their keys).
             batch = feed is PublicReportFeed && doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array
                 ? await reports.TranslateAsync(doc.RootElement, masterData.Current, clock.Now, ct)
-                : Feeds.Translate(feed, doc.RootElement, masterData.Current, clock.Now, options.Checks(clock.Now));
+                : feeds.Translate(feed, doc.RootElement, masterData.Current, clock.Now, options.Checks(clock.Now));
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or RecordRejected)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Fusion.Connectors.MasterData;
 using Fusion.Domain.MasterData;
 using Fusion.Domain.Risk;
@@ -23,12 +24,16 @@ public static class MasterDataEndpoints
 {
     public static IEndpointRouteBuilder MapMasterDataEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/master-data", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache cache, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
+        app.MapPost("/api/master-data", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache cache, Monitoring.MonitorPasswords passwords, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
             {
                 var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.MasterData, nameof(BodyLimits.MasterData), ct);
                 if (refusal is not null) return refusal;
-                return await IngestEndpoints.JsonAsync(MasterDataFeed.Name, raw!, pipeline, ct,
-                    body => MasterDataFeed.Translate(body, cache.Current, clock.Now, options.Checks(clock.Now)));
+                JsonElement? document = null;
+                var answer = await IngestEndpoints.JsonAsync(MasterDataFeed.Name, raw!, pipeline, ct,
+                    body => MasterDataFeed.Translate((document = body.Clone()).Value, cache.Current, clock.Now, options.Checks(clock.Now)));
+                // Monitors' access passwords are kept apart from the events, hashed, once their monitors are registered.
+                if (document is { } registered) await passwords.SaveAsync(registered, clock.Now, ct);
+                return answer;
             })
             .Accepts<MasterDataDocument>("application/json")
             .Produces<IngestResponse>()

@@ -11,11 +11,12 @@ namespace Fusion.Silo.MasterData;
 /// Before the subscriptions start: folds master data from the store, then loads the seed file if one
 /// is configured. Seed entries already registered are duplicates and append nothing.
 /// </summary>
-public sealed class MasterDataStartup(IDocumentStore store, MasterDataCache cache, IngestPipeline pipeline, IngestOptions options, PlatformClock clock, IConfiguration config, ILogger<MasterDataStartup> log) : IHostedService
+public sealed class MasterDataStartup(IDocumentStore store, MasterDataCache cache, Monitoring.MonitorPasswords passwords, IngestPipeline pipeline, IngestOptions options, PlatformClock clock, IConfiguration config, ILogger<MasterDataStartup> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
         await cache.LoadAsync(store, ct);
+        await passwords.LoadAsync(ct);
         var seedFile = config["Fusion:SeedFile"];
         if (string.IsNullOrWhiteSpace(seedFile)) return;
         if (!File.Exists(seedFile))
@@ -23,6 +24,7 @@ public sealed class MasterDataStartup(IDocumentStore store, MasterDataCache cach
         using var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(seedFile, ct));
         var batch = MasterDataFeed.Translate(doc.RootElement, cache.Current, clock.Now, options.Checks(clock.Now));
         var outcome = await pipeline.StoreAsync(batch, $"seed:{Path.GetFileName(seedFile)}", ct);
+        await passwords.SaveAsync(doc.RootElement, clock.Now, ct);
         log.LogInformation("Seed {File}: {Accepted} new master-data records, {Duplicates} already registered, {Rejected} rejected",
             Path.GetFileName(seedFile), outcome.Accepted, outcome.Duplicates, outcome.Rejected.Count);
         foreach (var r in outcome.Rejected)

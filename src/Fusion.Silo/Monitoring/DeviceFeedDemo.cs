@@ -32,9 +32,11 @@ public sealed class DeviceFeedDemo(
         var catalog = masterData.Current;
         var now = clock.Now;
         var start = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, now.Offset);
-        var fleet = Hj212Simulation.Fleet(
+        // The loggers know their own PW, as provisioned in the seed; the platform keeps only its hash.
+        var provisioning = Fusion.Connectors.Simulation.HaixiSeed.Deserialize(await File.ReadAllTextAsync(config["Fusion:SeedFile"]!, ct));
+        var fleet = Hj212Simulation.WithPasswords(Hj212Simulation.Fleet(
             catalog.Monitors.Values.OrderBy(m => m.MonitorId, StringComparer.Ordinal).Select(m => (m.MonitorId, m.Limits)),
-            outage: minute => minute is >= 30 and < 180, exceedEveryHours: 6);
+            outage: minute => minute is >= 30 and < 180, exceedEveryHours: 6), provisioning);
         var cameras = catalog.Cameras.Values.Where(c => c.DeviceCode is not null).Select(c => c.DeviceCode!).Order(StringComparer.Ordinal).ToArray();
         log.LogInformation("Device feed demo: {Monitors} HJ 212 loggers on port {Port}, {Cameras} GB/T 28181 cameras", fleet.Count, port, cameras.Length);
         try

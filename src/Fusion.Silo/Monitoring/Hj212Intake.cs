@@ -14,7 +14,7 @@ namespace Fusion.Silo.Monitoring;
 /// round trip per frame and a connection's replies go out only once its frames are durable. Monitoring
 /// gaps and resumptions the data shows are stored in the same transaction.
 /// </summary>
-public sealed class Hj212Intake(IngestPipeline pipeline, MasterDataCache masterData, MonitoringWatch watch, Hj212Options options, IngestOptions ingest, PlatformClock clock, ILogger<Hj212Intake> log)
+public sealed class Hj212Intake(IngestPipeline pipeline, MasterDataCache masterData, MonitoringWatch watch, MonitorPasswords passwords, Hj212Options options, IngestOptions ingest, PlatformClock clock, ILogger<Hj212Intake> log)
     : BackgroundService
 {
     sealed record Pending(IReadOnlyList<Hj212Received> Frames, TaskCompletionSource Done);
@@ -29,9 +29,9 @@ public sealed class Hj212Intake(IngestPipeline pipeline, MasterDataCache masterD
         await pending.Done.Task;
     }
 
-    /// <summary>Translates and writes frames now, in one transaction (HTTP and file imports, and the batching loop).</summary>
+    /// <summary>Translates and writes frames now, in one transaction (HTTP and file imports, and the batching loop); frames with a wrong PW are refused.</summary>
     public Task<IngestOutcome> WriteAsync(IReadOnlyList<Hj212Received> frames, string source, CancellationToken ct) =>
-        pipeline.StoreAsync(Hj212Session.Translate(frames, masterData.Current, ingest.Checks(clock.Now)), source, ct, watch);
+        pipeline.StoreAsync(Hj212Session.Translate(frames.Select(passwords.Admit).ToList(), masterData.Current, ingest.Checks(clock.Now)), source, ct, watch);
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {

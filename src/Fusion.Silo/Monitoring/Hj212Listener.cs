@@ -14,7 +14,7 @@ namespace Fusion.Silo.Monitoring;
 /// over System.IO.Pipelines for as long as the logger keeps it open and within its limits (Hj212Options: idle
 /// timeout, frame time limit, connections per source address); TCP keep-alive finds dead peers.
 /// </summary>
-public sealed class Hj212Listener(Hj212Intake intake, PlatformClock clock, Hj212Options options, FusionMetrics metrics, ILogger<Hj212Listener> log) : BackgroundService
+public sealed class Hj212Listener(Hj212Intake intake, MonitorPasswords passwords, PlatformClock clock, Hj212Options options, FusionMetrics metrics, ILogger<Hj212Listener> log) : BackgroundService
 {
     readonly ConcurrentDictionary<int, Task> connections = new();
     readonly ConcurrentDictionary<IPAddress, int> perAddress = new();
@@ -92,7 +92,7 @@ public sealed class Hj212Listener(Hj212Intake intake, PlatformClock clock, Hj212
             try
             {
                 // The limits run on real time: they guard sockets, not the platform's (in tests, fake) clock.
-                await Hj212Session.RunAsync(input, output, StoreAsync, clock.Time, ct, new Hj212SessionLimits(options.IdleTimeout, options.FrameTimeout, TimeProvider.System));
+                await Hj212Session.RunAsync(input, output, StoreAsync, clock.Time, ct, new Hj212SessionLimits(options.IdleTimeout, options.FrameTimeout, TimeProvider.System), passwords.Admit);
             }
             finally
             {

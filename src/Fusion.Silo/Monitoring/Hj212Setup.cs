@@ -39,6 +39,8 @@ public static class Hj212Setup
         services.ConfigureMarten(o => o.Events.AddEventTypes(EventTypes));
         services.AddSingleton<MonitoringWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<MonitoringWatch>());
+        services.AddSingleton<MonitorPasswords>();
+        services.ConfigureMarten(o => o.Schema.For<MonitorCredential>().Identity(c => c.Id));
         services.AddSingleton<Hj212Intake>();
         services.AddHostedService(sp => sp.GetRequiredService<Hj212Intake>());
         services.AddSingleton<Hj212Listener>();

@@ -9,7 +9,14 @@ namespace Fusion.Silo.PublicReports;
 /// <summary>What a receipt tells: the report's status and when it came in, nothing about who sent it.</summary>
 public sealed record PublicReportStatus(string Receipt, string Status, DateTimeOffset ReceivedAt);
 
-public sealed record ReporterRequest(string By, string Reason);
+/// <summary>Why a reporter is revealed or shredded; who does it is the one the token names (By only where a token names no one).</summary>
+public sealed record ReporterRequest(string Reason, string? By = null);
+
+/// <summary>One report of a complaint case, without its reporter.</summary>
+public sealed record CaseReport(string ReportId, string Channel, string? SiteId, string? EnterpriseId, string RegionId, string Content, DateTimeOffset ReceivedAt, double? Similarity);
+
+/// <summary>A complaint: the first report and those linked to it as duplicates, oldest first.</summary>
+public sealed record ComplaintCase(string CaseId, CaseReport First, IReadOnlyList<CaseReport> Duplicates);
 
 public sealed record ShreddedReporter(string ReportId, DateTimeOffset ShreddedAt);
 
@@ -24,16 +31,23 @@ public static class PublicReportEndpoints
 
         group.MapGet("/status/{receipt}", async (string receipt, ReporterSeals seals, IDocumentStore store, CancellationToken ct) =>
                 await seals.ReportOfAsync(receipt, ct) is { } reportId && await LoadAsync(store, reportId, ct) is { } report
-                    ? Results.Ok(new PublicReportStatus(report.ReceiptCode ?? receipt, "received", report.ReceivedAt))
+                    ? Results.Ok(new PublicReportStatus(report.ReceiptCode ?? receipt, report.DuplicateOf is null ? "received" : "linked to an earlier report of the same complaint", report.ReceivedAt))
                     : Results.Problem(statusCode: 404, title: "Unknown receipt", detail: $"No report has the receipt code '{receipt}'."))
             .Produces<PublicReportStatus>()
             .ProducesProblem(404)
             .WithSummary("A report's status by its receipt code, for the reporter: nothing about who reported")
             .AllowAnonymous();
 
-        group.MapPost("/{reportId}/reporter/reveal", async (string reportId, ReporterRequest body, ReporterSeals seals, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+        group.MapGet("/{reportId}/case", CaseAsync)
+            .Produces<ComplaintCase>()
+            .ProducesProblem(404)
+            .WithSummary("A complaint as one case: its first report and the reports linked to it as duplicates (same site within the window, similar text)")
+            .WithDescription("Asked of any report of the case. Contents are as stored (contacts masked); nothing about the reporters.")
+            .RequireAuthorization(Policies.Staff);
+
+        group.MapPost("/{reportId}/reporter/reveal", async (string reportId, ReporterRequest body, HttpContext http, ReporterSeals seals, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
             {
-                var (report, events) = await ExecuteAsync(store, reportId, new RevealReporter(body.By, body.Reason, clock.Now), ct);
+                var (report, events) = await ExecuteAsync(store, reportId, new RevealReporter(Who(http, body), body.Reason, clock.Now), ct);
                 if (report is null) return NotFound(reportId);
                 var revealed = (ReporterIdentityRevealed)events[0];
                 return await seals.KeyAsync(reportId, ct) is { } key
@@ -43,11 +57,12 @@ public static class PublicReportEndpoints
             .Produces<RevealedReporter>()
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(410).ProducesProblem(422)
             .WithSummary("Reveals a report's reporter to the one asking, recording who asked and why (ReporterIdentityRevealed) before anything is shown")
+            .Sensitive("a reporter's identity")
             .RequireAuthorization(Policies.HotlineOfficer);
 
-        group.MapPost("/{reportId}/reporter/shred", async (string reportId, ReporterRequest body, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+        group.MapPost("/{reportId}/reporter/shred", async (string reportId, ReporterRequest body, HttpContext http, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
             {
-                var (report, _) = await ExecuteAsync(store, reportId, new ShredReporter(body.By, body.Reason, clock.Now), ct);
+                var (report, _) = await ExecuteAsync(store, reportId, new ShredReporter(Who(http, body), body.Reason, clock.Now), ct);
                 return report is null ? NotFound(reportId) : Results.Ok(new ShreddedReporter(reportId, report.ShreddedAt!.Value));
             })
             .Produces<ShreddedReporter>()
@@ -57,8 +72,26 @@ public static class PublicReportEndpoints
         return app;
     }
 
+    /// <summary>The person the token names: a reveal is recorded against who asked, not who the body says asked.</summary>
+    static string Who(HttpContext http, ReporterRequest body) => http.User.Identity?.Name ?? body.By ?? "";
+
     static IResult NotFound(string reportId) =>
         Results.Problem(statusCode: 404, title: "Unknown report", detail: $"There is no public report '{reportId}'.");
+
+    static async Task<IResult> CaseAsync(string reportId, IDocumentStore store, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var asked = (await session.Events.FetchStreamAsync(Streams.PublicReport(reportId), token: ct)).Select(e => e.Data).OfType<PublicReportFiled>().FirstOrDefault();
+        if (asked is null) return Results.Problem(statusCode: 404, title: "Unknown report", detail: $"There is no report '{reportId}'.");
+        var first = asked.DuplicateOf is { } original
+            ? (await session.Events.FetchStreamAsync(Streams.PublicReport(original), token: ct)).Select(e => e.Data).OfType<PublicReportFiled>().FirstOrDefault() ?? asked
+            : asked;
+        var linked = await session.Events.QueryRawEventDataOnly<PublicReportFiled>().Where(e => e.DuplicateOf == first.ReportId).ToListAsync(ct);
+        return Results.Ok(new ComplaintCase(first.ReportId, View(first), linked.OrderBy(e => e.ReceivedAt).ThenBy(e => e.ReportId, StringComparer.Ordinal).Select(View).ToArray()));
+
+        static CaseReport View(PublicReportFiled e) =>
+            new(e.ReportId, e.Channel.ToString(), e.SiteId, e.EnterpriseId, e.RegionId, e.Content, e.ReceivedAt, e.DuplicateSimilarity);
+    }
 
     static async Task<PublicReport?> LoadAsync(IDocumentStore store, string reportId, CancellationToken ct)
     {

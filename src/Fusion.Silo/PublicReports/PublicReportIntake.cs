@@ -5,6 +5,7 @@ using Fusion.Connectors.PublicReports;
 using Fusion.Domain.MasterData;
 using Fusion.Domain.PublicReports;
 using Fusion.Silo.Ingest;
+using Marten;
 
 namespace Fusion.Silo.PublicReports;
 
@@ -17,7 +18,7 @@ public sealed record ReportReceipt(int Index, string ReportId, string Receipt);
 /// their seals made or found (apart from the events), then translated, sealed and stored; the answer carries
 /// each accepted report's receipt.
 /// </summary>
-public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals seals, IngestOptions options)
+public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals seals, IngestOptions options, IDocumentStore store, DuplicatePolicy duplicates)
 {
     public const string Json = "application/json", CsvType = "text/csv", Email = "message/rfc822";
     public static readonly string[] MediaTypes = [Json, CsvType, Email];
@@ -77,12 +78,7 @@ public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals se
         return Feeds.Records(canonical, Redactor.IdField, Redactor).ToList();
     }
 
-    static string Decode(byte[] raw, string? charset)
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        try { return (charset is null ? Encoding.UTF8 : Encoding.GetEncoding(charset)).GetString(raw); }
-        catch (ArgumentException) { throw new RecordRejected($"the charset '{charset}' is not known; send UTF-8, GB2312, GBK or GB18030"); }
-    }
+    static string Decode(byte[] raw, string? charset) => CsvRecords.Decode(raw, charset);
 
     /// <summary>A JSON array of report records, translated with their seals (quarantine replay).</summary>
     public Task<TranslatedBatch> TranslateAsync(JsonElement array, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct) =>
@@ -94,7 +90,45 @@ public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals se
     {
         var keyring = await seals.EnsureAsync(records.Where(r => r.Problem is null && r.RecordId is { Length: > 0 }).Select(r => r.RecordId!).ToList(), now, ct);
         var feed = new PublicReportFeed(keyring);
-        return IngestBatch.Translate(feed.Name, records, r => [feed.Translate(r, catalog, now)], options.Checks(now));
+        return await LinkDuplicatesAsync(IngestBatch.Translate(feed.Name, records, r => [feed.Translate(r, catalog, now)], options.Checks(now)), ct);
+    }
+
+    /// <summary>
+    /// Each accepted report that repeats an earlier complaint (stored, or earlier in this batch) is filed as its duplicate.
+    /// The earlier reports are those about the same enterprises within the window.
+    /// </summary>
+    async Task<TranslatedBatch> LinkDuplicatesAsync(TranslatedBatch batch, CancellationToken ct)
+    {
+        var filed = batch.Accepted.SelectMany(a => a.Item.Events.OfType<PublicReportFiled>()).ToList();
+        if (filed.Count == 0) return batch;
+        var window = TimeSpan.FromHours(duplicates.WindowHours);
+        var (from, to) = (filed.Min(f => f.ReceivedAt) - window, filed.Max(f => f.ReceivedAt) + window);
+        var enterprises = filed.Select(f => f.EnterpriseId).OfType<string>().Distinct().ToArray();
+        var earlier = new List<EarlierReport>();
+        if (enterprises.Length > 0)
+        {
+            await using var session = store.QuerySession();
+            var stored = await session.Events.QueryRawEventDataOnly<PublicReportFiled>()
+                .Where(e => e.ReceivedAt >= from && e.ReceivedAt <= to && e.EnterpriseId.IsOneOf(enterprises))
+                .ToListAsync(ct);
+            earlier.AddRange(stored.Select(e => new EarlierReport(e.ReportId, e.SiteId, e.EnterpriseId, e.Content, e.ReceivedAt, e.DuplicateOf)));
+        }
+        var accepted = new List<(int, IngestItem)>();
+        foreach (var (index, item) in batch.Accepted)
+        {
+            var events = item.Events.Select(e =>
+            {
+                if (e is not PublicReportFiled report) return e;
+                if (earlier.Any(x => x.ReportId == report.ReportId)) return e;   // sent again: the stored one stands
+                var linked = DuplicateComplaints.OriginalOf(report, earlier, duplicates) is { } original
+                    ? report with { DuplicateOf = original.OriginalId, DuplicateSimilarity = original.Similarity }
+                    : report;
+                earlier.Add(new EarlierReport(linked.ReportId, linked.SiteId, linked.EnterpriseId, linked.Content, linked.ReceivedAt, linked.DuplicateOf));
+                return linked;
+            }).ToList();
+            accepted.Add((index, item with { Events = events }));
+        }
+        return batch with { Accepted = accepted };
     }
 
     async Task<IResult> StoreAsync(TranslatedBatch batch, CancellationToken ct)

@@ -10,7 +10,8 @@ public sealed record RiskView(
 
 public sealed record ContributionView(
     string SignalId, string Kind, string Feed, string? EnterpriseId, string? SiteId, string Severity, string Summary,
-    DateTimeOffset OccurredAt, double Weight, double Confidence, double Decay, double Contribution, IReadOnlyList<string> CorroboratedBy);
+    DateTimeOffset OccurredAt, double Weight, double Confidence, double Decay, double Contribution, IReadOnlyList<string> CorroboratedBy,
+    string Corroboration, DateTimeOffset? FirstDetectedAt);
 
 public static class RiskEndpoints
 {
@@ -40,5 +41,6 @@ public static class RiskEndpoints
         s.SubjectId, s.Score, s.Level, s.ModelVersion, s.AsOf, s.Blacklisted,
         s.Contributions.Select(c => new ContributionView(
             c.Signal.SignalId, c.Signal.Kind.ToString(), c.Signal.Feed, c.Signal.EnterpriseId, c.Signal.SiteId, c.Signal.Severity.ToString(),
-            c.Signal.Summary, c.Signal.OccurredAt, c.Weight, c.Confidence, c.Decay, c.Contribution, c.CorroboratedBy)).ToArray());
+            c.Signal.Summary, c.Signal.OccurredAt, c.Weight, c.Confidence, c.Decay, c.Contribution, c.CorroboratedBy,
+            c.Level.ToString().ToLowerInvariant(), c.FirstDetectedAt)).ToArray());
 }

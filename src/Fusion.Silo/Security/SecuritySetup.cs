@@ -21,7 +21,12 @@ public static class SecuritySetup
         var options = AuthOptions.From(config);
         services.AddSingleton(options);
         services.AddSingleton(_ => LocalTokens.From(config));
-        services.ConfigureMarten(o => o.Schema.For<ConnectorKey>().Identity(k => k.Id));
+        services.ConfigureMarten(o =>
+        {
+            o.Schema.For<ConnectorKey>().Identity(k => k.Id);
+            o.Schema.For<AuditRecord>().Identity(a => a.Id).Index(a => a.At);
+        });
+        services.AddFusionRateLimits(config);
         // A request with X-Api-Key is a connector's; any other is judged by its bearer token.
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Bearer token or connector key", o => o.ForwardDefaultSelector = http =>

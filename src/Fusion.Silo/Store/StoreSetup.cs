@@ -25,6 +25,8 @@ public static class StoreSetup
         typeof(CameraAlarmRaised), typeof(AerialFindingRecorded), typeof(PublicReportReceived), typeof(PublicReportFiled),
         typeof(ReporterIdentitySealed), typeof(ReporterIdentityRevealed), typeof(ReporterIdentityShredded),
         typeof(InspectionFindingRecorded), typeof(FundDepositRecorded), typeof(RiskAssessed),
+        typeof(FundDepositBanked), typeof(SalesRevenueDeclared), typeof(FundPeriodFellShort),
+        typeof(Fusion.Domain.Assessments.RiskPreAssessmentRecorded), typeof(Fusion.Domain.Assessments.AssessmentIssueFound), typeof(Fusion.Domain.Assessments.AssessmentIssueResolved),
     ];
 
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddFusionStore(this IServiceCollection services, string connectionString)

@@ -15,6 +15,7 @@ public sealed class FusionMetrics
     IReadOnlyList<(string Rule, string Severity, long Count)> openWarnings = [];
     readonly UpDownCounter<long> hj212Connections;
     readonly Counter<long> hj212Frames;
+    readonly Counter<long> hj212Refused;
     readonly Histogram<double> hj212ReplyDuration;
     readonly Counter<long> hj212Closed;
     readonly Counter<long> notificationDeliveries;
@@ -45,6 +46,7 @@ public sealed class FusionMetrics
         hj212Connections = meter.CreateUpDownCounter<long>("fusion.hj212.connections", "{connection}", "Open HJ 212 data-logger connections");
         hj212Closed = meter.CreateCounter<long>("fusion.hj212.connections.closed", "{connection}", "HJ 212 connections closed or refused by a session limit, by reason (idle, frame, connections-per-address)");
         hj212Frames = meter.CreateCounter<long>("fusion.hj212.frames", "{frame}", "HJ 212 frames received over TCP, by outcome (parsed, rejected)");
+        hj212Refused = meter.CreateCounter<long>("fusion.hj212.refused", "{frame}", "HJ 212 frames refused because their PW is not their monitor's access password (quarantined, not answered)");
         hj212ReplyDuration = meter.CreateHistogram<double>("fusion.hj212.reply.duration", "s", "From reading HJ 212 frames to their replies being due (the frames stored)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
         meter.CreateObservableGauge("fusion.risk.subjects", ObserveRiskLevels, "{subject}", "Enterprises and regions per current risk level (from the board tables)");
@@ -108,6 +110,8 @@ public sealed class FusionMetrics
     public void Hj212Connected() => hj212Connections.Add(1);
     public void Hj212Disconnected() => hj212Connections.Add(-1);
     public void Hj212Refused(string reason) => hj212Closed.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Hj212FrameRefused() => hj212Refused.Add(1);
 
     public void Hj212FramesStored(int parsed, int rejected, TimeSpan took)
     {

@@ -43,11 +43,11 @@ public static class AnalyticsFold
         PublicReportReceived x => PublicReports.PublicReports.Fold(e.Sequence, PublicReportUpcast.From(x)),
         PublicReportFiled x => PublicReports.PublicReports.Fold(e.Sequence, x),
         InspectionFindingRecorded x => InspectionFindings.Fold(e.Sequence, x),
-        FundDepositRecorded x => FundLedger.Fold(e.Sequence, x),
+        FundDepositRecorded x => Funds.FundLedger.Fold(e.Sequence, x),
         RiskAssessed x => RiskHistory.Fold(e.Sequence, x),
         _ => WarningLifecycle.Fold(e.Sequence, e.Data) ?? Rectification.RectificationCaseTables.Fold(e.Sequence, e.Data) ?? Blacklist.BlacklistTable.Fold(e.Sequence, e.Data)
             ?? Admission.AdmissionScreenings.Fold(e.Sequence, e.Data) ?? Credit.CreditGrades.Fold(e.Sequence, e.Data)
-            ?? MasterDataTables.Fold(e.Sequence, e.Data),
+            ?? MasterDataTables.Fold(e.Sequence, e.Data) ?? FundLedgerTables.Fold(e.Sequence, e.Data),
     };
 
     static readonly Func<AnalyticsEvent, JsonFields, (EventFacts, AnalyticsRow[])?>[] NamedFolds =

@@ -14,7 +14,7 @@ namespace Fusion.Projections.Projection;
 public static class AnalyticsSchema
 {
     /// <summary>Raise on any change of a table's columns or of what a fold writes: a file of another version must be rebuilt.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     public const string CheckpointTable = "analytics_checkpoint";
 
@@ -34,6 +34,9 @@ public static class AnalyticsSchema
         Admission.AdmissionScreenings.Table,
         Credit.CreditGrades.Table,
         FundLedger.Table,
+        FundLedgerTables.Declarations,
+        FundLedgerTables.BankDeposits,
+        FundLedgerTables.Shortfalls,
         RiskHistory.Table,
         EmissionExceedances.Table,
         DeviceStatus.Table,

@@ -32,8 +32,9 @@ public static class PublicReports
             .AppendValue(x.VerifiedAt).EndRow());
 
     // The sealed reporter is deliberately not read: no trace of the reporter reaches analytics.
+    // A duplicate of an earlier complaint is a row of its own but no signal: the first report of the case is.
     public static (EventFacts, AnalyticsRow[]) Fold(long seq, PublicReportFiled e) =>
-        (new EventFacts(RiskSignals.PublicReportFeed, e.EnterpriseId, e.RegionId, e.SiteId, "Medium", true, e.ReceivedAt),
+        (new EventFacts(RiskSignals.PublicReportFeed, e.EnterpriseId, e.RegionId, e.SiteId, e.DuplicateOf is null ? "Medium" : null, e.DuplicateOf is null, e.ReceivedAt),
             [new PublicReportRow(seq, e.ReportId, e.Channel.ToString(), e.RegionId, e.EnterpriseId, e.SiteId, e.Content, e.Anonymous, e.ReceivedAt)]);
 
     public static (EventFacts, AnalyticsRow[])? FoldNamed(AnalyticsEvent e, JsonFields f)

@@ -21,7 +21,7 @@ public class FeedsSpecs
     [Fact]
     public void GivenTheFeedNames_WhenLookedUpInAnyCase_ThenEachCanonicalFeedIsThere()
     {
-        Assert.Equal(["aerial-findings", "camera-alarms", "fund-deposits", "inspection-findings", "public-reports"], Feeds.All.Keys.Order());
+        Assert.Equal(["aerial-findings", "bank-statements", "camera-alarms", "fund-deposits", "inspection-findings", "public-reports", "risk-assessments", "sales-revenue"], Feeds.All.Keys.Order());
         Assert.IsType<CameraAlarmFeed>(Feeds.All["Camera-Alarms"]);
     }
 

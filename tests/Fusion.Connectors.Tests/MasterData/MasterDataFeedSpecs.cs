@@ -34,6 +34,41 @@ public class MasterDataFeedSpecs
         Assert.Equal([new RegionRegistered("golmud", "Golmud", "格尔木市", RegionKind.City, null, 94.9033, 36.4167, Now)], item.Events);
     }
 
+    const string GolmudBounded = """{ "regionId": "golmud", "name": "Golmud", "nameZh": "格尔木市", "kind": "city", "longitude": 94.9033, "latitude": 36.4167, "boundary": [[93.0, 35.5], [95.6, 35.5], [95.3, 37.1], [93.0, 37.8]] }""";
+
+    [Fact]
+    public void GivenARegionWithABoundary_WhenTranslated_ThenTheBoundaryIsDrawnAsItsOwnRecordAndTheCatalogKeepsIt()
+    {
+        var batch = When($$"""{ "regions": [{{GolmudBounded}}] }""");
+
+        Assert.Equal(2, batch.Accepted.Count);
+        var (_, boundary) = batch.Accepted[1];
+        Assert.StartsWith("master-data:region-boundary:golmud:", boundary.Key);
+        var drawn = Assert.IsType<RegionBoundaryDrawn>(Assert.Single(boundary.Events));
+        Assert.Equal([new(93.0, 35.5), new(95.6, 35.5), new(95.3, 37.1), new(93.0, 37.8)], drawn.Boundary);
+        var catalog = MasterDataCatalog.Empty.ApplyAll(batch.Accepted.SelectMany(a => a.Item.Events));
+        Assert.Equal(drawn.Boundary, catalog.Regions["golmud"].Boundary);
+    }
+
+    [Fact]
+    public void GivenAKnownRegionSentAgainWithABoundary_WhenTranslated_ThenOnlyTheBoundaryIsNew_AndARedrawnOneHasAnotherIdentity()
+    {
+        var first = When($$"""{ "regions": [{{Golmud}}] }""");
+        var known = MasterDataCatalog.Empty.ApplyAll(first.Accepted.SelectMany(a => a.Item.Events));
+
+        var bounded = Given(known, $$"""{ "regions": [{{GolmudBounded}}] }""");
+        var redrawn = Given(known, $$"""{ "regions": [{{GolmudBounded.Replace("93.0, 37.8", "93.0, 37.9")}}] }""");
+
+        Assert.Equal(first.Accepted[0].Item.Key, bounded.Accepted[0].Item.Key);
+        Assert.NotEqual(bounded.Accepted[1].Item.Key, redrawn.Accepted[1].Item.Key);
+        Assert.Null(known.Regions["golmud"].Boundary);
+    }
+
+    [Fact]
+    public void GivenABoundaryOfTwoPoints_WhenTranslated_ThenTheRegionIsRejectedSayingSo() =>
+        Assert.Equal("regions: region 'golmud': a polygon needs at least 3 points, it has 2",
+            SingleRejection(When($$"""{ "regions": [{{GolmudBounded.Replace(", [95.3, 37.1], [93.0, 37.8]", "")}}] }""")).Reason);
+
     [Fact]
     public void GivenAnEnterpriseListedBeforeTheRegionItNames_WhenTranslated_ThenRegionsComeFirstAndBothAreAccepted()
     {

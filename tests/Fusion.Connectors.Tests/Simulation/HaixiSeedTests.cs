@@ -48,10 +48,15 @@ public class HaixiSeedTests
         Assert.Empty(batch.Rejected);
         var entries = Seed.Regions!.Count + Seed.Enterprises!.Count + Seed.ProtectedZones!.Count + Seed.Leaders!.Count + Seed.Commissioners!.Count;
         Assert.Equal(entries, batch.Accepted.Select(a => a.Index).Distinct().Count());
-        // Each site, camera and monitor is registered with an identity of its own.
-        Assert.Equal(entries + Sites.Count() + Sites.Sum(s => s.Cameras!.Count + (s.Monitors?.Count ?? 0)), batch.Accepted.Count);
+        // Each site, camera, monitor and region boundary is registered with an identity of its own.
+        var boundaries = Seed.Regions!.Count(r => r.Boundary is not null);
+        Assert.Equal(entries + boundaries + Sites.Count() + Sites.Sum(s => s.Cameras!.Count + (s.Monitors?.Count ?? 0)), batch.Accepted.Count);
         var catalog = MasterDataCatalog.Empty.ApplyAll(batch.Accepted.SelectMany(a => a.Item.Events));
         Assert.Equal(Sites.Count(), catalog.Sites.Count);
+        Assert.Equal(7, boundaries);
+        // Each county-level area's seat lies inside its own drawn boundary and no other.
+        var placement = Fusion.Connectors.Ingest.Placement.Of(catalog);
+        Assert.All(catalog.Regions.Values.Where(r => r.Boundary is not null), r => Assert.Equal(r.RegionId, placement.RegionContaining(Fusion.Connectors.Ingest.Placement.Point(r.Centre))?.RegionId));
         Assert.Equal(Cameras.Count(), catalog.Cameras.Count);
         Assert.Equal(Cameras.Count(), catalog.CamerasByDeviceCode.Count);
         Assert.Equal(Monitors.Count(), catalog.Monitors.Count);

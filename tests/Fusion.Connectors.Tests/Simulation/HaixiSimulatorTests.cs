@@ -139,7 +139,7 @@ public class HaixiSimulatorTests
         Assert.Equal(("drone", "illegal-dumping"), (finding.Platform, finding.FindingType));
         Assert.Contains(finding.Severity, new[] { "high", "critical" });
         var reserve = Catalog.Zones["QAIDAM-HALOXYLON"];
-        var position = new GeoPoint(finding.Longitude, finding.Latitude);
+        var position = new GeoPoint(finding.Longitude!.Value, finding.Latitude!.Value);
         Assert.True(Geo.Contains(reserve.Polygon, position));
         var site = Catalog.Sites[story.SiteId];
         Assert.False(Geo.Contains(reserve.Polygon, site.Location));
@@ -190,10 +190,10 @@ public class HaixiSimulatorTests
             Assert.Equal(enterprises.Keys.Order(), period.Select(d => d.EnterpriseId).Order());
         Assert.All(deposits, d => Assert.InRange(d.DepositedAt.Day, 1, 15));
         Assert.All(deposits, d => Assert.InRange(d.SalesRevenueYuan, enterprises[d.EnterpriseId].AnnualSalesRevenueYuan / 12 * 0.8m, enterprises[d.EnterpriseId].AnnualSalesRevenueYuan / 12 * 1.2m));
-        var shortShare = deposits.Count(d => d.AmountYuan < Math.Round(d.SalesRevenueYuan * FundDepositFeed.ObligationRate, 2)) / (double)deposits.Count;
+        var shortShare = deposits.Count(d => d.AmountYuan < Math.Round(d.SalesRevenueYuan * new Fusion.Domain.Funds.FundPolicy().ObligationRate, 2)) / (double)deposits.Count;
         Assert.InRange(shortShare, 0.06, 0.14);
         // Some enterprises are short every month: the blacklist criteria need repeat offenders.
-        Assert.Contains(deposits.GroupBy(d => d.EnterpriseId), g => g.All(d => d.AmountYuan < d.SalesRevenueYuan * FundDepositFeed.ObligationRate));
+        Assert.Contains(deposits.GroupBy(d => d.EnterpriseId), g => g.All(d => d.AmountYuan < d.SalesRevenueYuan * new Fusion.Domain.Funds.FundPolicy().ObligationRate));
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public class HaixiSimulatorTests
         Assert.InRange(noisy.Count, conduct.Count * 0.02, conduct.Count * 0.10);
 
         // Offenders fall short every month, see incidents on their own cameras and get the serious findings.
-        Assert.All(All<FundDepositRecord>().Where(d => offenders.Contains(d.EnterpriseId)), d => Assert.True(d.AmountYuan < d.SalesRevenueYuan * FundDepositFeed.ObligationRate));
+        Assert.All(All<FundDepositRecord>().Where(d => offenders.Contains(d.EnterpriseId)), d => Assert.True(d.AmountYuan < d.SalesRevenueYuan * new Fusion.Domain.Funds.FundPolicy().ObligationRate));
         var alarms = All<CameraAlarmRecord>().Select(a => (Alarm: a, Enterprise: Catalog.Cameras[a.CameraId].EnterpriseId)).ToList();
         var incidents = alarms.Where(a => a.Alarm.AlarmId.Contains("-CA-O-")).ToList();
         Assert.NotEmpty(incidents);

@@ -20,7 +20,7 @@ public class CorroborationSpecs
     public void GivenAReportSeenByTwoOtherFeeds_WhenScored_ThenEachFeedAddsToItsConfidence() =>
         RiskSpec.Given(Report("r1", T0), Alarm("a1", T0 + Hours(10)), AerialFinding("d1", T0 + Hours(20)))
             .WhenScoredAfter(Hours(20))
-            .ThenConfidence(TheReport, 1.0, "aerial-findings", "camera-alarms");
+            .ThenConfidence(TheReport, 1.0, "aerial-findings/drone", "camera-alarms");
 
     [Fact]
     public void GivenThreeReportsAtTheSameSite_WhenScored_ThenTheSameFeedDoesNotCorroborateItself() =>

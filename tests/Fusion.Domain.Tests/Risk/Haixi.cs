@@ -30,8 +30,8 @@ public static class Haixi
         new(id, "cam-1", site, enterprise, Golmud, type, confidence, null, "camera-webhook", at);
 
     public static AerialFindingRecorded AerialFinding(string id, DateTimeOffset at, Severity severity = Severity.High,
-        string? site = Outfall, string? zone = null) =>
-        new(id, AerialPlatform.Drone, "dust plume", severity, 94.95, 36.45, Golmud, site is null ? null : SaltLake, site, zone, null, null, at);
+        string? site = Outfall, string? zone = null, AerialPlatform platform = AerialPlatform.Drone, double? confidence = null) =>
+        new(id, platform, "dust plume", severity, 94.95, 36.45, Golmud, site is null ? null : SaltLake, site, zone, null, null, at, Confidence: confidence);
 
     public static PublicReportFiled Report(string id, DateTimeOffset at, string? site = Outfall) =>
         new(id, ReportChannel.Hotline12369, Golmud, SaltLake, site, "black water from the outfall", true, "7K3M-9QPA-2DXW", null, at);

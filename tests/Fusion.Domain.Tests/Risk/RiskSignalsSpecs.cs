@@ -24,27 +24,37 @@ public class RiskSignalsSpecs
                 Severity.High, 0.8, false, null, "Camera cam-1: abnormal discharge (confidence 0.80)", T0),
             RiskSignals.From(Alarm("a1", T0, confidence: 0.8), 7));
 
+    static Fusion.Domain.Funds.FundPeriodFellShort FellShort(decimal settled, decimal obligation = 100) =>
+        new(SaltLake, Golmud, "2026-10", obligation, settled, obligation - settled, new DateOnly(2026, 11, 30), T0);
+
     [Fact]
-    public void GivenADepositShortOfTheOneInAThousand_WhenTurnedIntoASignal_ThenItIsAMediumFundShortfall()
+    public void GivenAPeriodThatFellShort_WhenTurnedIntoASignal_ThenItIsOneFundShortfallForThatPeriod()
     {
-        var signal = RiskSignals.From(Deposit("d1", amount: 80, required: 100), 3);
+        var signal = RiskSignals.From(FellShort(settled: 80), 3);
 
         Assert.NotNull(signal);
-        Assert.Equal(("fund:d1", SignalKind.FundShortfall, Severity.Medium, SaltLake, (string?)null, "fund-deposits"),
+        Assert.Equal(($"fund-period:{SaltLake}:2026-10", SignalKind.FundShortfall, Severity.Medium, SaltLake, (string?)null, "fund-deposits"),
             (signal.SignalId, signal.Kind, signal.Severity, signal.EnterpriseId, signal.SiteId, signal.Feed));
     }
 
     [Theory]
+    [InlineData(0, Severity.High)]
     [InlineData(49.99, Severity.High)]
     [InlineData(50, Severity.Medium)]
     [InlineData(99.99, Severity.Medium)]
-    public void GivenAShortDeposit_WhenTurnedIntoASignal_ThenUnderHalfTheRequirementIsHigh(decimal amount, Severity severity) =>
-        Assert.Equal(severity, RiskSignals.From(Deposit("d1", amount, required: 100), 1)!.Severity);
+    public void GivenAPeriodThatFellShort_WhenTurnedIntoASignal_ThenUnderHalfTheObligationIsHigh(decimal settled, Severity severity) =>
+        Assert.Equal(severity, RiskSignals.From(FellShort(settled), 1)!.Severity);
 
+    [Fact]
+    public void GivenNothingSettled_WhenTurnedIntoASignal_ThenTheSummarySaysNoDeposit() =>
+        Assert.Equal("No fund deposit for 2026-10: 100 yuan was due by 2026-11-30 (1‰ of sales)", RiskSignals.From(FellShort(0), 1)!.Summary);
+
+    /// <summary>The per-deposit shortfall is retired: the ledger's one signal per period replaces it, so nothing counts twice.</summary>
     [Theory]
+    [InlineData(50)]
     [InlineData(100)]
     [InlineData(250)]
-    public void GivenAFullDeposit_WhenTurnedIntoASignal_ThenThereIsNone(decimal amount) =>
+    public void GivenADeposit_WhenTurnedIntoASignal_ThenThereIsNone(decimal amount) =>
         Assert.Null(RiskSignals.From(Deposit("d1", amount, required: 100), 1));
 
     [Fact]

@@ -82,6 +82,13 @@ public sealed record RiskOutcome(RiskScore Score, RiskState State, RiskModel Mod
         return this;
     }
 
+    public RiskOutcome ThenCorroboration(string signalId, CorroborationLevel level, DateTimeOffset firstDetectedAt)
+    {
+        var c = Contribution(signalId);
+        Assert.Equal((level, firstDetectedAt), (c.Level, c.FirstDetectedAt));
+        return this;
+    }
+
     /// <summary>The explanation lists exactly these signals, in this order.</summary>
     public RiskOutcome ThenExplainedBy(params string[] signalIds)
     {

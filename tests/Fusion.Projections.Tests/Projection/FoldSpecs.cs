@@ -45,7 +45,8 @@ public class FoldSpecs
     public void GivenAerialFinding_WhenFolded_ThenFindingRow()
     {
         var rows = Fold(One(Streams.Region(Golmud), AerialFinding("f-1", Golmud, null, T0), 3));
-        Assert.Equal(new AerialFindingRow(3, "f-1", "Drone", "dumping", "High", 94.91, 36.41, Golmud, null, null, null, "slag", T0), rows[1]);
+        Assert.Equal(new AerialFindingRow(3, "f-1", "Drone", "dumping", "High", 94.91, 36.41, Golmud, null, null, null, "slag", T0,
+            null, null, null, """{"type":"Point","coordinates":[94.91,36.41]}"""), rows[1]);
         Assert.Equal((RiskSignals.AerialFeed, true, (string?)null), (((EventRow)rows[0]).Feed, ((EventRow)rows[0]).Signal, ((EventRow)rows[0]).EnterpriseId));
     }
 
@@ -77,16 +78,23 @@ public class FoldSpecs
     }
 
     [Theory]
-    [InlineData(1000, 1000, false, null)]
-    [InlineData(600, 1000, true, "Medium")]
-    [InlineData(400, 1000, true, "High")]
-    public void GivenFundDeposit_WhenFolded_ThenLedgerRowAndShortfallIsASignal(decimal amount, decimal required, bool signal, string? severity)
+    [InlineData(1000, 1000)]
+    [InlineData(400, 1000)]
+    public void GivenFundDeposit_WhenFolded_ThenLedgerRowAndNoSignalOfItsOwn(decimal amount, decimal required)
     {
         var data = Deposit("d-1", SaltLake, Golmud, amount, required);
         var rows = Fold(One(SaltLake, data, 2));
         Assert.Equal(new FundDepositRow(2, "d-1", SaltLake, Golmud, "2026", amount, required * 1000, required, T0), rows[1]);
-        Assert.Equal((signal, severity), (((EventRow)rows[0]).Signal, ((EventRow)rows[0]).Severity));
-        Assert.Equal(RiskSignals.From(data, 2) is not null, signal);
+        Assert.False(((EventRow)rows[0]).Signal);
+        Assert.Null(RiskSignals.From(data, 2));
+    }
+
+    [Fact]
+    public void GivenAPeriodThatFellShort_WhenFolded_ThenAShortfallRowAndAHighSignal()
+    {
+        var rows = Fold(One(SaltLake, new Fusion.Domain.Funds.FundPeriodFellShort(SaltLake, Golmud, "2026-10", 1000m, 0m, 1000m, new DateOnly(2026, 11, 30), T0), 5));
+        Assert.Equal(new FundShortfallRow(5, SaltLake, Golmud, "2026-10", 1000m, 0m, 1000m, new DateOnly(2026, 11, 30), T0), rows[1]);
+        Assert.Equal((true, "High", "fund-deposits"), (((EventRow)rows[0]).Signal, ((EventRow)rows[0]).Severity, ((EventRow)rows[0]).Feed));
     }
 
     [Fact]

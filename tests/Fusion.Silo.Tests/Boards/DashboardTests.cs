@@ -173,7 +173,7 @@ public sealed class DashboardTests
         var monitors = app.Services.GetRequiredService<MasterDataCache>().Current.Monitors.Values.OrderBy(m => m.MonitorId, StringComparer.Ordinal).Take(20);
         var port = await app.Services.GetRequiredService<Hj212Listener>().Port;
         var hj212 = await Hj212TcpSimulator.RunAsync(new IPEndPoint(IPAddress.Loopback, port),
-            Hj212Simulation.Fleet(monitors.Select(m => (m.MonitorId, m.Limits))), T0.AddHours(-2), 61, TimeSpan.Zero, CancellationToken.None);
+            Hj212Simulation.WithPasswords(Hj212Simulation.Fleet(monitors.Select(m => (m.MonitorId, m.Limits))), seed), T0.AddHours(-2), 61, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(hj212.Sent, hj212.Acknowledged);
         // Then they fall silent beyond the allowed gap: monitoring gaps, devices offline.
         app.Time.Advance(TimeSpan.FromHours(2.1));

@@ -31,7 +31,7 @@ public sealed class Hj212TcpTests : IAsyncLifetime
             {
                 Sites = e.Sites!.Select(s => s.SiteId != "S-POTASH-OUT" ? s : s with
                 {
-                    Monitors = [new MonitorRecord(Mn, new Dictionary<string, double> { ["w01018"] = 50, ["w21003"] = 5 })],
+                    Monitors = [new MonitorRecord(Mn, new Dictionary<string, double> { ["w01018"] = 50, ["w21003"] = 5 }, AccessPassword: "123456")],
                 }).ToList(),
             }).ToList(),
         };

@@ -6,6 +6,7 @@ using Fusion.Domain.PublicReports;
 using Fusion.Silo.Analytics;
 using Fusion.Silo.Ingest;
 using Fusion.Silo.PublicReports;
+using Fusion.Silo.Security;
 using Fusion.Silo.Tests.Hosting;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,9 +91,9 @@ public sealed class ProtectedReporterTests
         Assert.Equal($$"""{"receipt":"{{code}}","status":"received","receivedAt":"2026-11-28T02:00:00+00:00"}""", status);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/public-reports/status/0000-0000-0000")).StatusCode);
 
-        var refused = await http.PostJsonAsync("/api/public-reports/WX-1/reporter/reveal", new { by = "officer Zhao", reason = "" });
+        var refused = await app.ClientAs(Roles.HotlineOfficer, "officer Zhao").PostJsonAsync("/api/public-reports/WX-1/reporter/reveal", new { reason = "" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
-        var revealed = await (await http.PostJsonAsync("/api/public-reports/WX-1/reporter/reveal", new { by = "officer Zhao", reason = "reward payment" })).JsonAsync();
+        var revealed = await (await app.ClientAs(Roles.HotlineOfficer, "officer Zhao").PostJsonAsync("/api/public-reports/WX-1/reporter/reveal", new { reason = "reward payment" })).JsonAsync();
         Assert.Equal(("李明", "13909790000", "li.ming@example.cn", "liming_haixi"), (
             revealed.GetProperty("reporter").GetProperty("name").GetString(), revealed.GetProperty("reporter").GetProperty("phone").GetString(),
             revealed.GetProperty("reporter").GetProperty("email").GetString(), revealed.GetProperty("reporter").GetProperty("weChatId").GetString()));
@@ -102,11 +103,11 @@ public sealed class ProtectedReporterTests
             Assert.Equal(new ReporterIdentityRevealed("WX-1", "officer Zhao", "reward payment", T0), events[^1].Data);
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await http.PostJsonAsync("/api/public-reports/WX-1/reporter/shred", new { by = "officer Qian", reason = "the reporter asked" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await http.PostJsonAsync("/api/public-reports/WX-1/reporter/reveal", new { by = "officer Zhao", reason = "reward payment" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.ClientAs(Roles.HotlineOfficer, "officer Qian").PostJsonAsync("/api/public-reports/WX-1/reporter/shred", new { reason = "the reporter asked" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await app.ClientAs(Roles.HotlineOfficer, "officer Zhao").PostJsonAsync("/api/public-reports/WX-1/reporter/reveal", new { reason = "reward payment" })).StatusCode);
         Assert.Null(await app.Services.GetRequiredService<ReporterSeals>().KeyAsync("WX-1", CancellationToken.None));
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/public-reports/status/{code}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.PostJsonAsync("/api/public-reports/NO-SUCH/reporter/reveal", new { by = "officer Zhao", reason = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.ClientAs(Roles.HotlineOfficer, "officer Zhao").PostJsonAsync("/api/public-reports/NO-SUCH/reporter/reveal", new { reason = "x" })).StatusCode);
     }
 
     [Fact]
@@ -146,9 +147,9 @@ public sealed class ProtectedReporterTests
         Assert.Contains("渣场扬尘，回电 [电话已隐去]", stored);
         Assert.Equal(0, await AnalyticsMentionsAsync(http, "13909790000"));
 
-        var revealed = await (await http.PostJsonAsync("/api/public-reports/OLD-1/reporter/reveal", new { by = "officer Zhao", reason = "reward payment" })).JsonAsync();
+        var revealed = await (await app.ClientAs(Roles.HotlineOfficer, "officer Zhao").PostJsonAsync("/api/public-reports/OLD-1/reporter/reveal", new { reason = "reward payment" })).JsonAsync();
         Assert.Equal("13909790000", revealed.GetProperty("reporter").GetProperty("contact").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, (await http.PostJsonAsync("/api/public-reports/OLD-2/reporter/reveal", new { by = "officer Zhao", reason = "reward" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await app.ClientAs(Roles.HotlineOfficer, "officer Zhao").PostJsonAsync("/api/public-reports/OLD-2/reporter/reveal", new { reason = "reward" })).StatusCode);
 
         // Done once: a second run finds nothing left to seal.
         Assert.Equal(0, (await migration.RunAsync(CancellationToken.None)).ContactsSealed);

@@ -77,12 +77,14 @@ public sealed class AccessTests(AccessTests.Host host) : IClassFixture<AccessTes
         { "POST", "/api/warnings/rules/reload", null, Roles.Admin, Roles.Leader },
         { "GET", "/api/cases", null, Roles.Inspector, Roles.Connector },
         { "POST", "/api/cases/unknown/verify", "{\"by\":\"x\"}", Roles.Inspector, Roles.Analyst },
-        { "POST", "/api/public-reports/unknown/reporter/reveal", "{\"by\":\"x\",\"reason\":\"y\"}", Roles.HotlineOfficer, Roles.Admin },
-        { "POST", "/api/public-reports/unknown/reporter/shred", "{\"by\":\"x\",\"reason\":\"y\"}", Roles.HotlineOfficer, Roles.Leader },
+        { "POST", "/api/public-reports/unknown/reporter/reveal", "{\"reason\":\"y\"}", Roles.HotlineOfficer, Roles.Admin },
+        { "POST", "/api/public-reports/unknown/reporter/shred", "{\"reason\":\"y\"}", Roles.HotlineOfficer, Roles.Leader },
         { "GET", "/api/blacklist/proposals", null, Roles.Analyst, Roles.Connector },
         { "POST", "/api/blacklist/91630000MA7523RE7P/decide", "{\"decision\":\"dismiss\",\"by\":\"x\",\"reason\":\"y\"}", Roles.Leader, Roles.HotlineOfficer },
         { "POST", "/api/admission/screen", "{}", Roles.Commissioner, Roles.Inspector },
         { "GET", "/api/admission/unknown", null, Roles.HotlineOfficer, Roles.Connector },
+        { "GET", "/api/audit", null, Roles.Admin, Roles.Analyst },
+        { "GET", "/api/connector-keys", null, Roles.Admin, Roles.Connector },
     };
 
     [Theory]

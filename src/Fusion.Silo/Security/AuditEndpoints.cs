@@ -1,0 +1,29 @@
+using Marten;
+
+namespace Fusion.Silo.Security;
+
+public static class AuditEndpoints
+{
+    public const int MaxPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/audit", async (IDocumentStore store, string? who, string? role, string? route, string? target, DateTimeOffset? since, DateTimeOffset? until, int? limit, CancellationToken ct) =>
+            {
+                await using var session = store.QuerySession();
+                var query = session.Query<AuditRecord>().AsQueryable();
+                if (who is not null) query = query.Where(a => a.Who == who);
+                if (role is not null) query = query.Where(a => a.Roles.Contains(role));
+                if (route is not null) query = query.Where(a => a.Route.Contains(route));
+                if (target is not null) query = query.Where(a => a.Target.Contains(target));
+                if (since is { } from) query = query.Where(a => a.At >= from);
+                if (until is { } to) query = query.Where(a => a.At < to);
+                return await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(Math.Clamp(limit ?? 200, 1, MaxPageSize)).ToListAsync(ct);
+            })
+            .WithTags("Security")
+            .WithSummary($"The audit trail, newest first: every command and sensitive read with who, roles, when, what and from where (never the content); filters who, role, route (part of), target (part of), since, until; up to {MaxPageSize}")
+            .Sensitive("the audit trail")
+            .RequireAuthorization(Policies.Admin);
+        return app;
+    }
+}
