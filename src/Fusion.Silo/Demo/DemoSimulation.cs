@@ -20,7 +20,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
 
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
         var baseUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1"));
-        Console.WriteLine(Banner(baseUrl, config.GetValue("Fusion:Hj212:Port", 9212)) + NotificationsBanner(receivers) + BoardsBanner(config));
+        Console.WriteLine(Banner(baseUrl, config.GetValue("Fusion:Hj212:Port", 9212)) + Environment.NewLine + NotificationsBanner(receivers) + BoardsBanner(config));
 
         var seedFile = config["Fusion:SeedFile"]!;
         var masterData = HaixiSeed.Deserialize(await File.ReadAllTextAsync(seedFile, stoppingToken));

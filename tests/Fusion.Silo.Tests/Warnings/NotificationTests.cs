@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Fusion.Connectors.MasterData;
 using Fusion.Silo.Demo;
@@ -133,7 +132,7 @@ public sealed class NotificationTests
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.Answer = n => n == 1 ? 500 : 200;
-        await using var mailbox = new LoopbackMailbox(FreePort(), folder: null);
+        await using var mailbox = new LoopbackMailbox(LoopbackProcess.FreePort(), folder: null);
         await using var app = await FusionApp.StartAsync(settings: Settings(receiver,
             ("Fusion:Notifications:Email:Host", "127.0.0.1"), ("Fusion:Notifications:Email:Port", mailbox.Port.ToString()),
             ("Fusion:Notifications:Email:Security", "none")));
@@ -233,12 +232,5 @@ public sealed class NotificationTests
         (await http.PostJsonAsync($"/api/warnings/{WarningId}/resolve", new { by = "L-POTASH", note = "fixed" })).EnsureSuccessStatusCode();
         await WaitForAsync(alertmanager.AlertsAsync, a => a.GetArrayLength() == 0, "the alert ended");
         Assert.Equal(["delivered"], Outcomes(Delivery(await DeliveriesAsync(http), "alertmanager", "resolved")));
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
