@@ -49,8 +49,9 @@ public static class WarningsBench
             """);
         var none = await ThroughputAsync(options.Records, noRules, 5393);
         var all = await ThroughputAsync(options.Records, null, 5394);
-        var (p50, p99, trip, achieved, lag) = await DeliveryLatencyAsync(5395);
+        var (p50, p99, trip, achieved, lag, missing) = await DeliveryLatencyAsync(5395);
         var invalid = new List<string>();
+        if (missing is not null) invalid.Add(missing);
         if (achieved < RateReached * BackgroundRate)
             invalid.Add($"background reached {achieved:N0} of {BackgroundRate:N0} events/s");
         if (lag > BackgroundRate)
@@ -151,7 +152,10 @@ public static class WarningsBench
         return Math.Max(0, high - at);
     }
 
-    static async Task<(double P50, double P99, double RoundTrip, double Achieved, long Lag)> DeliveryLatencyAsync(int port)
+    /// <summary>How long a sample's notification may take before the run stops sampling and says so.</summary>
+    static readonly TimeSpan SampleLimit = TimeSpan.FromMinutes(1);
+
+    static async Task<(double P50, double P99, double RoundTrip, double Achieved, long Lag, string? Missing)> DeliveryLatencyAsync(int port)
     {
         var secret = WebhookSignature.NewSecret();
         var receiverPort = port + 1000;
@@ -182,7 +186,8 @@ public static class WarningsBench
             var background = Task.Run(() => BackgroundAsync(http, cameras, stop.Token));
             await Task.Delay(TimeSpan.FromSeconds(5));
             var latencies = new List<double>();
-            for (var i = 0; i < Samples; i++)
+            string? missing = null;
+            for (var i = 0; i < Samples && missing is null; i++)
             {
                 var warning = $"repeated-discharge-alarms.S-{i}.1";
                 var sent = Stopwatch.GetTimestamp();
@@ -190,12 +195,11 @@ public static class WarningsBench
                     { new { alarmId = $"trigger-{i}", cameraId = $"CAM-{i}-A", alarmType = "abnormal-discharge", confidence = 0.9, occurredAt = DateTimeOffset.UtcNow } }))
                     .EnsureSuccessStatusCode();
                 long at;
-                while (!arrived.TryGetValue(warning, out at))
-                {
-                    if (Stopwatch.GetElapsedTime(sent) > TimeSpan.FromMinutes(2)) throw new TimeoutException($"{warning} never reached the webhook receiver");
+                while (!arrived.TryGetValue(warning, out at) && Stopwatch.GetElapsedTime(sent) <= SampleLimit)
                     await Task.Delay(2);
-                }
-                latencies.Add(Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds);
+                if (arrived.ContainsKey(warning)) latencies.Add(Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds);
+                // The percentiles would leave out exactly the slowest: the run says so instead of timing on.
+                else missing = $"sample {i + 1} of {Samples} not delivered within {SampleLimit.TotalSeconds:0} s ({latencies.Count} measured)";
             }
             var trips = new List<double>();
             for (var i = 0; i < Samples; i++)
@@ -209,7 +213,7 @@ public static class WarningsBench
             var achieved = await background;
             latencies.Sort();
             trips.Sort();
-            return (BenchDatabase.Percentile(latencies, 0.5), BenchDatabase.Percentile(latencies, 0.99), BenchDatabase.Percentile(trips, 0.5), achieved, lag);
+            return (BenchDatabase.Percentile(latencies, 0.5), BenchDatabase.Percentile(latencies, 0.99), BenchDatabase.Percentile(trips, 0.5), achieved, lag, missing);
         }
         finally
         {
