@@ -17,7 +17,9 @@ namespace Fusion.Bench.Warnings;
 /// <summary>
 /// Early warning: ingest-to-evaluated throughput with all shipped rules against the same with no rule that
 /// concerns the records; and append → signed webhook delivered (a loopback receiver) p50/p99 while a steady
-/// background load is posted, against an HTTP round trip.
+/// background load is posted open loop (posts do not wait for each other), against an HTTP round trip. The bench
+/// checks itself: when the background load did not reach its rate, or the live-risk pass fell behind it (so the
+/// latency would time a backlog, not the path), the latency figures are marked NOT VALID with the reason.
 /// </summary>
 public static class WarningsBench
 {
@@ -26,6 +28,10 @@ public static class WarningsBench
     const int Samples = 40;
     /// <summary>The background load the latency is measured under (events/s), as the issue states it.</summary>
     const int BackgroundRate = 1000;
+    /// <summary>The share of the background rate that must be reached for the latency figures to stand.</summary>
+    const double RateReached = 0.9;
+    /// <summary>Posts of the background load in flight at most; a tick that finds this many skips its batch (and the rate shows it).</summary>
+    const int MaxInFlight = 32;
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchOptions options)
     {
@@ -43,13 +49,23 @@ public static class WarningsBench
             """);
         var none = await ThroughputAsync(options.Records, noRules, 5393);
         var all = await ThroughputAsync(options.Records, null, 5394);
-        var (p50, p99, trip, achieved) = await DeliveryLatencyAsync(5395);
+        var (p50, p99, trip, achieved, lag, missing) = await DeliveryLatencyAsync(5395);
+        var invalid = new List<string>();
+        if (missing is not null) invalid.Add(missing);
+        if (achieved < RateReached * BackgroundRate)
+            invalid.Add($"background reached {achieved:N0} of {BackgroundRate:N0} events/s");
+        if (lag > BackgroundRate)
+            invalid.Add($"the live-risk pass was {lag:N0} events behind the background load at the end");
+        var verdict = invalid.Count == 0 ? "" : $" [NOT VALID: {string.Join("; ", invalid)}]";
+        if (invalid.Count > 0)
+            Console.WriteLine($"warnings bench: the latency figures are NOT VALID on this machine now: {string.Join("; ", invalid)}. Run it again on a quiet machine.");
         return
         [
             new($"ingest → every subscription caught up, all shipped rules vs none (rec/s)", all, none, "records/s"),
-            new($"append → webhook delivered p50 vs HTTP round trip", p50, trip, "ms"),
-            new($"append → webhook delivered p99 vs HTTP round trip", p99, trip, "ms"),
+            new($"append → webhook delivered p50 vs HTTP round trip{verdict}", p50, trip, "ms"),
+            new($"append → webhook delivered p99 vs HTTP round trip{verdict}", p99, trip, "ms"),
             new($"background load during the latency run vs {BackgroundRate}/s asked", achieved, BackgroundRate, "events/s"),
+            new($"live-risk lag at the end of the latency run vs one second of load", lag, BackgroundRate, "events"),
         ];
     }
 
@@ -72,6 +88,8 @@ public static class WarningsBench
         };
         var (document, _, _) = IngestBench.MasterData();
         (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
+        // What the master data sets off (a warning scope per enterprise that owes the fund …) is done before anything is timed.
+        await RiskPassCaughtUpAsync(app);
         return (app, http);
     }
 
@@ -124,7 +142,20 @@ public static class WarningsBench
         }
     }
 
-    static async Task<(double P50, double P99, double RoundTrip, double Achieved)> DeliveryLatencyAsync(int port)
+    /// <summary>Events in the store the live-risk pass (and the warning rules in it) has not yet applied.</summary>
+    static async Task<long> RiskLagAsync(WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<IDocumentStore>();
+        var high = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+        var at = (await store.Advanced.AllProjectionProgress()).Where(p => p.ShardName.StartsWith("live-risk:", StringComparison.Ordinal))
+            .Select(p => p.Sequence).DefaultIfEmpty(0).Min();
+        return Math.Max(0, high - at);
+    }
+
+    /// <summary>How long a sample's notification may take before the run stops sampling and says so.</summary>
+    static readonly TimeSpan SampleLimit = TimeSpan.FromMinutes(1);
+
+    static async Task<(double P50, double P99, double RoundTrip, double Achieved, long Lag, string? Missing)> DeliveryLatencyAsync(int port)
     {
         var secret = WebhookSignature.NewSecret();
         var receiverPort = port + 1000;
@@ -155,7 +186,8 @@ public static class WarningsBench
             var background = Task.Run(() => BackgroundAsync(http, cameras, stop.Token));
             await Task.Delay(TimeSpan.FromSeconds(5));
             var latencies = new List<double>();
-            for (var i = 0; i < Samples; i++)
+            string? missing = null;
+            for (var i = 0; i < Samples && missing is null; i++)
             {
                 var warning = $"repeated-discharge-alarms.S-{i}.1";
                 var sent = Stopwatch.GetTimestamp();
@@ -163,12 +195,11 @@ public static class WarningsBench
                     { new { alarmId = $"trigger-{i}", cameraId = $"CAM-{i}-A", alarmType = "abnormal-discharge", confidence = 0.9, occurredAt = DateTimeOffset.UtcNow } }))
                     .EnsureSuccessStatusCode();
                 long at;
-                while (!arrived.TryGetValue(warning, out at))
-                {
-                    if (Stopwatch.GetElapsedTime(sent) > TimeSpan.FromMinutes(2)) throw new TimeoutException($"{warning} never reached the webhook receiver");
+                while (!arrived.TryGetValue(warning, out at) && Stopwatch.GetElapsedTime(sent) <= SampleLimit)
                     await Task.Delay(2);
-                }
-                latencies.Add(Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds);
+                if (arrived.ContainsKey(warning)) latencies.Add(Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds);
+                // The percentiles would leave out exactly the slowest: the run says so instead of timing on.
+                else missing = $"sample {i + 1} of {Samples} not delivered within {SampleLimit.TotalSeconds:0} s ({latencies.Count} measured)";
             }
             var trips = new List<double>();
             for (var i = 0; i < Samples; i++)
@@ -177,11 +208,12 @@ public static class WarningsBench
                 await http.GetAsync("/health");
                 trips.Add(trip.Elapsed.TotalMilliseconds);
             }
+            var lag = await RiskLagAsync(app);
             await stop.CancelAsync();
             var achieved = await background;
             latencies.Sort();
             trips.Sort();
-            return (BenchDatabase.Percentile(latencies, 0.5), BenchDatabase.Percentile(latencies, 0.99), BenchDatabase.Percentile(trips, 0.5), achieved);
+            return (BenchDatabase.Percentile(latencies, 0.5), BenchDatabase.Percentile(latencies, 0.99), BenchDatabase.Percentile(trips, 0.5), achieved, lag, missing);
         }
         finally
         {
@@ -190,26 +222,43 @@ public static class WarningsBench
         }
     }
 
-    /// <summary>Smoke-and-dust alarms at the other cameras, a tenth of the rate every 100 ms; returns the rate achieved.</summary>
+    /// <summary>
+    /// Smoke-and-dust alarms at the other cameras, a tenth of the rate every 100 ms, posted open loop (a slow answer does not
+    /// hold up the next batch, up to <see cref="MaxInFlight"/> posts); returns the rate the host acknowledged.
+    /// </summary>
     static async Task<double> BackgroundAsync(HttpClient http, IReadOnlyList<string> cameras, CancellationToken stop)
     {
         var watch = Stopwatch.StartNew();
-        long sent = 0;
+        long next = 0, acknowledged = 0;
+        var inFlight = new List<Task>();
+        async Task PostAsync(object[] batch)
+        {
+            try
+            {
+                if ((await http.PostAsJsonAsync("/api/ingest/camera-alarms", batch)).IsSuccessStatusCode) Interlocked.Add(ref acknowledged, batch.Length);
+            }
+            catch (HttpRequestException) { }
+        }
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
+                inFlight.RemoveAll(t => t.IsCompleted);
+                if (inFlight.Count >= MaxInFlight) continue;
                 var now = DateTimeOffset.UtcNow;
-                var batch = Enumerable.Range(0, BackgroundRate / 10).Select(k => new
+                var batch = Enumerable.Range(0, BackgroundRate / 10).Select(k => (object)new
                 {
-                    alarmId = $"load-{sent + k}", cameraId = cameras[(int)((sent + k) % cameras.Count)], alarmType = "smoke-and-dust", confidence = 0.7, occurredAt = now,
+                    alarmId = $"load-{next + k}", cameraId = cameras[(int)((next + k) % cameras.Count)], alarmType = "smoke-and-dust", confidence = 0.7, occurredAt = now,
                 }).ToArray();
-                (await http.PostAsJsonAsync("/api/ingest/camera-alarms", batch, stop)).EnsureSuccessStatusCode();
-                sent += batch.Length;
+                next += batch.Length;
+                inFlight.Add(PostAsync(batch));
             }
         }
         catch (OperationCanceledException) { }
-        return sent / watch.Elapsed.TotalSeconds;
+        // The rate over the time asked: posts still in flight at the end count only if they are acknowledged soon after.
+        var elapsed = watch.Elapsed.TotalSeconds;
+        await Task.WhenAny(Task.WhenAll(inFlight), Task.Delay(TimeSpan.FromSeconds(5)));
+        return Interlocked.Read(ref acknowledged) / elapsed;
     }
 }

@@ -102,17 +102,23 @@ public sealed record Observation(
                     ImmutableDictionary<string, string>.Empty.Add("finding", e.FindingId), $"Rectification of finding {e.FindingId} verified by {e.VerifiedBy}", e.VerifiedAt);
                 break;
             case RiskAssessed e:
-                yield return Level(e.SubjectId, e.Subject, e.RegionId, e.Score, e.Level, sequence, e.AssessedAt);
+                yield return Level(e.SubjectId, e.Subject, e.RegionId, e.Score, e.Level, sequence, e.AssessedAt, e.ModelVersion);
                 break;
         }
     }
 
-    /// <summary>A risk level as an observation: from a RiskAssessed event, or from re-scoring on a timer (sequence 0).</summary>
-    public static Observation Level(string subjectId, RiskSubject subject, string regionId, double score, Risk.RiskLevel level, long sequence, DateTimeOffset at) =>
-        new($"risk:{subjectId}:{at:yyyyMMddHHmmss}", sequence, RiskLevel, subject == RiskSubject.Region ? subjectId : regionId,
-            subject == RiskSubject.Enterprise ? subjectId : null, null, Severity.Low,
-            ImmutableDictionary<string, string>.Empty.Add("level", level.ToString()).Add("score", score.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)),
+    /// <summary>
+    /// A risk level as an observation: from a RiskAssessed event, or from re-scoring on a timer (sequence 0); Fields: level,
+    /// score, and model (the risk model version that made it) when known.
+    /// </summary>
+    public static Observation Level(string subjectId, RiskSubject subject, string regionId, double score, Risk.RiskLevel level, long sequence, DateTimeOffset at,
+        string? model = null)
+    {
+        var fields = ImmutableDictionary<string, string>.Empty.Add("level", level.ToString()).Add("score", score.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
+        return new($"risk:{subjectId}:{at:yyyyMMddHHmmss}", sequence, RiskLevel, subject == RiskSubject.Region ? subjectId : regionId,
+            subject == RiskSubject.Enterprise ? subjectId : null, null, Severity.Low, model is null ? fields : fields.Add("model", model),
             $"Risk {score:0.0} ({level.ToString().ToLowerInvariant()})", at);
+    }
 
     static ImmutableDictionary<string, string> Device(string device, string outage) =>
         ImmutableDictionary<string, string>.Empty.Add("device", device).Add("outage", outage);

@@ -25,8 +25,12 @@ public sealed record LastDeposit(string SubjectId, string? EnterpriseId, string 
     public bool Obligation { get; init; }
 }
 
-/// <summary>What the rules and the chain of responsibility need to decide: the rules in force and the master data.</summary>
-public sealed record WarningContext(WarningRuleSet Rules, MasterDataCatalog Catalog, BlacklistPolicy? Blacklist = null)
+/// <summary>
+/// What the rules and the chain of responsibility need to decide: the rules in force and the master data; RiskModel is
+/// the risk model version whose levels the level rules act on (null: any) — assessments of another model (a re-scoring
+/// under a new one, still under way) are not acted on until it is adopted.
+/// </summary>
+public sealed record WarningContext(WarningRuleSet Rules, MasterDataCatalog Catalog, BlacklistPolicy? Blacklist = null, string? RiskModel = null)
 {
     public BlacklistPolicy BlacklistPolicy => Blacklist ?? new BlacklistPolicy();
 }

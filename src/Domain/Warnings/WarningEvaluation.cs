@@ -51,7 +51,10 @@ public static class WarningEvaluation
         return w.Result;
     }
 
-    /// <summary>A subject re-scored on a timer: its level, as if a RiskAssessed had arrived; next re-scoring at rescoreAt.</summary>
+    /// <summary>
+    /// A subject re-scored (on a timer, or once under a newly adopted risk model): its level, as if a RiskAssessed had
+    /// arrived; next re-scoring at rescoreAt. A warning whose level still holds stays as it is.
+    /// </summary>
     public static WarningDecision Rescored(WarningBook book, Observation level, DateTimeOffset? rescoreAt, WarningContext ctx, DateTimeOffset now)
     {
         var w = new Work(book with { RescoreAt = rescoreAt }, ctx);
@@ -124,6 +127,9 @@ public static class WarningEvaluation
                             if (list.Count >= condition.AtLeast && o.At >= newest - condition.Window)
                                 Fire(rule, subject, o.EnterpriseId, o.RegionId, [.. list.OrderBy(x => x.At).Select(x => x.Evidence)], now, list.Count);
                         }
+                        break;
+                    case LevelRule when ctx.RiskModel is { } adopted && o.Fields.TryGetValue("model", out var model) && model != adopted:
+                        // Made by a model the rules have not adopted yet (a re-scoring under way covers part of the history only).
                         break;
                     case LevelRule l:
                         var level = Enum.Parse<RiskLevel>(o.Fields["level"]);

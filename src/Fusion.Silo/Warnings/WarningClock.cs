@@ -10,7 +10,7 @@ namespace Fusion.Silo.Warnings;
 /// seconds), so time-driven rules fire while no event arrives and after a restart: the due times live in
 /// the store with the books, not in this process. The grain owns what happens; this only rings.
 /// </summary>
-public sealed class WarningClock(IDocumentStore store, IGrainFactory grains, PlatformClock clock, FusionMetrics metrics, AnalyticalRuns analytical,
+public sealed class WarningClock(IDocumentStore store, IGrainFactory grains, PlatformClock clock, FusionMetrics metrics, AnalyticalRuns analytical, WarningRiskModel riskModel,
     IConfiguration config, ILogger<WarningClock> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,6 +31,7 @@ public sealed class WarningClock(IDocumentStore store, IGrainFactory grains, Pla
 
     public async Task<int> RingAsync(CancellationToken ct)
     {
+        await riskModel.CheckAsync(ct);
         var now = clock.Now;
         await using var session = store.QuerySession();
         var due = await session.Query<WarningBookDocument>().Where(d => d.DueAt != null && d.DueAt <= now).Select(d => d.Id).ToListAsync(ct);

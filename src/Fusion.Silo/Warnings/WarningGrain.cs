@@ -24,6 +24,8 @@ public interface IWarningGrain : IGrainWithStringKey
     ValueTask TickAsync();
     /// <summary>An analytical rule ran: the rows about this scope's subjects (none: whatever it warned of has cleared).</summary>
     ValueTask AnalyzedAsync(string ruleId, Immutable<ImmutableArray<AnalyticalRow>> rows);
+    /// <summary>The level rules now act on this risk model: the scope's subject is judged once under it.</summary>
+    ValueTask AdoptRiskModelAsync(string version);
     /// <summary>False when the warning is no longer open here (resolved).</summary>
     ValueTask<bool> AcknowledgeAsync(string warningId, string by, string? note);
     ValueTask<bool> ResolveAsync(string warningId, string by, string? note);
@@ -38,7 +40,8 @@ public sealed class WarningBookDocument
 }
 
 public sealed class WarningGrain(
-    IDocumentStore store, WarningRulesFile rules, BlacklistPolicy blacklist, MasterDataCache masterData, RegionRisk regions, PlatformClock clock, FusionMetrics metrics)
+    IDocumentStore store, WarningRulesFile rules, BlacklistPolicy blacklist, MasterDataCache masterData, RegionRisk regions, WarningRiskModel riskModel,
+    PlatformClock clock, FusionMetrics metrics)
     : Grain, IWarningGrain
 {
     /// <summary>How many of the subject's signals a warning carries as its risk explanation.</summary>
@@ -46,7 +49,8 @@ public sealed class WarningGrain(
 
     WarningBook book = WarningBook.Empty("");
     string Scope => this.GetPrimaryKeyString();
-    WarningContext Context => new(rules.Current.Rules, masterData.Current, blacklist);
+    WarningContext Context => new(rules.Current.Rules, masterData.Current, blacklist, adoptedModel);
+    string? adoptedModel;
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
@@ -54,27 +58,53 @@ public sealed class WarningGrain(
         book = (await session.LoadAsync<WarningBookDocument>(Scope, ct))?.Book ?? WarningBook.Empty(Scope);
     }
 
+    /// <summary>The risk model the level rules act on, as of now (it changes once a re-scoring has gone by).</summary>
+    async ValueTask<WarningContext> ContextAsync()
+    {
+        adoptedModel = await riskModel.AdoptedAsync();
+        return Context;
+    }
+
     public async ValueTask ObserveAsync(Immutable<ImmutableArray<Observation>> observations, long lastSequence)
     {
         if (lastSequence <= book.LastSequence) return;
-        await CommitAsync(WarningEvaluation.Observe(book, observations.Value, lastSequence, Context, clock.Now));
+        await CommitAsync(WarningEvaluation.Observe(book, observations.Value, lastSequence, await ContextAsync(), clock.Now));
     }
 
     public async ValueTask TickAsync()
     {
         var now = clock.Now;
-        var ctx = Context;
-        if (book.RescoreAt <= now && !Scope.StartsWith("region:", StringComparison.Ordinal))
-        {
-            var score = await GrainFactory.GetGrain<IEnterpriseRiskGrain>(Scope).GetAsync();
-            var regionId = masterData.Current.Enterprises.GetValueOrDefault(Scope)?.RegionId ?? "";
-            await CommitAsync(WarningEvaluation.Rescored(book, Observation.Level(Scope, RiskSubject.Enterprise, regionId, score.Score, score.Level, 0, now), null, ctx, now));
-        }
+        var ctx = await ContextAsync();
+        if (book.RescoreAt <= now && !IsRegion)
+            await CommitAsync(WarningEvaluation.Rescored(book, await LevelAsync(now), null, ctx, now));
         await CommitAsync(WarningEvaluation.Tick(book, now, ctx));
     }
 
+    public async ValueTask AdoptRiskModelAsync(string version)
+    {
+        var now = clock.Now;
+        adoptedModel = version;
+        await CommitAsync(WarningEvaluation.Rescored(book, await LevelAsync(now), book.RescoreAt, Context, now));
+    }
+
+    bool IsRegion => Scope.StartsWith("region:", StringComparison.Ordinal);
+
+    /// <summary>The scope's subject's level now: its enterprise's, or its region's.</summary>
+    async Task<Observation> LevelAsync(DateTimeOffset now)
+    {
+        if (IsRegion)
+        {
+            var regionId = Scope["region:".Length..];
+            var region = await regions.ScoreAsync(regionId);
+            return Observation.Level(regionId, RiskSubject.Region, regionId, region.Score, region.Level, 0, now, region.ModelVersion);
+        }
+        var score = await GrainFactory.GetGrain<IEnterpriseRiskGrain>(Scope).GetAsync();
+        var enterpriseRegion = masterData.Current.Enterprises.GetValueOrDefault(Scope)?.RegionId ?? "";
+        return Observation.Level(Scope, RiskSubject.Enterprise, enterpriseRegion, score.Score, score.Level, 0, now, score.ModelVersion);
+    }
+
     public async ValueTask AnalyzedAsync(string ruleId, Immutable<ImmutableArray<AnalyticalRow>> rows) =>
-        await CommitAsync(WarningEvaluation.Analyzed(book, ruleId, rows.Value, Context, clock.Now));
+        await CommitAsync(WarningEvaluation.Analyzed(book, ruleId, rows.Value, await ContextAsync(), clock.Now));
 
     public ValueTask<bool> AcknowledgeAsync(string warningId, string by, string? note) =>
         Act(() => WarningEvaluation.Acknowledge(book, warningId, by, note, clock.Now));

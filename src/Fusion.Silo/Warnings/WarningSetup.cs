@@ -14,11 +14,13 @@ public static class WarningSetup
             opts.Schema.For<WarningBookDocument>().Identity(d => d.Id).Index(d => d.DueAt);
             opts.Schema.For<WarningView>().Identity(d => d.Id).Index(d => d.RaisedAt);
             opts.Schema.For<AnalyticalRunDocument>().Identity(d => d.Id);
+            opts.Schema.For<WarningRiskModelDocument>().Identity(d => d.Id);
         });
         services.AddSingleton(s => new WarningRulesFile(
             s.GetRequiredService<IConfiguration>(), s.GetRequiredService<Hosting.PlatformClock>().Time, s.GetRequiredService<ILogger<WarningRulesFile>>()));
         services.AddSingleton<WarningRouter>();
         services.AddSingleton<AnalyticalRuns>();
+        services.AddSingleton<WarningRiskModel>();
         services.AddSingleton<WarningClock>();
         services.AddHostedService(s => s.GetRequiredService<WarningClock>());
         return services;

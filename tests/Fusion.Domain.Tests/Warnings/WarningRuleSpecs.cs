@@ -244,6 +244,29 @@ public class LevelRuleSpecs
     }
 
     [Fact]
+    public void GivenRedUnderTheAdoptedModel_WhenAReScoringUnderANewModelAssessesPartOfTheHistory_ThenTheWarningIsNotResolved() =>
+        Given(Red).Adopted("v1").And(Assessed(RiskLevel.Red, 61, T0))
+            .When(Assessed(RiskLevel.Green, 10, T0 + TimeSpan.FromMinutes(30)) with { ModelVersion = "v2" }).ThenNothing();
+
+    [Fact]
+    public void GivenRedUnderTheOldModel_WhenTheNewModelIsAdoptedAndTheSubjectIsStillRed_ThenTheSameWarningStays_NeitherResolvedNorRaisedAgain()
+    {
+        var spec = Given(Red).Adopted("v1").And(Assessed(RiskLevel.Red, 61, T0), Assessed(RiskLevel.Green, 10, T0 + Hours(1)) with { ModelVersion = "v2" });
+        spec.When(AdoptModel("v2", RiskLevel.Red, 70, Red)).ThenNothing();
+        // From then on the new model's assessments count: when it falls back, the same warning resolves itself.
+        Assert.Equal($"red.{SaltLake}.1", spec.Adopted("v2").When(Assessed(RiskLevel.Yellow, 50, T0 + Hours(3)) with { ModelVersion = "v2" })
+            .Then<WarningResolved>().WarningId);
+    }
+
+    [Fact]
+    public void GivenRedUnderTheOldModel_WhenTheNewModelIsAdoptedAndTheSubjectIsNoLongerRed_ThenTheWarningResolvesItself() =>
+        Assert.True(Given(Red).Adopted("v1").And(Assessed(RiskLevel.Red, 61, T0)).When(AdoptModel("v2", RiskLevel.Yellow, 45, Red)).Then<WarningResolved>().ByRule);
+
+    [Fact]
+    public void GivenYellowUnderTheOldModel_WhenTheNewModelIsAdoptedAtRed_ThenAWarningIsRaised() =>
+        Given(Red).Adopted("v1").And(Assessed(RiskLevel.Yellow, 50, T0)).When(AdoptModel("v2", RiskLevel.Red, 65, Red)).Then<WarningRaised>();
+
+    [Fact]
     public void GivenARegionRule_WhenAnEnterpriseLevelArrives_ThenItIsNotTheRegions() =>
         Given(Red with { Subject = WarningSubject.Region }).In("region:" + Golmud).When(Assessed(RiskLevel.Black, 90, T0)).ThenNothing();
 }

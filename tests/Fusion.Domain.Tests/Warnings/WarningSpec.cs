@@ -47,6 +47,7 @@ public sealed class WarningSpec
     readonly List<WarningRule> rules = [];
     readonly FakeTimeProvider clock = new(T0);
     MasterDataCatalog catalog = Catalog;
+    string? riskModel;
     long sequence;
     WarningBook? book;
     string scope = SaltLake;
@@ -56,8 +57,10 @@ public sealed class WarningSpec
     public WarningSpec In(string scopeKey) { scope = scopeKey; return this; }
     public WarningSpec Under(MasterDataCatalog c) { catalog = c; return this; }
     public WarningSpec And(params object[] events) { given.AddRange(events); return this; }
+    /// <summary>The risk model version the level rules act on.</summary>
+    public WarningSpec Adopted(string model) { riskModel = model; return this; }
 
-    WarningContext Context => new(new WarningRuleSet([.. rules]), catalog);
+    WarningContext Context => new(new WarningRuleSet([.. rules]), catalog, null, riskModel);
 
     WarningBook Book => book ??= given.Aggregate(WarningBook.Empty(scope), (b, e) => Apply(b, e).Book);
 
@@ -83,6 +86,11 @@ public sealed class WarningSpec
     }
 
     public WarningOutcome WhenClockMoves(TimeSpan by) => When(by);
+
+    /// <summary>The level rules adopt a new risk model and judge the subject once under it (at this level).</summary>
+    public static Func<WarningBook, DateTimeOffset, WarningDecision> AdoptModel(string model, RiskLevel level, double score, params WarningRule[] rules) =>
+        (b, now) => WarningEvaluation.Rescored(b, Observation.Level(SaltLake, RiskSubject.Enterprise, Golmud, score, level, 0, now, model), b.RescoreAt,
+            new(new WarningRuleSet([.. rules]), Catalog, null, model), now);
 
     public static Func<WarningBook, DateTimeOffset, WarningDecision> Acknowledge(string warningId, string by = "L-ENT") =>
         (b, now) => WarningEvaluation.Acknowledge(b, warningId, by, null, now);

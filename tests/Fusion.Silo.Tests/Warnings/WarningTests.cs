@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Fusion.Connectors.MasterData;
 using Fusion.Silo.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static Fusion.Silo.Tests.Hosting.TestData;
 
@@ -255,5 +256,50 @@ public sealed class WarningTests
         // A run that did not finish judged nothing: the warning is still open, not resolved as if the query had returned no rows.
         var still = await http.GetJsonAsync($"/api/warnings/{id}");
         Assert.Equal("raised", still.GetProperty("warning").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task GivenAnEnterpriseAtRed_WhenTheHostRestartsWithANewRiskModel_ThenItsWarningStaysOpen_NeitherResolvedNorRaisedAgainByTheReScoring()
+    {
+        var time = new FakeTimeProvider(T0);
+        string connection, id;
+        await using (var first = await FusionApp.StartAsync(time: time, settings: Settings()))
+        {
+            connection = first.ConnectionString;
+            var http = first.CreateClient();
+            await http.PostJsonAsync("/api/master-data", Haixi());
+            // One alarm at the potash plant, then more than a page of the risk pass (1,000 events) about another plant, then the
+            // alarms that take the potash plant to red: re-scored from the start, its first assessment under a new model sees one alarm.
+            (await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("P-0", "CAM-POTASH-1", T0.AddHours(-30)) })).EnsureSuccessStatusCode();
+            foreach (var chunk in Enumerable.Range(0, 1100).Chunk(550))
+                (await http.PostJsonAsync("/api/ingest/camera-alarms", chunk.Select(i => Alarm($"F-{i}", "CAM-SODA-1", T0.AddHours(-24).AddSeconds(i), type: "smoke-and-dust")).ToArray()))
+                    .EnsureSuccessStatusCode();
+            (await http.PostJsonAsync("/api/ingest/camera-alarms", Enumerable.Range(1, 10).Select(i => Alarm($"P-{i}", "CAM-POTASH-1", T0.AddHours(-i))).ToArray()))
+                .EnsureSuccessStatusCode();
+            await first.CaughtUpAsync();
+            var red = await WaitForAsync(http, $"/api/warnings?rule=enterprise-red&enterprise={Potash}", w => w.GetArrayLength() == 1, "the potash plant at red");
+            id = red[0].GetProperty("id").GetString()!;
+        }
+
+        await using var second = await FusionApp.StartAsync(connection, time, Settings(("RiskModel:Version", "test-2")));
+        await second.Services.GetRequiredService<Fusion.Silo.Risk.RiskModelChange>().Checked;
+        await second.CaughtUpAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            await using var session = second.Store.QuerySession();
+            if ((await session.LoadAsync<Fusion.Silo.Warnings.WarningRiskModelDocument>(Fusion.Silo.Warnings.WarningRiskModelDocument.DocumentId))?.Version == "test-2") break;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the level rules never adopted the new risk model");
+            await Task.Delay(100);
+        }
+        await second.CaughtUpAsync();
+
+        var http2 = second.CreateClient();
+        var after = Assert.Single((await http2.GetJsonAsync($"/api/warnings?rule=enterprise-red&enterprise={Potash}")).EnumerateArray());
+        Assert.Equal((id, "raised"), (after.GetProperty("id").GetString(), after.GetProperty("status").GetString()));
+        var history = (await http2.GetJsonAsync($"/api/warnings/{id}")).GetProperty("warning").GetProperty("history").EnumerateArray()
+            .Select(h => h.GetProperty("transition").GetString()).ToList();
+        Assert.DoesNotContain("resolved", history);
+        Assert.Equal("test-2", (await http2.GetJsonAsync($"/api/enterprises/{Potash}/risk")).GetProperty("modelVersion").GetString());
     }
 }
