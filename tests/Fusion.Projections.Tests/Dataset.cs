@@ -64,6 +64,8 @@ public static class Dataset
         g.Add(Streams.PublicReport("r-1"), Report("r-1", ReportChannel.WeChat, Golmud, Local(3, 1, 11), SaltLake));
         g.Add(Streams.PublicReport("r-2"), Report("r-2", ReportChannel.Hotline12369, Golmud, Local(3, 2, 11), Potash));
         g.Add(Streams.PublicReport("r-3"), Report("r-3", ReportChannel.Hotline12369, Delingha, Local(3, 2, 12), anonymous: true));
+        // The same complaint as r-2 again, by SMS: filed as its duplicate.
+        g.Add(Streams.PublicReport("r-4"), new PublicReportFiled("r-4", ReportChannel.Sms, Golmud, Potash, null, "black smoke at night again", false, "RC-4", "sealed", Local(3, 2, 15), "r-2", 0.8));
         Named(g, "public-report:r-1", "PublicReportVerified", new { ReportId = "r-1", Verdict = "Substantiated", Severity = "High", VerifiedBy = "officer-1", VerifiedAt = Local(3, 2, 9) });
         Named(g, "public-report:r-3", "PublicReportVerified", new { ReportId = "r-3", Verdict = "Unfounded", VerifiedBy = "officer-2", VerifiedAt = Local(3, 3, 9) });
 

@@ -26,6 +26,8 @@ public static class PublicReportFormats
         ["举报编号"] = "reportId", ["受理时间"] = "receivedAt", ["举报方式"] = "channel", ["举报内容"] = "content",
         ["被举报对象"] = "enterpriseName", ["经度"] = "longitude", ["纬度"] = "latitude", ["所属区县"] = "regionName",
         ["举报人"] = "reporterName", ["联系电话"] = "reporterPhone", ["电子邮箱"] = "reporterEmail", ["微信号"] = "reporterWeChatId",
+        // Added by the hotline office when it already knows whom and where the report is about (as the inspectors' sheet names them).
+        ["统一社会信用代码"] = "enterpriseId", ["点位编号"] = "siteId", ["enterpriseId"] = "enterpriseId", ["siteId"] = "siteId", ["regionId"] = "regionId",
         ["reportId"] = "reportId", ["receivedAt"] = "receivedAt", ["channel"] = "channel", ["content"] = "content",
         ["enterpriseName"] = "enterpriseName", ["longitude"] = "longitude", ["latitude"] = "latitude", ["regionName"] = "regionName",
         ["reporterName"] = "reporterName", ["reporterPhone"] = "reporterPhone", ["reporterEmail"] = "reporterEmail", ["reporterWeChatId"] = "reporterWeChatId",

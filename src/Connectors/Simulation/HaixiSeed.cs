@@ -45,12 +45,21 @@ public static class HaixiSeed
         var zones = HaixiGeography.Zones
             .Select(z => new ProtectedZoneRecord(z.ZoneId, z.Name, z.NameZh, z.Kind, z.RegionId, z.Polygon.Select(p => (double[])[p[0], p[1]]).ToList()))
             .ToList();
-        var enterprises = new EnterpriseBuilder(rng).Build();
+        var enterprises = WithFundAccounts(new EnterpriseBuilder(rng).Build());
         var people = new PeopleBuilder(rng);
         var leaders = people.Leaders(enterprises);
         var commissioners = people.Commissioners();
         return new MasterDataDocument(regions, enterprises, zones, leaders, commissioners);
     }
+
+    static readonly string[] Banks = ["中国工商银行海西分行", "中国农业银行海西分行", "中国建设银行海西分行", "青海银行海西分行"];
+
+    /// <summary>
+    /// Each enterprise's dedicated environmental-fund account (measure 6), numbered in order: the bank statements of these
+    /// accounts are how deposits arrive. Drawn from no random numbers, so the rest of the seed stays as it was.
+    /// </summary>
+    static List<EnterpriseRecord> WithFundAccounts(List<EnterpriseRecord> enterprises) =>
+        enterprises.Select((e, i) => e with { FundAccounts = [new FundAccountRecord($"6301{e.EnterpriseId[2..8]}{i + 1:D5}", Banks[i % Banks.Length])] }).ToList();
 
     enum Outlet { None, Water, Air }
 

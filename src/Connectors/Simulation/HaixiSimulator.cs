@@ -18,6 +18,8 @@ public static class SimulationFeeds
     public const string InspectionFindings = "inspection-findings";
     public const string FundDeposits = "fund-deposits";
     public const string SalesRevenue = "sales-revenue";
+    /// <summary>Not simulated of its own: fund deposits go out as lines of the accounts' bank statements (SimulatorWire).</summary>
+    public const string BankStatements = "bank-statements";
 
     public static readonly IReadOnlyList<string> All = [CameraAlarms, AerialFindings, PublicReports, InspectionFindings, FundDeposits, SalesRevenue];
 }
@@ -121,9 +123,12 @@ public sealed class HaixiSimulator
     }
     readonly record struct Item(string Feed, DateTimeOffset At, object Record);
 
+    public MasterDataDocument MasterData { get; }
+
     public HaixiSimulator(MasterDataDocument masterData, DateTimeOffset start, int seed = HaixiSeed.DefaultSeed, SimulationRates? rates = null)
     {
         this.seed = seed;
+        MasterData = masterData;
         this.rates = rates ?? new SimulationRates();
         Start = start.ToOffset(ChinaOffset);
         regions = (masterData.Regions ?? []).ToDictionary(r => r.RegionId);

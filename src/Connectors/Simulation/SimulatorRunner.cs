@@ -84,6 +84,7 @@ public sealed class SimulatorRunner(HttpClient http, Uri baseUrl, TimeProvider t
         var now = Now();
         var startDay = (now - options.Backfill).Date;
         var simulator = new HaixiSimulator(masterData, new DateTimeOffset(startDay, HaixiSimulator.ChinaOffset), options.Seed, options.Rates);
+        wire ??= new SimulatorWire(masterData);
         lastSummaryAt = now;
         try
         {
@@ -112,6 +113,7 @@ public sealed class SimulatorRunner(HttpClient http, Uri baseUrl, TimeProvider t
     /// <summary>Posts every record of [from, until), gathered into requests of at most MaxBatchSize records.</summary>
     public async Task BackfillAsync(HaixiSimulator simulator, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
+        wire ??= new SimulatorWire(simulator.MasterData);
         lastSummaryAt ??= Now();
         foreach (var batch in Regroup(simulator.Between(from, until), options.BackfillWindow, options.MaxBatchSize))
         {
@@ -124,26 +126,26 @@ public sealed class SimulatorRunner(HttpClient http, Uri baseUrl, TimeProvider t
     public Task<IngestResult?> PostMasterDataAsync(MasterDataDocument document, CancellationToken cancellationToken = default) =>
         SendAsync("master-data", "/api/master-data", JsonSerializer.SerializeToUtf8Bytes(document, WireOptions), cancellationToken);
 
-    /// <summary>POST {baseUrl}/api/ingest/{feed} with the records as a JSON array. Null when the batch had to be given up.</summary>
-    public Task<IngestResult?> PostAsync(string feed, IReadOnlyList<object> records, CancellationToken cancellationToken = default) =>
-        feed == SimulationFeeds.AerialFindings && records.Count > 0 && records.All(r => r is AerialFindingRecord)
-            ? SendAsync(feed, $"/api/ingest/{feed}", Mission(records.Cast<AerialFindingRecord>()), cancellationToken, AerialGeoJson.MediaType)
-            : SendAsync(feed, $"/api/ingest/{feed}", JsonSerializer.SerializeToUtf8Bytes(records, WireOptions), cancellationToken);
-
-    /// <summary>Aerial findings as the patrols' tools export them: an RFC 7946 FeatureCollection, each finding a Point or its outline.</summary>
-    static byte[] Mission(IEnumerable<AerialFindingRecord> findings) => JsonSerializer.SerializeToUtf8Bytes(new
+    /// <summary>
+    /// POST {baseUrl}/api/ingest/{feed}: the records in the formats their senders use (<see cref="SimulatorWire"/>, once master
+    /// data is known: a run's or a backfill's), else as a JSON array. The answers of the requests they make, summed; null when a
+    /// request had to be given up.
+    /// </summary>
+    public async Task<IngestResult?> PostAsync(string feed, IReadOnlyList<object> records, CancellationToken cancellationToken = default)
     {
-        type = "FeatureCollection",
-        features = findings.Select(f => new
+        var requests = wire?.Requests(feed, records).ToList()
+                       ?? [new WireRequest(feed, SimulatorWire.Json, JsonSerializer.SerializeToUtf8Bytes(records, WireOptions), records.Count)];
+        IngestResult? sum = null;
+        foreach (var request in requests)
         {
-            type = "Feature", id = f.FindingId,
-            geometry = f.Geometry ?? JsonSerializer.SerializeToElement(new { type = "Point", coordinates = new[] { f.Longitude ?? 0, f.Latitude ?? 0 } }),
-            properties = new
-            {
-                f.Platform, f.FindingType, f.Severity, f.ObservedAt, f.EnterpriseId, f.SiteId, f.Description, f.ImageUrl, f.MissionId, f.Confidence,
-            },
-        }),
-    }, WireOptions);
+            if (await SendAsync(request.Feed, $"/api/ingest/{request.Feed}", request.Body, cancellationToken, request.ContentType) is not { } result) return null;
+            sum = sum is null ? result : new IngestResult(sum.Accepted + result.Accepted, sum.Duplicates + result.Duplicates, [.. sum.Rejected, .. result.Rejected],
+                Math.Max(sum.StatusCode, result.StatusCode));
+        }
+        return sum;
+    }
+
+    SimulatorWire? wire;
 
     /// <summary>
     /// Gathers consecutive batches per feed over windows of simulated time and splits them at maxSize,
@@ -186,7 +188,8 @@ public sealed class SimulatorRunner(HttpClient http, Uri baseUrl, TimeProvider t
             try
             {
                 using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new MediaTypeHeaderValue(mediaType) { CharSet = "utf-8" };
+                content.Headers.ContentType = MediaTypeHeaderValue.Parse(mediaType.Contains("charset", StringComparison.OrdinalIgnoreCase) || mediaType == "message/rfc822"
+                    ? mediaType : mediaType + "; charset=utf-8");
                 using var response = await http.PostAsync(root + path, content, cancellationToken);
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
                 var status = (int)response.StatusCode;

@@ -10,7 +10,7 @@ namespace Fusion.Silo.Demo;
 /// Haixi feeds and goes on live, all through the real ingest endpoints over HTTP.
 /// </summary>
 public sealed class DemoSimulation(IServer server, IHostApplicationLifetime lifetime, IConfiguration config, LocalTokens tokens, ILogger<DemoSimulation> log,
-    DemoReceivers.Where? receivers = null) : BackgroundService
+    Ingest.InboxOptions inbox, DemoReceivers.Where? receivers = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,6 +24,9 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
 
         var seedFile = config["Fusion:SeedFile"]!;
         var masterData = HaixiSeed.Deserialize(await File.ReadAllTextAsync(seedFile, stoppingToken));
+        if (inbox.Enabled)
+            foreach (var file in DemoInbox.Drop(Ingest.Inbox.RootOf(inbox, config), masterData, DateTimeOffset.UtcNow))
+                log.LogInformation("inbox story: dropped {File} into the inbox; it moves to done/ or rejected/ with its answer beside it", file);
         // The live pace (Fusion:Demo:LiveRates) is configuration: new signals on the boards within a minute, day or night.
         var liveRates = config.GetSection("Fusion:Demo:LiveRates").Get<SimulationRates>();
         var options = new SimulatorRunnerOptions { LiveRates = liveRates };
@@ -90,6 +93,10 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Public reports           POST {baseUrl}api/ingest/public-reports as JSON, text/csv (12369 export)
                                   or message/rfc822; reporters sealed, each report answered with a receipt:
                                   {baseUrl}api/public-reports/status/<receipt>
+         Inbox folders            drop a file into .fusion/inbox/<feed>/ (.json, .geojson, .csv, .eml): it is
+                                  ingested and moved to done/, or to rejected/ naming each rejected record;
+                                  the answer beside it (<name>.answer.json). The demo drops a 12369 export
+                                  and an inspection sheet there (inbox/public-reports, inbox/inspection-findings)
          Parked events            {baseUrl}api/parked (what a consumer could not apply, to retry)
          Analytics queries        {baseUrl}api/analytics/queries
          e.g. top enterprises     {baseUrl}api/analytics/queries/top-enterprises?format=csv

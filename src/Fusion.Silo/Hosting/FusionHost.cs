@@ -89,6 +89,9 @@ public static class FusionHost
         builder.Services.AddSingleton<ReporterSeals>();
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.PublicReports.DuplicatePolicy>(config, "PublicReports:Duplicates"));
         builder.Services.AddSingleton<PublicReportIntake>();
+        builder.Services.AddSingleton<FeedIntake>();
+        builder.Services.AddSingleton(config.GetSection("Fusion:Inbox").Get<InboxOptions>() ?? new InboxOptions());
+        builder.Services.AddHostedService<Inbox>();
         builder.Services.AddHostedService<SealedReportersMigration>();
         builder.Services.AddHj212(config).AddCameraHealth(config);
         builder.Services.AddWarnings(marten);

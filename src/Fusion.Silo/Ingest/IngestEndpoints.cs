@@ -20,8 +20,7 @@ public static class IngestEndpoints
     {
         var group = app.MapGroup("/api/ingest").WithTags("Ingest");
         Map<CameraAlarmRecord>(group, "camera-alarms", Policies.Connector, "Camera alarms from AI camera boxes and NVRs");
-        group.MapPost("/aerial-findings", (HttpRequest request, IngestPipeline pipeline, HostFeeds feeds, MasterDataCache masterData, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
-                AerialAsync(feeds.All["aerial-findings"], request, pipeline, masterData.Current, options, limits, clock.Now, ct))
+        group.MapPost("/aerial-findings", (HttpRequest request, FeedIntake intake, BodyLimits limits, CancellationToken ct) => IngestAsync("aerial-findings", request, intake, limits, ct))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .Accepts<AerialFindingRecord[]>("application/json", AerialGeoJson.MediaType)
             .Produces<IngestResponse>()
@@ -33,11 +32,7 @@ public static class IngestEndpoints
                              "of a site goes to its enterprise; one inside a protected zone carries the zone; otherwise it goes to the region containing it. " +
                              "The geometry is kept on the event and in aerial_findings. Rejected features are kept in the quarantine.")
             .RequireAuthorization(Policies.Connector);
-        group.MapPost("/public-reports", async (HttpRequest request, PublicReports.PublicReportIntake reports, MasterDataCache masterData, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
-            {
-                var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
-                return refusal ?? await reports.IngestAsync(request.ContentType, raw!, masterData.Current, clock.Now, ct);
-            })
+        group.MapPost("/public-reports", (HttpRequest request, FeedIntake intake, BodyLimits limits, CancellationToken ct) => IngestAsync("public-reports", request, intake, limits, ct))
             .Accepts<PublicReportRecord[]>("application/json", "text/csv", "message/rfc822")
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -50,20 +45,20 @@ public static class IngestEndpoints
                              "contacts in the text masked; each accepted report is answered with its receipt code (receipts). " +
                              "Rejected records are kept in the quarantine without the reporter. A record sent again is a duplicate and appends nothing.")
             .RequireAuthorization(Policies.ReportsIntake);
-        MapCsv<InspectionFindingRecord>(group, "inspection-findings", InspectionFindingFeed.CsvColumns, InspectionFindingFeed.RequiredColumns,
+        MapCsv<InspectionFindingRecord>(group, "inspection-findings",
             "Findings of inspectors and commissioners, with rectify-by dates",
             "Takes a JSON array of records or the inspectors' spreadsheet as CSV (问题编号, 统一社会信用代码, 点位编号?, 问题描述, 问题等级, 整改期限, 检查人, " +
             "检查时间 in Beijing time; or the canonical names). 问题等级 一般/较大/重大/特别重大 are low/medium/high/critical.",
-            Policies.FindingsIntake, InspectionFindingFeed.CsvValues);
+            Policies.FindingsIntake);
         Map<FundDepositRecord>(group, "fund-deposits", Policies.Connector, "Deposits into enterprises' environmental funds (1‰ of sales revenue)");
         Map<Fusion.Connectors.Assessments.RiskAssessmentRecord>(group, "risk-assessments", Policies.FindingsIntake,
             "Third-party environmental risk pre-assessments (measure 3) of enterprises, industrial parks and protected zones: open issues weigh like findings");
-        MapCsv<BankStatementLine>(group, "bank-statements", BankStatementFeed.CsvColumns, BankStatementFeed.RequiredColumns,
+        MapCsv<BankStatementLine>(group, "bank-statements",
             "Bank statements of enterprises' dedicated fund accounts: each credit is a deposit of the account's enterprise",
             "Takes the bank's CSV export (text/csv: 交易流水号, 账号, 起息日, 贷方发生额, 摘要, or accountNumber, valueDate, amountYuan, reference, depositId) " +
             "or a JSON array of lines. The account must be registered in master data (enterprises[].fundAccounts). Deposits settle the oldest obligation first " +
             "(GET /api/enterprises/{id}/fund).");
-        MapCsv<SalesRevenueRecord>(group, "sales-revenue", SalesRevenueFeed.CsvColumns, SalesRevenueFeed.RequiredColumns,
+        MapCsv<SalesRevenueRecord>(group, "sales-revenue",
             "Declared sales revenue per fund period: the 1‰ obligation of measure 6",
             "Takes a JSON array or CSV (统一社会信用代码, 所属期, 销售收入, 申报时间?, 申报编号?, or enterpriseId, period, salesRevenueYuan, declaredAt?, declarationId?). " +
             "A period is a month 2026-10, a quarter 2026-Q4 or a year 2026; the obligation runs from the production start (master data " +
@@ -87,8 +82,7 @@ public static class IngestEndpoints
     };
 
     static void Map<TRecord>(RouteGroupBuilder group, string feed, string policy, string summary) =>
-        group.MapPost($"/{feed}", (HttpRequest request, IngestPipeline pipeline, MasterDataCache masterData, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
-                IngestAsync(Feeds.All[feed], request, pipeline, masterData.Current, options, limits, clock.Now, ct))
+        group.MapPost($"/{feed}", (HttpRequest request, FeedIntake intake, BodyLimits limits, CancellationToken ct) => IngestAsync(feed, request, intake, limits, ct))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .Accepts<TRecord[]>("application/json")
             .Produces<IngestResponse>()
@@ -99,32 +93,8 @@ public static class IngestEndpoints
             .RequireAuthorization(policy);
 
     /// <summary>A feed that takes a spreadsheet's CSV export as well as JSON: the rows are read into its canonical records.</summary>
-    static void MapCsv<TRecord>(RouteGroupBuilder group, string feed, IReadOnlyDictionary<string, string> columns, IReadOnlyList<string> required, string summary, string description,
-        string policy = Policies.Connector, CsvRecords.CsvValues? values = null) =>
-        group.MapPost($"/{feed}", async (HttpRequest request, IngestPipeline pipeline, HostFeeds feeds, MasterDataCache masterData, IngestOptions options, BodyLimits limits,
-                PlatformClock clock, CancellationToken ct) =>
-            {
-                var f = feeds.All[feed];
-                var (type, charset) = MediaType(request.ContentType);
-                if (type is not (null or "application/json" or "text/csv")) return UnsupportedMediaType(type, HostFeeds.MediaTypes(feed));
-                var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
-                if (refusal is not null) return refusal;
-                var (catalog, now) = (masterData.Current, clock.Now);
-                if (type != "text/csv") return await JsonAsync(feed, raw!, pipeline, ct, body => Feeds.Translate(f, body, catalog, now, options.Checks(now)), options.MaxBatchRecords);
-                TranslatedBatch batch;
-                try
-                {
-                    var rows = CsvRecords.Read(CsvRecords.Decode(raw!, charset), columns, required, f.IdField, values).ToList();
-                    if (rows.Count > options.MaxBatchRecords) return TooManyRecords(rows.Count, options.MaxBatchRecords);
-                    batch = IngestBatch.Translate(feed, rows, r => [f.Translate(r, catalog, now)], options.Checks(now));
-                }
-                catch (RecordRejected e)
-                {
-                    await pipeline.StoreAsync(TranslatedBatch.Unreadable(feed, Encoding.UTF8.GetString(raw!), e.Message), feed, ct);
-                    return IngestAnswer.Unreadable("Wrong shape", e.Message);
-                }
-                return IngestAnswer.From(await pipeline.StoreAsync(batch, feed, ct));
-            })
+    static void MapCsv<TRecord>(RouteGroupBuilder group, string feed, string summary, string description, string policy = Policies.Connector) =>
+        group.MapPost($"/{feed}", (HttpRequest request, FeedIntake intake, BodyLimits limits, CancellationToken ct) => IngestAsync(feed, request, intake, limits, ct))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .Accepts<TRecord[]>("application/json", "text/csv")
             .Produces<IngestResponse>()
@@ -133,35 +103,15 @@ public static class IngestEndpoints
             .WithDescription(description + " Rejected rows are kept in the quarantine as records; a row sent again appends nothing.")
             .RequireAuthorization(policy);
 
-    static async Task<IResult> AerialAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, IngestOptions options, BodyLimits limits,
-        DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The body, refused with 415 before it is read when the feed does not take its type, else through the feed's intake.
+    /// </summary>
+    static async Task<IResult> IngestAsync(string feed, HttpRequest request, FeedIntake intake, BodyLimits limits, CancellationToken ct)
     {
-        var type = MediaType(request.ContentType).Type;
-        if (type is not (null or "application/json" or AerialGeoJson.MediaType))
-            return UnsupportedMediaType(type, HostFeeds.MediaTypes(feed.Name));
+        var accepted = HostFeeds.MediaTypes(feed);
+        if (MediaType(request.ContentType).Type is { } type && !accepted.Contains(type)) return UnsupportedMediaType(type, accepted);
         var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
-        if (refusal is not null) return refusal;
-        if (type != AerialGeoJson.MediaType)
-            return await JsonAsync(feed.Name, raw!, pipeline, ct, body => Feeds.Translate(feed, body, catalog, now, options.Checks(now)), options.MaxBatchRecords);
-        List<SourceRecord<RecordReader>>? features = null;
-        var result = await JsonAsync(feed.Name, raw!, pipeline, ct, body =>
-        {
-            features = AerialGeoJson.Features(body).ToList();
-            return features.Count > options.MaxBatchRecords
-                ? new TranslatedBatch(feed.Name, [], [])
-                : IngestBatch.Translate(feed.Name, features, r => [feed.Translate(r, catalog, now)], options.Checks(now));
-        });
-        return features?.Count > options.MaxBatchRecords ? TooManyRecords(features.Count, options.MaxBatchRecords) : result;
-    }
-
-
-    static async Task<IResult> IngestAsync(IFeed feed, HttpRequest request, IngestPipeline pipeline, MasterDataCatalog catalog, IngestOptions options, BodyLimits limits, DateTimeOffset now, CancellationToken ct)
-    {
-        if (MediaType(request.ContentType).Type is { } type && type != "application/json")
-            return UnsupportedMediaType(type, ["application/json"]);
-        var (raw, refusal) = await BodyLimits.ReadAsync(request, limits.Ingest, nameof(BodyLimits.Ingest), ct);
-        if (refusal is not null) return refusal;
-        return await JsonAsync(feed.Name, raw!, pipeline, ct, body => Feeds.Translate(feed, body, catalog, now, options.Checks(now)), options.MaxBatchRecords);
+        return refusal ?? await intake.IngestAsync(feed, request.ContentType, raw!, ct);
     }
 
     /// <summary>The media type of a Content-Type header, lower case, and its charset; nulls when there is none.</summary>

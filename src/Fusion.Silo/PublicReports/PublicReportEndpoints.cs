@@ -81,13 +81,20 @@ public static class PublicReportEndpoints
     static async Task<IResult> CaseAsync(string reportId, IDocumentStore store, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        var asked = (await session.Events.FetchStreamAsync(Streams.PublicReport(reportId), token: ct)).Select(e => e.Data).OfType<PublicReportFiled>().FirstOrDefault();
+        var asked = await FiledAsync(reportId);
         if (asked is null) return Results.Problem(statusCode: 404, title: "Unknown report", detail: $"There is no report '{reportId}'.");
-        var first = asked.DuplicateOf is { } original
-            ? (await session.Events.FetchStreamAsync(Streams.PublicReport(original), token: ct)).Select(e => e.Data).OfType<PublicReportFiled>().FirstOrDefault() ?? asked
-            : asked;
+        var first = asked.DuplicateOf is { } original ? await FiledAsync(original) ?? asked : asked;
         var linked = await session.Events.QueryRawEventDataOnly<PublicReportFiled>().Where(e => e.DuplicateOf == first.ReportId).ToListAsync(ct);
         return Results.Ok(new ComplaintCase(first.ReportId, View(first), linked.OrderBy(e => e.ReceivedAt).ThenBy(e => e.ReportId, StringComparer.Ordinal).Select(View).ToArray()));
+
+        // A report stored before reporters were sealed (PublicReportReceived) is read as it is filed now.
+        async Task<PublicReportFiled?> FiledAsync(string id) =>
+            (await session.Events.FetchStreamAsync(Streams.PublicReport(id), token: ct)).Select(e => e.Data switch
+            {
+                PublicReportFiled f => f,
+                PublicReportReceived r => PublicReportUpcast.From(r),
+                _ => null,
+            }).FirstOrDefault(f => f is not null);
 
         static CaseReport View(PublicReportFiled e) =>
             new(e.ReportId, e.Channel.ToString(), e.SiteId, e.EnterpriseId, e.RegionId, e.Content, e.ReceivedAt, e.DuplicateSimilarity);

@@ -30,22 +30,7 @@ public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals se
         var (mediaType, charset) = IngestEndpoints.MediaType(contentType);
         try
         {
-            List<SourceRecord<RecordReader>>? records;
-            try
-            {
-                records = (mediaType ?? Json) switch
-                {
-                    Json => JsonRecords(raw),
-                    CsvType => PublicReportFormats.FromCsv(Decode(raw, charset), Redactor).ToList(),
-                    Email => [PublicReportFormats.FromEmail(raw, Redactor)],
-                    _ => null,
-                };
-            }
-            catch (InvalidOperationException e)
-            {
-                // Text .NET cannot read (invalid UTF-8 or a lone surrogate inside a JSON string).
-                throw new RecordRejected($"the body holds text that is not valid Unicode: {e.Message}");
-            }
+            var records = Read(mediaType, charset, raw);
             if (records is null) return IngestEndpoints.UnsupportedMediaType(mediaType!, MediaTypes);
             if (records.Count > options.MaxBatchRecords) return IngestEndpoints.TooManyRecords(records.Count, options.MaxBatchRecords);
             return await StoreAsync(await TranslateAsync(records, catalog, now, ct), ct);
@@ -56,11 +41,57 @@ public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals se
         }
         catch (RecordRejected e)
         {
-            // Only JSON keeps its readable parts: an unreadable CSV or e-mail keeps its first line, contacts masked.
-            var kept = mediaType is null or Json ? Redactor.Redact(Encoding.UTF8.GetString(raw))
-                : ContactMasking.Mask(Decode(raw, charset).Split('\n')[0]) + $" … ({raw.Length} bytes; the rest withheld, it may name the reporter)";
-            return await UnreadableAsync("Wrong shape", e.Message, kept, ct);
+            return await UnreadableAsync("Wrong shape", e.Message, Unreadable(mediaType, charset, raw), ct);
         }
+    }
+
+    /// <summary>The body's records in the canonical shape; null for a type public reports do not come in.</summary>
+    static List<SourceRecord<RecordReader>>? Read(string? mediaType, string? charset, byte[] raw)
+    {
+        try
+        {
+            return (mediaType ?? Json) switch
+            {
+                Json => JsonRecords(raw),
+                CsvType => PublicReportFormats.FromCsv(Decode(raw, charset), Redactor).ToList(),
+                Email => [PublicReportFormats.FromEmail(raw, Redactor)],
+                _ => null,
+            };
+        }
+        catch (InvalidOperationException e)
+        {
+            // Text .NET cannot read (invalid UTF-8 or a lone surrogate inside a JSON string).
+            throw new RecordRejected($"the body holds text that is not valid Unicode: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// What may be kept of a body that is not readable as records: only JSON keeps its readable parts; an unreadable
+    /// CSV or e-mail keeps its first line, contacts masked.
+    /// </summary>
+    static string Unreadable(string? mediaType, string? charset, byte[] raw)
+    {
+        if (mediaType is null or Json) return Redactor.Redact(Encoding.UTF8.GetString(raw));
+        string text;
+        try { text = Decode(raw, charset); }
+        catch (RecordRejected) { text = Encoding.UTF8.GetString(raw); }
+        return ContactMasking.Mask(text.Split('\n')[0]) + $" … ({raw.Length} bytes; the rest withheld, it may name the reporter)";
+    }
+
+    /// <summary>
+    /// A body as it may be kept outside the store (the inbox's done/ and rejected/ folders): its records as the quarantine
+    /// keeps them — reporter fields removed, contacts in the text masked — as a JSON array; a body not readable as
+    /// records as the quarantine keeps it.
+    /// </summary>
+    public static string Redacted(string? contentType, byte[] raw)
+    {
+        var (mediaType, charset) = IngestEndpoints.MediaType(contentType);
+        try
+        {
+            if (Read(mediaType, charset, raw) is { } records) return "[\n" + string.Join(",\n", records.Select(r => r.Raw())) + "\n]\n";
+        }
+        catch (Exception e) when (e is JsonException or RecordRejected) { }
+        return Unreadable(mediaType, charset, raw);
     }
 
     async Task<IResult> UnreadableAsync(string title, string reason, string kept, CancellationToken ct)
@@ -112,6 +143,11 @@ public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals se
                 .Where(e => e.ReceivedAt >= from && e.ReceivedAt <= to && e.EnterpriseId.IsOneOf(enterprises))
                 .ToListAsync(ct);
             earlier.AddRange(stored.Select(e => new EarlierReport(e.ReportId, e.SiteId, e.EnterpriseId, e.Content, e.ReceivedAt, e.DuplicateOf)));
+            // Reports stored before reporters were sealed are the first of their complaint just the same (read as they are filed now).
+            var legacy = await session.Events.QueryRawEventDataOnly<PublicReportReceived>()
+                .Where(e => e.ReceivedAt >= from && e.ReceivedAt <= to && e.EnterpriseId.IsOneOf(enterprises))
+                .ToListAsync(ct);
+            earlier.AddRange(legacy.Select(PublicReportUpcast.From).Select(e => new EarlierReport(e.ReportId, e.SiteId, e.EnterpriseId, e.Content, e.ReceivedAt, null)));
         }
         var accepted = new List<(int, IngestItem)>();
         foreach (var (index, item) in batch.Accepted)

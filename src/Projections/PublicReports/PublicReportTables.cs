@@ -5,9 +5,12 @@ using Fusion.Projections.Projection;
 
 namespace Fusion.Projections.PublicReports;
 
-/// <summary>A public report without anything that identifies the reporter: no contact, no name.</summary>
+/// <summary>
+/// A public report without anything that identifies the reporter: no contact, no name. DuplicateOf is the first report of
+/// the complaint this one repeats (then it is no signal of its own).
+/// </summary>
 public sealed record PublicReportRow(long Sequence, string ReportId, string Channel, string RegionId, string? EnterpriseId, string? SiteId,
-    string Content, bool Anonymous, DateTimeOffset ReceivedAt) : AnalyticsRow(Sequence);
+    string Content, bool Anonymous, DateTimeOffset ReceivedAt, string? DuplicateOf = null) : AnalyticsRow(Sequence);
 
 public sealed record PublicReportVerificationRow(long Sequence, string ReportId, string? Verdict, string? Severity, string? VerifiedBy,
     DateTimeOffset VerifiedAt) : AnalyticsRow(Sequence);
@@ -19,10 +22,11 @@ public static class PublicReportTables
 
     public static readonly AnalyticsTable<PublicReportRow> Table = new("public_reports", """
         sequence BIGINT NOT NULL, report_id VARCHAR NOT NULL, channel VARCHAR NOT NULL, region_id VARCHAR NOT NULL,
-        enterprise_id VARCHAR, site_id VARCHAR, content VARCHAR NOT NULL, anonymous BOOLEAN NOT NULL, received_at TIMESTAMPTZ NOT NULL
+        enterprise_id VARCHAR, site_id VARCHAR, content VARCHAR NOT NULL, anonymous BOOLEAN NOT NULL, received_at TIMESTAMPTZ NOT NULL,
+        duplicate_of VARCHAR
         """,
         (r, x) => r.AppendValue(x.Sequence).AppendValue(x.ReportId).AppendValue(x.Channel).AppendValue(x.RegionId).AppendValue(x.EnterpriseId)
-            .AppendValue(x.SiteId).AppendValue(x.Content).AppendValue(x.Anonymous).AppendValue(x.ReceivedAt).EndRow());
+            .AppendValue(x.SiteId).AppendValue(x.Content).AppendValue(x.Anonymous).AppendValue(x.ReceivedAt).AppendValue(x.DuplicateOf).EndRow());
 
     public static readonly AnalyticsTable<PublicReportVerificationRow> Verifications = new("public_report_verifications", """
         sequence BIGINT NOT NULL, report_id VARCHAR NOT NULL, verdict VARCHAR, severity VARCHAR, verified_by VARCHAR,
@@ -35,7 +39,7 @@ public static class PublicReportTables
     // A duplicate of an earlier complaint is a row of its own but no signal: the first report of the case is.
     public static (EventFacts, AnalyticsRow[]) Fold(long seq, PublicReportFiled e) =>
         (new EventFacts(RiskSignals.PublicReportFeed, e.EnterpriseId, e.RegionId, e.SiteId, e.DuplicateOf is null ? "Medium" : null, e.DuplicateOf is null, e.ReceivedAt),
-            [new PublicReportRow(seq, e.ReportId, e.Channel.ToString(), e.RegionId, e.EnterpriseId, e.SiteId, e.Content, e.Anonymous, e.ReceivedAt)]);
+            [new PublicReportRow(seq, e.ReportId, e.Channel.ToString(), e.RegionId, e.EnterpriseId, e.SiteId, e.Content, e.Anonymous, e.ReceivedAt, e.DuplicateOf)]);
 
     public static (EventFacts, AnalyticsRow[])? FoldNamed(AnalyticsEvent e, JsonFields f)
     {

@@ -48,9 +48,11 @@ public class HaixiSeedTests
         Assert.Empty(batch.Rejected);
         var entries = Seed.Regions!.Count + Seed.Enterprises!.Count + Seed.ProtectedZones!.Count + Seed.Leaders!.Count + Seed.Commissioners!.Count;
         Assert.Equal(entries, batch.Accepted.Select(a => a.Index).Distinct().Count());
-        // Each site, camera, monitor and region boundary is registered with an identity of its own.
+        // Each site, camera, monitor, fund account and region boundary is registered with an identity of its own.
         var boundaries = Seed.Regions!.Count(r => r.Boundary is not null);
-        Assert.Equal(entries + boundaries + Sites.Count() + Sites.Sum(s => s.Cameras!.Count + (s.Monitors?.Count ?? 0)), batch.Accepted.Count);
+        var accounts = Seed.Enterprises!.Sum(e => e.FundAccounts?.Count ?? 0);
+        Assert.Equal(Seed.Enterprises!.Count, accounts);
+        Assert.Equal(entries + boundaries + accounts + Sites.Count() + Sites.Sum(s => s.Cameras!.Count + (s.Monitors?.Count ?? 0)), batch.Accepted.Count);
         var catalog = MasterDataCatalog.Empty.ApplyAll(batch.Accepted.SelectMany(a => a.Item.Events));
         Assert.Equal(Sites.Count(), catalog.Sites.Count);
         Assert.Equal(7, boundaries);

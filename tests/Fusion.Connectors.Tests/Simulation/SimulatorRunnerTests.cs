@@ -31,8 +31,12 @@ public class SimulatorRunnerTests
         public static HttpResponseMessage AcceptAll(string path, string body) =>
             Json(HttpStatusCode.OK, $$"""{ "accepted": {{Count(body)}}, "duplicates": 0, "rejected": [] }""");
 
+        /// <summary>Records in a body: a JSON array's elements, a GeoJSON mission's features, a CSV's rows, one e-mail.</summary>
         public static int Count(string body)
         {
+            if (body.StartsWith("From:", StringComparison.Ordinal) || body.Contains("\r\nMessage-Id:", StringComparison.OrdinalIgnoreCase)) return 1;
+            if (!body.TrimStart().StartsWith('[') && !body.TrimStart().StartsWith('{'))
+                return body.Split('\n').Count(line => line.Trim().Length > 0) - 1;
             using var doc = JsonDocument.Parse(body);
             return doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement.GetArrayLength()
                 : doc.RootElement.TryGetProperty("features", out var features) ? features.GetArrayLength() : 1;
@@ -66,8 +70,14 @@ public class SimulatorRunnerTests
         await runner.BackfillAsync(simulator, Start, Start.AddDays(2));
 
         var requests = platform.Requests.ToList();
-        Assert.All(requests, r => Assert.Contains(r.Path, SimulationFeeds.All.Select(f => $"/api/ingest/{f}")));
-        Assert.All(requests, r => Assert.Equal(r.Path.EndsWith("/aerial-findings") ? "application/geo+json" : "application/json", r.ContentType));
+        Assert.All(requests, r => Assert.Contains(r.Path, SimulationFeeds.All.Append(SimulationFeeds.BankStatements).Select(f => $"/api/ingest/{f}")));
+        // Each feed in the formats its senders use (SimulatorWireTests reads them back).
+        var formats = new Dictionary<string, string[]>
+        {
+            ["aerial-findings"] = ["application/geo+json"], ["public-reports"] = ["application/json", "text/csv", "message/rfc822"], ["inspection-findings"] = ["text/csv"],
+            ["sales-revenue"] = ["text/csv"], ["bank-statements"] = ["text/csv"], ["fund-deposits"] = ["application/json"], ["camera-alarms"] = ["application/json"],
+        };
+        Assert.All(requests, r => Assert.Contains(r.ContentType, formats[r.Path.Split('/')[^1]]));
         Assert.Contains("\"FeatureCollection\"", requests.First(r => r.Path.EndsWith("aerial-findings")).Body);
         Assert.All(requests, r => Assert.InRange(StubPlatform.Count(r.Body), 1, 50));
         Assert.Equal(expected, requests.Sum(r => StubPlatform.Count(r.Body)));

@@ -63,6 +63,16 @@ public class FoldSpecs
     }
 
     [Fact]
+    public void GivenAReportFiledAsTheDuplicateOfAnEarlierOne_WhenFolded_ThenItsRowNamesTheFirstAndItIsNoSignal()
+    {
+        var rows = Fold(One(Streams.PublicReport("r-2"), new PublicReportFiled("r-2", ReportChannel.Sms, Golmud, SaltLake, "s-1", "black smoke again", false,
+            "RC-2", "sealed-bytes", T0, DuplicateOf: "r-1", DuplicateSimilarity: 0.8), 9));
+        Assert.Equal(new PublicReportRow(9, "r-2", "Sms", Golmud, SaltLake, "s-1", "black smoke again", false, T0, "r-1"), rows[1]);
+        Assert.False(((EventRow)rows[0]).Signal);
+        Assert.DoesNotContain("sealed-bytes", ((EventRow)rows[0]).Payload);
+    }
+
+    [Fact]
     public void GivenAnUnknownEventCarryingReporterContact_WhenFolded_ThenItIsRedactedToo()
     {
         var json = """{"ReportId":"r-9","Reward":{"ReporterContact":"wx:abc","Yuan":200},"PaidAt":"2026-03-02T00:00:00Z"}""";

@@ -80,8 +80,8 @@ public class NamedQueryTests(QueryFixture f) : IClassFixture<QueryFixture>
 
     [Fact]
     public void PublicReportsByChannel_WithVerificationRate() =>
-        Assert.Equal(Expect("Hotline12369 | 2 | 1 | 1 | 0.5", "WeChat | 1 | 0 | 1 | 1"),
-            f.Rows("public-reports-by-channel", ["channel", "reports", "anonymous", "verified", "verification_rate"],
+        Assert.Equal(Expect("Hotline12369 | 2 | 1 | 1 | 0.5 | 0", "Sms | 1 | 0 | 0 | 0 | 1", "WeChat | 1 | 0 | 1 | 1 | 0"),
+            f.Rows("public-reports-by-channel", ["channel", "reports", "anonymous", "verified", "verification_rate", "duplicates"],
                 ("from", "2026-03-01"), ("to", "2026-03-03")));
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Fusion.Domain;
+using Fusion.Domain.PublicReports;
 using Fusion.Silo.Tests.Hosting;
 using static Fusion.Silo.Tests.Hosting.TestData;
 
@@ -44,5 +46,31 @@ public sealed class DuplicateComplaintTests
         Assert.Equal(2, reports.Count);
         Assert.Contains("public-report:12369-0100", reports);
         Assert.DoesNotContain("public-report:wechat-8801", reports);
+    }
+
+    [Fact]
+    public async Task GivenAReportStoredBeforeReportersWereSealed_WhenTheSameComplaintArrivesAgain_ThenItIsLinkedToTheStoredOne()
+    {
+        await using var app = await FusionApp.StartAsync();
+        var http = app.CreateClient();
+        await http.PostJsonAsync("/api/master-data", Haixi());
+        await using (var session = app.Store.LightweightSession())
+        {
+            session.Events.Append(Streams.PublicReport("OLD-7"), new PublicReportReceived("OLD-7", ReportChannel.Hotline12369, "DELINGHA", SodaAsh, "S-SODA-SLAG",
+                "渣场扬尘严重，整个村子都是灰", true, null, FusionApp.T0.AddHours(-30)));
+            await session.SaveChangesAsync();
+        }
+
+        var answer = await (await http.PostJsonAsync("/api/ingest/public-reports", new object[]
+        {
+            new { sender = "13900000002", text = "渣场扬尘严重，整个村子都是灰！", time = FusionApp.T0.AddHours(-2), siteId = "S-SODA-SLAG" },
+        })).JsonAsync();
+        Assert.Equal(1, answer.GetProperty("accepted").GetInt32());
+        var reportId = answer.GetProperty("receipts")[0].GetProperty("reportId").GetString();
+
+        var complaint = await http.GetJsonAsync($"/api/public-reports/{reportId}/case");
+        Assert.Equal("OLD-7", complaint.GetProperty("caseId").GetString());
+        Assert.Equal(reportId, complaint.GetProperty("duplicates")[0].GetProperty("reportId").GetString());
+        Assert.Equal("OLD-7", (await http.GetJsonAsync("/api/public-reports/OLD-7/case")).GetProperty("caseId").GetString());
     }
 }
