@@ -1,3 +1,4 @@
+using Fusion.Connectors.CameraHealth;
 using Fusion.Connectors.Ingest;
 using Fusion.Domain;
 using Fusion.Domain.Cameras;
@@ -33,7 +34,7 @@ public static class Gb28181Feed
             // Cameras send a keepalive every minute; the camera's stream keeps one per status per slot of five
             // minutes, which is enough to restore liveness after a restart, while the watch in memory sees every
             // one. SN is left out: it restarts when a device reboots.
-            var key = $"{n.DeviceId}:{n.Status}:{CameraHealth.CameraHealth.Slot(receivedAt)}";
+            var key = $"{n.DeviceId}:{n.Status}:{CameraOutages.Slot(receivedAt)}";
             return new IngestItem(Feeds.Key(KeepaliveFeed, key), Streams.Camera(camera.CameraId),
                 [new CameraKeepaliveReceived(camera.CameraId, n.DeviceId, n.SN, n.Status ?? "OK", receivedAt)], receivedAt);
         }

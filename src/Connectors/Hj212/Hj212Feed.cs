@@ -110,7 +110,7 @@ public static class Hj212Feed
     /// an hour is one event, not sixty.
     /// </summary>
     public static IEnumerable<EmissionLimitExceeded> Exceedances(
-        string reportId, Fusion.Domain.MasterData.Monitor monitor, DataPeriod period, string cn, IReadOnlyList<PollutantReading> readings, DateTimeOffset dataTime)
+        string reportId, EmissionMonitor monitor, DataPeriod period, string cn, IReadOnlyList<PollutantReading> readings, DateTimeOffset dataTime)
     {
         foreach (var r in readings)
         {

@@ -15,7 +15,8 @@ public sealed record Site(string SiteId, string EnterpriseId, string RegionId, S
 
 public sealed record Camera(string CameraId, string SiteId, string EnterpriseId, string RegionId, string? DeviceCode);
 
-public sealed record Monitor(string MonitorId, string SiteId, string EnterpriseId, string RegionId, IReadOnlyDictionary<string, double> Limits);
+/// <summary>An HJ 212 monitoring point (the data logger's MN) at a site, with the permitted limit per pollutant.</summary>
+public sealed record EmissionMonitor(string MonitorId, string SiteId, string EnterpriseId, string RegionId, IReadOnlyDictionary<string, double> Limits);
 
 public sealed record ProtectedZone(string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<GeoPoint> Polygon);
 
@@ -36,7 +37,7 @@ public sealed record MasterDataCatalog
     public ImmutableDictionary<string, Site> Sites { get; init; } = ImmutableDictionary<string, Site>.Empty;
     public ImmutableDictionary<string, Camera> Cameras { get; init; } = ImmutableDictionary<string, Camera>.Empty;
     public ImmutableDictionary<string, string> CamerasByDeviceCode { get; init; } = ImmutableDictionary<string, string>.Empty;
-    public ImmutableDictionary<string, Monitor> Monitors { get; init; } = ImmutableDictionary<string, Monitor>.Empty;
+    public ImmutableDictionary<string, EmissionMonitor> Monitors { get; init; } = ImmutableDictionary<string, EmissionMonitor>.Empty;
     public ImmutableDictionary<string, ProtectedZone> Zones { get; init; } = ImmutableDictionary<string, ProtectedZone>.Empty;
     public ImmutableDictionary<string, Leader> Leaders { get; init; } = ImmutableDictionary<string, Leader>.Empty;
     public ImmutableDictionary<string, Commissioner> Commissioners { get; init; } = ImmutableDictionary<string, Commissioner>.Empty;
@@ -71,7 +72,7 @@ public sealed record MasterDataCatalog
             Cameras = Cameras.SetItem(e.CameraId, new Camera(e.CameraId, e.SiteId, e.EnterpriseId, e.RegionId, e.DeviceCode)),
             CamerasByDeviceCode = e.DeviceCode is null ? CamerasByDeviceCode : CamerasByDeviceCode.SetItem(e.DeviceCode, e.CameraId),
         },
-        MonitorRegistered e => this with { Monitors = Monitors.SetItem(e.MonitorId, new Monitor(e.MonitorId, e.SiteId, e.EnterpriseId, e.RegionId, e.Limits)) },
+        MonitorRegistered e => this with { Monitors = Monitors.SetItem(e.MonitorId, new EmissionMonitor(e.MonitorId, e.SiteId, e.EnterpriseId, e.RegionId, e.Limits)) },
         ProtectedZoneDesignated e => this with { Zones = Zones.SetItem(e.ZoneId, new ProtectedZone(e.ZoneId, e.Name, e.NameZh, e.Kind, e.RegionId, e.Polygon)) },
         LeaderAssigned e => this with
         {

@@ -38,9 +38,9 @@ public sealed class AnalyticsSubscription : SubscriptionBase
         var started = Stopwatch.GetTimestamp();
         var applied = 0;
         await parking.ApplyAsync(SubscriptionId, page.Events, async events =>
-            applied += (await projector.ApplyAsync(events.Select(Analytics.ToAnalyticsEvent).ToList(), ct)).Applied, ct);
+            applied += (await projector.ApplyAsync(events.Select(AnalyticsSetup.ToAnalyticsEvent).ToList(), ct)).Applied, ct);
         if (page.Events.Count > 0 && projector.LastSequence < page.Events[^1].Sequence)
-            await projector.SkipAsync(Analytics.ToAnalyticsEvent(page.Events[^1]), ct);
+            await projector.SkipAsync(AnalyticsSetup.ToAnalyticsEvent(page.Events[^1]), ct);
         metrics.Projected(applied, Stopwatch.GetElapsedTime(started), projector.LastSequence, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
         return NullChangeListener.Instance;
     }
@@ -51,5 +51,5 @@ public sealed class AnalyticsParkingConsumer(AnalyticsProjector projector) : IPa
 {
     public string Name => AnalyticsSubscription.SubscriptionId;
 
-    public Task RetryAsync(IEvent e, CancellationToken ct) => projector.ApplyOutOfOrderAsync(Analytics.ToAnalyticsEvent(e), ct);
+    public Task RetryAsync(IEvent e, CancellationToken ct) => projector.ApplyOutOfOrderAsync(AnalyticsSetup.ToAnalyticsEvent(e), ct);
 }

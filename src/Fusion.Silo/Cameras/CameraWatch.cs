@@ -1,3 +1,4 @@
+using Fusion.Connectors.CameraHealth;
 using Fusion.Connectors.Ingest;
 using Fusion.Domain.Cameras;
 using Fusion.Domain.Monitoring;
@@ -6,7 +7,6 @@ using Fusion.Silo.Ingest;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Monitoring;
 using Marten;
-using CameraHealthRules = Fusion.Connectors.CameraHealth.CameraHealth;
 
 namespace Fusion.Silo.Cameras;
 
@@ -19,7 +19,7 @@ public sealed class CameraHealthOptions
 }
 
 /// <summary>
-/// The shell around CameraHealth: holds when each camera was last heard from, derives "came online" from each
+/// The shell around CameraOutages: holds when each camera was last heard from, derives "came online" from each
 /// batch of GB/T 28181 notifications (stored in the batch's own transaction), and on a timer (the platform's
 /// clock) records cameras gone offline. A camera is watched from the first time it is heard from: one that
 /// never connected has no keepalive to miss (many registered cameras only post alarms through an AI box).
@@ -40,7 +40,7 @@ public sealed class CameraWatch(
             var (catalog, now) = (masterData.Current, clock.Now);
             foreach (var cameraId in accepted.SelectMany(i => i.Events).SelectMany(SeenIn))
             {
-                (state, var item) = CameraHealthRules.Seen(state, catalog, cameraId, now);
+                (state, var item) = CameraOutages.Seen(state, catalog, cameraId, now);
                 if (item is not null) items.Add(item);
             }
             return (state, items);
@@ -57,8 +57,8 @@ public sealed class CameraWatch(
     public async Task CheckAsync(CancellationToken ct)
     {
         using var lease = await watch.EnterAsync(ct);
-        var (next, items) = CameraHealthRules.Detect(lease.State, masterData.Current, clock.Now, options.AllowedSilence);
-        await pipeline.WriteAsync(CameraHealthRules.OfflineFeed, items, "camera-watch", ct);
+        var (next, items) = CameraOutages.Detect(lease.State, masterData.Current, clock.Now, options.AllowedSilence);
+        await pipeline.WriteAsync(CameraOutages.OfflineFeed, items, "camera-watch", ct);
         lease.Commit(next);
     }
 

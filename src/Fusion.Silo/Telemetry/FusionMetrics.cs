@@ -126,7 +126,7 @@ public sealed class FusionMetrics
         Volatile.Write(ref boardHighWater, Math.Max(highWater, ceiling));
     }
 
-    /// <summary>Counts read from the store now and then (see BoardGauges), observed on every scrape.</summary>
+    /// <summary>Counts read from the store now and then (see BoardRefresh), observed on every scrape.</summary>
     public void Observed(IReadOnlyList<(string Subject, string Level, long Count)> levels, IReadOnlyList<(string Feed, long Count)> quarantined)
     {
         riskLevels = levels;

@@ -40,8 +40,8 @@ public static class AnalyticsFold
     {
         CameraAlarmRaised x => CameraAlarms.Fold(e.Sequence, x),
         AerialFindingRecorded x => AerialFindings.Fold(e.Sequence, x),
-        PublicReportReceived x => PublicReports.PublicReports.Fold(e.Sequence, PublicReportUpcast.From(x)),
-        PublicReportFiled x => PublicReports.PublicReports.Fold(e.Sequence, x),
+        PublicReportReceived x => PublicReports.PublicReportTables.Fold(e.Sequence, PublicReportUpcast.From(x)),
+        PublicReportFiled x => PublicReports.PublicReportTables.Fold(e.Sequence, x),
         InspectionFindingRecorded x => InspectionFindings.Fold(e.Sequence, x),
         FundDepositRecorded x => Funds.FundLedger.Fold(e.Sequence, x),
         RiskAssessed x => RiskHistory.Fold(e.Sequence, x),
@@ -54,7 +54,7 @@ public static class AnalyticsFold
     [
         EmissionExceedances.FoldNamed,
         DeviceStatus.FoldNamed,
-        PublicReports.PublicReports.FoldNamed,
+        PublicReports.PublicReportTables.FoldNamed,
     ];
 
     /// <summary>

@@ -41,7 +41,7 @@ public sealed class CalibrationTests
     [Fact]
     public void GivenASmallHistory_WhenReplayedHourly_ThenTheScoresAreTheHandComputedOnes()
     {
-        var snapshots = Calibration.Replay(History(), Model, TimeSpan.FromHours(1));
+        var snapshots = CalibrationReplay.Replay(History(), Model, TimeSpan.FromHours(1));
 
         Assert.Equal(Enumerable.Range(1, 6).Select(h => T.AddHours(h)), snapshots.Select(s => s.At));
         var end = snapshots[^1].Enterprises;
@@ -58,7 +58,7 @@ public sealed class CalibrationTests
     public void GivenASmallHistory_WhenMeasured_ThenPrecisionAucStoryAndFalseAlarmsAreTheHandComputedOnes()
     {
         var history = History();
-        var metrics = Calibration.Measure(history, Calibration.Replay(history, Model, TimeSpan.FromHours(1)), Model);
+        var metrics = CalibrationReplay.Measure(history, CalibrationReplay.Replay(history, Model, TimeSpan.FromHours(1)), Model);
 
         // Ranking at the end: E2 83.5, E4 77.7, E1 74.1, E3 25.9; misbehaving: E1, E2 (k = 2).
         Assert.Equal(2, metrics.K);
@@ -85,8 +85,8 @@ public sealed class CalibrationTests
     public void GivenAMeasuredHistory_WhenTheReportIsWritten_ThenItHoldsTheFiguresAndRenderedCharts()
     {
         var history = History();
-        var snapshots = Calibration.Replay(history, Model, TimeSpan.FromHours(1));
-        var metrics = Calibration.Measure(history, snapshots, Model);
+        var snapshots = CalibrationReplay.Replay(history, Model, TimeSpan.FromHours(1));
+        var metrics = CalibrationReplay.Measure(history, snapshots, Model);
         var folder = Path.Combine(Path.GetTempPath(), $"fusion-calibration-{Guid.NewGuid():N}");
         try
         {
@@ -115,7 +115,7 @@ public sealed class CalibrationTests
     {
         var history = SimulatedHistory.Play(HaixiSeed.Generate(), new DateTimeOffset(2026, 11, 1, 0, 0, 0, HaixiSimulator.ChinaOffset), TimeSpan.FromDays(30));
         var configured = new RiskModel();
-        var metrics = Calibration.Measure(history, Calibration.Replay(history, configured, TimeSpan.FromHours(1)), configured);
+        var metrics = CalibrationReplay.Measure(history, CalibrationReplay.Replay(history, configured, TimeSpan.FromHours(1)), configured);
 
         Assert.Equal(3, metrics.Stories.Count);
         Assert.True(metrics.PrecisionMet, $"precision@{metrics.K} {metrics.PrecisionAtK:0.000}");

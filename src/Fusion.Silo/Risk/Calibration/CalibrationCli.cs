@@ -52,9 +52,9 @@ public static class CalibrationCli
                 var (a, b) = (ModelFrom(fileA), ModelFrom(fileB));
                 stdout.WriteLine($"calibrate: comparing model {a.Version} ({fileA}) with {b.Version} ({fileB}), seed {seed}, {days} days from {from:yyyy-MM-dd} …");
                 var played = SimulatedHistory.Play(masterData, from, TimeSpan.FromDays(days), seed);
-                var (snapshotsA, snapshotsB) = (Calibration.Replay(played, a, step), Calibration.Replay(played, b, step));
+                var (snapshotsA, snapshotsB) = (CalibrationReplay.Replay(played, a, step), CalibrationReplay.Replay(played, b, step));
                 var comparison = CalibrationReport.WriteComparison(Path.Combine(folder, "compare"), played,
-                    (a, snapshotsA, Calibration.Measure(played, snapshotsA, a)), (b, snapshotsB, Calibration.Measure(played, snapshotsB, b)));
+                    (a, snapshotsA, CalibrationReplay.Measure(played, snapshotsA, a)), (b, snapshotsB, CalibrationReplay.Measure(played, snapshotsB, b)));
                 stdout.WriteLine($"calibrate: comparison: {Path.GetFullPath(comparison)}");
                 return 0;
             }
@@ -62,8 +62,8 @@ public static class CalibrationCli
 
             stdout.WriteLine($"calibrate: model {model.Version}, seed {seed}, {days} days from {from:yyyy-MM-dd} …");
             var history = SimulatedHistory.Play(masterData, from, TimeSpan.FromDays(days), seed);
-            var snapshots = Calibration.Replay(history, model, step);
-            var metrics = Calibration.Measure(history, snapshots, model);
+            var snapshots = CalibrationReplay.Replay(history, model, step);
+            var metrics = CalibrationReplay.Measure(history, snapshots, model);
             var report = CalibrationReport.Write(folder, history, snapshots, metrics, model,
                 $"Replayed by `./fusion calibrate` from the Haixi simulator (seed {seed}) through the pure risk model, in process.");
             stdout.WriteLine($"calibrate: precision@{metrics.K} {metrics.PrecisionAtK:0.000}, ROC AUC {metrics.RocAuc:0.000}, stories red after {string.Join(", ", metrics.Stories.Select(x => x.TimeToRed is { } t ? $"{t.TotalHours:0.#} h" : "never"))}, false alarms {string.Join(", ", metrics.FalseAlarms.Select(x => $"{x.Month}: {x.Enterprises.Count}"))}");

@@ -63,7 +63,7 @@ public static class CalibrationReport
         md.AppendLine("![ROC curve](roc.png)").AppendLine();
         md.AppendLine($"The {m.K} riskiest enterprises at the end (k = number misbehaving):").AppendLine();
         md.AppendLine("| rank | enterprise | score | level | ground truth |").AppendLine("|---|---|---|---|---|");
-        foreach (var (id, rank) in Calibration.RankAtEnd(last).Take(Math.Max(m.K, 10)).Select((id, i) => (id, i + 1)))
+        foreach (var (id, rank) in CalibrationReplay.RankAtEnd(last).Take(Math.Max(m.K, 10)).Select((id, i) => (id, i + 1)))
             md.AppendLine($"| {rank} | {id} | {last.Enterprises[id].Score:0.0} | {last.Enterprises[id].Level} | {Words(history.Truth[id])}{(rank > m.K ? " (beyond k)" : "")} |");
         md.AppendLine();
 

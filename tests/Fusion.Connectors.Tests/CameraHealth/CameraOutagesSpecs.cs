@@ -1,13 +1,13 @@
+using Fusion.Connectors.CameraHealth;
 using Fusion.Connectors.Tests.Hj212;
 using Fusion.Domain;
 using Fusion.Domain.Cameras;
 using Fusion.Domain.Monitoring;
 using Microsoft.Extensions.Time.Testing;
-using Health = Fusion.Connectors.CameraHealth.CameraHealth;
 
 namespace Fusion.Connectors.Tests.CameraHealth;
 
-public class CameraHealthSpecs
+public class CameraOutagesSpecs
 {
     static readonly TimeSpan TenMinutes = TimeSpan.FromMinutes(10);
 
@@ -15,60 +15,60 @@ public class CameraHealthSpecs
     public void GivenAKeepalive_WhenTheCameraIsSilentNoLongerThanAllowed_ThenNothing()
     {
         var clock = new FakeTimeProvider(Given.T0);
-        var (state, _) = Health.Seen(Health.Start(Liveness.Empty, Given.Catalog, clock.GetUtcNow()), Given.Catalog, Given.Camera, clock.GetUtcNow());
+        var (state, _) = CameraOutages.Seen(CameraOutages.Start(Liveness.Empty, Given.Catalog, clock.GetUtcNow()), Given.Catalog, Given.Camera, clock.GetUtcNow());
         clock.Advance(TenMinutes);
-        Assert.Empty(Health.Detect(state, Given.Catalog, clock.GetUtcNow(), TenMinutes).Items);
+        Assert.Empty(CameraOutages.Detect(state, Given.Catalog, clock.GetUtcNow(), TenMinutes).Items);
     }
 
     [Fact]
     public void GivenAKeepalive_WhenTheCameraIsSilentLongerThanAllowed_ThenCameraWentOfflineOnTheEnterprisesStream_Once()
     {
         var clock = new FakeTimeProvider(Given.T0);
-        var state = Health.Start(Liveness.Empty, Given.Catalog, clock.GetUtcNow());
+        var state = CameraOutages.Start(Liveness.Empty, Given.Catalog, clock.GetUtcNow());
         clock.Advance(TimeSpan.FromMinutes(3));
         var lastSeen = clock.GetUtcNow();
-        (state, _) = Health.Seen(state, Given.Catalog, Given.Camera, lastSeen);
+        (state, _) = CameraOutages.Seen(state, Given.Catalog, Given.Camera, lastSeen);
 
         clock.Advance(TenMinutes + TimeSpan.FromSeconds(1));
-        (state, var items) = Health.Detect(state, Given.Catalog, clock.GetUtcNow(), TenMinutes);
+        (state, var items) = CameraOutages.Detect(state, Given.Catalog, clock.GetUtcNow(), TenMinutes);
         var item = Assert.Single(items);
         Assert.Equal(Streams.Enterprise(Given.Enterprise), item.StreamKey);
-        var outageId = Health.OutageId(Given.Camera, lastSeen);
+        var outageId = CameraOutages.OutageId(Given.Camera, lastSeen);
         Assert.Equal($"camera-offline:{outageId}", item.Key);
         Assert.Equal(new CameraWentOffline(outageId, Given.Camera, Given.Site, Given.Enterprise, Given.Region, 10, lastSeen, clock.GetUtcNow()), Assert.Single(item.Events));
 
         clock.Advance(TenMinutes);
-        Assert.Empty(Health.Detect(state, Given.Catalog, clock.GetUtcNow(), TenMinutes).Items);
+        Assert.Empty(CameraOutages.Detect(state, Given.Catalog, clock.GetUtcNow(), TenMinutes).Items);
     }
 
     [Fact]
     public void GivenAnOfflineCamera_WhenItIsHeardFromAgain_ThenCameraCameOnline()
     {
         var clock = new FakeTimeProvider(Given.T0);
-        var state = Health.Start(Liveness.Empty, Given.Catalog, clock.GetUtcNow());
+        var state = CameraOutages.Start(Liveness.Empty, Given.Catalog, clock.GetUtcNow());
         clock.Advance(TimeSpan.FromMinutes(15));
-        (state, _) = Health.Detect(state, Given.Catalog, clock.GetUtcNow(), TenMinutes);
+        (state, _) = CameraOutages.Detect(state, Given.Catalog, clock.GetUtcNow(), TenMinutes);
         clock.Advance(TimeSpan.FromMinutes(45));
 
-        var (next, item) = Health.Seen(state, Given.Catalog, Given.Camera, clock.GetUtcNow());
+        var (next, item) = CameraOutages.Seen(state, Given.Catalog, Given.Camera, clock.GetUtcNow());
         var online = Assert.IsType<CameraCameOnline>(Assert.Single(item!.Events));
-        Assert.Equal((Health.OutageId(Given.Camera, Given.T0), 60.0, Given.T0, clock.GetUtcNow()), (online.OutageId, online.OfflineMinutes, online.LastSeenAt, online.CameOnlineAt));
-        Assert.Null(Health.Seen(next, Given.Catalog, Given.Camera, clock.GetUtcNow().AddMinutes(1)).Item);
+        Assert.Equal((CameraOutages.OutageId(Given.Camera, Given.T0), 60.0, Given.T0, clock.GetUtcNow()), (online.OutageId, online.OfflineMinutes, online.LastSeenAt, online.CameOnlineAt));
+        Assert.Null(CameraOutages.Seen(next, Given.Catalog, Given.Camera, clock.GetUtcNow().AddMinutes(1)).Item);
     }
 
     [Fact]
     public void GivenACameraNeverHeardFrom_WhenOnePeriodPassesAfterWatchingBegan_ThenItIsOffline()
     {
         var clock = new FakeTimeProvider(Given.T0);
-        var state = Health.Start(Liveness.Empty, Given.Catalog, clock.GetUtcNow());
+        var state = CameraOutages.Start(Liveness.Empty, Given.Catalog, clock.GetUtcNow());
         clock.Advance(TenMinutes + TimeSpan.FromTicks(1));
-        var offline = Assert.IsType<CameraWentOffline>(Assert.Single(Assert.Single(Health.Detect(state, Given.Catalog, clock.GetUtcNow(), TenMinutes).Items).Events));
+        var offline = Assert.IsType<CameraWentOffline>(Assert.Single(Assert.Single(CameraOutages.Detect(state, Given.Catalog, clock.GetUtcNow(), TenMinutes).Items).Events));
         Assert.Equal(Given.T0, offline.LastSeenAt);
     }
 
     [Fact]
     public void GivenACameraNeverHeardFrom_WhenNotStartedOnTheCatalog_ThenItIsNotWatched() =>
-        Assert.Empty(Health.Detect(Liveness.Empty, Given.Catalog, Given.T0.AddDays(1), TenMinutes).Items);
+        Assert.Empty(CameraOutages.Detect(Liveness.Empty, Given.Catalog, Given.T0.AddDays(1), TenMinutes).Items);
 
     [Fact]
     public void GivenTheSameOutageDetectedAfterARestart_ThenTheSameKeySoNothingIsAppendedTwice()
@@ -76,15 +76,15 @@ public class CameraHealthSpecs
         var restored = Liveness.Empty.Restore(Given.Camera, Given.T0, silent: false);
         var now = Given.T0.AddHours(1);
         Assert.Equal(
-            Health.Detect(restored, Given.Catalog, now, TenMinutes).Items.Single().Key,
-            Health.Detect(restored, Given.Catalog, now.AddMinutes(5), TenMinutes).Items.Single().Key);
+            CameraOutages.Detect(restored, Given.Catalog, now, TenMinutes).Items.Single().Key,
+            CameraOutages.Detect(restored, Given.Catalog, now.AddMinutes(5), TenMinutes).Items.Single().Key);
     }
 
     [Fact]
     public void GivenTheLastKeepaliveInMemoryAndTheOneStoredForItsSlot_ThenTheOutageIdIsTheSame() =>
-        Assert.Equal(Health.OutageId(Given.Camera, Given.T0.AddMinutes(4).AddSeconds(50)), Health.OutageId(Given.Camera, Given.T0.AddSeconds(2)));
+        Assert.Equal(CameraOutages.OutageId(Given.Camera, Given.T0.AddMinutes(4).AddSeconds(50)), CameraOutages.OutageId(Given.Camera, Given.T0.AddSeconds(2)));
 
     [Fact]
     public void GivenAnOutageAlreadyRecordedBeforeARestart_WhenRestoredAsSilent_ThenNotReportedAgain() =>
-        Assert.Empty(Health.Detect(Liveness.Empty.Restore(Given.Camera, Given.T0, silent: true), Given.Catalog, Given.T0.AddHours(1), TenMinutes).Items);
+        Assert.Empty(CameraOutages.Detect(Liveness.Empty.Restore(Given.Camera, Given.T0, silent: true), Given.Catalog, Given.T0.AddHours(1), TenMinutes).Items);
 }

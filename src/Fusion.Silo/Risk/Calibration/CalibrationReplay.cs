@@ -56,7 +56,7 @@ public sealed record CalibrationMetrics(
 /// Replays a history through the pure risk model — the same RiskState fold and RiskScoring the grains
 /// use, no host — and measures the scores against the ground truth. Pure: no clock, no I/O.
 /// </summary>
-public static class Calibration
+public static class CalibrationReplay
 {
     /// <summary>Folds the signals up to each step (From + step, + 2·step, …, Until) and scores everything there.</summary>
     public static IReadOnlyList<CalibrationSnapshot> Replay(CalibrationHistory history, RiskModel model, TimeSpan step)

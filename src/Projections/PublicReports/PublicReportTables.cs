@@ -12,9 +12,9 @@ public sealed record PublicReportRow(long Sequence, string ReportId, string Chan
 public sealed record PublicReportVerificationRow(long Sequence, string ReportId, string? Verdict, string? Severity, string? VerifiedBy,
     DateTimeOffset VerifiedAt) : AnalyticsRow(Sequence);
 
-public static class PublicReports
+public static class PublicReportTables
 {
-    /// <summary>Names of the verification event (no CLR type yet), read by name from its JSON.</summary>
+    /// <summary>Names of the verification event, which no feed or command emits today, read by name from its JSON.</summary>
     public static readonly string[] VerifiedEventNames = ["PublicReportVerified"];
 
     public static readonly AnalyticsTable<PublicReportRow> Table = new("public_reports", """

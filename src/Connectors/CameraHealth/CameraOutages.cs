@@ -13,7 +13,7 @@ namespace Fusion.Connectors.CameraHealth;
 /// The outage id is the camera plus when it was last seen (to the keepalive slot), so detecting the same outage
 /// twice appends nothing.
 /// </summary>
-public static class CameraHealth
+public static class CameraOutages
 {
     public const string OfflineFeed = "camera-offline";
     public const string OnlineFeed = "camera-online";
