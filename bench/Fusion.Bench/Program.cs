@@ -1,6 +1,7 @@
 using Fusion.Bench;
 using Fusion.Bench.Analytics;
 using Fusion.Bench.Ingest;
+using Fusion.Bench.Security;
 using Fusion.Bench.Telemetry;
 using Fusion.Bench.Warnings;
 
@@ -14,6 +15,7 @@ var benches = new Dictionary<string, Func<BenchOptions, Task<IReadOnlyList<Bench
     ["analytics"] = AnalyticsBench.RunAsync,
     ["boards"] = BoardsBench.RunAsync,
     ["warnings"] = WarningsBench.RunAsync,
+    ["security"] = SecurityBench.RunAsync,
 };
 if (suite != "all" && !benches.ContainsKey(suite))
 {

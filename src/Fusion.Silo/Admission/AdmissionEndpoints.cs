@@ -13,7 +13,7 @@ namespace Fusion.Silo.Admission;
 
 /// <summary>A proposed project. Point is [longitude, latitude]; Polygon a ring of such pairs. Expected emissions in tonnes a year by pollutant.</summary>
 public sealed record ScreenBody(
-    string ProjectId, string Name, string InvestorCreditCode, string Industry, string ScreenedBy,
+    string ProjectId, string Name, string InvestorCreditCode, string Industry, string? ScreenedBy = null,
     string[]? RelatedCreditCodes = null, double[]? Point = null, double[][]? Polygon = null, Dictionary<string, double>? ExpectedEmissions = null);
 
 public sealed record ScreeningAnswer(string ScreeningId, string ProjectId, AdmissionDecision Decision, IReadOnlyList<ScreeningReason> Reasons, string? PreviousScreeningId);
@@ -27,11 +27,12 @@ public static class AdmissionEndpoints
     {
         var group = app.MapGroup("/api/admission").WithTags("Admission screening");
 
-        group.MapPost("/screen", async (ScreenBody body, IDocumentStore store, MasterDataCache masterData, IGrainFactory grains, AdmissionPolicy policy, PlatformClock clock, CancellationToken ct) =>
+        group.MapPost("/screen", async (ScreenBody body, HttpContext http, IDocumentStore store, MasterDataCache masterData, IGrainFactory grains, AdmissionPolicy policy, PlatformClock clock, CancellationToken ct) =>
             {
                 var project = Proposal(body);
-                if (AdmissionScreening.Problems(project) is { Count: > 0 } problems || string.IsNullOrWhiteSpace(body.ScreenedBy))
-                    throw new DomainRejected(string.Join("; ", AdmissionScreening.Problems(project).Append(string.IsNullOrWhiteSpace(body.ScreenedBy) ? "'screenedBy' is required" : "").Where(p => p.Length > 0)) + ".");
+                if (AdmissionScreening.Problems(project) is { Count: > 0 } problems)
+                    throw new DomainRejected(string.Join("; ", problems) + ".");
+                var screenedBy = http.Actor(body.ScreenedBy);
                 var now = clock.Now;
                 var catalog = masterData.Current;
                 var codes = project.RelatedCreditCodes.Append(project.InvestorCreditCode).Distinct().ToArray();
@@ -48,7 +49,7 @@ public static class AdmissionEndpoints
                 var previous = earlier.Select(e => e.Data).OfType<ProjectScreened>().LastOrDefault();
                 var screened = new ProjectScreened(Guid.CreateVersion7(now).ToString(), project.ProjectId, project.Name, project.InvestorCreditCode,
                     project.RelatedCreditCodes, project.Industry, project.Point, project.Polygon, project.ExpectedEmissions, decision, reasons,
-                    previous?.ScreeningId, body.ScreenedBy, now);
+                    previous?.ScreeningId, screenedBy, now);
                 session.Events.Append(stream, earlier.Count + 1, screened);
                 await session.SaveChangesAsync(ct);
                 return new ScreeningAnswer(screened.ScreeningId, screened.ProjectId, decision, reasons, screened.PreviousScreeningId);

@@ -2,6 +2,7 @@ using Fusion.Domain;
 using Fusion.Domain.Blacklist;
 using Fusion.Silo.Enforcement;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.MasterData;
 using Fusion.Silo.Security;
 using Marten;
 
@@ -14,8 +15,9 @@ public sealed record BlacklistDetail(BlacklistRecord Record, bool ListedNow, IRe
 
 public enum ListingDecision { List, Dismiss }
 
-public sealed record DecisionBody(ListingDecision Decision, string By, string? DecisionRef = null, string? Reason = null);
-public sealed record DelistBody(string Reason, string DecisionRef, string By);
+// Who decides is the one the token names; By, kept for older clients, must name the same (Acting.Actor).
+public sealed record DecisionBody(ListingDecision Decision, string? By = null, string? DecisionRef = null, string? Reason = null);
+public sealed record DelistBody(string Reason, string DecisionRef, string? By = null);
 
 /// <summary>The blacklist of measure 8: the public list, an enterprise's full record, and the decisions on it.</summary>
 public static class BlacklistEndpoints
@@ -57,26 +59,42 @@ public static class BlacklistEndpoints
             .WithSummary("An enterprise's full blacklist record: proposals with evidence, decisions, terms and their end, and the history")
             .RequireAuthorization(Policies.Staff);
 
-        group.MapPost("/{enterpriseId}/decide", async (string enterpriseId, DecisionBody body, IDocumentStore store, BlacklistPolicy policy, PlatformClock clock, CancellationToken ct) =>
+        group.MapPost("/{enterpriseId}/decide", async (string enterpriseId, DecisionBody body, HttpContext http, MasterDataCache masterData, IDocumentStore store, BlacklistPolicy policy, PlatformClock clock, CancellationToken ct) =>
             {
+                var by = http.Actor(body.By);
+                InArea(http, masterData, enterpriseId);
                 BlacklistCommand command = body.Decision == ListingDecision.List
-                    ? new DecideListing(body.DecisionRef ?? "", body.By, policy, clock.Now)
-                    : new DismissProposal(body.Reason ?? "", body.By, clock.Now);
+                    ? new DecideListing(body.DecisionRef ?? "", by, policy, clock.Now)
+                    : new DismissProposal(body.Reason ?? "", by, clock.Now);
                 return Results.Ok((await BlacklistSetup.ExecuteAsync(store, enterpriseId, command, ct)).Record);
             })
             .Produces<BlacklistRecord>()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("The authorised decision on a proposal: list (with decisionRef; the ban runs two years from today) or dismiss (with a reason)")
+            .WithSummary("The authorised decision on a proposal: list (with decisionRef; the ban runs two years from today) or dismiss (with a reason); recorded under the token's name; 403 outside a leader's or commissioner's areas")
             .RequireAuthorization(Policies.Oversight);
 
-        group.MapPost("/{enterpriseId}/delist", async (string enterpriseId, DelistBody body, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
-                Results.Ok((await BlacklistSetup.ExecuteAsync(store, enterpriseId, new Delist(body.Reason, body.DecisionRef, body.By, clock.Now), ct)).Record))
+        group.MapPost("/{enterpriseId}/delist", async (string enterpriseId, DelistBody body, HttpContext http, MasterDataCache masterData, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+            {
+                var by = http.Actor(body.By);
+                InArea(http, masterData, enterpriseId);
+                return Results.Ok((await BlacklistSetup.ExecuteAsync(store, enterpriseId, new Delist(body.Reason, body.DecisionRef, by, clock.Now), ct)).Record);
+            })
             .Produces<BlacklistRecord>()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Early delisting: a decision with its reason")
             .RequireAuthorization(Policies.Oversight);
         return app;
+    }
+
+    /// <summary>
+    /// A leader or commissioner decides on the enterprises of their own areas only (an enterprise master data does not know
+    /// has no proposal to decide: the decider says so).
+    /// </summary>
+    static void InArea(HttpContext http, MasterDataCache masterData, string enterpriseId)
+    {
+        if (masterData.Current.Enterprises.TryGetValue(enterpriseId, out var enterprise))
+            http.RequireArea(http.Areas(), enterpriseId, enterprise.RegionId, $"Enterprise '{enterpriseId}'");
     }
 }

@@ -52,10 +52,10 @@ public static class DemoEnforcement
         var id = candidate.GetProperty("id").GetString()!;
         var enterprise = candidate.GetProperty("enterpriseId").GetString()!;
         var url = $"api/cases/{id}";
-        await Post(http, baseUrl, $"{url}/plan", new { plan = "Seal the seepage, reline the pond, add a monitoring well", by = "Plant manager" }, ct);
-        await Post(http, baseUrl, $"{url}/plan/accept", new { by = "Commissioner", note = "Plan accepted" }, ct);
-        await Post(http, baseUrl, $"{url}/completion", new { report = "Works done; photos attached", by = "Plant manager" }, ct);
-        await Post(http, baseUrl, $"{url}/verify", new { by = "Commissioner", note = "Checked on site" }, ct);
+        await Post(http, baseUrl, $"{url}/plan", new { plan = "Seal the seepage, reline the pond, add a monitoring well" }, ct);
+        await Post(http, baseUrl, $"{url}/plan/accept", new { note = "Plan accepted" }, ct);
+        await Post(http, baseUrl, $"{url}/completion", new { report = "Works done; photos attached" }, ct);
+        await Post(http, baseUrl, $"{url}/verify", new { note = "Checked on site" }, ct);
         log($"enforcement story: case {id} verified on site — its finding no longer weighs in {new Uri(baseUrl, $"api/enterprises/{enterprise}/risk")} (history: {new Uri(baseUrl, url)})");
         return id;
     }
@@ -92,7 +92,7 @@ public static class DemoEnforcement
             .FirstOrDefault();
         if (proposal.ValueKind != JsonValueKind.Object) return null;
         var enterprise = proposal.GetProperty("id").GetString()!;
-        await Post(http, baseUrl, $"api/blacklist/{enterprise}/decide", new { decision = "list", by = "Haixi Prefecture Ecology and Environment Bureau", decisionRef = "HX-ENV-2026-08" }, ct);
+        await Post(http, baseUrl, $"api/blacklist/{enterprise}/decide", new { decision = "list", decisionRef = "HX-ENV-2026-08" }, ct);
         log($"enforcement story: {proposal.GetProperty("enterpriseName").GetString()} blacklisted for two years — public list {new Uri(baseUrl, "api/blacklist")}, " +
             $"its risk at black {new Uri(baseUrl, $"api/enterprises/{enterprise}/risk")}, full record {new Uri(baseUrl, $"api/blacklist/{enterprise}")}");
         return enterprise;
@@ -104,7 +104,7 @@ public static class DemoEnforcement
         var response = await Post(http, baseUrl, "api/admission/screen", new
         {
             projectId = "DEMO-ZINC-SMELTER", name = "Zinc smelter, phase 2", investorCreditCode = investor, relatedCreditCodes = Array.Empty<string>(),
-            industry = "nonferrous-smelting", point = inside, expectedEmissions = new Dictionary<string, double> { ["SO2"] = 420 }, screenedBy = "Haixi investment promotion office",
+            industry = "nonferrous-smelting", point = inside, expectedEmissions = new Dictionary<string, double> { ["SO2"] = 420 },
         }, ct);
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         log($"enforcement story: project DEMO-ZINC-SMELTER screened: {answer.GetProperty("decision").GetString()} — " +

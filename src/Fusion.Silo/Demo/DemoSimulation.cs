@@ -83,6 +83,9 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          API reference (Scalar)   {baseUrl}scalar  (paste a token under Authentication)
          A token (JWT)            ./fusion token --role analyst --name 李敏   (roles: {string.Join(", ", Roles.All)})
                                   curl -H "Authorization: Bearer $(./fusion token --role analyst --name 李敏)" {baseUrl}api/regions
+         A commissioner's areas   ./fusion token --role commissioner --name 郭晓东 --person COMM-01  (Golmud's
+                                  warnings and cases only; others 403); the audit, refusals and ingest
+                                  batches included: {baseUrl}api/audit (admin)
          OpenAPI document         {baseUrl}openapi/v1.json
          Regions with live risk   {baseUrl}api/regions
          Enterprises of Golmud    {baseUrl}api/enterprises?region=GOLMUD

@@ -40,6 +40,9 @@ public static class FusionHost
                 ["Fusion:Demo:Receivers"] = "true",
                 // The outfall story's warning escalates within minutes when nobody acknowledges it.
                 ["Fusion:Warnings:AcknowledgeWithin:repeated-discharge-alarms"] = "00:03:00",
+                // The seed's logger passwords follow from their MNs (the demo's loggers must know them): the full PBKDF2 cost
+                // would buy nothing here and make the first start derive 350 hashes at 600,000 iterations.
+                ["Fusion:Hj212:PasswordIterations"] = "10000",
             });
         var config = builder.Configuration;
         var connectionString = config.GetConnectionString("Fusion") ?? Environment.GetEnvironmentVariable("FUSION_PG")
@@ -123,6 +126,7 @@ public static class FusionHost
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseRequiredContentType();
         app.UseAudit();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.AddPreferredSecuritySchemes(OpenApiSecurity.Bearer)).AllowAnonymous();
@@ -214,6 +218,7 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, IConfigura
         {
             BadHttpRequestException b => (b.StatusCode, "Bad request"),
             DomainRejected => (StatusCodes.Status422UnprocessableEntity, "Rejected"),
+            AccessRefused refused => (StatusCodes.Status403Forbidden, refused.Title),
             TransitionRefused => (StatusCodes.Status409Conflict, "Not allowed in this state"),
             _ => (0, ""),
         };

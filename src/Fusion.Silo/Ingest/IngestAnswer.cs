@@ -15,6 +15,7 @@ public static class IngestAnswer
     /// <param name="extensions">Further counts for the answer (the frames an HJ 212 upload held).</param>
     public static IResult From(IngestOutcome outcome, string noun = "record", IReadOnlyDictionary<string, object?>? extensions = null)
     {
+        Security.IngestTally.Add(outcome.Accepted, outcome.Duplicates, outcome.Rejected.Count);
         var rejected = outcome.Rejected.Select(r => new RejectedRecord(r.Index, r.RecordId, r.Reason)).ToArray();
         if (rejected.Length == 0)
         {

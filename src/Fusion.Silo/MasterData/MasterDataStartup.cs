@@ -24,7 +24,7 @@ public sealed class MasterDataStartup(IDocumentStore store, MasterDataCache cach
         using var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(seedFile, ct));
         var batch = MasterDataFeed.Translate(doc.RootElement, cache.Current, clock.Now, options.Checks(clock.Now));
         var outcome = await pipeline.StoreAsync(batch, $"seed:{Path.GetFileName(seedFile)}", ct);
-        await passwords.SaveAsync(doc.RootElement, clock.Now, ct);
+        await passwords.SaveAsync(doc.RootElement, clock.Now, ct, provisionOnly: true);
         log.LogInformation("Seed {File}: {Accepted} new master-data records, {Duplicates} already registered, {Rejected} rejected",
             Path.GetFileName(seedFile), outcome.Accepted, outcome.Duplicates, outcome.Rejected.Count);
         foreach (var r in outcome.Rejected)

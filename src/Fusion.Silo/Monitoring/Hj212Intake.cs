@@ -31,7 +31,7 @@ public sealed class Hj212Intake(IngestPipeline pipeline, MasterDataCache masterD
 
     /// <summary>Translates and writes frames now, in one transaction (HTTP and file imports, and the batching loop); frames with a wrong PW are refused.</summary>
     public Task<IngestOutcome> WriteAsync(IReadOnlyList<Hj212Received> frames, string source, CancellationToken ct) =>
-        pipeline.StoreAsync(Hj212Session.Translate(frames.Select(passwords.Admit).ToList(), masterData.Current, ingest.Checks(clock.Now)), source, ct, watch);
+        pipeline.StoreAsync(Hj212Session.Translate(frames.Select(f => passwords.Admit(f)).ToList(), masterData.Current, ingest.Checks(clock.Now)), source, ct, watch);
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {

@@ -20,6 +20,11 @@ public sealed class Hj212Options
     public TimeSpan FrameTimeout { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Open connections one source address may hold; more are closed at once (loggers behind one NAT address share it).</summary>
     public int MaxConnectionsPerAddress { get; set; } = 500;
+    /// <summary>
+    /// PBKDF2-HMAC-SHA256 iterations for a monitor's access password as it is stored (OWASP's current figure, 600,000, by
+    /// default). Each stored hash carries its own count, so hashes made under an earlier setting still verify.
+    /// </summary>
+    public int PasswordIterations { get; set; } = 600_000;
 }
 
 public static class Hj212Setup
@@ -35,6 +40,8 @@ public static class Hj212Setup
     {
         var options = new Hj212Options();
         config.GetSection("Fusion:Hj212").Bind(options);
+        if (options.PasswordIterations < 1000)
+            throw new InvalidOperationException($"Fusion:Hj212:PasswordIterations must be at least 1,000, not {options.PasswordIterations}");
         services.AddSingleton(options);
         services.ConfigureMarten(o => o.Events.AddEventTypes(EventTypes));
         services.AddSingleton<MonitoringWatch>();

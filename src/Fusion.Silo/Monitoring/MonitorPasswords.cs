@@ -18,9 +18,8 @@ public sealed record MonitorCredential(string Id, string Hash, DateTimeOffset Se
 /// the reason; no data reply) and is counted. A password checked once is remembered by a fast hash, so a logger's
 /// stream of frames costs one PBKDF2 derivation, not one per frame.
 /// </summary>
-public sealed class MonitorPasswords(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics)
+public sealed class MonitorPasswords(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics, Hj212Options options, Security.AuditTrail audit)
 {
-    const int Iterations = 10_000;
     readonly ConcurrentDictionary<string, string> hashes = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, byte[]> verified = new(StringComparer.Ordinal);
     /// <summary>At start-up, before the listener takes frames (MasterDataStartup).</summary>
@@ -33,16 +32,18 @@ public sealed class MonitorPasswords(IDocumentStore store, MasterDataCache maste
     /// <summary>
     /// Stores the access passwords a master-data document gives its monitors (enterprises → sites → monitors →
     /// accessPassword), for the monitors registered at that site (a monitor the document could not register keeps its password).
+    /// A seed file provisions: a monitor that has a password already keeps it (so a restart does not derive every hash again).
     /// </summary>
-    public async Task SaveAsync(JsonElement document, DateTimeOffset now, CancellationToken ct)
+    public async Task SaveAsync(JsonElement document, DateTimeOffset now, CancellationToken ct, bool provisionOnly = false)
     {
         var given = PasswordsIn(document)
             .Where(p => masterData.Current.Monitors.TryGetValue(p.Mn, out var m) && m.SiteId == p.SiteId)
-            .Where(p => !(hashes.TryGetValue(p.Mn, out var known) && Matches(known, p.Password)))
+            .Where(p => !(hashes.TryGetValue(p.Mn, out var known) && (provisionOnly || Matches(known, p.Password))))
             .ToList();
         if (given.Count == 0) return;
         await using var session = store.LightweightSession();
-        var credentials = given.Select(p => new MonitorCredential(p.Mn, Hash(p.Password), now)).ToList();
+        // Each derivation is deliberately slow: spread a large document's over the cores.
+        var credentials = given.AsParallel().AsOrdered().Select(p => new MonitorCredential(p.Mn, Hash(p.Password, options.PasswordIterations), now)).ToList();
         session.Store<MonitorCredential>(credentials);
         await session.SaveChangesAsync(ct);
         foreach (var c in credentials)
@@ -52,8 +53,11 @@ public sealed class MonitorPasswords(IDocumentStore store, MasterDataCache maste
         }
     }
 
-    /// <summary>The frame as given when its PW is its monitor's, else the same frame refused with the reason.</summary>
-    public Hj212Received Admit(Hj212Received frame)
+    /// <summary>
+    /// The frame as given when its PW is its monitor's, else the same frame refused with the reason, and recorded in the
+    /// audit (the MN, the reason and where it came from; a logger repeating one refusal once a minute).
+    /// </summary>
+    public Hj212Received Admit(Hj212Received frame, string? from = null)
     {
         if (frame.Packet is not { } packet) return frame;
         string? problem = null;
@@ -65,6 +69,9 @@ public sealed class MonitorPasswords(IDocumentStore store, MasterDataCache maste
             problem = string.IsNullOrEmpty(packet.PW) ? $"PW is missing for monitor {packet.MN}" : $"PW is not monitor {packet.MN}'s access password";
         if (problem is null) return frame;
         metrics.Hj212FrameRefused();
+        if (audit.FirstWithin($"hj212 {packet.MN} {from} {problem}", TimeSpan.FromMinutes(1)))
+            audit.Note(new Security.AuditRecord(Guid.CreateVersion7(), $"data logger {packet.MN}", [], "HJ212", from is null ? "/api/ingest/hj212" : "tcp",
+                $"mn={packet.MN}", null, null, from, audit.Now, StatusCodes.Status403Forbidden, problem));
         return frame with { Packet = null, Problem = problem };
     }
 
@@ -91,14 +98,15 @@ public sealed class MonitorPasswords(IDocumentStore store, MasterDataCache maste
                                 yield return (mn.GetString()!, siteId.GetString()!, password);
     }
 
-    static string Hash(string password)
+    internal static string Hash(string password, int iterations)
     {
         var salt = RandomNumberGenerator.GetBytes(16);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Iterations, HashAlgorithmName.SHA256, 32);
-        return $"pbkdf2-sha256${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, 32);
+        return $"pbkdf2-sha256${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
     }
 
-    static bool Matches(string stored, string password)
+    /// <summary>Verifies with the count the hash was made with, whatever the setting is today.</summary>
+    internal static bool Matches(string stored, string password)
     {
         var parts = stored.Split('$');
         if (parts is not ["pbkdf2-sha256", var iterations, var salt, var hash]) return false;

@@ -73,7 +73,7 @@ public static class PublicReportEndpoints
     }
 
     /// <summary>The person the token names: a reveal is recorded against who asked, not who the body says asked.</summary>
-    static string Who(HttpContext http, ReporterRequest body) => http.User.Identity?.Name ?? body.By ?? "";
+    static string Who(HttpContext http, ReporterRequest body) => http.Actor(body.By);
 
     static IResult NotFound(string reportId) =>
         Results.Problem(statusCode: 404, title: "Unknown report", detail: $"There is no public report '{reportId}'.");

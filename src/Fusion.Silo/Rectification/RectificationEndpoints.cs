@@ -10,11 +10,13 @@ namespace Fusion.Silo.Rectification;
 
 public sealed record CaseDetail(RectificationCase Case, IReadOnlyList<HistoryEntry> History);
 
-public sealed record PlanBody(string Plan, string By);
-public sealed record NoteBody(string By, string? Note = null);
-public sealed record ReasonBody(string Reason, string By);
-public sealed record ReportBody(string Report, string By);
-public sealed record ExtensionBody(DateOnly Deadline, string Reason, string By);
+/// <summary>Who acts is the one the token names; By, kept for older clients, must name the same (Acting.Actor).</summary>
+public interface ICaseBody { string? By { get; } }
+public sealed record PlanBody(string Plan, string? By = null) : ICaseBody;
+public sealed record NoteBody(string? By = null, string? Note = null) : ICaseBody;
+public sealed record ReasonBody(string Reason, string? By = null) : ICaseBody;
+public sealed record ReportBody(string Report, string? By = null) : ICaseBody;
+public sealed record ExtensionBody(DateOnly Deadline, string Reason, string? By = null) : ICaseBody;
 
 /// <summary>Rectification cases (measures 3 and 7): list, read with history, and one POST per command.</summary>
 public static class RectificationEndpoints
@@ -23,10 +25,15 @@ public static class RectificationEndpoints
     {
         var group = app.MapGroup("/api/cases").WithTags("Rectification cases");
 
-        group.MapGet("/", async (IDocumentStore store, MasterDataCache masterData, CaseStatus? status, string? commissioner, string? region, string? enterprise, bool? overdue, int? limit, CancellationToken ct) =>
+        group.MapGet("/", async (HttpContext http, IDocumentStore store, MasterDataCache masterData, CaseStatus? status, string? commissioner, string? region, string? enterprise, bool? overdue, int? limit, CancellationToken ct) =>
             {
                 await using var session = store.QuerySession();
                 var query = session.Query<RectificationCase>().AsQueryable();
+                if (http.Areas() is { Prefecture: false } areas)
+                {
+                    var (inRegions, inEnterprises) = (areas.Regions.ToArray(), areas.Enterprises.ToArray());
+                    query = query.Where(c => c.RegionId.IsOneOf(inRegions) || c.EnterpriseId.IsOneOf(inEnterprises));
+                }
                 if (status is { } st) query = query.Where(c => c.Status == st);
                 if (overdue is { } od) query = query.Where(c => c.Overdue == od);
                 if (enterprise is not null) query = query.Where(c => c.EnterpriseId == enterprise);
@@ -39,40 +46,46 @@ public static class RectificationEndpoints
                 // Few cases name a commissioner each; filtering the page here keeps the query plain.
                 return commissioner is null ? cases : cases.Where(c => c.CommissionerIds.Contains(commissioner)).ToList();
             })
-            .WithSummary("Rectification cases, soonest due first; filters: status, commissioner (overseeing the case's region), region (its parks included), enterprise, overdue")
+            .WithSummary("Rectification cases, soonest due first; filters: status, commissioner (overseeing the case's region), region (its parks included), enterprise, overdue. A leader or commissioner sees their own areas' only")
             .RequireAuthorization(Policies.Staff);
 
-        group.MapGet("/{id}", async (string id, IDocumentStore store, CancellationToken ct) =>
+        group.MapGet("/{id}", async (string id, HttpContext http, IDocumentStore store, CancellationToken ct) =>
             {
                 await using var session = store.QuerySession();
                 var history = await StreamDecisions.HistoryAsync(session, Streams.Case(id), ct);
                 if (history.Count == 0) return Results.Problem(statusCode: 404, title: "Unknown case", detail: $"There is no rectification case '{id}'.");
-                return Results.Ok(new CaseDetail(RectificationCase.Fold(history.Select(e => e.Data))!, history));
+                var state = RectificationCase.Fold(history.Select(e => e.Data))!;
+                http.RequireArea(http.Areas(), state.EnterpriseId, state.RegionId, $"Case '{id}'");
+                return Results.Ok(new CaseDetail(state, history));
             })
             .Produces<CaseDetail>()
             .WithSummary("One case with its full history (every event of its stream, oldest first)")
             .RequireAuthorization(Policies.Staff);
 
-        Command<PlanBody>(group, "plan", "The enterprise submits its rectification plan", (b, now) => new SubmitPlan(b.Plan, b.By, now));
-        Command<NoteBody>(group, "plan/accept", "The plan is accepted: work begins", (b, now) => new AcceptPlan(b.Note, b.By, now));
-        Command<ReasonBody>(group, "plan/return", "The plan is sent back with the reason", (b, now) => new ReturnPlan(b.Reason, b.By, now));
-        Command<ReportBody>(group, "completion", "The work is reported complete (the case stays open until verified)", (b, now) => new ReportComplete(b.Report, b.By, now));
-        Command<NoteBody>(group, "verify", "Completion verified on site: the case closes, and with it the finding's risk signal", (b, now) => new VerifyCompletion(b.Note, b.By, now));
-        Command<ReasonBody>(group, "reject", "Reported completion not found on site: the case is reopened", (b, now) => new RejectCompletion(b.Reason, b.By, now));
-        Command<ExtensionBody>(group, "extend", "The deadline is extended, with the reason", (b, now) => new ExtendDeadline(b.Deadline, b.Reason, b.By, now));
+        Command<PlanBody>(group, "plan", "The enterprise submits its rectification plan", (b, by, now) => new SubmitPlan(b.Plan, by, now));
+        Command<NoteBody>(group, "plan/accept", "The plan is accepted: work begins", (b, by, now) => new AcceptPlan(b.Note, by, now));
+        Command<ReasonBody>(group, "plan/return", "The plan is sent back with the reason", (b, by, now) => new ReturnPlan(b.Reason, by, now));
+        Command<ReportBody>(group, "completion", "The work is reported complete (the case stays open until verified)", (b, by, now) => new ReportComplete(b.Report, by, now));
+        Command<NoteBody>(group, "verify", "Completion verified on site: the case closes, and with it the finding's risk signal", (b, by, now) => new VerifyCompletion(b.Note, by, now));
+        Command<ReasonBody>(group, "reject", "Reported completion not found on site: the case is reopened", (b, by, now) => new RejectCompletion(b.Reason, by, now));
+        Command<ExtensionBody>(group, "extend", "The deadline is extended, with the reason", (b, by, now) => new ExtendDeadline(b.Deadline, b.Reason, by, now));
         return app;
     }
 
-    static void Command<TBody>(RouteGroupBuilder group, string path, string summary, Func<TBody, DateTimeOffset, CaseCommand> command) =>
-        group.MapPost($"/{{id}}/{path}", async (string id, TBody body, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+    static void Command<TBody>(RouteGroupBuilder group, string path, string summary, Func<TBody, string, DateTimeOffset, CaseCommand> command)
+        where TBody : ICaseBody =>
+        group.MapPost($"/{{id}}/{path}", async (string id, TBody body, HttpContext http, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
             {
+                var by = http.Actor(body.By);
                 await using (var query = store.QuerySession())
-                    if (await query.LoadAsync<RectificationCase>(id, ct) is null)
+                    if (await query.LoadAsync<RectificationCase>(id, ct) is not { } found)
                         return Results.Problem(statusCode: 404, title: "Unknown case", detail: $"There is no rectification case '{id}'.");
-                var (state, _) = await RectificationCases.ExecuteAsync(store, id, command(body, clock.Now), ct);
+                    else http.RequireArea(http.Areas(), found.EnterpriseId, found.RegionId, $"Case '{id}'");
+                var (state, _) = await RectificationCases.ExecuteAsync(store, id, command(body, by, clock.Now), ct);
                 return Results.Ok(state);
             })
             .Produces<RectificationCase>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)

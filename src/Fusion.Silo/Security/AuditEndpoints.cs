@@ -8,7 +8,7 @@ public static class AuditEndpoints
 
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/audit", async (IDocumentStore store, string? who, string? role, string? route, string? target, DateTimeOffset? since, DateTimeOffset? until, int? limit, CancellationToken ct) =>
+        app.MapGet("/api/audit", async (IDocumentStore store, string? who, string? role, string? route, string? target, int? status, DateTimeOffset? since, DateTimeOffset? until, int? limit, CancellationToken ct) =>
             {
                 await using var session = store.QuerySession();
                 var query = session.Query<AuditRecord>().AsQueryable();
@@ -16,12 +16,13 @@ public static class AuditEndpoints
                 if (role is not null) query = query.Where(a => a.Roles.Contains(role));
                 if (route is not null) query = query.Where(a => a.Route.Contains(route));
                 if (target is not null) query = query.Where(a => a.Target.Contains(target));
+                if (status is { } code) query = query.Where(a => a.Status == code);
                 if (since is { } from) query = query.Where(a => a.At >= from);
                 if (until is { } to) query = query.Where(a => a.At < to);
                 return await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(Math.Clamp(limit ?? 200, 1, MaxPageSize)).ToListAsync(ct);
             })
             .WithTags("Security")
-            .WithSummary($"The audit trail, newest first: every command and sensitive read with who, roles, when, what and from where (never the content); filters who, role, route (part of), target (part of), since, until; up to {MaxPageSize}")
+            .WithSummary($"The audit trail, newest first: every command and sensitive read with who, roles, when, what and from where (never the content); filters who, role, route (part of), target (part of), status (a refusal's 401, 403, 429, an ingest batch's answer), since, until; up to {MaxPageSize}. Refusals (401, 403, 429, a data logger's wrong PW) and ingest batches (who sent which feed, the counts) carry status and outcome")
             .Sensitive("the audit trail")
             .RequireAuthorization(Policies.Admin);
         return app;

@@ -71,6 +71,13 @@ public static class ConnectorKeys
         return revoked;
     }
 
+    /// <summary>The id part of a presented key (never its secret), for the audit of a refused one.</summary>
+    public static string IdOf(string presented)
+    {
+        var cut = presented.StartsWith(Prefix, StringComparison.Ordinal) ? presented.IndexOf('_', Prefix.Length) : -1;
+        return cut < 0 ? "(not a key of this platform)" : presented[Prefix.Length..Math.Min(cut, Prefix.Length + 32)];
+    }
+
     /// <summary>The key a presented value names, when its secret matches and it is not revoked.</summary>
     public static async Task<ConnectorKey?> VerifyAsync(IDocumentStore store, string presented, CancellationToken ct)
     {

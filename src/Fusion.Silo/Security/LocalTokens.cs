@@ -18,6 +18,10 @@ public sealed class AuthOptions
     /// <summary>The claim holding the roles (Keycloak with a mapper, Entra ID: "roles").</summary>
     public string RoleClaim { get; set; } = "roles";
     public string NameClaim { get; set; } = "name";
+    /// <summary>The claim naming the areas (region or enterprise ids) a leader or commissioner answers for.</summary>
+    public string AreaClaim { get; set; } = "areas";
+    /// <summary>The claim naming the person's leader or commissioner id in master data, whose areas then count.</summary>
+    public string PersonClaim { get; set; } = "person";
     public bool RequireHttpsMetadata { get; set; } = true;
     /// <summary>The local HMAC-SHA256 key (base64, 32 bytes or more); empty: the key file under the data folder, made on first use.</summary>
     public string? SigningKey { get; set; }
@@ -51,11 +55,12 @@ public sealed class LocalTokens(SymmetricSecurityKey key, string audience)
     }
 
     /// <summary>A signed token naming the person (or machine) and its roles, valid from now for the given time.</summary>
-    public string Issue(string name, IEnumerable<string> roles, TimeSpan lifetime, DateTimeOffset? now = null)
+    public string Issue(string name, IEnumerable<string> roles, TimeSpan lifetime, DateTimeOffset? now = null, IEnumerable<Claim>? more = null)
     {
         var at = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
         var claims = new List<Claim> { new("sub", name), new("name", name) };
         claims.AddRange(roles.Select(r => new Claim("roles", r)));
+        claims.AddRange(more ?? []);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,

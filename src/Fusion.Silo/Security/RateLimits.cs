@@ -41,6 +41,9 @@ public static class RateLimits
                 var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
                 var http = context.HttpContext;
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                // A flood is recorded by its first refusal each minute, not by every one.
+                if (http.RequestServices.GetRequiredService<AuditTrail>().FirstWithin($"429 {ClientOf(http)} {RouteOf(http)}", TimeSpan.FromMinutes(1)))
+                    http.NoteRefusal(StatusCodes.Status429TooManyRequests, $"more than {options.Burst} requests at once, then {options.PerSecond} a second (recorded once a minute while it lasts)");
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {

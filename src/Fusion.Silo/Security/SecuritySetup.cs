@@ -27,6 +27,8 @@ public static class SecuritySetup
             o.Schema.For<AuditRecord>().Identity(a => a.Id).Index(a => a.At);
         });
         services.AddFusionRateLimits(config);
+        services.AddSingleton<AuditTrail>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditTrail>());
         // A request with X-Api-Key is a connector's; any other is judged by its bearer token.
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Bearer token or connector key", o => o.ForwardDefaultSelector = http =>
@@ -72,7 +74,9 @@ sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) 
             // The handler keeps its result for the request: this is the failure the middleware met, not a second check.
             var failure = (await http.AuthenticateAsync()).Failure;
             await http.ChallengeAsync();
-            await WriteAsync(http, StatusCodes.Status401Unauthorized, "Authentication required", WhyUnauthenticated(failure));
+            var why = WhyUnauthenticated(failure);
+            http.NoteRefusal(StatusCodes.Status401Unauthorized, why);
+            await WriteAsync(http, StatusCodes.Status401Unauthorized, "Authentication required", why);
         }
         else if (result.Forbidden)
         {
@@ -80,14 +84,15 @@ sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) 
             var needed = policy.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles).Distinct().ToArray();
             var held = Roles.All.Where(http.User.IsInRole).ToArray();
             var who = http.User.Identity?.Name ?? "you";
-            if (result.AuthorizationFailure?.FailedRequirements.OfType<FeedRequirement>().Any() == true && held.Intersect(needed).Any())
-                await WriteAsync(http, StatusCodes.Status403Forbidden, "Not a feed of this key",
+            var (title, detail) = result.AuthorizationFailure?.FailedRequirements.OfType<FeedRequirement>().Any() == true && held.Intersect(needed).Any()
+                ? ("Not a feed of this key",
                     $"The key of {who} admits the feeds {string.Join(", ", http.User.FindAll(ConnectorKeys.FeedClaim).Select(c => c.Value))}; " +
-                    $"not {FeedRequirement.FeedOf(http) ?? http.Request.Path.ToString()}.");
-            else
-                await WriteAsync(http, StatusCodes.Status403Forbidden, "Not allowed for your role",
+                    $"not {FeedRequirement.FeedOf(http) ?? http.Request.Path.ToString()}.")
+                : ("Not allowed for your role",
                     $"{http.Request.Method} {http.Request.Path} needs the role {string.Join(" or ", needed)}; " +
                     $"{who} holds {(held.Length == 0 ? "no role of this platform" : string.Join(", ", held))}.");
+            http.NoteRefusal(StatusCodes.Status403Forbidden, detail);
+            await WriteAsync(http, StatusCodes.Status403Forbidden, title, detail);
         }
         else await standard.HandleAsync(next, http, policy, result);
     }

@@ -3,8 +3,9 @@ using System.Net.Http.Headers;
 namespace Fusion.Silo.Security;
 
 /// <summary>
-/// <c>./fusion token --role analyst --name 李敏 [--role leader] [--hours 8]</c>: a bearer token signed with the local key,
-/// printed alone on standard output so it can go straight into a header.
+/// <c>./fusion token --role analyst --name 李敏 [--role leader] [--area GOLMUD] [--person L-GOLMUD-SEC] [--hours 8]</c>: a bearer
+/// token signed with the local key, printed alone on standard output so it can go straight into a header. A leader's or
+/// commissioner's areas come from --area (region or enterprise ids) or from --person (their id in master data).
 /// </summary>
 public static class TokenCli
 {
@@ -13,6 +14,7 @@ public static class TokenCli
         stdout ??= Console.Out;
         stderr ??= Console.Error;
         var roles = new List<string>();
+        var more = new List<System.Security.Claims.Claim>();
         string? name = null;
         var hours = 8.0;
         for (var i = 0; i < args.Length; i += 2)
@@ -24,6 +26,8 @@ public static class TokenCli
             {
                 case "--role": roles.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
                 case "--name": name = value; break;
+                case "--area": more.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a => new System.Security.Claims.Claim("areas", a))); break;
+                case "--person": more.Add(new("person", value)); break;
                 case "--hours" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var h) && h > 0: hours = h; break;
                 default: return Usage(stderr, $"unexpected '{option} {value}'");
             }
@@ -37,7 +41,7 @@ public static class TokenCli
             stderr.WriteLine($"This platform takes its tokens from {AuthOptions.From(config).Authority} (Fusion:Auth:Authority); ask that issuer for one.");
             return 2;
         }
-        stdout.WriteLine(LocalTokens.From(config).Issue(name, roles.Distinct(), TimeSpan.FromHours(hours)));
+        stdout.WriteLine(LocalTokens.From(config).Issue(name, roles.Distinct(), TimeSpan.FromHours(hours), more: more));
         stderr.WriteLine($"a token for {name} ({string.Join(", ", roles.Distinct())}), valid {hours:0.#} h; use it as: " +
                          "curl -H \"Authorization: Bearer $(./fusion token --role … --name …)\" …");
         return 0;
@@ -62,7 +66,7 @@ public static class TokenCli
     static int Usage(TextWriter to, string? problem, int code = 2)
     {
         if (problem is not null) to.WriteLine($"token: {problem}");
-        to.WriteLine($"Usage: ./fusion token --role ROLE[,ROLE…] --name NAME [--hours 8]\nRoles: {string.Join(", ", Roles.All)}");
+        to.WriteLine($"Usage: ./fusion token --role ROLE[,ROLE…] --name NAME [--area AREA[,AREA…]] [--person LEADER-OR-COMMISSIONER-ID] [--hours 8]\nRoles: {string.Join(", ", Roles.All)}");
         return code;
     }
 }

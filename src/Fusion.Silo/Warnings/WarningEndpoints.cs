@@ -6,7 +6,8 @@ using Marten;
 
 namespace Fusion.Silo.Warnings;
 
-public sealed record WarningAction(string? By, string? Note);
+/// <summary>A note on the act; who acts is the one the token names (<c>By</c>, kept for older clients, must name the same).</summary>
+public sealed record WarningAction(string? By = null, string? Note = null);
 
 /// <summary>One notification of the warning to one receiver: every attempt and its outcome.</summary>
 public sealed record DeliveryView(string Transition, string Channel, string Target, string Address, string MessageId, string Status,
@@ -29,9 +30,14 @@ public static class WarningEndpoints
     {
         var api = app.MapGroup("/api/warnings").WithTags("Warnings");
 
-        api.MapGet("/", async (IQuerySession session, string? status, Severity? severity, string? rule, string? region, string? enterprise, int? limit, CancellationToken ct) =>
+        api.MapGet("/", async (HttpContext http, IQuerySession session, string? status, Severity? severity, string? rule, string? region, string? enterprise, int? limit, CancellationToken ct) =>
             {
                 var q = session.Query<WarningView>().AsQueryable();
+                if (http.Areas() is { Prefecture: false } areas)
+                {
+                    var (regions, enterprises) = (areas.Regions.ToArray(), areas.Enterprises.ToArray());
+                    q = q.Where(w => w.RegionId.IsOneOf(regions) || w.EnterpriseId.IsOneOf(enterprises));
+                }
                 if (status is { Length: > 0 }) q = status == "open" ? q.Where(w => w.Status != "resolved") : q.Where(w => w.Status == status);
                 if (severity is { } s) q = q.Where(w => w.Severity == s);
                 if (rule is { Length: > 0 }) q = q.Where(w => w.RuleId == rule);
@@ -39,29 +45,29 @@ public static class WarningEndpoints
                 if (enterprise is { Length: > 0 }) q = q.Where(w => w.EnterpriseId == enterprise);
                 return await q.OrderByDescending(w => w.RaisedAt).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToListAsync(ct);
             })
-            .WithSummary("Warnings, newest first; filters: status (raised, acknowledged, escalated, resolved, or open), severity, rule, region, enterprise, limit (default 100)")
+            .WithSummary("Warnings, newest first; filters: status (raised, acknowledged, escalated, resolved, or open), severity, rule, region, enterprise, limit (default 100). A leader or commissioner sees their own areas' only")
             .RequireAuthorization(Policies.Staff);
 
-        api.MapGet("/{id}", async (string id, IQuerySession session, CancellationToken ct) =>
-                await session.LoadAsync<WarningView>(id, ct) is { } view ? Results.Ok(new WarningDetail(view, await DeliveriesAsync(session, id, ct))) : NotFound(id))
+        api.MapGet("/{id}", async (string id, HttpContext http, IQuerySession session, CancellationToken ct) =>
+                await InAreaAsync(http, session, id, ct) is { } view ? Results.Ok(new WarningDetail(view, await DeliveriesAsync(session, id, ct))) : NotFound(id))
             .Produces<WarningDetail>()
             .WithSummary("One warning with its evidence, the risk explanation at raising, its recipients, its history and its notifications (every attempt of each delivery)")
             .RequireAuthorization(Policies.Staff);
 
-        api.MapPost("/{id}/acknowledge", (string id, WarningAction body, IQuerySession session, IGrainFactory grains, CancellationToken ct) =>
-                Act(id, body, session, grains, (g, by) => g.AcknowledgeAsync(id, by, body.Note), ct))
+        api.MapPost("/{id}/acknowledge", (string id, WarningAction body, HttpContext http, IQuerySession session, IGrainFactory grains, CancellationToken ct) =>
+                Act(id, http, body, session, grains, (g, by) => g.AcknowledgeAsync(id, by, body.Note), ct))
             .Produces<WarningView>()
-            .WithSummary("Acknowledge a warning ({by, note}): escalation stops; reminders continue until it is resolved. 409 on a resolved warning")
+            .WithSummary("Acknowledge a warning ({note}; recorded under the token's name, a 'by' naming anyone else is refused): escalation stops; reminders continue until it is resolved. 409 on a resolved warning; 403 outside a leader's or commissioner's areas")
             .RequireAuthorization(Policies.Oversight);
 
-        api.MapPost("/{id}/resolve", (string id, WarningAction body, IQuerySession session, IGrainFactory grains, CancellationToken ct) =>
-                Act(id, body, session, grains, (g, by) => g.ResolveAsync(id, by, body.Note), ct))
+        api.MapPost("/{id}/resolve", (string id, WarningAction body, HttpContext http, IQuerySession session, IGrainFactory grains, CancellationToken ct) =>
+                Act(id, http, body, session, grains, (g, by) => g.ResolveAsync(id, by, body.Note), ct))
             .Produces<WarningView>()
-            .WithSummary("Resolve a warning ({by, note}). 409 on a resolved warning")
+            .WithSummary("Resolve a warning ({note}; recorded under the token's name). 409 on a resolved warning; 403 outside a leader's or commissioner's areas")
             .RequireAuthorization(Policies.Oversight);
 
-        api.MapGet("/{id}/deliveries", async (string id, IQuerySession session, CancellationToken ct) =>
-                await session.LoadAsync<WarningView>(id, ct) is null ? NotFound(id) : Results.Ok(await DeliveriesAsync(session, id, ct)))
+        api.MapGet("/{id}/deliveries", async (string id, HttpContext http, IQuerySession session, CancellationToken ct) =>
+                await InAreaAsync(http, session, id, ct) is null ? NotFound(id) : Results.Ok(await DeliveriesAsync(session, id, ct)))
             .Produces<IReadOnlyList<DeliveryView>>()
             .WithSummary("The notifications of one warning: per transition and receiver (webhook route, recipient, Alertmanager), status and every attempt")
             .RequireAuthorization(Policies.Staff);
@@ -84,13 +90,20 @@ public static class WarningEndpoints
         return app;
     }
 
-    static async Task<IResult> Act(string id, WarningAction body, IQuerySession session, IGrainFactory grains,
+    /// <summary>The warning, when it exists; 403 when it lies outside the caller's areas.</summary>
+    static async Task<WarningView?> InAreaAsync(HttpContext http, IQuerySession session, string id, CancellationToken ct)
+    {
+        if (await session.LoadAsync<WarningView>(id, ct) is not { } view) return null;
+        http.RequireArea(http.Areas(), view.EnterpriseId, view.RegionId, $"Warning '{id}'");
+        return view;
+    }
+
+    static async Task<IResult> Act(string id, HttpContext http, WarningAction body, IQuerySession session, IGrainFactory grains,
         Func<IWarningGrain, string, ValueTask<bool>> act, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(body.By))
-            return Results.Problem(statusCode: 422, title: "Rejected", detail: "'by' is missing: who acts on the warning");
-        if (await session.LoadAsync<WarningView>(id, ct) is not { } view) return NotFound(id);
-        if (view.Status == "resolved" || !await act(grains.GetGrain<IWarningGrain>(WarningBook.ScopeOf(view.Subject, view.EnterpriseId, view.RegionId)), body.By))
+        var by = http.Actor(body.By);
+        if (await InAreaAsync(http, session, id, ct) is not { } view) return NotFound(id);
+        if (view.Status == "resolved" || !await act(grains.GetGrain<IWarningGrain>(WarningBook.ScopeOf(view.Subject, view.EnterpriseId, view.RegionId)), by))
             return Results.Problem(statusCode: 409, title: "Warning resolved", detail: $"Warning '{id}' was resolved at {view.ResolvedAt:yyyy-MM-dd HH:mm zzz}; it cannot be acknowledged or resolved again.");
         await using var fresh = session.DocumentStore.QuerySession();
         return Results.Ok(await fresh.LoadAsync<WarningView>(id, ct));

@@ -19,12 +19,12 @@ public sealed class AdmissionTests
         });
         await http.PostJsonAsync("/api/ingest/inspection-findings", new[] { Finding("I-7", Potash, DateOnly.FromDateTime(FusionApp.T0.UtcDateTime).AddDays(30), FusionApp.T0.AddHours(-1), severity: "critical") });
         await app.CaughtUpAsync();
-        await http.PostJsonAsync($"/api/blacklist/{Potash}/decide", new { decision = "list", by = "Prefecture", decisionRef = "HX-2026-08" });
+        await http.PostJsonAsync($"/api/blacklist/{Potash}/decide", new { decision = "list", decisionRef = "HX-2026-08" });
 
         var project = new
         {
             projectId = "PRJ-SMELTER", name = "Zinc smelter", investorCreditCode = Potash, relatedCreditCodes = new[] { SodaAsh },
-            industry = "nonferrous-smelting", point = new[] { 94.85, 36.35 }, expectedEmissions = new Dictionary<string, double> { ["SO2"] = 400 }, screenedBy = "Investment office",
+            industry = "nonferrous-smelting", point = new[] { 94.85, 36.35 }, expectedEmissions = new Dictionary<string, double> { ["SO2"] = 400 },
         };
         var first = await (await http.PostJsonAsync("/api/admission/screen", project)).JsonAsync();
         Assert.Equal("Refuse", first.GetProperty("decision").GetString());

@@ -26,9 +26,9 @@ public sealed class BlacklistTests
         Assert.Equal("inspection:I-9", proposal.GetProperty("criteria")[0].GetProperty("evidence")[0].GetProperty("sourceId").GetString());
         Assert.Empty((await http.GetJsonAsync("/api/blacklist")).EnumerateArray());
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await http.PostJsonAsync($"/api/blacklist/{Potash}/decide", new { decision = "list", by = "Prefecture" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await http.PostJsonAsync($"/api/blacklist/{SodaAsh}/decide", new { decision = "list", by = "Prefecture", decisionRef = "HX-1" })).StatusCode);
-        var listed = await http.PostJsonAsync($"/api/blacklist/{Potash}/decide", new { decision = "list", by = "Prefecture", decisionRef = "HX-2026-08" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await http.PostJsonAsync($"/api/blacklist/{Potash}/decide", new { decision = "list" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await http.PostJsonAsync($"/api/blacklist/{SodaAsh}/decide", new { decision = "list", decisionRef = "HX-1" })).StatusCode);
+        var listed = await http.PostJsonAsync($"/api/blacklist/{Potash}/decide", new { decision = "list", decisionRef = "HX-2026-08" });
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         await app.CaughtUpAsync();
 
@@ -41,9 +41,9 @@ public sealed class BlacklistTests
         Assert.Equal("Black", risk.GetProperty("level").GetString());
         Assert.True(risk.GetProperty("blacklisted").GetBoolean());
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await http.PostJsonAsync($"/api/blacklist/{Potash}/delist", new { reason = "", decisionRef = "HX-2027-01", by = "Prefecture" })).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await http.PostJsonAsync($"/api/blacklist/{Potash}/delist", new { reason = "", decisionRef = "HX-2027-01" })).StatusCode);
         app.Time.Advance(TimeSpan.FromDays(30)); // within the finding's deadline: no overdue case adds evidence meanwhile
-        Assert.Equal(HttpStatusCode.OK, (await http.PostJsonAsync($"/api/blacklist/{Potash}/delist", new { reason = "Rectified and audited", decisionRef = "HX-2027-01", by = "Prefecture" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.PostJsonAsync($"/api/blacklist/{Potash}/delist", new { reason = "Rectified and audited", decisionRef = "HX-2027-01" })).StatusCode);
         await app.CaughtUpAsync();
 
         Assert.Empty((await http.GetJsonAsync("/api/blacklist")).EnumerateArray());
@@ -67,7 +67,7 @@ public sealed class BlacklistTests
         await app.CaughtUpAsync();
         var proposal = await http.GetJsonAsync($"/api/blacklist/{SodaAsh}");
         Assert.Equal("RepeatedViolations", proposal.GetProperty("record").GetProperty("criteria")[0].GetProperty("reason").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await http.PostJsonAsync($"/api/blacklist/{SodaAsh}/decide", new { decision = "list", by = "Prefecture", decisionRef = "HX-2026-09" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.PostJsonAsync($"/api/blacklist/{SodaAsh}/decide", new { decision = "list", decisionRef = "HX-2026-09" })).StatusCode);
         Assert.Single((await http.GetJsonAsync("/api/blacklist")).EnumerateArray());
 
         time.Advance(TimeSpan.FromDays(800));

@@ -89,7 +89,7 @@ public sealed class BoardTests
         // Nobody acknowledges within ten minutes: it climbs to Golmud's commissioner; the area leader keeps answering for it.
         app.Time.Advance(TimeSpan.FromMinutes(10));
         await WaitForRowsAsync(app, Responsible, ["leader|L-GOLMUD|0|True", "commissioner|COMM-01|1|True"]);
-        (await http.PostJsonAsync($"/api/warnings/{Id}/acknowledge", new { by = "COMM-01", note = "on my way" })).EnsureSuccessStatusCode();
+        (await http.PostJsonAsync($"/api/warnings/{Id}/acknowledge", new { note = "on my way" })).EnsureSuccessStatusCode();
         await WaitForRowsAsync(app, Warning, ["High|repeated-discharge-alarms|2|1|True|Qarhan Potash Test Co."]);
 
         // The board's open warnings are the API's, by severity and rule; each person's count beside their open rectifications.
@@ -101,7 +101,7 @@ public sealed class BoardTests
         var golmud = await RowsAsync(app, "SELECT item, count(*) FROM board.responsibilities WHERE person_id = 'L-GOLMUD' GROUP BY item ORDER BY item");
         Assert.Equal(["rectification|1", $"warning|{open.Count}"], golmud);
 
-        (await http.PostJsonAsync($"/api/warnings/{Id}/resolve", new { by = "COMM-01", note = "outfall sealed" })).EnsureSuccessStatusCode();
+        (await http.PostJsonAsync($"/api/warnings/{Id}/resolve", new { note = "outfall sealed" })).EnsureSuccessStatusCode();
         await WaitForRowsAsync(app, Warning, []);
         Assert.Empty(await RowsAsync(app, Responsible));
         Assert.Equal(["False|True"], await RowsAsync(app, $"SELECT resolved_by_rule, resolved_at IS NOT NULL FROM board.warnings WHERE warning_id = '{Id}'"));

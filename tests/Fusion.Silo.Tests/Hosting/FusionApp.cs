@@ -60,6 +60,8 @@ public sealed class FusionApp : WebApplicationFactory<Program>
         // taken (a test of the bounds at the door sets the real skew).
         builder.UseSetting("Fusion:Ingest:ClockSkew", "1.00:00:00");
         builder.UseSetting("Fusion:Auth:SigningKey", signingKey);
+        // Monitors' passwords derived at the lowest count allowed: tests post many; the setting itself is tested on its own.
+        builder.UseSetting("Fusion:Hj212:PasswordIterations", "1000");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {

@@ -38,17 +38,17 @@ public sealed class RectificationTests
         Assert.Empty((await http.GetJsonAsync("/api/cases?region=DELINGHA")).EnumerateArray());
 
         const string url = "/api/cases/finding-I-1";
-        Assert.Equal(HttpStatusCode.Conflict, (await http.PostJsonAsync($"{url}/verify", new { by = "K-GOLMUD" })).StatusCode);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await http.PostJsonAsync($"{url}/plan", new { plan = "Reline the pond", by = "" })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.PostJsonAsync("/api/cases/finding-NOPE/plan", new { plan = "x", by = "y" })).StatusCode);
-        await Ok(http.PostJsonAsync($"{url}/plan", new { plan = "Reline the pond", by = "Plant manager" }));
-        await Ok(http.PostJsonAsync($"{url}/plan/accept", new { by = "K-GOLMUD" }));
-        await Ok(http.PostJsonAsync($"{url}/completion", new { report = "Pond relined, seepage wells dry", by = "Plant manager" }));
+        Assert.Equal(HttpStatusCode.Conflict, (await http.PostJsonAsync($"{url}/verify", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await http.PostJsonAsync($"{url}/plan", new { plan = "" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostJsonAsync("/api/cases/finding-NOPE/plan", new { plan = "x" })).StatusCode);
+        await Ok(http.PostJsonAsync($"{url}/plan", new { plan = "Reline the pond" }));
+        await Ok(http.PostJsonAsync($"{url}/plan/accept", new { }));
+        await Ok(http.PostJsonAsync($"{url}/completion", new { report = "Pond relined, seepage wells dry" }));
         await app.CaughtUpAsync();
         // Reported complete is not rectified: the finding still weighs in the score.
         Assert.Contains("inspection:I-1", await SignalIdsAsync(http, Potash));
 
-        var verified = await Ok(http.PostJsonAsync($"{url}/verify", new { by = "K-GOLMUD", note = "Checked on site" }));
+        var verified = await Ok(http.PostJsonAsync($"{url}/verify", new { note = "Checked on site" }));
         Assert.Equal("Verified", verified.GetProperty("status").GetString());
         await app.CaughtUpAsync();
 
@@ -57,7 +57,7 @@ public sealed class RectificationTests
         Assert.Equal(
             ["RectificationCaseOpened", "RectificationPlanSubmitted", "RectificationPlanAccepted", "RectificationReportedComplete", "RectificationVerified"],
             detail.GetProperty("history").EnumerateArray().Select(h => ToPascal(h.GetProperty("event").GetString()!)));
-        Assert.Equal(HttpStatusCode.Conflict, (await http.PostJsonAsync($"{url}/plan", new { plan = "more", by = "Plant manager" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await http.PostJsonAsync($"{url}/plan", new { plan = "more" })).StatusCode);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class RectificationTests
         Assert.Single((await again.GetJsonAsync("/api/cases?overdue=true&commissioner=K-GOLMUD")).EnumerateArray());
         // An overdue case's deadline can no longer be extended.
         Assert.Equal(HttpStatusCode.Conflict, (await again.PostJsonAsync("/api/cases/finding-I-2/extend",
-            new { deadline = Day(T0, 30).ToString("yyyy-MM-dd"), reason = "late", by = "K-GOLMUD" })).StatusCode);
+            new { deadline = Day(T0, 30).ToString("yyyy-MM-dd"), reason = "late" })).StatusCode);
     }
 
     static async Task<JsonElement> Ok(Task<HttpResponseMessage> call)

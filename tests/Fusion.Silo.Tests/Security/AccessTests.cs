@@ -73,14 +73,14 @@ public sealed class AccessTests(AccessTests.Host host) : IClassFixture<AccessTes
         { "GET", "/api/analytics/status", null, Roles.Inspector, Roles.Connector },
         { "GET", "/api/boards/status", null, Roles.Leader, Roles.Connector },
         { "GET", "/api/warnings", null, Roles.Leader, Roles.Connector },
-        { "POST", "/api/warnings/unknown/acknowledge", "{\"by\":\"x\"}", Roles.Commissioner, Roles.Analyst },
+        { "POST", "/api/warnings/unknown/acknowledge", "{\"note\":\"x\"}", Roles.Commissioner, Roles.Analyst },
         { "POST", "/api/warnings/rules/reload", null, Roles.Admin, Roles.Leader },
         { "GET", "/api/cases", null, Roles.Inspector, Roles.Connector },
-        { "POST", "/api/cases/unknown/verify", "{\"by\":\"x\"}", Roles.Inspector, Roles.Analyst },
+        { "POST", "/api/cases/unknown/verify", "{\"note\":\"x\"}", Roles.Inspector, Roles.Analyst },
         { "POST", "/api/public-reports/unknown/reporter/reveal", "{\"reason\":\"y\"}", Roles.HotlineOfficer, Roles.Admin },
         { "POST", "/api/public-reports/unknown/reporter/shred", "{\"reason\":\"y\"}", Roles.HotlineOfficer, Roles.Leader },
         { "GET", "/api/blacklist/proposals", null, Roles.Analyst, Roles.Connector },
-        { "POST", "/api/blacklist/91630000MA7523RE7P/decide", "{\"decision\":\"dismiss\",\"by\":\"x\",\"reason\":\"y\"}", Roles.Leader, Roles.HotlineOfficer },
+        { "POST", "/api/blacklist/91630000MA7523RE7P/decide", "{\"decision\":\"dismiss\",\"reason\":\"y\"}", Roles.Leader, Roles.HotlineOfficer },
         { "POST", "/api/admission/screen", "{}", Roles.Commissioner, Roles.Inspector },
         { "GET", "/api/admission/unknown", null, Roles.HotlineOfficer, Roles.Connector },
         { "GET", "/api/audit", null, Roles.Admin, Roles.Analyst },
@@ -168,6 +168,28 @@ public sealed class AccessTests(AccessTests.Host host) : IClassFixture<AccessTes
         Assert.Contains("李敏 holds analyst", (await forbidden.JsonAsync()).GetProperty("detail").GetString());
         Assert.Equal(2, TokenCli.Run(["--role", "superuser", "--name", "x"], stdout, stderr, config));
         Assert.Contains("there is no role 'superuser'", stderr.ToString());
+    }
+
+    [Fact]
+    public async Task EveryEndpointTakingABody_AnswersABodyWithoutContentType_With415ProblemDetails()
+    {
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>() is { ContentTypes.Count: > 0 })
+            .ToList();
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/api/ingest/hj212");
+        var problems = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            var path = System.Text.RegularExpressions.Regex.Replace("/" + endpoint.RoutePattern.RawText!.TrimStart('/'), @"\{[^}]+\}", "x");
+            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["POST"])
+            {
+                var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent("x"u8.ToArray()) };
+                var response = await app.CreateClient().SendAsync(request);
+                if (response.StatusCode != HttpStatusCode.UnsupportedMediaType || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                    problems.Add($"{method} {path}: {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     static Task<HttpResponseMessage> SendAsync(HttpClient http, string method, string path, string? body)

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using System.Text;
 using Fusion.Silo.Security;
@@ -46,10 +47,68 @@ public sealed class AuditTests
 
         var all = await admin.GetStringAsync("/api/audit?limit=1000");
         foreach (var content in new[] { "王芳", "13909791234", "select 42", "Black water", "reward payment" }) Assert.DoesNotContain(content, all);
-        Assert.DoesNotContain("/api/ingest/", all);  // feeds carry their own source in their events
         Assert.DoesNotContain("/api/regions", all);  // a plain read is not an audited act
         Assert.Contains("/api/master-data", all);    // every command is
 
         Assert.Equal(HttpStatusCode.Forbidden, (await app.ClientAs(Roles.Analyst).GetAsync("/api/audit")).StatusCode);
+    }
+
+    /// <summary>Refusals and ingest batches are recorded off the request path: wait until the record is there.</summary>
+    static async Task<System.Text.Json.JsonElement> RecordAsync(HttpClient admin, string query, Func<System.Text.Json.JsonElement, bool> match, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var found = (await admin.GetJsonAsync($"/api/audit?limit=1000&{query}")).EnumerateArray().Where(match).ToList();
+            if (found.Count > 0) return found[0];
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no audit record of {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task RefusedAttempts_AndIngestBatches_AreInTheAuditWithWhoWhatAndWhy_ButNoSecretOrContent()
+    {
+        await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:Hj212:Port"] = "0", ["Fusion:Hj212:Address"] = "127.0.0.1" });
+        var admin = app.ClientAs(Roles.Admin, "运维 Ma");
+        (await admin.PostJsonAsync("/api/master-data", Fusion.Silo.Tests.Monitoring.Hj212TcpTests.WithMonitor())).EnsureSuccessStatusCode();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.AnonymousClient().GetAsync("/api/regions")).StatusCode);
+        var forged = app.AnonymousClient();
+        forged.DefaultRequestHeaders.Add("X-Api-Key", "fk_0123456789ab_not-the-secret");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.PostJsonAsync("/api/ingest/camera-alarms", Array.Empty<object>())).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.ClientAs(Roles.Analyst, "李敏").GetAsync("/api/quarantine")).StatusCode);
+        var batch = await app.ClientAs(Roles.Connector, "NVR platform").PostJsonAsync("/api/ingest/camera-alarms",
+            new[] { Alarm("A-1", "CAM-POTASH-1", FusionApp.T0.AddHours(-1)), Alarm("A-2", "CAM-NOPE", FusionApp.T0.AddHours(-1)) });
+        Assert.Equal(HttpStatusCode.BadRequest, batch.StatusCode);
+        using (var logger = new System.Net.Sockets.TcpClient())
+        {
+            await logger.ConnectAsync(IPAddress.Loopback, await app.Services.GetRequiredService<Fusion.Silo.Monitoring.Hj212Listener>().Port);
+            await logger.GetStream().WriteAsync(Fusion.Connectors.Hj212.Hj212Frames.Data(Fusion.Silo.Tests.Monitoring.Hj212TcpTests.Mn,
+                Fusion.Connectors.Hj212.Hj212Frames.MinuteData, FusionApp.T0.AddSeconds(20), FusionApp.T0,
+                [new Fusion.Connectors.Hj212.Hj212Pollutant("w01018", Avg: 30)], pw: "654321"));
+
+            static int? Status(System.Text.Json.JsonElement r) => r.GetProperty("status").ValueKind == System.Text.Json.JsonValueKind.Number ? r.GetProperty("status").GetInt32() : null;
+            static string Text(System.Text.Json.JsonElement r, string p) => r.GetProperty(p).GetString() ?? "";
+
+            var anonymous = await RecordAsync(admin, "who=anonymous", r => Status(r) == 401 && Text(r, "route") == "/api/regions", "the anonymous read");
+            Assert.Contains("needs a bearer token", Text(anonymous, "outcome"));
+            var key = await RecordAsync(admin, "status=401", r => Text(r, "who") == "unverified key 0123456789ab", "the forged key");
+            Assert.Equal("/api/ingest/camera-alarms", Text(key, "route"));
+            var role = await RecordAsync(admin, "who=李敏", r => Status(r) == 403, "the analyst's refusal");
+            Assert.Equal("/api/quarantine", Text(role, "route"));
+            Assert.Equal([Roles.Analyst], role.GetProperty("roles").EnumerateArray().Select(x => x.GetString()));
+            Assert.Contains("needs the role admin", Text(role, "outcome"));
+            var ingest = await RecordAsync(admin, "route=/api/ingest/camera-alarms", r => Text(r, "who") == "NVR platform", "the NVR's batch");
+            Assert.Equal((400, "feed=camera-alarms"), (Status(ingest), Text(ingest, "target")));
+            Assert.StartsWith("1 accepted, 0 duplicates, 1 rejected", Text(ingest, "outcome"));
+            var device = await RecordAsync(admin, "target=mn=", r => Text(r, "who").StartsWith("data logger"), "the wrong PW");
+            Assert.Equal(($"data logger {Fusion.Silo.Tests.Monitoring.Hj212TcpTests.Mn}", 403), (Text(device, "who"), Status(device)));
+            Assert.Contains("access password", Text(device, "outcome"));
+            Assert.StartsWith("127.0.0.1", Text(device, "from"));
+        }
+
+        var all = await admin.GetStringAsync("/api/audit?limit=1000");
+        foreach (var secret in new[] { "not-the-secret", "654321", "CAM-NOPE" }) Assert.DoesNotContain(secret, all);
     }
 }

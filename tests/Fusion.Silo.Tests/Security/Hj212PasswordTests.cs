@@ -86,6 +86,42 @@ public sealed class Hj212PasswordTests
         Assert.Contains($"monitor {Hj212TcpTests.Mn} has no access password in master data", await posted.Content.ReadAsStringAsync());
     }
 
+    static Fusion.Connectors.MasterData.MasterDataDocument WithPassword(string password)
+    {
+        var doc = Hj212TcpTests.WithMonitor();
+        return doc with
+        {
+            Enterprises = doc.Enterprises!.Select(e => e with { Sites = e.Sites!.Select(s => s with { Monitors = s.Monitors?.Select(m => m with { AccessPassword = password }).ToList() }).ToList() }).ToList(),
+        };
+    }
+
+    static async Task<string> StoredHashAsync(FusionApp app)
+    {
+        await using var session = app.Store.QuerySession();
+        return (await session.LoadAsync<MonitorCredential>(Hj212TcpTests.Mn))!.Hash;
+    }
+
+    [Fact]
+    public async Task GivenAPasswordHashedUnderAnEarlierIterationCount_WhenTheSettingRises_ThenItStillVerifies_AndANewPasswordIsHashedAtTheNewCount()
+    {
+        string connection;
+        await using (var before = await FusionApp.StartAsync())
+        {
+            connection = before.ConnectionString;
+            (await before.CreateClient().PostJsonAsync("/api/master-data", WithPassword("123456"))).EnsureSuccessStatusCode();
+            Assert.StartsWith("pbkdf2-sha256$1000$", await StoredHashAsync(before));
+        }
+
+        await using var app = await FusionApp.StartAsync(connection, settings: new() { ["Fusion:Hj212:PasswordIterations"] = "20000" });
+        var http = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/api/ingest/hj212", Text(Minute(0, "123456")))).StatusCode);
+
+        (await http.PostJsonAsync("/api/master-data", WithPassword("246810"))).EnsureSuccessStatusCode();
+        Assert.StartsWith("pbkdf2-sha256$20000$", await StoredHashAsync(app));
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/api/ingest/hj212", Text(Minute(1, "123456")))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/api/ingest/hj212", Text(Minute(2, "246810")))).StatusCode);
+    }
+
     static async Task<Hj212Packet> ReplyAsync(NetworkStream stream)
     {
         var buffer = new List<byte>();

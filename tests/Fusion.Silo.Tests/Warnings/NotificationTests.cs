@@ -172,7 +172,7 @@ public sealed class NotificationTests
         Assert.Equal("raised", detail.GetProperty("warning").GetProperty("status").GetString());
 
         // Acknowledging is a transition too: one more delivery per receiver, nothing sent twice.
-        (await http.PostJsonAsync($"/api/warnings/{WarningId}/acknowledge", new { by = "L-POTASH", note = "排口已封堵" })).EnsureSuccessStatusCode();
+        (await http.PostJsonAsync($"/api/warnings/{WarningId}/acknowledge", new { note = "排口已封堵" })).EnsureSuccessStatusCode();
         await app.CaughtUpAsync();
         await WaitForAsync(() => DeliveriesAsync(http), d => d.GetArrayLength() == 4 && d.EnumerateArray().All(x => x.GetProperty("status").GetString() == "delivered"), "acknowledgement deliveries");
         Assert.Single(receiver.About(WarningId, "warning.acknowledged"));
@@ -263,7 +263,7 @@ public sealed class NotificationTests
         var deliveries = await WaitForAsync(() => DeliveriesAsync(http), d => Outcomes(Delivery(d, "alertmanager")).Length > 0, "the attempt recorded");
         Assert.Equal(["delivered"], Outcomes(Delivery(deliveries, "alertmanager")));
 
-        (await http.PostJsonAsync($"/api/warnings/{WarningId}/resolve", new { by = "L-POTASH", note = "fixed" })).EnsureSuccessStatusCode();
+        (await http.PostJsonAsync($"/api/warnings/{WarningId}/resolve", new { note = "fixed" })).EnsureSuccessStatusCode();
         await WaitForAsync(alertmanager.AlertsAsync, a => a.GetArrayLength() == 0, "the alert ended");
         deliveries = await WaitForAsync(() => DeliveriesAsync(http), d => Outcomes(Delivery(d, "alertmanager", "resolved")).Length > 0, "the resolution's attempt recorded");
         Assert.Equal(["delivered"], Outcomes(Delivery(deliveries, "alertmanager", "resolved")));

@@ -75,20 +75,21 @@ public sealed class WarningTests
         var escalated = (await WaitForAsync(http, $"/api/warnings/{id}", w => w.GetProperty("warning").GetProperty("status").GetString() == "escalated", "escalation")).GetProperty("warning");
         Assert.Equal(["COMM-01"], escalated.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("recipientId").GetString()));
 
-        var ack = await http.PostJsonAsync($"/api/warnings/{id}/acknowledge", new { by = "COMM-01", note = "on my way" });
+        var ack = await http.PostJsonAsync($"/api/warnings/{id}/acknowledge", new { note = "on my way" });
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         Assert.Equal("acknowledged", (await ack.JsonAsync()).GetProperty("status").GetString());
-        var resolved = await http.PostJsonAsync($"/api/warnings/{id}/resolve", new { by = "COMM-01", note = "outfall sealed" });
+        var resolved = await http.PostJsonAsync($"/api/warnings/{id}/resolve", new { note = "outfall sealed" });
         Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
         Assert.Equal(["raised", "repeated", "escalated", "acknowledged", "resolved"],
             (await resolved.JsonAsync()).GetProperty("history").EnumerateArray().Select(h => h.GetProperty("transition").GetString()));
 
-        var again = await http.PostJsonAsync($"/api/warnings/{id}/resolve", new { by = "COMM-01" });
+        var again = await http.PostJsonAsync($"/api/warnings/{id}/resolve", new { });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("resolved", (await again.JsonAsync()).GetProperty("detail").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, (await http.PostJsonAsync($"/api/warnings/{id}/acknowledge", new { by = "COMM-01" })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.PostJsonAsync("/api/warnings/nope/acknowledge", new { by = "x" })).StatusCode);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await http.PostJsonAsync($"/api/warnings/{id}/acknowledge", new { note = "who?" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await http.PostJsonAsync($"/api/warnings/{id}/acknowledge", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostJsonAsync("/api/warnings/nope/acknowledge", new { })).StatusCode);
+        // An act is recorded under the token's name: a 'by' naming someone else is refused.
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.PostJsonAsync($"/api/warnings/{id}/acknowledge", new { by = "COMM-01", note = "who?" })).StatusCode);
 
         // The analytics projection folds the typed events: the response-time query answers.
         await app.CaughtUpAsync();
