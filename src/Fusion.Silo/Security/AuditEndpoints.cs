@@ -1,3 +1,4 @@
+using Fusion.Silo.Hosting;
 using Marten;
 
 namespace Fusion.Silo.Security;
@@ -8,8 +9,10 @@ public static class AuditEndpoints
 
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/audit", async (IDocumentStore store, string? who, string? role, string? route, string? target, DateTimeOffset? since, DateTimeOffset? until, int? limit, CancellationToken ct) =>
+        app.MapGet("/api/audit", async (IDocumentStore store, string? who, string? role, string? route, string? target, DateTimeOffset? since, DateTimeOffset? until, int? limit, int? offset, HttpContext http, CancellationToken ct) =>
             {
+                var (page, refusal) = Page.Read(limit, offset, 200, MaxPageSize);
+                if (refusal is not null) return refusal;
                 await using var session = store.QuerySession();
                 var query = session.Query<AuditRecord>().AsQueryable();
                 if (who is not null) query = query.Where(a => a.Who == who);
@@ -18,10 +21,14 @@ public static class AuditEndpoints
                 if (target is not null) query = query.Where(a => a.Target.Contains(target));
                 if (since is { } from) query = query.Where(a => a.At >= from);
                 if (until is { } to) query = query.Where(a => a.At < to);
-                return await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(Math.Clamp(limit ?? 200, 1, MaxPageSize)).ToListAsync(ct);
+                var total = await query.CountAsync(ct);
+                var records = await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
+                page.Describe(http, total, records.Count);
+                return Results.Ok(records);
             })
             .WithTags("Security")
-            .WithSummary($"The audit trail, newest first: every command and sensitive read with who, roles, when, what and from where (never the content); filters who, role, route (part of), target (part of), since, until; up to {MaxPageSize}")
+            .WithSummary($"The audit trail, newest first: every command and sensitive read with who, roles, when, what and from where (never the content); filters who, role, route (part of), target (part of), since, until; pages of 200 (limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
+            .ProducesProblem(400)
             .Sensitive("the audit trail")
             .RequireAuthorization(Policies.Admin);
         return app;

@@ -69,7 +69,8 @@ public sealed class AnalyticalRuns(IServiceProvider services, IDocumentStore sto
     {
         var runner = services.GetRequiredService<AnalyticsQueryRunner>();
         var query = runner.CheckSql(rule.Sql) with { Name = $"rule {rule.Id}", Parameters = [new("now", now.ToUniversalTime())] };
-        using var run = runner.Start(query, ResultFormat.Json, ct);
+        // At the time limit the run is recorded as failed with that reason instead of waiting for work DuckDB cannot interrupt.
+        using var run = await runner.StartAsync(query, ResultFormat.Json, ct, counted: false);
         using var buffer = new MemoryStream();
         await run.WriteToAsync(buffer, ct);
         buffer.Position = 0;

@@ -1,5 +1,6 @@
 using Fusion.Domain.Common;
 using Fusion.Domain.Warnings;
+using Fusion.Silo.Hosting;
 using Fusion.Silo.Notifications;
 using Fusion.Silo.Security;
 using Marten;
@@ -24,21 +25,32 @@ public sealed record ReloadView(bool Loaded, IReadOnlyList<string> Errors, Rules
 
 public static class WarningEndpoints
 {
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
     public static IEndpointRouteBuilder MapWarningEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/warnings").WithTags("Warnings");
 
-        api.MapGet("/", async (IQuerySession session, string? status, Severity? severity, string? rule, string? region, string? enterprise, int? limit, CancellationToken ct) =>
+        api.MapGet("/", async (IQuerySession session, HttpContext http, string? status, Severity? severity, string? rule, string? region, string? enterprise, int? limit, int? offset, CancellationToken ct) =>
             {
+                var (page, refusal) = Page.Read(limit, offset, DefaultPageSize, MaxPageSize);
+                if (refusal is not null) return refusal;
                 var q = session.Query<WarningView>().AsQueryable();
                 if (status is { Length: > 0 }) q = status == "open" ? q.Where(w => w.Status != "resolved") : q.Where(w => w.Status == status);
                 if (severity is { } s) q = q.Where(w => w.Severity == s);
                 if (rule is { Length: > 0 }) q = q.Where(w => w.RuleId == rule);
                 if (region is { Length: > 0 }) q = q.Where(w => w.RegionId == region);
                 if (enterprise is { Length: > 0 }) q = q.Where(w => w.EnterpriseId == enterprise);
-                return await q.OrderByDescending(w => w.RaisedAt).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToListAsync(ct);
+                var total = await q.CountAsync(ct);
+                var warnings = await q.OrderByDescending(w => w.RaisedAt).ThenBy(w => w.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
+                page.Describe(http, total, warnings.Count);
+                return Results.Ok(warnings);
             })
-            .WithSummary("Warnings, newest first; filters: status (raised, acknowledged, escalated, resolved, or open), severity, rule, region, enterprise, limit (default 100)")
+            .Produces<IReadOnlyList<WarningView>>()
+            .ProducesProblem(400)
+            .WithSummary($"Warnings, newest first; filters: status (raised, acknowledged, escalated, resolved, or open), severity, rule, region, enterprise; " +
+                         $"pages of {DefaultPageSize} (limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
 
         api.MapGet("/{id}", async (string id, IQuerySession session, CancellationToken ct) =>
