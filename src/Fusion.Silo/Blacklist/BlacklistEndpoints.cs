@@ -53,11 +53,7 @@ public static class BlacklistEndpoints
                 var (page, refusal) = Page.Read(limit, offset, DefaultPageSize, MaxPageSize);
                 if (refusal is not null) return refusal;
                 await using var session = store.QuerySession();
-                var query = session.Query<BlacklistRecord>().Where(r => r.Status == ListingStatus.Proposed);
-                var total = await query.CountAsync(ct);
-                var proposals = await query.OrderBy(r => r.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
-                page.Describe(http, total, proposals.Count);
-                return Results.Ok(proposals);
+                return Results.Ok(await page.OfAsync(session.Query<BlacklistRecord>().Where(r => r.Status == ListingStatus.Proposed), q => q.OrderBy(r => r.Id), http, ct));
             })
             .Produces<IReadOnlyList<BlacklistRecord>>()
             .ProducesProblem(400)

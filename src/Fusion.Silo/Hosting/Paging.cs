@@ -1,3 +1,4 @@
+using Marten;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 
@@ -25,6 +26,15 @@ public readonly record struct Page(int Offset, int Limit)
     }
 
     public IEnumerable<T> Of<T>(IEnumerable<T> ordered) => ordered.Skip(Offset).Take(Limit);
+
+    /// <summary>This page of a Marten query, counted before the cut and described in the answer's headers.</summary>
+    public async Task<IReadOnlyList<T>> OfAsync<T>(IQueryable<T> filtered, Func<IQueryable<T>, IOrderedQueryable<T>> order, HttpContext http, CancellationToken ct) where T : notnull
+    {
+        var total = await filtered.CountAsync(ct);
+        var rows = await order(filtered).Skip(Offset).Take(Limit).ToListAsync(ct);
+        Describe(http, total, rows.Count);
+        return rows;
+    }
 
     /// <summary>Names the total and, when there is more, the next page (this request with the offset moved on).</summary>
     public void Describe(HttpContext http, long total, int returned)

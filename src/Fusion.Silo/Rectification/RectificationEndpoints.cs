@@ -41,10 +41,7 @@ public static class RectificationEndpoints
                     var regions = masterData.Current.RegionAndParks(region).ToArray();
                     query = query.Where(c => c.RegionId.IsOneOf(regions));
                 }
-                var total = await query.CountAsync(ct);
-                var cases = await query.OrderBy(c => c.DueAt).ThenBy(c => c.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
-                page.Describe(http, total, cases.Count);
-                return Results.Ok(cases);
+                return Results.Ok(await page.OfAsync(query, q => q.OrderBy(c => c.DueAt).ThenBy(c => c.Id), http, ct));
             })
             .Produces<IReadOnlyList<RectificationCase>>()
             .ProducesProblem(400)

@@ -21,10 +21,7 @@ public static class AuditEndpoints
                 if (target is not null) query = query.Where(a => a.Target.Contains(target));
                 if (since is { } from) query = query.Where(a => a.At >= from);
                 if (until is { } to) query = query.Where(a => a.At < to);
-                var total = await query.CountAsync(ct);
-                var records = await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
-                page.Describe(http, total, records.Count);
-                return Results.Ok(records);
+                return Results.Ok(await page.OfAsync(query, q => q.OrderByDescending(a => a.At).ThenByDescending(a => a.Id), http, ct));
             })
             .WithTags("Security")
             .WithSummary($"The audit trail, newest first: every command and sensitive read with who, roles, when, what and from where (never the content); filters who, role, route (part of), target (part of), since, until; pages of 200 (limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")

@@ -27,10 +27,7 @@ public static class ConnectorKeyEndpoints
                 var (page, refusal) = Page.Read(limit, offset, MaxPageSize, MaxPageSize);
                 if (refusal is not null) return refusal;
                 await using var session = store.QuerySession();
-                var total = await session.Query<ConnectorKey>().CountAsync(ct);
-                var keys = await session.Query<ConnectorKey>().OrderBy(k => k.IssuedAt).ThenBy(k => k.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
-                page.Describe(http, total, keys.Count);
-                return Results.Ok(keys.Select(ConnectorKeyView.Of));
+                return Results.Ok((await page.OfAsync(session.Query<ConnectorKey>(), q => q.OrderBy(k => k.IssuedAt).ThenBy(k => k.Id), http, ct)).Select(ConnectorKeyView.Of));
             })
             .ProducesProblem(400)
             .WithSummary($"The connector keys issued, oldest first, with their feeds and whether revoked (never the key itself); pages of up to {MaxPageSize} (offset), " +

@@ -42,10 +42,7 @@ public static class WarningEndpoints
                 if (rule is { Length: > 0 }) q = q.Where(w => w.RuleId == rule);
                 if (region is { Length: > 0 }) q = q.Where(w => w.RegionId == region);
                 if (enterprise is { Length: > 0 }) q = q.Where(w => w.EnterpriseId == enterprise);
-                var total = await q.CountAsync(ct);
-                var warnings = await q.OrderByDescending(w => w.RaisedAt).ThenBy(w => w.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
-                page.Describe(http, total, warnings.Count);
-                return Results.Ok(warnings);
+                return Results.Ok(await page.OfAsync(q, w => w.OrderByDescending(x => x.RaisedAt).ThenBy(x => x.Id), http, ct));
             })
             .Produces<IReadOnlyList<WarningView>>()
             .ProducesProblem(400)
@@ -71,10 +68,17 @@ public static class WarningEndpoints
             .WithSummary("Resolve a warning ({by, note}). 409 on a resolved warning")
             .RequireAuthorization(Policies.Oversight);
 
-        api.MapGet("/{id}/deliveries", async (string id, IQuerySession session, CancellationToken ct) =>
-                await session.LoadAsync<WarningView>(id, ct) is null ? NotFound(id) : Results.Ok(await DeliveriesAsync(session, id, ct)))
+        api.MapGet("/{id}/deliveries", async (string id, IQuerySession session, HttpContext http, int? limit, int? offset, CancellationToken ct) =>
+            {
+                var (page, refusal) = Page.Read(limit, offset, DefaultPageSize * 5, MaxPageSize);
+                if (refusal is not null) return refusal;
+                if (await session.LoadAsync<WarningView>(id, ct) is null) return NotFound(id);
+                var deliveries = await page.OfAsync(session.Query<NotificationDelivery>().Where(d => d.WarningId == id), q => q.OrderBy(d => d.Sequence).ThenBy(d => d.Id), http, ct);
+                return Results.Ok(deliveries.Select(d => View(d)).ToList());
+            })
+            .ProducesProblem(400)
             .Produces<IReadOnlyList<DeliveryView>>()
-            .WithSummary("The notifications of one warning: per transition and receiver (webhook route, recipient, Alertmanager), status and every attempt")
+            .WithSummary($"The notifications of one warning: per transition and receiver (webhook route, recipient, Alertmanager), status and every attempt; pages of {DefaultPageSize * 5} (limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
 
         api.MapGet("/rules", (WarningRulesFile rules) => View(rules.Current))
@@ -114,6 +118,9 @@ public static class WarningEndpoints
 
     static async Task<IReadOnlyList<DeliveryView>> DeliveriesAsync(IQuerySession session, string warningId, CancellationToken ct) =>
         (await session.Query<NotificationDelivery>().Where(d => d.WarningId == warningId).OrderBy(d => d.Sequence).ToListAsync(ct))
-        .Select(d => new DeliveryView(d.Transition, d.Channel, d.Target, d.Address, d.MessageId, d.Status, d.Attempts, d.AppendedAt, d.DeliveredAt))
+        .Select(d => View(d))
         .ToList();
+
+    static DeliveryView View(NotificationDelivery d) =>
+        new(d.Transition, d.Channel, d.Target, d.Address, d.MessageId, d.Status, d.Attempts, d.AppendedAt, d.DeliveredAt);
 }

@@ -91,6 +91,7 @@ public sealed class PagingTests
         Assert.True(warnings.Count >= 3, $"three sites with three alarms each raise three warnings, not {warnings.Count}");
         Assert.Equal(warnings, await WalkAsync(http, "/api/warnings", "id", 1));
         await RefusedAsync(http, "/api/warnings", 1000);
+        await RefusedAsync(http, $"/api/warnings/{warnings[0]}/deliveries", 1000);
 
         var regions = await AllAsync(http, "/api/regions", "regionId");
         Assert.Equal(["DELINGHA", "GOLMUD", "GOLMUD-IP"], regions);
