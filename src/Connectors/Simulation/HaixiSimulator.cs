@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Fusion.Connectors.Aerial;
 using Fusion.Connectors.Cameras;
 using Fusion.Connectors.Funds;
@@ -16,8 +17,9 @@ public static class SimulationFeeds
     public const string PublicReports = "public-reports";
     public const string InspectionFindings = "inspection-findings";
     public const string FundDeposits = "fund-deposits";
+    public const string SalesRevenue = "sales-revenue";
 
-    public static readonly IReadOnlyList<string> All = [CameraAlarms, AerialFindings, PublicReports, InspectionFindings, FundDeposits];
+    public static readonly IReadOnlyList<string> All = [CameraAlarms, AerialFindings, PublicReports, InspectionFindings, FundDeposits, SalesRevenue];
 }
 
 /// <summary>
@@ -77,7 +79,8 @@ public sealed record DumpingStory(string EnterpriseId, string SiteId, string Zon
 public sealed record ReportBurstStory(string EnterpriseId, string SiteId, IReadOnlyList<string> ReportIds, DateTimeOffset From, string InspectionFindingId, DateTimeOffset InspectionAt);
 
 /// <summary>The scripted stories, as chosen from the master data; a story is null when the master data cannot carry it.</summary>
-public sealed record SimulationStories(DischargeStory? Discharge, DumpingStory? Dumping, ReportBurstStory? Reports);
+/// <summary>StoppedDepositing: the enterprise that still declares its sales but stopped paying into its fund (from the simulation's start).</summary>
+public sealed record SimulationStories(DischargeStory? Discharge, DumpingStory? Dumping, ReportBurstStory? Reports, string? StoppedDepositing = null);
 
 /// <summary>
 /// Plays realistic Haixi event streams: background noise on every feed plus three scripted stories.
@@ -137,9 +140,17 @@ public sealed class HaixiSimulator
         var chronicShare = this.rates.FundShortfallShare / 2;
         offenders = enterprises.Where(e => new Random(StableSeed.Of(seed, ChronicStream, e.Key)).NextDouble() < chronicShare).ToList();
         offenderIds = offenders.Select(e => e.Record.EnterpriseId).ToHashSet();
+        // One enterprise stops depositing: a compliant one (no other story, not a repeat offender) with the largest sales.
+        string?[] taken = [Stories.Discharge?.EnterpriseId, Stories.Dumping?.EnterpriseId, Stories.Reports?.EnterpriseId];
+        Stories = Stories with
+        {
+            StoppedDepositing = enterprises.Where(e => !taken.Contains(e.Record.EnterpriseId) && !offenderIds.Contains(e.Record.EnterpriseId))
+                .OrderByDescending(e => e.Record.AnnualSalesRevenueYuan).ThenBy(e => e.Record.EnterpriseId, StringComparer.Ordinal)
+                .Select(e => e.Record.EnterpriseId).FirstOrDefault(),
+        };
         noisy = enterprises.Where(e => !offenderIds.Contains(e.Record.EnterpriseId) && e.Sites.Any(x => x.Record.Cameras is { Count: > 0 })
             && new Random(StableSeed.Of(seed, NoisyChoiceStream, e.Key)).NextDouble() < this.rates.NoisyCompliantShare).ToList();
-        string?[] storyCases = [Stories.Discharge?.EnterpriseId, Stories.Dumping?.EnterpriseId, Stories.Reports?.EnterpriseId];
+        string?[] storyCases = [Stories.Discharge?.EnterpriseId, Stories.Dumping?.EnterpriseId, Stories.Reports?.EnterpriseId, Stories.StoppedDepositing];
         Conduct = enterprises.ToDictionary(e => e.Record.EnterpriseId, e =>
             storyCases.Contains(e.Record.EnterpriseId) ? EnterpriseConduct.StoryCase
             : offenderIds.Contains(e.Record.EnterpriseId) ? EnterpriseConduct.RepeatOffender
@@ -366,6 +377,12 @@ public sealed class HaixiSimulator
             var at = monthStart.AddDays(rng.Next(15)).AddHours(9 + rng.Next(8)).AddSeconds(rng.Next(3600));
             var revenue = Math.Round(e.Record.AnnualSalesRevenueYuan / 12 * (decimal)(0.85 + 0.3 * rng.NextDouble()) / 1000) * 1000;
             var required = Math.Round(revenue * new Fusion.Domain.Funds.FundPolicy().ObligationRate, 2);
+            if (e.Record.EnterpriseId == Stories.StoppedDepositing && monthStart >= Start.AddDays(-31))
+            {
+                // It declares the month's sales as before, and pays nothing: the fund ledger finds the period missing after its due day.
+                items.Add(new Item(SimulationFeeds.SalesRevenue, at, new SalesRevenueRecord(e.Record.EnterpriseId, period, revenue, at, $"SIM{seed}-SR-{e.Record.EnterpriseId}-{period}")));
+                continue;
+            }
             var chronic = offenderIds.Contains(e.Record.EnterpriseId);
             var shortfall = chronic || rng.NextDouble() < monthlyShare;
             var amount = shortfall
@@ -480,6 +497,20 @@ public sealed class HaixiSimulator
                 id, "drone", "illegal-dumping", "critical", p.Longitude, p.Latitude, at, site.Enterprise.EnterpriseId, site.Record.SiteId,
                 $"无人机巡查发现{zone.NameZh}内倾倒工业废渣约300平方米，新鲜车辙由{site.Enterprise.Name}{site.Record.Name}方向延伸而来",
                 $"https://aerial.example.cn/haixi/{id}.jpg")));
+            // The next day's satellite pass sees the same disturbed ground: a polygon, another platform, so the drone's
+            // finding and the satellite's corroborate each other (highest), the drone's detection kept as the first.
+            var passAt = at.AddHours(20);
+            var passId = $"SIM{seed}-AF-B-2";
+            const double half = 0.0015;
+            var outline = JsonSerializer.SerializeToElement(new
+            {
+                type = "Polygon",
+                coordinates = new[] { new[] { new[] { p.Longitude - half, p.Latitude - half }, [p.Longitude + half, p.Latitude - half], [p.Longitude + half, p.Latitude + half], [p.Longitude - half, p.Latitude + half], [p.Longitude - half, p.Latitude - half] } },
+            });
+            scripted.Add(new Item(SimulationFeeds.AerialFindings, passAt, new AerialFindingRecord(
+                passId, "satellite", "illegal-dumping", "high", null, null, passAt, site.Enterprise.EnterpriseId, site.Record.SiteId,
+                $"卫星遥感发现{zone.NameZh}内新增裸露扰动地块，与无人机发现的倾倒位置一致", $"https://aerial.example.cn/haixi/{passId}.png",
+                MissionId: $"S2-{passAt:yyyyMMdd}", Confidence: 0.71, Geometry: outline)));
             // The site's own camera had seen trucks the night before: a second, independent source.
             if (site.Record.Cameras is { Count: > 0 } siteCameras)
             {

@@ -1,3 +1,4 @@
+using Fusion.Connectors.Aerial;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Encodings.Web;
@@ -125,7 +126,24 @@ public sealed class SimulatorRunner(HttpClient http, Uri baseUrl, TimeProvider t
 
     /// <summary>POST {baseUrl}/api/ingest/{feed} with the records as a JSON array. Null when the batch had to be given up.</summary>
     public Task<IngestResult?> PostAsync(string feed, IReadOnlyList<object> records, CancellationToken cancellationToken = default) =>
-        SendAsync(feed, $"/api/ingest/{feed}", JsonSerializer.SerializeToUtf8Bytes(records, WireOptions), cancellationToken);
+        feed == SimulationFeeds.AerialFindings && records.Count > 0 && records.All(r => r is AerialFindingRecord)
+            ? SendAsync(feed, $"/api/ingest/{feed}", Mission(records.Cast<AerialFindingRecord>()), cancellationToken, AerialGeoJson.MediaType)
+            : SendAsync(feed, $"/api/ingest/{feed}", JsonSerializer.SerializeToUtf8Bytes(records, WireOptions), cancellationToken);
+
+    /// <summary>Aerial findings as the patrols' tools export them: an RFC 7946 FeatureCollection, each finding a Point or its outline.</summary>
+    static byte[] Mission(IEnumerable<AerialFindingRecord> findings) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        type = "FeatureCollection",
+        features = findings.Select(f => new
+        {
+            type = "Feature", id = f.FindingId,
+            geometry = f.Geometry ?? JsonSerializer.SerializeToElement(new { type = "Point", coordinates = new[] { f.Longitude ?? 0, f.Latitude ?? 0 } }),
+            properties = new
+            {
+                f.Platform, f.FindingType, f.Severity, f.ObservedAt, f.EnterpriseId, f.SiteId, f.Description, f.ImageUrl, f.MissionId, f.Confidence,
+            },
+        }),
+    }, WireOptions);
 
     /// <summary>
     /// Gathers consecutive batches per feed over windows of simulated time and splits them at maxSize,
@@ -159,7 +177,7 @@ public sealed class SimulatorRunner(HttpClient http, Uri baseUrl, TimeProvider t
         pending.Clear();
     }
 
-    async Task<IngestResult?> SendAsync(string what, string path, byte[] body, CancellationToken cancellationToken)
+    async Task<IngestResult?> SendAsync(string what, string path, byte[] body, CancellationToken cancellationToken, string mediaType = "application/json")
     {
         var delay = options.FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
@@ -168,7 +186,7 @@ public sealed class SimulatorRunner(HttpClient http, Uri baseUrl, TimeProvider t
             try
             {
                 using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                content.Headers.ContentType = new MediaTypeHeaderValue(mediaType) { CharSet = "utf-8" };
                 using var response = await http.PostAsync(root + path, content, cancellationToken);
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
                 var status = (int)response.StatusCode;

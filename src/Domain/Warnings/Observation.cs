@@ -9,6 +9,7 @@ using Fusion.Domain.Blacklist;
 using Fusion.Domain.Rectification;
 using Fusion.Domain.PublicReports;
 using Fusion.Domain.Risk;
+using Fusion.Domain.MasterData;
 
 namespace Fusion.Domain.Warnings;
 
@@ -24,6 +25,11 @@ public sealed record Observation(
     public const string DeviceBack = "DeviceBack";
     /// <summary>A fund deposit, whatever its amount.</summary>
     public const string FundDeposit = "FundDeposit";
+    /// <summary>
+    /// An enterprise owes the fund: registered with sales revenue, or a declaration with an obligation. The deposit
+    /// absence clock starts here for an enterprise that never deposits.
+    /// </summary>
+    public const string FundObligation = "FundObligation";
     /// <summary>A risk level of an enterprise or region (Fields: level, score; EnterpriseId set for an enterprise).</summary>
     public const string RiskLevel = "RiskLevel";
     /// <summary>Evidence towards the blacklist criteria (Fields: evidenceKind), as BlacklistCriteria.EvidenceFrom gives it.</summary>
@@ -59,6 +65,21 @@ public sealed record Observation(
                 FieldsOf(@event), s.Summary, s.OccurredAt);
         switch (@event)
         {
+            // A repeat of an earlier complaint is no new risk signal, but it is one more report in a burst.
+            case PublicReportFiled { DuplicateOf: not null } e:
+                yield return new Observation($"public-report:{e.ReportId}", sequence, nameof(SignalKind.PublicReport), e.RegionId, e.EnterpriseId, e.SiteId,
+                    Severity.Medium, FieldsOf(e), $"Public report via {e.Channel} (a repeat of {e.DuplicateOf})", e.ReceivedAt);
+                break;
+            case EnterpriseRegistered e when e.AnnualSalesRevenueYuan > 0:
+                yield return new Observation($"fund-obligation:{e.EnterpriseId}", sequence, FundObligation, e.RegionId, e.EnterpriseId, null, Severity.Low,
+                    ImmutableDictionary<string, string>.Empty.Add("from", "registration"),
+                    $"Registered with annual sales of {e.AnnualSalesRevenueYuan:0} yuan: 1‰ of it owed to the environmental fund", e.RegisteredAt);
+                break;
+            case SalesRevenueDeclared e when e.ObligationYuan > 0:
+                yield return new Observation($"fund-declaration:{e.DeclarationId}", sequence, FundObligation, e.RegionId, e.EnterpriseId, null, Severity.Low,
+                    ImmutableDictionary<string, string>.Empty.Add("from", "declaration").Add("period", e.Period),
+                    $"Sales for {e.Period} declared: {e.ObligationYuan:0.##} yuan owed to the environmental fund", e.DeclaredAt);
+                break;
             case FundDepositRecorded e:
                 yield return new Observation($"fund:{e.DepositId}", sequence, FundDeposit, e.RegionId, e.EnterpriseId, null, Severity.Low,
                     ImmutableDictionary<string, string>.Empty.Add("period", e.Period), $"Fund deposit for {e.Period}: {e.AmountYuan:0.##} yuan", e.DepositedAt);
@@ -108,6 +129,10 @@ public sealed record Observation(
                 if (x.ProtectedZoneId is not null) f["zone"] = x.ProtectedZoneId;
                 break;
             case PublicReportReceived x: f["channel"] = x.Channel.ToString(); break;
+            case PublicReportFiled x:
+                f["channel"] = x.Channel.ToString();
+                f["duplicate"] = x.DuplicateOf is null ? "false" : "true";
+                break;
             case InspectionFindingRecorded x: f["violation"] = x.Violation; f["rectifyBy"] = x.RectifyBy.ToString("yyyy-MM-dd"); f["finding"] = x.FindingId; break;
             case EmissionLimitExceeded x: f["pollutant"] = x.PollutantCode; f["period"] = x.Period.ToString(); f["device"] = x.MonitorId; break;
             case MonitoringGapDetected x: f["reason"] = x.Reason.ToString(); f["device"] = x.MonitorId; f["outage"] = x.GapId; break;

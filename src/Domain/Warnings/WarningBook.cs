@@ -16,8 +16,14 @@ public sealed record OpenWarning(
 /// <summary>An inspection finding waiting for its rectify-by day to pass.</summary>
 public sealed record PendingDeadline(string RuleId, string SubjectId, string? EnterpriseId, string RegionId, WarningEvidence Evidence, DateTimeOffset DueAt);
 
-/// <summary>The last fund deposit an absence rule has seen for a subject.</summary>
-public sealed record LastDeposit(string SubjectId, string? EnterpriseId, string RegionId, WarningEvidence Evidence);
+/// <summary>
+/// The last fund deposit an absence rule has seen for a subject; or, for a subject that has not deposited yet,
+/// the first sign that it owes the fund (<see cref="Obligation"/>): the absence is counted from there.
+/// </summary>
+public sealed record LastDeposit(string SubjectId, string? EnterpriseId, string RegionId, WarningEvidence Evidence)
+{
+    public bool Obligation { get; init; }
+}
 
 /// <summary>What the rules and the chain of responsibility need to decide: the rules in force and the master data.</summary>
 public sealed record WarningContext(WarningRuleSet Rules, MasterDataCatalog Catalog, BlacklistPolicy? Blacklist = null)

@@ -29,7 +29,7 @@ public static class WarningEvaluation
         CountRule c => c.AnyOf.Any(x => x.Matches(o)),
         LevelRule => o.Kind == Observation.RiskLevel && (rule.Subject == WarningSubject.Region) == (o.EnterpriseId is null),
         AbsenceRule { Of: AbsenceOf.Device } => o.Kind is nameof(SignalKind.CameraOffline) or nameof(SignalKind.MonitoringGap) or Observation.DeviceBack,
-        AbsenceRule { Of: AbsenceOf.Deposit } => o.Kind == Observation.FundDeposit,
+        AbsenceRule { Of: AbsenceOf.Deposit } => o.Kind is Observation.FundDeposit or Observation.FundObligation,
         DeadlineRule d => o.Kind == Observation.RectificationVerified
             || (o.Kind == nameof(SignalKind.InspectionFinding) && (d.MinSeverity is null || o.Severity >= d.MinSeverity)),
         CriteriaRule => o.Kind == Observation.BlacklistEvidence,
@@ -153,9 +153,14 @@ public static class WarningEvaluation
                             Fire(rule, subject, o.EnterpriseId, o.RegionId, [o.Evidence], now);
                         }
                         break;
+                    case AbsenceRule { Of: AbsenceOf.Deposit } when o.Kind == Observation.FundObligation:
+                        // Only the first sign of an obligation starts the clock, and only until a deposit is seen.
+                        if (!Book.Deposits.ContainsKey(key))
+                            Book = Book with { Deposits = Book.Deposits.SetItem(key, new LastDeposit(subject, o.EnterpriseId, o.RegionId, o.Evidence) { Obligation = true }) };
+                        break;
                     case AbsenceRule { Of: AbsenceOf.Deposit }:
                         var last = Book.Deposits.GetValueOrDefault(key);
-                        if (last is null || o.At > last.Evidence.OccurredAt)
+                        if (last is null || last.Obligation || o.At > last.Evidence.OccurredAt)
                             Book = Book with { Deposits = Book.Deposits.SetItem(key, new LastDeposit(subject, o.EnterpriseId, o.RegionId, o.Evidence)) };
                         Clear(rule, subject, now);
                         break;
@@ -219,7 +224,12 @@ public static class WarningEvaluation
                 if (ctx.Rules.Find(WarningBook.RuleOf(key)) is AbsenceRule rule && Book.OpenFor(rule.Id, deposit.SubjectId) is null
                     && deposit.Evidence.OccurredAt + rule.Period <= now)
                     Fire(rule, deposit.SubjectId, deposit.EnterpriseId, deposit.RegionId,
-                        [deposit.Evidence with { Summary = $"No fund deposit since {deposit.Evidence.OccurredAt:yyyy-MM-dd} (last: {deposit.Evidence.Summary})" }], now);
+                        [deposit.Evidence with
+                        {
+                            Summary = deposit.Obligation
+                                ? $"No fund deposit at all since it was known to owe on {deposit.Evidence.OccurredAt:yyyy-MM-dd} ({deposit.Evidence.Summary})"
+                                : $"No fund deposit since {deposit.Evidence.OccurredAt:yyyy-MM-dd} (last: {deposit.Evidence.Summary})",
+                        }], now);
             foreach (var w in Book.Open.Values.OrderBy(w => w.RaisedAt).ThenBy(w => w.WarningId, StringComparer.Ordinal).ToList())
             {
                 var rule = ctx.Rules.Find(w.RuleId);

@@ -105,7 +105,9 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          The simulator first plays the last 30 days (a minute or two), then goes live;
          350 online monitors send HJ 212 over TCP and 1,017 cameras GB/T 28181 keepalives.
          Stories to find: an outfall whose camera keeps alarming, a drone finding of
-         dumping inside the Haloxylon reserve, a burst of 12369 reports about one site;
+         dumping inside the Haloxylon reserve joined the next day by a satellite's
+         (corroboration highest), a burst of 12369 reports about one site, an enterprise
+         that stopped paying into its fund ({baseUrl}api/enterprises/<id>/fund);
          and, logged as "enforcement story": a case verified (its finding's weight gone),
          cases gone overdue and escalated, one blacklisting, one screening refused.
          Ctrl-C stops the platform; ./fusion demo again resumes where it left off.

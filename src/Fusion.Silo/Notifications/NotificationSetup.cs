@@ -1,3 +1,4 @@
+using Fusion.Silo.Parking;
 using Marten;
 
 namespace Fusion.Silo.Notifications;
@@ -22,7 +23,7 @@ public static class NotificationSetup
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(s => s.GetRequiredService<NotificationDispatcher>());
         services.ConfigureMarten(opts => opts.Schema.For<NotificationDelivery>().Identity(d => d.Id).Index(d => d.WarningId).Index(d => d.Status));
-        marten.AddSubscriptionWithServices<NotificationSubscription>(ServiceLifetime.Singleton);
+        marten.AddParkedSubscription<NotificationSubscription>(services);
         return services;
     }
 }

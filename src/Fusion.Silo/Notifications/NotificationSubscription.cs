@@ -1,23 +1,21 @@
 using System.Text.Json;
 using Fusion.Domain.Warnings;
 using JasperFx.Events;
-using JasperFx.Events.Daemon;
-using JasperFx.Events.Projections;
 using Marten;
-using Marten.Services;
-using Marten.Subscriptions;
+using Fusion.Silo.Parking;
 
 namespace Fusion.Silo.Notifications;
 
 /// <summary>
 /// Turns each warning transition into one pending <see cref="NotificationDelivery"/> per receiver: every
 /// configured webhook route that takes the warning, each recipient with an e-mail address when SMTP is
-/// configured, and Alertmanager when configured. The deliveries are written through the subscription's own
-/// operations, so they commit in the same transaction as its checkpoint: a transition is never skipped and
-/// never turned into deliveries twice. Sending is the <see cref="NotificationDispatcher"/>'s work, so a receiver
-/// that is down holds up neither this subscription nor the other receivers.
+/// configured, and Alertmanager when configured. A delivery's id is derived from the event and the receiver,
+/// and one that exists is never written again, so a page given again (a checkpoint not yet moved, a rewind)
+/// turns into no second delivery. A transition whose notification cannot be built (its warning unknown) is
+/// parked with the reason and the others go on. Sending is the <see cref="NotificationDispatcher"/>'s work,
+/// so a receiver that is down holds up neither this subscription nor the other receivers.
 /// </summary>
-public sealed class NotificationSubscription : SubscriptionBase
+public sealed class NotificationSubscription : ParkedSubscription
 {
     public const string SubscriptionId = "notifications";
 
@@ -26,7 +24,7 @@ public sealed class NotificationSubscription : SubscriptionBase
     readonly JsonSerializerOptions json;
 
     public NotificationSubscription(NotificationSettings settings, NotificationDispatcher dispatcher,
-        Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+        Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ParkingLot parking) : base(parking)
     {
         this.settings = settings;
         this.dispatcher = dispatcher;
@@ -36,24 +34,26 @@ public sealed class NotificationSubscription : SubscriptionBase
         foreach (var type in WarningEvents.Types) IncludeType(type);
     }
 
-    public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
+    public override async Task ApplyAsync(IReadOnlyList<IEvent> events, IDocumentStore store, CancellationToken ct)
     {
+        await using var session = store.LightweightSession();
         var deliveries = new List<NotificationDelivery>();
-        foreach (var e in page.Events)
+        foreach (var e in events)
         {
             if (WarningEvents.WarningIdOf(e.Data) is not { } warningId) continue;
-            if (await operations.LoadAsync<WarningView>(warningId, ct) is not { } view) continue;
+            var view = await session.LoadAsync<WarningView>(warningId, ct)
+                ?? throw new InvalidOperationException($"Warning '{warningId}' is unknown (no warning view): no notification of its {e.EventTypeName} can be built");
             if (WarningNotice.For(e.Data, view, settings.PublicUrl) is not { } notice) continue;
             deliveries.AddRange(DeliveriesOf(notice, e));
         }
-        if (deliveries.Count == 0) return NullChangeListener.Instance;
+        if (deliveries.Count == 0) return;
 
-        // A page comes again only when its transaction did not commit, or when the subscription is rewound:
-        // what already exists (perhaps delivered) stays as it is.
-        var known = (await operations.LoadManyAsync<NotificationDelivery>(ct, deliveries.Select(d => d.Id).ToArray())).Select(d => d.Id).ToHashSet();
+        var known = (await session.LoadManyAsync<NotificationDelivery>(ct, deliveries.Select(d => d.Id).ToArray())).Select(d => d.Id).ToHashSet();
         var fresh = deliveries.Where(d => !known.Contains(d.Id)).ToList();
-        if (fresh.Count > 0) operations.Store(fresh.ToArray());
-        return fresh.Count > 0 ? new WakeDispatcher(dispatcher) : NullChangeListener.Instance;
+        if (fresh.Count == 0) return;
+        session.Insert(fresh.ToArray());
+        await session.SaveChangesAsync(ct);
+        dispatcher.Wake();
     }
 
     IEnumerable<NotificationDelivery> DeliveriesOf(WarningNotice notice, IEvent e)
@@ -89,16 +89,4 @@ public sealed class NotificationSubscription : SubscriptionBase
 
     static bool Takes(WebhookRoute route, WarningView warning) =>
         (route.Rules.Count == 0 || route.Rules.Contains(warning.RuleId)) && (route.MinSeverity is not { } min || warning.Severity >= min);
-
-    /// <summary>Once the deliveries are committed, the dispatcher need not wait for its next look.</summary>
-    sealed class WakeDispatcher(NotificationDispatcher dispatcher) : IChangeListener
-    {
-        public Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
-        {
-            dispatcher.Wake();
-            return Task.CompletedTask;
-        }
-
-        public Task BeforeCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token) => Task.CompletedTask;
-    }
 }

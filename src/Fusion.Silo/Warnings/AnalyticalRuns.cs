@@ -10,13 +10,27 @@ using Orleans.Concurrency;
 
 namespace Fusion.Silo.Warnings;
 
-/// <summary>When an analytical rule last ran, and how (rows or the error), so a restart neither skips nor repeats a run.</summary>
+/// <summary>How an analytical rule's run ended.</summary>
+public static class AnalyticalOutcome
+{
+    /// <summary>The query answered; its rows were judged.</summary>
+    public const string Completed = "completed";
+    /// <summary>Cut short at the analytics time limit: nothing was judged, the rule's warnings stay as they were.</summary>
+    public const string TimeLimitExceeded = "time-limit-exceeded";
+    /// <summary>The query or its rows were refused (the error says why): nothing was judged.</summary>
+    public const string Failed = "failed";
+}
+
+/// <summary>When an analytical rule last ran, and how (rows, or why it was cut short), so a restart neither skips nor repeats a run.</summary>
 public sealed class AnalyticalRunDocument
 {
     public string Id { get; set; } = "";
     public DateTimeOffset LastRunAt { get; set; }
+    public string Outcome { get; set; } = AnalyticalOutcome.Completed;
     public int Rows { get; set; }
     public string? Error { get; set; }
+    /// <summary>Wall-clock seconds the run took.</summary>
+    public double Seconds { get; set; }
 }
 
 /// <summary>
@@ -24,7 +38,10 @@ public sealed class AnalyticalRunDocument
 /// goes through the same sandbox as POST /api/analytics/sql (one read-only SELECT, external access off, time and
 /// row limits), with $now bound to the platform's time; each row (subject_id; enterprise_id, region_id and evidence
 /// when given) goes to the grain of its scope, and every scope with an open warning of the rule hears the run too,
-/// so a warning whose subject the query no longer returns resolves itself.
+/// so a warning whose subject the query no longer returns resolves itself. A run holds the analytics time limit for
+/// every query shape (the runner's StartAsync); one cut short at the limit, or failing, judges nothing — an open
+/// warning is not resolved by a run that did not finish — and is recorded with its outcome; the rule runs again at
+/// its next turn.
 /// </summary>
 public sealed class AnalyticalRuns(IServiceProvider services, IDocumentStore store, WarningRulesFile rules, MasterDataCache masterData, IGrainFactory grains,
     PlatformClock clock, ILogger<AnalyticalRuns> log)
@@ -44,6 +61,7 @@ public sealed class AnalyticalRuns(IServiceProvider services, IDocumentStore sto
     async Task RunAsync(AnalyticalRule rule, DateTimeOffset now, CancellationToken ct)
     {
         var record = new AnalyticalRunDocument { Id = rule.Id, LastRunAt = now };
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var rows = await QueryAsync(rule, now, ct);
@@ -55,11 +73,17 @@ public sealed class AnalyticalRuns(IServiceProvider services, IDocumentStore sto
             foreach (var (scope, scoped) in scopes)
                 await grains.GetGrain<IWarningGrain>(scope).AnalyzedAsync(rule.Id, scoped.AsImmutable());
         }
-        catch (Exception e) when (e is AnalyticsQueryException or InvalidDataException or DuckDB.NET.Data.DuckDBException)
+        catch (AnalyticsQueryException e) when (e.Problem == QueryProblem.TooLong)
         {
-            record.Error = e.Message;
-            log.LogWarning("Analytical rule '{Rule}' failed: {Error}", rule.Id, e.Message);
+            (record.Outcome, record.Error) = (AnalyticalOutcome.TimeLimitExceeded, e.Message);
+            log.LogWarning("Analytical rule '{Rule}' cut short at the time limit; its warnings stay as they were until a run completes: {Error}", rule.Id, e.Message);
         }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            (record.Outcome, record.Error) = (AnalyticalOutcome.Failed, e.Message);
+            log.LogWarning(e, "Analytical rule '{Rule}' failed; it runs again at its next turn: {Error}", rule.Id, e.Message);
+        }
+        record.Seconds = Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, 3);
         await using var write = store.LightweightSession();
         write.Store(record);
         await write.SaveChangesAsync(ct);
@@ -69,7 +93,7 @@ public sealed class AnalyticalRuns(IServiceProvider services, IDocumentStore sto
     {
         var runner = services.GetRequiredService<AnalyticsQueryRunner>();
         var query = runner.CheckSql(rule.Sql) with { Name = $"rule {rule.Id}", Parameters = [new("now", now.ToUniversalTime())] };
-        // At the time limit the run is recorded as failed with that reason instead of waiting for work DuckDB cannot interrupt.
+        // The platform's own query: held to the time limit, never refused for analysts' load.
         using var run = await runner.StartAsync(query, ResultFormat.Json, ct, counted: false);
         using var buffer = new MemoryStream();
         await run.WriteToAsync(buffer, ct);

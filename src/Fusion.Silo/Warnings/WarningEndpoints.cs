@@ -16,8 +16,9 @@ public sealed record DeliveryView(string Transition, string Channel, string Targ
 /// <summary>A warning and the notifications sent about it.</summary>
 public sealed record WarningDetail(WarningView Warning, IReadOnlyList<DeliveryView> Deliveries);
 
+/// <summary>A rule in force; LastRun for an analytical rule (when it ran, its outcome, rows or why it was cut short).</summary>
 public sealed record RuleView(string Id, string Kind, string Severity, string Subject, string Message, bool AutoResolve,
-    TimeSpan AcknowledgeWithin, TimeSpan? RemindEvery, WarningRule Definition);
+    TimeSpan AcknowledgeWithin, TimeSpan? RemindEvery, WarningRule Definition, AnalyticalRunDocument? LastRun = null);
 
 public sealed record RulesView(string Path, DateTimeOffset LoadedAt, IReadOnlyList<RuleView> Rules);
 
@@ -81,8 +82,9 @@ public static class WarningEndpoints
             .WithSummary($"The notifications of one warning: per transition and receiver (webhook route, recipient, Alertmanager), status and every attempt; pages of {DefaultPageSize * 5} (limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
 
-        api.MapGet("/rules", (WarningRulesFile rules) => View(rules.Current))
-            .WithSummary("The warning rules in force, with the file they came from and when they were loaded")
+        api.MapGet("/rules", async (WarningRulesFile rules, IQuerySession session, CancellationToken ct) =>
+                View(rules.Current, await session.LoadManyAsync<AnalyticalRunDocument>(ct, rules.Current.Rules.Rules.OfType<AnalyticalRule>().Select(r => r.Id).ToArray())))
+            .WithSummary("The warning rules in force, with the file they came from and when they were loaded; an analytical rule with its last run (outcome: completed, time-limit-exceeded, failed)")
             .RequireAuthorization(Policies.Staff);
 
         api.MapPost("/rules/reload", (WarningRulesFile rules) =>
@@ -112,9 +114,9 @@ public static class WarningEndpoints
 
     static IResult NotFound(string id) => Results.Problem(statusCode: 404, title: "Unknown warning", detail: $"No warning '{id}'.");
 
-    static RulesView View(LoadedRules r) => new(r.Path, r.LoadedAt,
+    static RulesView View(LoadedRules r, IReadOnlyList<AnalyticalRunDocument>? runs = null) => new(r.Path, r.LoadedAt,
         r.Rules.Rules.Select(x => new RuleView(x.Id, x.Kind, x.Severity.ToString().ToLowerInvariant(), x.Subject.ToString().ToLowerInvariant(),
-            x.Message, x.AutoResolve, x.AcknowledgeWithin, x.RemindEvery, x)).ToList());
+            x.Message, x.AutoResolve, x.AcknowledgeWithin, x.RemindEvery, x, runs?.FirstOrDefault(d => d.Id == x.Id))).ToList());
 
     static async Task<IReadOnlyList<DeliveryView>> DeliveriesAsync(IQuerySession session, string warningId, CancellationToken ct) =>
         (await session.Query<NotificationDelivery>().Where(d => d.WarningId == warningId).OrderBy(d => d.Sequence).ToListAsync(ct))

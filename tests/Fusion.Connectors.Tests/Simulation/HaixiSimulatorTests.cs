@@ -95,7 +95,9 @@ public class HaixiSimulatorTests
         Assert.InRange(perFeed[SimulationFeeds.AerialFindings], 40, 160);
         Assert.InRange(perFeed[SimulationFeeds.PublicReports], 120, 260);
         Assert.InRange(perFeed[SimulationFeeds.InspectionFindings], 10, 60);
-        Assert.Equal(Seed.Enterprises!.Count, perFeed[SimulationFeeds.FundDeposits]);
+        // Every enterprise deposits for last month, except the one that stopped: it only declares its sales.
+        Assert.Equal(Seed.Enterprises!.Count - 1, perFeed[SimulationFeeds.FundDeposits]);
+        Assert.Equal(1, perFeed[SimulationFeeds.SalesRevenue]);
         Assert.Equal(5, All<CameraAlarmRecord>().Select(a => a.AlarmType).Distinct().Count());
         Assert.Equal(3, All<AerialFindingRecord>().Select(a => a.Platform).Distinct().Count());
         Assert.Equal(4, All<PublicReportRecord>().Select(a => a.Channel).Distinct().Count());
@@ -150,6 +152,13 @@ public class HaixiSimulatorTests
         Assert.Equal((story.EnterpriseId, story.SiteId, "QAIDAM-HALOXYLON"), (recorded.EnterpriseId, recorded.SiteId, recorded.ProtectedZoneId));
         var signal = RiskSignals.From(recorded, 1)!;
         Assert.True(signal.InsideProtectedZone);
+
+        // The next day's satellite pass outlines the same ground: another platform at the same site, so both are "highest".
+        var pass = Assert.Single(All<AerialFindingRecord>(), f => f.Platform == "satellite" && f.SiteId == story.SiteId && f.Geometry is not null);
+        var passed = Assert.Single(Events(Batches.Where(b => b.Records.Contains(pass))).OfType<AerialFindingRecorded>(), e => e.FindingId == pass.FindingId);
+        Assert.Equal(("QAIDAM-HALOXYLON", story.SiteId), (passed.ProtectedZoneId, passed.SiteId));
+        var contributions = RiskScoring.Contributions([signal, RiskSignals.From(passed, 2)!], new RiskModel(), pass.ObservedAt);
+        Assert.All(contributions, c => Assert.Equal((CorroborationLevel.Highest, story.At), (c.Level, c.FirstDetectedAt!.Value)));
     }
 
     [Fact]
@@ -183,8 +192,14 @@ public class HaixiSimulatorTests
     [Fact]
     public void GivenTwoMonths_ThenEveryEnterpriseDepositsMonthlyAndAboutOneInTenFallsShort()
     {
-        var deposits = new HaixiSimulator(Seed, Start).Between(Start, Start.AddDays(95)).SelectMany(b => b.Records).OfType<FundDepositRecord>().ToList();
-        var enterprises = Seed.Enterprises!.ToDictionary(e => e.EnterpriseId);
+        var simulator = new HaixiSimulator(Seed, Start);
+        var records = simulator.Between(Start, Start.AddDays(95)).SelectMany(b => b.Records).ToList();
+        var deposits = records.OfType<FundDepositRecord>().ToList();
+        var stopped = simulator.Stories.StoppedDepositing!;
+        var enterprises = Seed.Enterprises!.Where(e => e.EnterpriseId != stopped).ToDictionary(e => e.EnterpriseId);
+        // The enterprise that stopped depositing declares its sales every month and pays nothing.
+        Assert.DoesNotContain(deposits, d => d.EnterpriseId == stopped);
+        Assert.Equal(["2026-10", "2026-11", "2026-12"], records.OfType<SalesRevenueRecord>().Where(s => s.EnterpriseId == stopped).Select(s => s.Period).Order());
         Assert.Equal(["2026-10", "2026-11", "2026-12"], deposits.Select(d => d.Period).Distinct().Order());
         foreach (var period in deposits.GroupBy(d => d.Period))
             Assert.Equal(enterprises.Keys.Order(), period.Select(d => d.EnterpriseId).Order());
@@ -202,7 +217,7 @@ public class HaixiSimulatorTests
         var conduct = Simulator.Conduct;
         var stories = Simulator.Stories;
         Assert.Equal(Seed.Enterprises!.Where(e => e.Sites is { Count: > 0 }).Select(e => e.EnterpriseId).Order(), conduct.Keys.Order());
-        Assert.Equal(new[] { stories.Discharge!.EnterpriseId, stories.Dumping!.EnterpriseId, stories.Reports!.EnterpriseId }.Order(),
+        Assert.Equal(new[] { stories.Discharge!.EnterpriseId, stories.Dumping!.EnterpriseId, stories.Reports!.EnterpriseId, stories.StoppedDepositing! }.Order(),
             conduct.Where(c => c.Value == EnterpriseConduct.StoryCase).Select(c => c.Key).Order());
         var offenders = conduct.Where(c => c.Value == EnterpriseConduct.RepeatOffender).Select(c => c.Key).ToHashSet();
         var noisy = conduct.Where(c => c.Value == EnterpriseConduct.NoisyButCompliant).Select(c => c.Key).ToHashSet();
@@ -251,6 +266,7 @@ public class HaixiSimulatorTests
         PublicReportRecord x => x.ReportId,
         InspectionFindingRecord x => x.FindingId,
         FundDepositRecord x => x.DepositId,
+        SalesRevenueRecord x => x.DeclarationId!,
         _ => throw new InvalidOperationException(r.GetType().Name),
     }).ToList();
 
@@ -261,6 +277,7 @@ public class HaixiSimulatorTests
         PublicReportRecord x => x.ReceivedAt,
         InspectionFindingRecord x => x.RecordedAt,
         FundDepositRecord x => x.DepositedAt,
+        SalesRevenueRecord x => x.DeclaredAt!.Value,
         _ => throw new InvalidOperationException(r.GetType().Name),
     };
 

@@ -34,7 +34,8 @@ public class SimulatorRunnerTests
         public static int Count(string body)
         {
             using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement.GetArrayLength() : 1;
+            return doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement.GetArrayLength()
+                : doc.RootElement.TryGetProperty("features", out var features) ? features.GetArrayLength() : 1;
         }
 
         public static HttpResponseMessage Json(HttpStatusCode status, string json, string mediaType = "application/json") =>
@@ -66,7 +67,8 @@ public class SimulatorRunnerTests
 
         var requests = platform.Requests.ToList();
         Assert.All(requests, r => Assert.Contains(r.Path, SimulationFeeds.All.Select(f => $"/api/ingest/{f}")));
-        Assert.All(requests, r => Assert.Equal("application/json", r.ContentType));
+        Assert.All(requests, r => Assert.Equal(r.Path.EndsWith("/aerial-findings") ? "application/geo+json" : "application/json", r.ContentType));
+        Assert.Contains("\"FeatureCollection\"", requests.First(r => r.Path.EndsWith("aerial-findings")).Body);
         Assert.All(requests, r => Assert.InRange(StubPlatform.Count(r.Body), 1, 50));
         Assert.Equal(expected, requests.Sum(r => StubPlatform.Count(r.Body)));
         Assert.Equal(expected, runner.Totals.Accepted);

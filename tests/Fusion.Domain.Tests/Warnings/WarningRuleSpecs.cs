@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using Fusion.Domain.Common;
 using Fusion.Domain.MasterData;
 using Fusion.Domain.Risk;
+using Fusion.Domain.PublicReports;
 using Fusion.Domain.Warnings;
 using static Fusion.Domain.Tests.Risk.Haixi;
 using static Fusion.Domain.Tests.Warnings.WarningSpec;
@@ -74,6 +76,40 @@ public class CountRuleSpecs
     }
 }
 
+public class PublicReportBurstSpecs
+{
+    static CountRule Burst(string? channel = null) => new("burst", "count", Severity.Medium, WarningSubject.Site, "{count} reports about {name}", false, Hours(2), null,
+        [new([nameof(SignalKind.PublicReport)], channel is null ? ImmutableDictionary<string, string>.Empty : ImmutableDictionary<string, string>.Empty.Add("channel", channel),
+            null, 3, Days(2))]);
+
+    static PublicReportFiled Via(string id, ReportChannel channel, DateTimeOffset at, string? duplicateOf = null) =>
+        Risk.Haixi.Report(id, at) with { Channel = channel, DuplicateOf = duplicateOf, DuplicateSimilarity = duplicateOf is null ? null : 0.9 };
+
+    [Fact]
+    public void GivenTwoHotlineReports_WhenAThirdArrivesByWeChat_ThenAHotlineOnlyRuleDoesNotCountIt() =>
+        Given(Burst("Hotline12369")).And(Via("r1", ReportChannel.Hotline12369, T0), Via("r2", ReportChannel.Hotline12369, T0 + Hours(1)))
+            .When(Via("r3", ReportChannel.WeChat, T0 + Hours(2))).ThenNothing();
+
+    [Fact]
+    public void GivenTwoHotlineReports_WhenAThirdArrivesByHotline_ThenAHotlineOnlyRuleFires() =>
+        Assert.Equal(3, Given(Burst("Hotline12369")).And(Via("r1", ReportChannel.Hotline12369, T0), Via("r2", ReportChannel.Hotline12369, T0 + Hours(1)))
+            .When(Via("r3", ReportChannel.Hotline12369, T0 + Hours(2))).Then<WarningRaised>().Evidence.Count);
+
+    [Fact]
+    public void GivenReportsByEveryChannel_WhenARuleTakesSeveral_ThenItCountsThoseOnly() =>
+        Given(Burst("Hotline12369|WeChat")).And(Via("r1", ReportChannel.Sms, T0), Via("r2", ReportChannel.Hotline12369, T0 + Hours(1)),
+                Via("r3", ReportChannel.Email, T0 + Hours(1)), Via("r4", ReportChannel.WeChat, T0 + Hours(2)))
+            .When(Via("r5", ReportChannel.WeChat, T0 + Hours(3))).Then<WarningRaised>();
+
+    [Fact]
+    public void GivenTwoReports_WhenARepeatOfOneArrives_ThenItIsOneMoreReportInTheBurst()
+    {
+        var raised = Given(Burst()).And(Via("r1", ReportChannel.Hotline12369, T0), Via("r2", ReportChannel.WeChat, T0 + Hours(1)))
+            .When(Via("r3", ReportChannel.Hotline12369, T0 + Hours(2), duplicateOf: "r1")).Then<WarningRaised>();
+        Assert.Contains("a repeat of r1", raised.Evidence[^1].Summary);
+    }
+}
+
 public class CompositeRuleSpecs
 {
     static readonly CountRule Blacklist = Count("blacklist", subject: WarningSubject.Enterprise, anyOf:
@@ -123,6 +159,45 @@ public class AbsenceRuleSpecs
     [Fact]
     public void GivenADeposit_WhenTheClockReachesExactlyThePeriod_ThenAWarning() =>
         Assert.Contains("No fund deposit since", Given(Deposit).And(Risk.Haixi.Deposit("d1", 1000, 1000)).WhenClockMoves(Days(100)).Then<WarningRaised>().Evidence[0].Summary);
+
+    static EnterpriseRegistered Registered(decimal sales) => new(SaltLake, "盐湖钾肥", "potash", Golmud, sales, 94.9, 36.4, T0);
+
+    [Fact]
+    public void GivenAnEnterpriseRegisteredWithSales_ThatNeverDeposits_WhenTheClockReachesJustBeforeThePeriod_ThenNothing() =>
+        Given(Deposit).And(Registered(1_000_000)).WhenClockMoves(Days(100) - TimeSpan.FromSeconds(1)).ThenNothing();
+
+    [Fact]
+    public void GivenAnEnterpriseRegisteredWithSales_ThatNeverDeposits_WhenTheClockReachesExactlyThePeriod_ThenAWarning()
+    {
+        var raised = Given(Deposit).And(Registered(1_000_000)).WhenClockMoves(Days(100)).Then<WarningRaised>();
+        Assert.Equal((SaltLake, $"fund-obligation:{SaltLake}"), (raised.SubjectId, raised.Evidence[0].EventId));
+        Assert.StartsWith("No fund deposit at all since it was known to owe on", raised.Evidence[0].Summary);
+    }
+
+    [Fact]
+    public void GivenAnEnterpriseRegisteredWithoutSales_WhenThePeriodPasses_ThenNothingIsOwed() =>
+        Given(Deposit).And(Registered(0)).WhenClockMoves(Days(200)).ThenNothing();
+
+    [Fact]
+    public void GivenASalesDeclarationWithAnObligation_AndNoDeposit_WhenThePeriodPasses_ThenAWarning() =>
+        Assert.Equal("fund-declaration:decl-1", Given(Deposit)
+            .And(new Fusion.Domain.Funds.SalesRevenueDeclared("decl-1", SaltLake, Golmud, "2026-10", 9_000_000, 9_000, new DateOnly(2018, 1, 1), T0))
+            .WhenClockMoves(Days(100)).Then<WarningRaised>().Evidence[0].EventId);
+
+    [Fact]
+    public void GivenARegistration_AndADepositDatedBeforeIt_WhenThePeriodFromTheDepositPasses_ThenTheDepositCounts_NotTheRegistration() =>
+        Assert.StartsWith("No fund deposit since", Given(Deposit).And(Registered(1_000_000) with { RegisteredAt = T0 + Days(10) }, Risk.Haixi.Deposit("d1", 1000, 1000))
+            .WhenClockMoves(Days(90)).Then<WarningRaised>().Evidence[0].Summary);
+
+    [Fact]
+    public void GivenARegistration_WhenItIsRegisteredAgainLater_ThenTheClockStillRunsFromTheFirst() =>
+        Given(Deposit).And(Registered(1_000_000), Registered(2_000_000) with { RegisteredAt = T0 + Days(50) })
+            .WhenClockMoves(Days(50)).Then<WarningRaised>();
+
+    [Fact]
+    public void GivenAnEnterpriseThatNeverDeposited_WhenItsFirstDepositArrives_ThenTheWarningResolvesItself() =>
+        Given(Deposit).And(Registered(1_000_000), Days(101))
+            .When(Risk.Haixi.Deposit("d1", 1000, 1000) with { DepositedAt = T0 + Days(101) }).Then<WarningResolved>();
 
     [Fact]
     public void GivenAMissingDepositWarning_WhenADepositArrives_ThenItResolvesItself() =>

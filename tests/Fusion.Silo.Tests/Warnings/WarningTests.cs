@@ -217,4 +217,43 @@ public sealed class WarningTests
         Assert.NotNull(shipped);
         Assert.Null(shipped.Error);
     }
+
+    [Fact]
+    public async Task GivenAnOpenAnalyticalWarning_WhenTheRulesNextRunIsCutShortAtTheTimeLimit_ThenTheRunIsRecordedSo_AndTheWarningStaysOpen()
+    {
+        var folder = Directory.CreateTempSubdirectory("fusion-rules-");
+        var path = Path.Combine(folder.FullName, "rules.yaml");
+        static string Rule(string sql) => $$"""
+            rules:
+              - id: slow-rule
+                kind: analytical
+                severity: low
+                subject: enterprise
+                message: "{name}: analytical"
+                every: "01:00:00"
+                autoResolve: true
+                acknowledgeWithin: "1.00:00:00"
+                sql: "{{sql}}"
+            """;
+        await File.WriteAllTextAsync(path, Rule($"SELECT '{Potash}' AS subject_id, 'GOLMUD-IP' AS region_id, 'found' AS evidence"));
+        await using var app = await FusionApp.StartAsync(settings: Settings(("Fusion:Warnings:RulesFile", path), ("Analytics:QueryTimeoutSeconds", "1")));
+        var http = app.CreateClient();
+        var raised = await WaitForAsync(http, "/api/warnings?rule=slow-rule", w => w.GetArrayLength() == 1, "analytical warning");
+        var id = raised[0].GetProperty("id").GetString();
+
+        // The same rule, now a query far longer than the one-second limit (DuckDB interrupts it), returning nothing if it ever ended.
+        await File.WriteAllTextAsync(path, Rule("SELECT 'x' AS subject_id FROM range(1000000000000) a HAVING sum(a.range) < 0"));
+        (await http.PostAsync("/api/warnings/rules/reload", null)).EnsureSuccessStatusCode();
+        app.Time.Advance(TimeSpan.FromHours(1));
+        var rules = await WaitForAsync(http, "/api/warnings/rules",
+            r => r.GetProperty("rules")[0].GetProperty("lastRun").GetProperty("lastRunAt").GetDateTimeOffset() == app.Time.GetUtcNow(), "the cut-short run");
+        var run = rules.GetProperty("rules")[0].GetProperty("lastRun");
+        Assert.Equal("time-limit-exceeded", run.GetProperty("outcome").GetString());
+        Assert.Contains("limit", run.GetProperty("error").GetString());
+        Assert.True(run.GetProperty("seconds").GetDouble() < 30, $"the run waited {run.GetProperty("seconds")} s for a 1 s limit");
+
+        // A run that did not finish judged nothing: the warning is still open, not resolved as if the query had returned no rows.
+        var still = await http.GetJsonAsync($"/api/warnings/{id}");
+        Assert.Equal("raised", still.GetProperty("warning").GetProperty("status").GetString());
+    }
 }
