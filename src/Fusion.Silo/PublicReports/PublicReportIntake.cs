@@ -56,9 +56,11 @@ public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals se
         }
         catch (RecordRejected e)
         {
-            // Only JSON keeps its readable parts: an unreadable CSV or e-mail keeps its first line, contacts masked.
+            // Only JSON keeps its readable parts: an unreadable CSV keeps its heading line, contacts masked; an e-mail
+            // nothing but its size (its first lines are headers, From among them, naming the reporter).
             var kept = mediaType is null or Json ? Redactor.Redact(Encoding.UTF8.GetString(raw))
-                : ContactMasking.Mask(Decode(raw, charset).Split('\n')[0]) + $" … ({raw.Length} bytes; the rest withheld, it may name the reporter)";
+                : mediaType == Email ? $"(an e-mail of {raw.Length} bytes, withheld: it may name the reporter)"
+                : ContactMasking.Mask(FirstLine(raw, charset)) + $" … ({raw.Length} bytes; the rest withheld, it may name the reporter)";
             return await UnreadableAsync("Wrong shape", e.Message, kept, ct);
         }
     }
@@ -79,6 +81,15 @@ public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals se
     }
 
     static string Decode(byte[] raw, string? charset) => CsvRecords.Decode(raw, charset);
+
+    /// <summary>The body's first line as kept in the quarantine; in UTF-8 when its charset is the unknown one it was refused for.</summary>
+    static string FirstLine(byte[] raw, string? charset)
+    {
+        string text;
+        try { text = Decode(raw, charset); }
+        catch (RecordRejected) { text = Encoding.UTF8.GetString(raw); }
+        return text.Split('\n')[0];
+    }
 
     /// <summary>A JSON array of report records, translated with their seals (quarantine replay).</summary>
     public Task<TranslatedBatch> TranslateAsync(JsonElement array, MasterDataCatalog catalog, DateTimeOffset now, CancellationToken ct) =>

@@ -92,7 +92,8 @@ public sealed class FormatFuzzTests : IAsyncLifetime
         var response = await http.PostAsync(url, content);
         var text = await response.Content.ReadAsStringAsync();
         var shown = Encoding.UTF8.GetString(body);
-        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{(int)response.StatusCode} for {shown[..Math.Min(2000, shown.Length)]}: {text}");
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest,
+            $"{(int)response.StatusCode} for {shown[..Math.Min(2000, shown.Length)]}: {text}\n{string.Join("\n", app.Errors.TakeLast(3))}");
         var answer = JsonDocument.Parse(text).RootElement;
         var quarantine = await QuarantineAsync(feed);
         if (answer.TryGetProperty("rejected", out var rejected))
