@@ -50,8 +50,9 @@ public static class CsvRecords
             if (Dates?.Contains(field) == true && DateOnly.TryParseExact(value, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
                 return d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             if (LocalTimes?.Contains(field) == true && !value.EndsWith('Z') && !(value.Length > 6 && value[^6] is '+' or '-' && value[^3] == ':')
-                && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-                return new DateTimeOffset(local, Beijing).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+                && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+                && global::Fusion.Connectors.Ingest.LocalTimes.At(local, Beijing) is { } at)   // a time DateTimeOffset cannot hold stays as sent, and is refused as no time
+                return at.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
             return value;
         }
     }

@@ -98,7 +98,11 @@ public static class AnalyticsEndpoints
         }
         catch (AnalyticsQueryException e)
         {
-            return Problem(e);
+            return Problem(e, http);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return Results.Empty;   // the client went away; its query was interrupted
         }
         using (run)
         {
@@ -112,7 +116,11 @@ public static class AnalyticsEndpoints
             }
             catch (AnalyticsQueryException e) when (!http.Response.HasStarted)
             {
-                return Problem(e);
+                return Problem(e, http);
+            }
+            catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+            {
+                return Results.Empty;
             }
             catch (Exception) when (http.Response.HasStarted)
             {
@@ -121,6 +129,18 @@ public static class AnalyticsEndpoints
             }
         }
         return Results.Empty;
+    }
+
+    static IResult Problem(AnalyticsQueryException e, HttpContext http)
+    {
+        if (e.Problem == QueryProblem.Busy)
+        {
+            var seconds = http.RequestServices.GetRequiredService<IConfiguration>().GetValue("Fusion:RetryAfterSeconds", 5);
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Problem(statusCode: 503, title: "Analytics busy", detail: e.Message,
+                extensions: new Dictionary<string, object?> { ["dependency"] = "analytics", ["retryAfterSeconds"] = seconds });
+        }
+        return Problem(e);
     }
 
     static IResult Problem(AnalyticsQueryException e) => e.Problem switch

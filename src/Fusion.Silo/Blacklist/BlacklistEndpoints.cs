@@ -22,28 +22,45 @@ public sealed record DelistBody(string Reason, string DecisionRef, string? By = 
 /// <summary>The blacklist of measure 8: the public list, an enterprise's full record, and the decisions on it.</summary>
 public static class BlacklistEndpoints
 {
+    public const int DefaultPageSize = 500;
+    public const int MaxPageSize = 1000;
+
     public static IEndpointRouteBuilder MapBlacklistEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/blacklist").WithTags("Blacklist");
 
-        group.MapGet("/", async (IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+        group.MapGet("/", async (IDocumentStore store, PlatformClock clock, HttpContext http, int? limit, int? offset, CancellationToken ct) =>
             {
+                var (page, refusal) = Page.Read(limit, offset, DefaultPageSize, MaxPageSize);
+                if (refusal is not null) return refusal;
                 var now = clock.Now;
                 await using var session = store.QuerySession();
-                var listed = await session.Query<BlacklistRecord>().Where(r => r.Status == ListingStatus.Listed).ToListAsync(ct);
-                return listed.Where(r => r.ListedAt(now))
+                // At most one record per enterprise, so the records listed fit in memory; whether a term still runs is decided here.
+                var listed = (await session.Query<BlacklistRecord>().Where(r => r.Status == ListingStatus.Listed).ToListAsync(ct))
+                    .Where(r => r.ListedAt(now))
                     .Select(r => new PublicListing(r.EnterpriseName, r.Id, r.Current!.ReasonCategory, r.Current.ListedFrom, r.Current.ListedUntil))
-                    .OrderByDescending(l => l.ListedFrom).ToArray();
+                    .OrderByDescending(l => l.ListedFrom).ThenBy(l => l.CreditCode, StringComparer.Ordinal).ToList();
+                var shown = page.Of(listed).ToList();
+                page.Describe(http, listed.Count, shown.Count);
+                return Results.Ok(shown);
             })
-            .WithSummary("The public blacklist: enterprises listed now, with name, credit code, reason category and the term (no internal evidence)")
+            .Produces<IReadOnlyList<PublicListing>>()
+            .ProducesProblem(400)
+            .WithSummary($"The public blacklist: enterprises listed now, with name, credit code, reason category and the term (no internal evidence); newest first, " +
+                         $"pages of {DefaultPageSize} (limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .AllowAnonymous();
 
-        group.MapGet("/proposals", async (IDocumentStore store, CancellationToken ct) =>
+        group.MapGet("/proposals", async (IDocumentStore store, HttpContext http, int? limit, int? offset, CancellationToken ct) =>
             {
+                var (page, refusal) = Page.Read(limit, offset, DefaultPageSize, MaxPageSize);
+                if (refusal is not null) return refusal;
                 await using var session = store.QuerySession();
-                return await session.Query<BlacklistRecord>().Where(r => r.Status == ListingStatus.Proposed).ToListAsync(ct);
+                return Results.Ok(await page.OfAsync(session.Query<BlacklistRecord>().Where(r => r.Status == ListingStatus.Proposed), q => q.OrderBy(r => r.Id), http, ct));
             })
-            .WithSummary("Listings proposed because the criteria hold, waiting for a decision, with their evidence")
+            .Produces<IReadOnlyList<BlacklistRecord>>()
+            .ProducesProblem(400)
+            .WithSummary($"Listings proposed because the criteria hold, waiting for a decision, with their evidence; by credit code, pages of {DefaultPageSize} " +
+                         $"(limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
 
         group.MapGet("/{enterpriseId}", async (string enterpriseId, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>

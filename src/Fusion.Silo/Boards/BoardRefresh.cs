@@ -49,7 +49,8 @@ public sealed class BoardRefresh(IDocumentStore store, AnalyticsQueryRunner anal
     async Task RefreshFundComplianceAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         var query = FundQueries.Compliance.Bind(new Dictionary<string, string?>(), DateOnly.FromDateTime(clock.Now.UtcDateTime));
-        using var run = analytics.Start(query, ResultFormat.Json, ct);
+        // At the time limit the refresh stops (and is tried again next round) instead of waiting for work DuckDB cannot interrupt.
+        using var run = await analytics.StartAsync(query, ResultFormat.Json, ct, counted: false);
         using var buffer = new MemoryStream();
         await run.WriteToAsync(buffer, ct);
         using var result = JsonDocument.Parse(buffer.ToArray());

@@ -89,6 +89,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          OpenAPI document         {baseUrl}openapi/v1.json
          Regions with live risk   {baseUrl}api/regions
          Enterprises of Golmud    {baseUrl}api/enterprises?region=GOLMUD
+                                  lists come in pages: &limit=20&offset=20 (X-Total-Count, Link: next)
          A region's explanation   {baseUrl}api/regions/GOLMUD/risk
          Quarantine               {baseUrl}api/quarantine
          Warnings (open)          {baseUrl}api/warnings?status=open

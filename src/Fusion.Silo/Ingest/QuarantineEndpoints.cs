@@ -22,12 +22,13 @@ public static class QuarantineEndpoints
     {
         app.MapGet("/api/quarantine", async (IQuerySession session, HttpContext http, string? feed, bool? open, int? limit, int? offset, CancellationToken ct) =>
             {
+                var (request, refusal) = Page.Read(limit, offset, 100, MaxPageSize);
+                if (refusal is not null) return refusal;
                 var query = session.Query<QuarantinedRecord>().AsQueryable();
                 if (!string.IsNullOrWhiteSpace(feed)) query = query.Where(q => q.Feed == feed);
                 if (open == true) query = query.Where(q => q.ResolvedAt == null);
-                var skip = Math.Max(offset ?? 0, 0);
-                var rows = await query.OrderByDescending(q => q.ReceivedAt).ThenBy(q => q.Id)
-                    .Skip(skip).Take(Math.Clamp(limit ?? 100, 1, MaxPageSize)).ToListAsync(ct);
+                var total = await query.CountAsync(ct);
+                var rows = await query.OrderByDescending(q => q.ReceivedAt).ThenBy(q => q.Id).Skip(request.Offset).Take(request.Limit).ToListAsync(ct);
                 // A page stops once its raw input passes the byte budget (one record always fits), so one answer stays small.
                 var page = new List<QuarantineEntry>();
                 long bytes = 0;
@@ -37,15 +38,14 @@ public static class QuarantineEndpoints
                     bytes += q.Raw.Length;
                     page.Add(new QuarantineEntry(q.Id, q.Feed, q.Index, q.RecordId, q.Reason, q.Raw, q.ReceivedAt, q.ResolvedAt, q.Resolution));
                 }
-                if (page.Count == rows.Count && rows.Count < Math.Clamp(limit ?? 100, 1, MaxPageSize)) return page;
-                var next = $"/api/quarantine?offset={skip + page.Count}&limit={Math.Clamp(limit ?? 100, 1, MaxPageSize)}"
-                           + (string.IsNullOrWhiteSpace(feed) ? "" : $"&feed={Uri.EscapeDataString(feed)}") + (open == true ? "&open=true" : "");
-                http.Response.Headers.Link = $"<{next}>; rel=\"next\"";
-                return page;
+                request.Describe(http, total, page.Count);
+                return Results.Ok(page);
             })
+            .Produces<IReadOnlyList<QuarantineEntry>>()
+            .ProducesProblem(400)
             .WithTags("Ingest")
             .WithSummary($"Rejected input, newest first, with its raw content and the reason (filter by feed, open=true for unresolved); pages of up to {MaxPageSize} records " +
-                         $"and about {MaxPageRawChars / 1_000_000} MB of raw input, the next page named in the Link header (offset=…)")
+                         $"and about {MaxPageRawChars / 1_000_000} MB of raw input, the total in X-Total-Count and the next page in the Link header (offset=…)")
             .Sensitive("the quarantine's raw input")
             .RequireAuthorization(Policies.Admin);
 

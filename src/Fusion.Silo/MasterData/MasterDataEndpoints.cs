@@ -22,6 +22,9 @@ public sealed record SiteView(string SiteId, string Kind, string Name, double Lo
 
 public static class MasterDataEndpoints
 {
+    public const int DefaultPageSize = 500;
+    public const int MaxPageSize = 1000;
+
     public static IEndpointRouteBuilder MapMasterDataEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/master-data", async (HttpRequest request, IngestPipeline pipeline, MasterDataCache cache, Monitoring.MonitorPasswords passwords, IngestOptions options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
@@ -43,36 +46,52 @@ public static class MasterDataEndpoints
             .WithSummary("Registers regions, enterprises (with sites, cameras and monitors), protected zones, leaders and commissioners")
             .RequireAuthorization(Policies.Admin);
 
-        app.MapGet("/api/regions", async (MasterDataCache cache, RegionRisk risk) =>
+        app.MapGet("/api/regions", async (MasterDataCache cache, RegionRisk risk, HttpContext http, int? limit, int? offset) =>
             {
+                var (page, refusal) = Page.Read(limit, offset, DefaultPageSize, MaxPageSize);
+                if (refusal is not null) return refusal;
                 var catalog = cache.Current;
-                var regions = catalog.Regions.Values.OrderBy(r => r.Kind == RegionKind.IndustrialPark).ThenBy(r => r.RegionId).ToList();
+                var regions = page.Of(catalog.Regions.Values.OrderBy(r => r.Kind == RegionKind.IndustrialPark).ThenBy(r => r.RegionId, StringComparer.Ordinal)).ToList();
                 var scores = await Task.WhenAll(regions.Select(r => risk.ScoreAsync(r.RegionId)));
-                return regions.Select((r, i) => new RegionView(
+                page.Describe(http, catalog.Regions.Count, regions.Count);
+                return Results.Ok(regions.Select((r, i) => new RegionView(
                     r.RegionId, r.Name, r.NameZh, r.Kind.ToString(), r.ParentRegionId, r.Centre.Longitude, r.Centre.Latitude,
                     catalog.EnterprisesIn(r.RegionId).Count(),
-                    scores[i].Score, scores[i].Level));
+                    scores[i].Score, scores[i].Level)));
             })
+            .Produces<IEnumerable<RegionView>>()
+            .ProducesProblem(400)
             .WithTags("Master data")
-            .WithSummary("Regions of Haixi with their current risk score and level")
+            .WithSummary($"Regions of Haixi with their current risk score and level, counties first; pages of {DefaultPageSize} (limit up to {MaxPageSize}, offset), " +
+                         "the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
 
-        app.MapGet("/api/enterprises", (MasterDataCache cache, string? region) =>
+        app.MapGet("/api/enterprises", (MasterDataCache cache, HttpContext http, string? region, int? limit, int? offset) =>
             {
+                var (page, refusal) = Page.Read(limit, offset, DefaultPageSize, MaxPageSize);
+                if (refusal is not null) return refusal;
                 var catalog = cache.Current;
                 if (region is not null && !catalog.Regions.ContainsKey(region))
                     return Results.Problem(statusCode: 404, title: "Unknown region", detail: $"There is no region '{region}'. Regions: {string.Join(", ", catalog.Regions.Keys.Order())}.");
-                var sites = catalog.Sites.Values.ToLookup(s => s.EnterpriseId);
-                var cameras = catalog.Cameras.Values.ToLookup(c => c.SiteId);
-                var monitors = catalog.Monitors.Values.ToLookup(m => m.SiteId);
-                var inRegion = region is null ? catalog.Enterprises.Values : catalog.EnterprisesIn(region);
-                return Results.Ok(inRegion.OrderBy(e => e.Name).Select(e => new EnterpriseView(
+                var inRegion = (region is null ? catalog.Enterprises.Values : catalog.EnterprisesIn(region)).ToList();
+                var listed = page.Of(inRegion.OrderBy(e => e.Name, StringComparer.Ordinal).ThenBy(e => e.EnterpriseId, StringComparer.Ordinal)).ToList();
+                var ids = listed.Select(e => e.EnterpriseId).ToHashSet();
+                var sites = catalog.Sites.Values.Where(s => ids.Contains(s.EnterpriseId)).ToLookup(s => s.EnterpriseId);
+                var siteIds = sites.SelectMany(s => s).Select(s => s.SiteId).ToHashSet();
+                var cameras = catalog.Cameras.Values.Where(c => siteIds.Contains(c.SiteId)).ToLookup(c => c.SiteId);
+                var monitors = catalog.Monitors.Values.Where(m => siteIds.Contains(m.SiteId)).ToLookup(m => m.SiteId);
+                page.Describe(http, inRegion.Count, listed.Count);
+                return Results.Ok(listed.Select(e => new EnterpriseView(
                     e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.AnnualSalesRevenueYuan, e.Location.Longitude, e.Location.Latitude,
                     sites[e.EnterpriseId].OrderBy(s => s.SiteId).Select(s => new SiteView(s.SiteId, s.Kind.ToString(), s.Name, s.Location.Longitude, s.Location.Latitude,
                         cameras[s.SiteId].Select(c => c.CameraId).Order().ToArray(), monitors[s.SiteId].Select(m => m.MonitorId).Order().ToArray())).ToArray())));
             })
+            .Produces<IEnumerable<EnterpriseView>>()
+            .ProducesProblem(400)
+            .ProducesProblem(404)
             .WithTags("Master data")
-            .WithSummary("Enterprises, optionally of one region (a county's list includes its industrial parks), with their sites")
+            .WithSummary($"Enterprises by name, optionally of one region (a county's list includes its industrial parks), with their sites; pages of {DefaultPageSize} " +
+                         $"(limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
         return app;
     }

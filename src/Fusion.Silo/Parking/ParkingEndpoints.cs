@@ -1,3 +1,4 @@
+using Fusion.Silo.Hosting;
 using Fusion.Silo.Security;
 
 namespace Fusion.Silo.Parking;
@@ -14,14 +15,18 @@ public static class ParkingEndpoints
 
         group.MapGet("", async (ParkingLot parking, string? consumer, bool? open, int? limit, long? before, CancellationToken ct) =>
             {
-                var size = Math.Clamp(limit ?? 100, 1, MaxPageSize);
+                var (page, refusal) = Page.Read(limit, null, 100, MaxPageSize);
+                if (refusal is not null) return refusal;
+                var size = page.Limit;
                 var items = await parking.ListAsync(consumer, open ?? true, size, before, ct);
                 var next = items.Count == size
                     ? $"/api/parked?before={items[^1].Sequence}&limit={size}&open={(open ?? true).ToString().ToLowerInvariant()}" + (consumer is null ? "" : $"&consumer={Uri.EscapeDataString(consumer)}")
                     : null;
-                return new ParkedPage(items, next);
+                return Results.Ok(new ParkedPage(items, next));
             })
-            .WithSummary($"Events a consumer (live-risk, analytics, …) could not apply, with the reason, newest first; open only unless open=false; pages of up to {MaxPageSize} (follow next)");
+            .Produces<ParkedPage>()
+            .ProducesProblem(400)
+            .WithSummary($"Events a consumer (live-risk, analytics, …) could not apply, with the reason, newest first; open only unless open=false; pages of up to {MaxPageSize} (follow next; a larger limit is refused with 400)");
 
         group.MapGet("/{id}", async (string id, ParkingLot parking, CancellationToken ct) =>
                 await parking.GetAsync(id, ct) is { } p ? Results.Ok(p)

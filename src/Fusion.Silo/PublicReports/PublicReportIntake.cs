@@ -67,11 +67,13 @@ public sealed class PublicReportIntake(IngestPipeline pipeline, ReporterSeals se
 
     /// <summary>
     /// What may be kept of a body that is not readable as records: only JSON keeps its readable parts; an unreadable
-    /// CSV or e-mail keeps its first line, contacts masked.
+    /// CSV keeps its heading line, contacts masked (in UTF-8 when its charset is the unknown one it was refused for);
+    /// an e-mail nothing but its size (its first lines are headers, From among them, naming the reporter).
     /// </summary>
     static string Unreadable(string? mediaType, string? charset, byte[] raw)
     {
         if (mediaType is null or Json) return Redactor.Redact(Encoding.UTF8.GetString(raw));
+        if (mediaType == Email) return $"(an e-mail of {raw.Length} bytes, withheld: it may name the reporter)";
         string text;
         try { text = Decode(raw, charset); }
         catch (RecordRejected) { text = Encoding.UTF8.GetString(raw); }

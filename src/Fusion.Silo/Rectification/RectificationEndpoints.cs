@@ -21,12 +21,17 @@ public sealed record ExtensionBody(DateOnly Deadline, string Reason, string? By 
 /// <summary>Rectification cases (measures 3 and 7): list, read with history, and one POST per command.</summary>
 public static class RectificationEndpoints
 {
+    public const int DefaultPageSize = 500;
+    public const int MaxPageSize = 1000;
+
     public static IEndpointRouteBuilder MapRectificationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/cases").WithTags("Rectification cases");
 
-        group.MapGet("/", async (HttpContext http, IDocumentStore store, MasterDataCache masterData, CaseStatus? status, string? commissioner, string? region, string? enterprise, bool? overdue, int? limit, CancellationToken ct) =>
+        group.MapGet("/", async (IDocumentStore store, MasterDataCache masterData, HttpContext http, CaseStatus? status, string? commissioner, string? region, string? enterprise, bool? overdue, int? limit, int? offset, CancellationToken ct) =>
             {
+                var (page, refusal) = Page.Read(limit, offset, DefaultPageSize, MaxPageSize);
+                if (refusal is not null) return refusal;
                 await using var session = store.QuerySession();
                 var query = session.Query<RectificationCase>().AsQueryable();
                 if (http.Areas() is { Prefecture: false } areas)
@@ -37,16 +42,18 @@ public static class RectificationEndpoints
                 if (status is { } st) query = query.Where(c => c.Status == st);
                 if (overdue is { } od) query = query.Where(c => c.Overdue == od);
                 if (enterprise is not null) query = query.Where(c => c.EnterpriseId == enterprise);
+                if (commissioner is not null) query = query.Where(c => c.CommissionerIds.Contains(commissioner));
                 if (region is not null)
                 {
                     var regions = masterData.Current.RegionAndParks(region).ToArray();
                     query = query.Where(c => c.RegionId.IsOneOf(regions));
                 }
-                var cases = await query.OrderBy(c => c.DueAt).Take(Math.Clamp(limit ?? 500, 1, 5000)).ToListAsync(ct);
-                // Few cases name a commissioner each; filtering the page here keeps the query plain.
-                return commissioner is null ? cases : cases.Where(c => c.CommissionerIds.Contains(commissioner)).ToList();
+                return Results.Ok(await page.OfAsync(query, q => q.OrderBy(c => c.DueAt).ThenBy(c => c.Id), http, ct));
             })
-            .WithSummary("Rectification cases, soonest due first; filters: status, commissioner (overseeing the case's region), region (its parks included), enterprise, overdue. A leader or commissioner sees their own areas' only")
+            .Produces<IReadOnlyList<RectificationCase>>()
+            .ProducesProblem(400)
+            .WithSummary($"Rectification cases, soonest due first; filters: status, commissioner (overseeing the case's region), region (its parks included), enterprise, overdue; a leader or commissioner sees their own areas' only; " +
+                         $"pages of {DefaultPageSize} (limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
 
         group.MapGet("/{id}", async (string id, HttpContext http, IDocumentStore store, CancellationToken ct) =>

@@ -7,6 +7,8 @@ public sealed record ConnectorKeyRequest(string Name, string[]? Feeds);
 
 public static class ConnectorKeyEndpoints
 {
+    public const int MaxPageSize = 500;
+
     public static IEndpointRouteBuilder MapConnectorKeyEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/connector-keys").WithTags("Security").RequireAuthorization(Policies.Admin);
@@ -20,12 +22,16 @@ public static class ConnectorKeyEndpoints
             .ProducesProblem(422)
             .WithSummary("Issues a key for a machine pushing data (X-Api-Key header), limited to the feeds named; the key is shown this once, only its hash is kept");
 
-        group.MapGet("/", async (IDocumentStore store, CancellationToken ct) =>
+        group.MapGet("/", async (IDocumentStore store, HttpContext http, int? limit, int? offset, CancellationToken ct) =>
             {
+                var (page, refusal) = Page.Read(limit, offset, MaxPageSize, MaxPageSize);
+                if (refusal is not null) return refusal;
                 await using var session = store.QuerySession();
-                return (await session.Query<ConnectorKey>().OrderBy(k => k.IssuedAt).ToListAsync(ct)).Select(ConnectorKeyView.Of);
+                return Results.Ok((await page.OfAsync(session.Query<ConnectorKey>(), q => q.OrderBy(k => k.IssuedAt).ThenBy(k => k.Id), http, ct)).Select(ConnectorKeyView.Of));
             })
-            .WithSummary("The connector keys issued, with their feeds and whether revoked (never the key itself)");
+            .ProducesProblem(400)
+            .WithSummary($"The connector keys issued, oldest first, with their feeds and whether revoked (never the key itself); pages of up to {MaxPageSize} (offset), " +
+                         "the total in X-Total-Count and the next page in the Link header");
 
         group.MapPost("/{id}/revoke", async (string id, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
                 await ConnectorKeys.RevokeAsync(store, id, clock.Now, ct) is { } key

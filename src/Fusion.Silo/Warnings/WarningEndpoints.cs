@@ -1,5 +1,6 @@
 using Fusion.Domain.Common;
 using Fusion.Domain.Warnings;
+using Fusion.Silo.Hosting;
 using Fusion.Silo.Notifications;
 using Fusion.Silo.Security;
 using Marten;
@@ -26,12 +27,17 @@ public sealed record ReloadView(bool Loaded, IReadOnlyList<string> Errors, Rules
 
 public static class WarningEndpoints
 {
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
     public static IEndpointRouteBuilder MapWarningEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/warnings").WithTags("Warnings");
 
-        api.MapGet("/", async (HttpContext http, IQuerySession session, string? status, Severity? severity, string? rule, string? region, string? enterprise, int? limit, CancellationToken ct) =>
+        api.MapGet("/", async (IQuerySession session, HttpContext http, string? status, Severity? severity, string? rule, string? region, string? enterprise, int? limit, int? offset, CancellationToken ct) =>
             {
+                var (page, refusal) = Page.Read(limit, offset, DefaultPageSize, MaxPageSize);
+                if (refusal is not null) return refusal;
                 var q = session.Query<WarningView>().AsQueryable();
                 if (http.Areas() is { Prefecture: false } areas)
                 {
@@ -43,9 +49,12 @@ public static class WarningEndpoints
                 if (rule is { Length: > 0 }) q = q.Where(w => w.RuleId == rule);
                 if (region is { Length: > 0 }) q = q.Where(w => w.RegionId == region);
                 if (enterprise is { Length: > 0 }) q = q.Where(w => w.EnterpriseId == enterprise);
-                return await q.OrderByDescending(w => w.RaisedAt).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToListAsync(ct);
+                return Results.Ok(await page.OfAsync(q, w => w.OrderByDescending(x => x.RaisedAt).ThenBy(x => x.Id), http, ct));
             })
-            .WithSummary("Warnings, newest first; filters: status (raised, acknowledged, escalated, resolved, or open), severity, rule, region, enterprise, limit (default 100). A leader or commissioner sees their own areas' only")
+            .Produces<IReadOnlyList<WarningView>>()
+            .ProducesProblem(400)
+            .WithSummary($"Warnings, newest first; filters: status (raised, acknowledged, escalated, resolved, or open), severity, rule, region, enterprise; a leader or commissioner sees their own areas' only; " +
+                         $"pages of {DefaultPageSize} (limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
 
         api.MapGet("/{id}", async (string id, HttpContext http, IQuerySession session, CancellationToken ct) =>
@@ -66,10 +75,17 @@ public static class WarningEndpoints
             .WithSummary("Resolve a warning ({note}; recorded under the token's name). 409 on a resolved warning; 403 outside a leader's or commissioner's areas")
             .RequireAuthorization(Policies.Oversight);
 
-        api.MapGet("/{id}/deliveries", async (string id, HttpContext http, IQuerySession session, CancellationToken ct) =>
-                await InAreaAsync(http, session, id, ct) is null ? NotFound(id) : Results.Ok(await DeliveriesAsync(session, id, ct)))
+        api.MapGet("/{id}/deliveries", async (string id, IQuerySession session, HttpContext http, int? limit, int? offset, CancellationToken ct) =>
+            {
+                var (page, refusal) = Page.Read(limit, offset, DefaultPageSize * 5, MaxPageSize);
+                if (refusal is not null) return refusal;
+                if (await InAreaAsync(http, session, id, ct) is null) return NotFound(id);
+                var deliveries = await page.OfAsync(session.Query<NotificationDelivery>().Where(d => d.WarningId == id), q => q.OrderBy(d => d.Sequence).ThenBy(d => d.Id), http, ct);
+                return Results.Ok(deliveries.Select(d => View(d)).ToList());
+            })
+            .ProducesProblem(400)
             .Produces<IReadOnlyList<DeliveryView>>()
-            .WithSummary("The notifications of one warning: per transition and receiver (webhook route, recipient, Alertmanager), status and every attempt")
+            .WithSummary($"The notifications of one warning: per transition and receiver (webhook route, recipient, Alertmanager), status and every attempt; pages of {DefaultPageSize * 5} (limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
 
         api.MapGet("/rules", async (WarningRulesFile rules, IQuerySession session, CancellationToken ct) =>
@@ -117,6 +133,9 @@ public static class WarningEndpoints
 
     static async Task<IReadOnlyList<DeliveryView>> DeliveriesAsync(IQuerySession session, string warningId, CancellationToken ct) =>
         (await session.Query<NotificationDelivery>().Where(d => d.WarningId == warningId).OrderBy(d => d.Sequence).ToListAsync(ct))
-        .Select(d => new DeliveryView(d.Transition, d.Channel, d.Target, d.Address, d.MessageId, d.Status, d.Attempts, d.AppendedAt, d.DeliveredAt))
+        .Select(d => View(d))
         .ToList();
+
+    static DeliveryView View(NotificationDelivery d) =>
+        new(d.Transition, d.Channel, d.Target, d.Address, d.MessageId, d.Status, d.Attempts, d.AppendedAt, d.DeliveredAt);
 }

@@ -7,7 +7,11 @@ using Fusion.Projections.Projection;
 
 namespace Fusion.Projections.Queries;
 
-public sealed record QueryLimits(TimeSpan Timeout, int MaxRows)
+/// <param name="MaxConcurrent">
+/// Queries started through <see cref="AnalyticsQueryRunner.StartAsync"/> whose DuckDB work has not ended — running,
+/// streaming, or abandoned at the time limit or by a client that went away — beyond which a new one is refused as busy.
+/// </param>
+public sealed record QueryLimits(TimeSpan Timeout, int MaxRows, int MaxConcurrent = 4)
 {
     public static readonly QueryLimits Default = new(TimeSpan.FromSeconds(30), 1_000_000);
 }
@@ -73,14 +77,32 @@ public sealed class AnalyticsQueryRunner(Func<AnalyticsDatabase> database, Query
     /// limit the query is refused as too long and left to end on DuckDB's own threads (bounded by its memory limit and
     /// thread count), its connection closed when it does (<see cref="Abandoned"/> counts those still running).
     /// </summary>
-    public async Task<QueryRun> StartAsync(BoundQuery query, ResultFormat format, CancellationToken ct = default)
+    /// <remarks>
+    /// At most <see cref="QueryLimits.MaxConcurrent"/> such queries hold DuckDB at once (abandoned ones included, until
+    /// their work ends); one more is refused with <see cref="QueryProblem.Busy"/>. A caller that cancels
+    /// <paramref name="ct"/> (a client gone) interrupts the query and is not waited for either.
+    /// </remarks>
+    /// <param name="counted">False for the platform's own queries (board refresh, analytical warning rules): they keep the time limit but are never refused as busy.</param>
+    public async Task<QueryRun> StartAsync(BoundQuery query, ResultFormat format, CancellationToken ct = default, bool counted = true)
     {
-        var db = database();
-        var run = new QueryRun(db.Connect(), format, limits, this);
+        if (counted && !TryEnter())
+            throw AnalyticsQueryException.Busy($"{limits.MaxConcurrent} analytics queries are running already (those past their time limit or left by their client count until DuckDB ends them); try again shortly.");
+        QueryRun run;
+        AnalyticsDatabase db;
+        try
+        {
+            db = database();
+            run = new QueryRun(db.Connect(), format, limits, this, holdsSlot: counted);
+        }
+        catch
+        {
+            if (counted) Leave();
+            throw;
+        }
         var begin = Task.Run(() => run.Begin(query, db.ExportDirectory, ct), CancellationToken.None);
         try
         {
-            await run.WithinLimitAsync(begin);
+            await run.WithinLimitAsync(begin, ct);
             return run;
         }
         catch
@@ -89,6 +111,20 @@ public sealed class AnalyticsQueryRunner(Func<AnalyticsDatabase> database, Query
             throw;
         }
     }
+
+    int inFlight;
+
+    /// <summary>Queries started by <see cref="StartAsync"/> whose DuckDB work has not ended (abandoned ones included).</summary>
+    public int InFlight => Volatile.Read(ref inFlight);
+
+    bool TryEnter()
+    {
+        for (var seen = Volatile.Read(ref inFlight); seen < limits.MaxConcurrent; seen = Volatile.Read(ref inFlight))
+            if (Interlocked.CompareExchange(ref inFlight, seen + 1, seen) == seen) return true;
+        return false;
+    }
+
+    internal void Leave() => Interlocked.Decrement(ref inFlight);
 
     int abandoned;
 
@@ -132,8 +168,10 @@ public sealed class QueryRun : IDisposable
     readonly System.Diagnostics.Stopwatch _elapsed = System.Diagnostics.Stopwatch.StartNew();
     Task? _abandoned;
 
-    internal QueryRun(DuckDBConnection connection, ResultFormat format, QueryLimits limits, AnalyticsQueryRunner? runner = null) =>
-        (_connection, _format, _limits, _runner) = (connection, format, limits, runner);
+    int _holdsSlot;
+
+    internal QueryRun(DuckDBConnection connection, ResultFormat format, QueryLimits limits, AnalyticsQueryRunner? runner = null, bool holdsSlot = false) =>
+        (_connection, _format, _limits, _runner, _holdsSlot) = (connection, format, limits, runner, holdsSlot ? 1 : 0);
 
     AnalyticsQueryException TooLong() => new(QueryProblem.TooLong, $"The query ran longer than the {_limits.Timeout.TotalSeconds:0.#}-second limit and was stopped.");
 
@@ -141,19 +179,40 @@ public sealed class QueryRun : IDisposable
     /// Waits for the work no longer than what is left of the time limit; past it the query is interrupted, the run
     /// abandoned (closed when the work ends) and the answer is that it took too long.
     /// </summary>
-    internal async Task WithinLimitAsync(Task work)
+    internal async Task WithinLimitAsync(Task work, CancellationToken ct = default)
     {
         try
         {
-            await work.WaitAsync(_limits.Timeout - _elapsed.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            await work.WaitAsync(_limits.Timeout - _elapsed.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero, ct);
         }
         catch (TimeoutException)
         {
             _timedOut = true;
-            Cancel();
-            _abandoned = work;
-            _runner?.Abandon(work);
+            Abandon(work);
             throw TooLong();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && !work.IsCompleted)
+        {
+            // Nobody waits for the answer any more: the work is interrupted and left to end, as at the time limit.
+            Abandon(work);
+            throw;
+        }
+    }
+
+    void Abandon(Task work)
+    {
+        _abandoned = work;
+        _runner?.Abandon(work);
+        _ = InterruptUntilEndedAsync(work);
+    }
+
+    /// <summary>An interrupt that reaches DuckDB before the statement starts is lost: it is repeated until the work ends.</summary>
+    async Task InterruptUntilEndedAsync(Task work)
+    {
+        while (!work.IsCompleted)
+        {
+            Cancel();
+            await Task.WhenAny(work, Task.Delay(100));
         }
     }
 
@@ -227,9 +286,9 @@ public sealed class QueryRun : IDisposable
         var write = Task.Run(() => WriteCoreAsync(gate, abandon.Token), CancellationToken.None);
         try
         {
-            await WithinLimitAsync(write);
+            await WithinLimitAsync(write, ct);
         }
-        catch (AnalyticsQueryException) when (_timedOut)
+        catch (Exception e) when (_timedOut && e is AnalyticsQueryException || e is OperationCanceledException && ct.IsCancellationRequested)
         {
             // The abandoned writer may still wake up: nothing of it reaches the answer any more.
             gate.Close();
@@ -324,5 +383,6 @@ public sealed class QueryRun : IDisposable
         _command?.Dispose();
         _connection.Dispose();
         if (_parquetFile is not null) File.Delete(_parquetFile);
+        if (Interlocked.Exchange(ref _holdsSlot, 0) == 1) _runner?.Leave();
     }
 }

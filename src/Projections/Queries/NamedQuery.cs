@@ -72,7 +72,7 @@ public sealed record NamedQuery(string Name, string Title, string Description, I
 /// <summary>A query ready to run: SQL and typed parameter values (null for an omitted optional one).</summary>
 public sealed record BoundQuery(string Name, string Sql, IReadOnlyList<KeyValuePair<string, object?>> Parameters);
 
-public enum QueryProblem { BadRequest, Forbidden, NotFound, TooLong }
+public enum QueryProblem { BadRequest, Forbidden, NotFound, TooLong, Busy }
 
 /// <summary>A query the caller got wrong or may not run; the edge maps it to a 4xx with this message.</summary>
 public sealed class AnalyticsQueryException(QueryProblem problem, string message) : Exception(message)
@@ -81,4 +81,5 @@ public sealed class AnalyticsQueryException(QueryProblem problem, string message
     public static AnalyticsQueryException BadRequest(string message) => new(QueryProblem.BadRequest, message);
     public static AnalyticsQueryException Forbidden(string message) => new(QueryProblem.Forbidden, message);
     public static AnalyticsQueryException NotFound(string message) => new(QueryProblem.NotFound, message);
+    public static AnalyticsQueryException Busy(string message) => new(QueryProblem.Busy, message);
 }

@@ -106,7 +106,7 @@ public class ReadOnlySqlTests(QueryFixture f) : IClassFixture<QueryFixture>
     {
         // A scalar function over one huge value runs inside a single call that DuckDB's interrupt does not reach:
         // such a query once ran 59 s against a 30 s limit.
-        var runner = new AnalyticsQueryRunner(() => f.Analytics.Database, QueryLimits.Default with { Timeout = TimeSpan.FromMilliseconds(500) });
+        var runner = new AnalyticsQueryRunner(() => f.Analytics.Database, QueryLimits.Default with { Timeout = TimeSpan.FromMilliseconds(500), MaxConcurrent = 1 });
         var e = await Assert.ThrowsAsync<AnalyticsQueryException>(async () =>
         {
             using var run = await runner.StartAsync(runner.CheckSql(sql), format);
@@ -115,9 +115,37 @@ public class ReadOnlySqlTests(QueryFixture f) : IClassFixture<QueryFixture>
 
         Assert.Equal(QueryProblem.TooLong, e.Problem);
         Assert.Equal(1, runner.Abandoned);
+        // The abandoned work still holds DuckDB: it counts against the cap, so the next query is refused as busy.
+        Assert.Equal(1, runner.InFlight);
+        var busy = await Assert.ThrowsAsync<AnalyticsQueryException>(() => runner.StartAsync(runner.CheckSql("SELECT 42 AS answer"), format));
+        Assert.Equal(QueryProblem.Busy, busy.Problem);
         var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (runner.Abandoned > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Assert.Equal(0, runner.Abandoned);
+        while ((runner.Abandoned > 0 || runner.InFlight > 0) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal((0, 0), (runner.Abandoned, runner.InFlight));
+        using (var next = await runner.StartAsync(runner.CheckSql("SELECT 42 AS answer"), ResultFormat.Json))
+            Assert.Equal(1, await next.WriteToAsync(Stream.Null));
+        Assert.Equal(0, runner.InFlight);
+    }
+
+    [Fact]
+    public async Task ACallerThatGoesAway_InterruptsItsQuery_AndFreesItsPlace()
+    {
+        var runner = new AnalyticsQueryRunner(() => f.Analytics.Database, QueryLimits.Default with { Timeout = TimeSpan.FromMinutes(10), MaxConcurrent = 1 });
+        using var gone = new CancellationTokenSource();
+        var query = runner.StartAsync(runner.CheckSql("SELECT count(*) FROM range(1000000000000) a, range(10) b"), ResultFormat.Arrow, gone.Token);
+        Assert.Equal(1, runner.InFlight);
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            using var run = await query;
+            await run.WriteToAsync(Stream.Null, gone.Token);
+        });
+        // Interrupted, not waited out: the place is free long before the ten-minute limit.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (runner.InFlight > 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(0, runner.InFlight);
+        using var next = await runner.StartAsync(runner.CheckSql("SELECT 42 AS answer"), ResultFormat.Json);
+        Assert.Equal(1, await next.WriteToAsync(Stream.Null));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Apache.Arrow.Ipc;
 using Fusion.Silo.Analytics;
 using Fusion.Silo.Security;
 using Fusion.Silo.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static Fusion.Silo.Tests.Hosting.TestData;
 
@@ -204,5 +205,34 @@ public sealed class AnalyticsTests
         Assert.Equal(1, await AnalyticsCli.RunAsync(["--sql", "DELETE FROM events", "--url", url, "--token", token], refused, refused));
         Assert.Contains("403", refused.ToString());
         Assert.Equal(2, await AnalyticsCli.RunAsync(["--format", "xlsx", "signal-mix"], refused, refused));
+    }
+    [Fact]
+    public async Task MoreQueriesThanTheCap_Get503WithRetryAfter_AndAClientThatGoesAwayFreesItsPlace()
+    {
+        await using var app = await FusionApp.StartAsync(settings: new() { ["Analytics:MaxConcurrentQueries"] = "1", ["Analytics:QueryTimeoutSeconds"] = "600" });
+        var runner = app.Services.GetRequiredService<Fusion.Projections.Queries.AnalyticsQueryRunner>();
+        var http = app.CreateClient();
+        Assert.Equal(42, await ScalarAsync(http, "SELECT 42"));
+
+        using var leaving = new CancellationTokenSource();
+        var endless = http.PostAsync("/api/analytics/sql", Sql("SELECT count(*) FROM range(1000000000000) a, range(10) b"), leaving.Token);
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (runner.InFlight == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(1, runner.InFlight);
+
+        var refused = await http.PostAsync("/api/analytics/sql", Sql("SELECT 42"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "503 without Retry-After");
+        var problem = await refused.JsonAsync();
+        Assert.Equal("analytics", problem.GetProperty("dependency").GetString());
+        Assert.Contains("running already", problem.GetProperty("detail").GetString());
+
+        // The client gives up: its query is interrupted long before the ten-minute limit and the next one runs.
+        await leaving.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => endless);
+        deadline = DateTime.UtcNow.AddMinutes(2);
+        while (runner.InFlight > 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(0, runner.InFlight);
+        Assert.Equal(42, await ScalarAsync(http, "SELECT 42"));
     }
 }

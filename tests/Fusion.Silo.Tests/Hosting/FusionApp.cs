@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Fusion.Silo.Tests.Hosting;
@@ -67,7 +68,23 @@ public sealed class FusionApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<PlatformClock>();
             services.AddSingleton(new PlatformClock(Time));
+            services.AddSingleton<ILoggerProvider>(new ErrorLog(Errors));
         });
+    }
+
+    /// <summary>What the host logged as errors with their exceptions (a 500's cause, for a test's failure message).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
+    sealed class ErrorLog(System.Collections.Concurrent.ConcurrentQueue<string> errors) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel) && exception is not null) errors.Enqueue($"{formatter(state, exception)}: {exception}");
+        }
+        public void Dispose() { }
     }
 
     /// <summary>Like a deployment's readiness probe: the silo, the store and the subscription are all up.</summary>

@@ -53,6 +53,17 @@ public sealed class FeedFuzzTests : IAsyncLifetime
         {
             ["depositId"] = $"Z-{i}", ["enterpriseId"] = SodaAsh, ["period"] = "2026-10", ["amountYuan"] = 75_000.5m, ["salesRevenueYuan"] = 75_000_000m, ["depositedAt"] = T0.AddHours(-i),
         },
+        ["risk-assessments"] = i => new()
+        {
+            ["assessmentId"] = $"Z-{i}", ["subjectKind"] = "enterprise", ["subjectId"] = SodaAsh, ["assessor"] = "青海环科评估有限公司", ["riskLevel"] = "较大",
+            ["issues"] = new JsonArray(new JsonObject { ["issueId"] = "I-1", ["description"] = "slag yard runoff reaches the ditch", ["severity"] = "重大" }),
+            ["remediationDueBy"] = "2027-01-31", ["assessedAt"] = T0.AddHours(-i),
+        },
+        ["sales-revenue"] = i => new()
+        {
+            ["enterpriseId"] = i % 2 == 0 ? Potash : SodaAsh, ["period"] = $"{2019 + i / 12 % 7}-{i % 12 + 1:00}", ["salesRevenueYuan"] = 2_000_000m + i, ["declaredAt"] = T0.AddHours(-i),
+            ["declarationId"] = $"Z-{i}",
+        },
         ["public-reports"] = i => new()
         {
             ["reportId"] = $"Z-{i}", ["channel"] = "wechat", ["content"] = "black water at the outfall", ["receivedAt"] = T0.AddMinutes(-i),
@@ -93,6 +104,8 @@ public sealed class FeedFuzzTests : IAsyncLifetime
     [InlineData("inspection-findings")]
     [InlineData("fund-deposits")]
     [InlineData("public-reports")]
+    [InlineData("risk-assessments")]
+    [InlineData("sales-revenue")]
     public async Task GivenGeneratedRecordsOfAFeed_WhenPosted_ThenNever5xx_EveryRejectionIsQuarantined_AndTheConsumersKeepUp(string feed)
     {
         var sent = 0;
@@ -114,7 +127,7 @@ public sealed class FeedFuzzTests : IAsyncLifetime
             sent += batch.Count;
         }
         Assert.True(sent >= Batches * PerBatch);
-        await ConsumersKeepUpAsync();
+        await ConsumersKeepUpAsync(http);
     }
 
     [Fact]
@@ -135,7 +148,7 @@ public sealed class FeedFuzzTests : IAsyncLifetime
             var response = await http.PostAsync("/api/ingest/hj212", content);
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
-        await ConsumersKeepUpAsync();
+        await ConsumersKeepUpAsync(http);
     }
 
     static Gen<JsonNode?> Leader(int i) =>
@@ -167,7 +180,7 @@ public sealed class FeedFuzzTests : IAsyncLifetime
     }
 
     /// <summary>Nothing accepted was parked, and every consumer reaches the store's last event.</summary>
-    async Task ConsumersKeepUpAsync()
+    internal static async Task ConsumersKeepUpAsync(HttpClient http)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         JsonElement health;

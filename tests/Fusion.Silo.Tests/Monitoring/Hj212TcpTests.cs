@@ -47,11 +47,11 @@ public sealed class Hj212TcpTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    static byte[] Minute(int minute, double cod, string mn = Mn) =>
+    internal static byte[] Minute(int minute, double cod, string mn = Mn) =>
         Hj212Frames.Data(mn, Hj212Frames.MinuteData, T0.AddMinutes(minute).AddSeconds(20), T0.AddMinutes(minute),
             [new Hj212Pollutant("w01018", Avg: cod, Min: cod - 1, Max: cod + 1, Cou: 0.1), new Hj212Pollutant("w21003", Avg: 1.2)]);
 
-    static string QnOf(byte[] frame) => Hj212Parser.Parse(Encoding.ASCII.GetString(frame)[6..^6]).QN!;
+    internal static string QnOf(byte[] frame) => Hj212Parser.Parse(Encoding.ASCII.GetString(frame)[6..^6]).QN!;
 
     async Task<TcpClient> ConnectAsync()
     {
@@ -63,7 +63,7 @@ public sealed class Hj212TcpTests : IAsyncLifetime
     }
 
     /// <summary>Reads reply frames until <paramref name="count"/> have come (or the time is up).</summary>
-    static async Task<List<Hj212Packet>> RepliesAsync(NetworkStream stream, int count)
+    internal static async Task<List<Hj212Packet>> RepliesAsync(NetworkStream stream, int count)
     {
         var replies = new List<Hj212Packet>();
         var buffer = new List<byte>();
