@@ -47,7 +47,7 @@ public static class MasterDataEndpoints
             {
                 var catalog = cache.Current;
                 var regions = catalog.Regions.Values.OrderBy(r => r.Kind == RegionKind.IndustrialPark).ThenBy(r => r.RegionId).ToList();
-                var scores = await Task.WhenAll(regions.Select(r => risk.ScoreAsync(r.RegionId)));
+                var scores = await Task.WhenAll(regions.Select(r => risk.ScoreAsync(r.RegionId, explain: false)));
                 return regions.Select((r, i) => new RegionView(
                     r.RegionId, r.Name, r.NameZh, r.Kind.ToString(), r.ParentRegionId, r.Centre.Longitude, r.Centre.Latitude,
                     catalog.EnterprisesIn(r.RegionId).Count(),
