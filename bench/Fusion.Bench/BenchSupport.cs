@@ -26,7 +26,8 @@ public static class BenchDatabase
 
     public static async Task<string> CreateAsync(string name)
     {
-        await using var conn = new NpgsqlConnection(Server);
+        // No statement time limit: on a busy machine dropping and creating a database can take longer than the default 30 s.
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { CommandTimeout = 0 }.ConnectionString);
         await conn.OpenAsync();
         await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn)) await drop.ExecuteNonQueryAsync();
         await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", conn)) await create.ExecuteNonQueryAsync();

@@ -1,6 +1,7 @@
 using Fusion.Bench;
 using Fusion.Bench.Analytics;
 using Fusion.Bench.Ingest;
+using Fusion.Bench.Risk;
 using Fusion.Bench.Security;
 using Fusion.Bench.Telemetry;
 using Fusion.Bench.Warnings;
@@ -13,6 +14,7 @@ var benches = new Dictionary<string, Func<BenchOptions, Task<IReadOnlyList<Bench
     ["ingest"] = IngestBench.RunAsync,
     ["hj212"] = Hj212Bench.RunAsync,
     ["analytics"] = AnalyticsBench.RunAsync,
+    ["risk"] = RiskBench.RunAsync,
     ["boards"] = BoardsBench.RunAsync,
     ["warnings"] = WarningsBench.RunAsync,
     ["security"] = SecurityBench.RunAsync,

@@ -40,12 +40,7 @@ public static class RiskScoring
     {
         var settings = model.Region;
         var own = Score(regionId, RiskSubject.Region, regionSignals, false, model, now);
-        var members = enterprises
-            .Select(e => (Score: e, Effective: Math.Max(e.Score, Floor(e.Level, model)), Own: false))
-            .Append((Score: own, Effective: own.Score, Own: true))
-            .Where(m => m.Effective > 0 || m.Score.Level > RiskLevel.Green)
-            .OrderByDescending(m => m.Effective).ThenByDescending(m => m.Score.Level)
-            .ToList();
+        var members = Members(own, enterprises, model);
         var worstEnterprise = members.FirstOrDefault(m => !m.Own);
         var atRisk = enterprises.Count(e => e.Level >= settings.AtRiskLevel);
         if (members.Count == 0)
@@ -84,6 +79,31 @@ public static class RiskScoring
             worstEnterprise.Score?.SubjectId, worstEnterprise.Score?.Score ?? 0, worstEnterprise.Score?.Level ?? RiskLevel.Green,
             enterprises.Count, atRisk, own.Score);
     }
+
+    /// <summary>
+    /// The enterprises whose signals ComposeRegion lists in a region's explanation (the worst members and those at
+    /// risk), decided from scores and levels alone. Composing from every enterprise's score and level, with the
+    /// contributions of these enterprises only, gives the same score and explanation as from every enterprise's
+    /// full score, so a caller need not fetch every enterprise's signals to explain a region.
+    /// </summary>
+    public static IReadOnlySet<string> ExplainingEnterprises(
+        string regionId, IReadOnlyCollection<RiskSignal> regionSignals, IReadOnlyCollection<RiskScore> enterprises,
+        RiskModel model, DateTimeOffset now)
+    {
+        var own = Score(regionId, RiskSubject.Region, regionSignals, false, model, now);
+        return Members(own, enterprises, model).Take(1 + model.Region.Followers).Where(m => !m.Own).Select(m => m.Score.SubjectId)
+            .Concat(enterprises.Where(e => e.Level >= model.Region.AtRiskLevel).Select(e => e.SubjectId))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>A region's members that count (its enterprises and its own signals as one more), worst first.</summary>
+    static List<(RiskScore Score, double Effective, bool Own)> Members(RiskScore own, IReadOnlyCollection<RiskScore> enterprises, RiskModel model) =>
+        enterprises
+            .Select(e => (Score: e, Effective: Math.Max(e.Score, Floor(e.Level, model)), Own: false))
+            .Append((Score: own, Effective: own.Score, Own: true))
+            .Where(m => m.Effective > 0 || m.Score.Level > RiskLevel.Green)
+            .OrderByDescending(m => m.Effective).ThenByDescending(m => m.Score.Level)
+            .ToList();
 
     /// <summary>The lowest score of a level's band (a blacklisted enterprise counts at least as black's).</summary>
     static double Floor(RiskLevel level, RiskModel model) => level == RiskLevel.Green ? 0 : model.LevelBands[(int)level - 1];

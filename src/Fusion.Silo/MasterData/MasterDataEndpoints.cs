@@ -52,7 +52,7 @@ public static class MasterDataEndpoints
                 if (refusal is not null) return refusal;
                 var catalog = cache.Current;
                 var regions = page.Of(catalog.Regions.Values.OrderBy(r => r.Kind == RegionKind.IndustrialPark).ThenBy(r => r.RegionId, StringComparer.Ordinal)).ToList();
-                var scores = await Task.WhenAll(regions.Select(r => risk.ScoreAsync(r.RegionId)));
+                var scores = await Task.WhenAll(regions.Select(r => risk.ScoreAsync(r.RegionId, explain: false)));
                 page.Describe(http, catalog.Regions.Count, regions.Count);
                 return Results.Ok(regions.Select((r, i) => new RegionView(
                     r.RegionId, r.Name, r.NameZh, r.Kind.ToString(), r.ParentRegionId, r.Centre.Longitude, r.Centre.Latitude,

@@ -46,7 +46,7 @@ public sealed class RegionAssessor(
     {
         var ids = masterData.Current.Regions.Keys.Order(StringComparer.Ordinal).ToArray();
         if (ids.Length == 0) return 0;
-        var scores = await Task.WhenAll(ids.Select(regions.ScoreAsync));
+        var scores = await Task.WhenAll(ids.Select(id => regions.ScoreAsync(id)));
         await using var session = store.LightweightSession();
         var last = (await session.LoadManyAsync<RegionAssessment>(ct, ids)).ToDictionary(a => a.Id);
         var moved = 0;

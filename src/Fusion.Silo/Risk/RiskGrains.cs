@@ -17,6 +17,8 @@ public interface IEnterpriseRiskGrain : IGrainWithStringKey
     /// <summary>A parked signal, applied on retry out of its order.</summary>
     ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<RiskScore> GetAsync();
+    /// <summary>The live score and level without the explanation (no contributions): what a region needs of most of its enterprises.</summary>
+    ValueTask<RiskScore> GetSummaryAsync();
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
 
     /// <summary>Forgets what it held: the model changed and the events are replayed from the start (RiskModelChange).</summary>
@@ -125,6 +127,8 @@ public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, P
 
     public ValueTask<RiskScore> GetAsync() =>
         ValueTask.FromResult(RiskScoring.Score(SubjectId, Subject, Snapshot.State.Signals, Snapshot.State.Blacklisted, Model, Clock.Now));
+
+    public async ValueTask<RiskScore> GetSummaryAsync() => await GetAsync() with { Contributions = [] };
 
     public async ValueTask ChangeAsync(Immutable<ImmutableArray<RiskStateChange>> changes)
     {

@@ -28,6 +28,31 @@ public sealed class RegionScoreSpecs
         severity, 1, false, DateOnly.FromDateTime(Now.AddDays(30).Date), "finding", Now.AddHours(-1));
 
     [Fact]
+    public void GivenScoresAndLevelsOfEveryEnterprise_WhenOnlyTheExplainingOnesBringTheirSignals_ThenTheRegionIsScoredAndExplainedTheSame()
+    {
+        var severities = new[] { Severity.Low, Severity.Medium, Severity.High, Severity.Critical };
+        var full = Enumerable.Range(1, 40).Select(i =>
+        {
+            var id = $"E{i}";
+            var signals = Enumerable.Range(0, i % 4 + 1).Select(k => Inspection(id, severities[(i + k) % 4])).ToList();
+            return RiskScoring.Score(id, RiskSubject.Enterprise, signals, false, Model, Now);
+        }).ToArray();
+        var own = new[] { Unattributed() };
+        var summaries = full.Select(s => s with { Contributions = [] }).ToArray();
+
+        var explaining = RiskScoring.ExplainingEnterprises("GOLMUD", own, summaries, Model, Now);
+        var fetched = summaries.Select(s => explaining.Contains(s.SubjectId) ? full.Single(f => f.SubjectId == s.SubjectId) : s).ToArray();
+        var fromAll = RiskScoring.ComposeRegion("GOLMUD", own, full, Model, Now);
+        var fromFew = RiskScoring.ComposeRegion("GOLMUD", own, fetched, Model, Now);
+
+        Assert.InRange(explaining.Count, 1, full.Length - 1);
+        Assert.Equal(fromAll.Score.Score, fromFew.Score.Score);
+        Assert.Equal(fromAll.Score.Level, fromFew.Score.Level);
+        Assert.Equal(fromAll.WorstEnterpriseId, fromFew.WorstEnterpriseId);
+        Assert.Equal(fromAll.Score.Contributions.Select(c => c.Signal.SignalId), fromFew.Score.Contributions.Select(c => c.Signal.SignalId));
+    }
+
+    [Fact]
     public void GivenOneBlackEnterpriseAmongManyGreen_WhenTheRegionIsScored_ThenItIsRedAndNamesTheBlackOne()
     {
         var enterprises = Many(60, 8).Append(Enterprise("BLACK", 92)).ToArray();

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Fusion.Silo.Security;
+using Fusion.Silo.Tests.Hosting;
+using Npgsql;
+
+namespace Fusion.Silo.Tests.Ingest;
+
+/// <summary>
+/// The platform as its own process (the built host, `run`), killed with SIGKILL while clients post camera alarms:
+/// whatever it acknowledged is in the store after the kill, and sending everything again after a restart stores
+/// each record once.
+/// </summary>
+public sealed class KillTests
+{
+    const int Clients = 4;
+    const int BatchSize = 100;
+    const int Batches = 200;
+
+    [Fact]
+    public async Task GivenClientsPostingAlarms_WhenTheHostIsKilledMidLoad_ThenEveryAcknowledgedRecordIsStoredAndAResendStoresEachOnce()
+    {
+        var connection = await TestDatabase.CreateAsync();
+        var data = Directory.CreateTempSubdirectory("fusion-kill-");
+        var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var at = DateTimeOffset.UtcNow.AddHours(-2);
+        var batches = Enumerable.Range(0, Batches).Select(b => Enumerable.Range(0, BatchSize)
+            .Select(i => TestData.Alarm($"kill-{b}-{i}", i % 2 == 0 ? "CAM-POTASH-1" : "CAM-SODA-1", at.AddSeconds(b * BatchSize + i))).ToArray()).ToArray();
+        try
+        {
+            var acknowledged = new ConcurrentBag<int>();
+            await using (var host = await HostProcess.StartAsync(connection, data.FullName, signingKey))
+            {
+                (await host.Http.PostAsJsonAsync("/api/master-data", TestData.Haixi())).EnsureSuccessStatusCode();
+                var next = -1;
+                var posting = Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+                {
+                    int b;
+                    while ((b = Interlocked.Increment(ref next)) < Batches)
+                    {
+                        try
+                        {
+                            using var response = await host.Http.PostAsJsonAsync("/api/ingest/camera-alarms", batches[b]);
+                            if (response.IsSuccessStatusCode) acknowledged.Add(b);
+                        }
+                        catch (HttpRequestException) { return; }
+                        catch (TaskCanceledException) { return; }
+                    }
+                })).ToArray();
+
+                // Killed once a fair number of batches are acknowledged, with others in flight.
+                var deadline = Stopwatch.StartNew();
+                while (acknowledged.Count < Batches / 4 && deadline.Elapsed < TimeSpan.FromMinutes(5)) await Task.Delay(20);
+                host.Kill();
+                await Task.WhenAll(posting);
+            }
+            Assert.InRange(acknowledged.Count, Batches / 4, Batches - 1);
+
+            var stored = await StoredAlarmIdsAsync(connection);
+            var missing = acknowledged.SelectMany(b => Enumerable.Range(0, BatchSize).Select(i => $"kill-{b}-{i}")).Where(id => !stored.Contains(id)).ToList();
+            Assert.True(missing.Count == 0, $"{missing.Count} acknowledged records lost, e.g. {string.Join(", ", missing.Take(5))}");
+
+            await using (var host = await HostProcess.StartAsync(connection, data.FullName, signingKey))
+            {
+                await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (batch, ct) =>
+                    (await host.Http.PostAsJsonAsync("/api/ingest/camera-alarms", batch, ct)).EnsureSuccessStatusCode());
+            }
+            var all = await StoredAlarmIdsAsync(connection);
+            Assert.Equal(Batches * BatchSize, all.Count);
+            Assert.Equal(Batches * BatchSize, await ScalarAsync(connection, "SELECT count(*) FROM fusion.mt_events WHERE type = 'camera_alarm_raised'"));
+        }
+        finally
+        {
+            try { data.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
+    static async Task<HashSet<string>> StoredAlarmIdsAsync(string connection)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT data->>'alarmId' FROM fusion.mt_events WHERE type = 'camera_alarm_raised'", conn);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var ids = new HashSet<string>();
+        while (await reader.ReadAsync()) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    static async Task<long> ScalarAsync(string connection, string sql)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    /// <summary>The built host (Fusion.Silo beside the tests) in a process of its own, on free ports, with a known signing key.</summary>
+    sealed class HostProcess : IAsyncDisposable
+    {
+        readonly Process process;
+        readonly StringBuilder log = new();
+        public HttpClient Http { get; }
+
+        HostProcess(Process process, HttpClient http)
+        {
+            this.process = process;
+            Http = http;
+        }
+
+        public static async Task<HostProcess> StartAsync(string connection, string dataFolder, string signingKey)
+        {
+            var port = LoopbackProcess.FreePort();
+            var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Fusion.Silo"))
+            {
+                WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            start.Environment["DOTNET_CONTENTROOT"] = AppContext.BaseDirectory;
+            foreach (var a in new[]
+                     {
+                         "run", "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
+                         $"--Orleans:SiloPort={LoopbackProcess.FreePort()}", $"--Orleans:GatewayPort={LoopbackProcess.FreePort()}",
+                         $"--Orleans:ClusterId=kill-{Guid.NewGuid():N}", $"--Fusion:DataFolder={dataFolder}",
+                         $"--Fusion:Hj212:Port={LoopbackProcess.FreePort()}", $"--Fusion:Auth:SigningKey={signingKey}",
+                         "--Logging:LogLevel:Default=Warning",
+                     })
+                start.ArgumentList.Add(a);
+            var process = Process.Start(start)!;
+            var token = new LocalTokens(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(signingKey)), new AuthOptions().Audience)
+                .Issue("kill test", [Roles.Admin, Roles.Connector], TimeSpan.FromHours(1));
+            var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var host = new HostProcess(process, http);
+            process.ErrorDataReceived += (_, e) => { lock (host.log) host.log.AppendLine(e.Data); };
+            process.OutputDataReceived += (_, e) => { lock (host.log) host.log.AppendLine(e.Data); };
+            process.BeginErrorReadLine();
+            process.BeginOutputReadLine();
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                if (process.HasExited) throw new InvalidOperationException($"the host exited ({process.ExitCode}): {host.log}");
+                try
+                {
+                    if ((await http.GetAsync("/health")).IsSuccessStatusCode) return host;
+                }
+                catch (HttpRequestException) { }
+                if (deadline.Elapsed > TimeSpan.FromMinutes(3)) throw new TimeoutException($"the host did not become healthy: {host.log}");
+                await Task.Delay(200);
+            }
+        }
+
+        /// <summary>SIGKILL: no shutdown, no flush, nothing the process could still do.</summary>
+        public void Kill() => process.Kill(entireProcessTree: true);
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+            process.Dispose();
+        }
+    }
+}
