@@ -130,6 +130,11 @@ public static class MasterDataTables
             [new LeaderRow(seq, e.LeaderId, e.Name, e.Title, e.AreaId, e.AssignedAt)]),
         CommissionerAssigned e => (Facts(e.RegionId, null, null, e.AssignedAt),
             [new CommissionerRow(seq, e.CommissionerId, e.Name, e.RegionId, e.AssignedAt)]),
+        // A reassignment replaces the person's row: the tables hold each person's latest assignment, assigned_at its start.
+        LeaderReassigned e => (Facts(null, null, null, e.ReassignedAt),
+            [new LeaderRow(seq, e.LeaderId, e.Name, e.Title, e.AreaId, e.From)]),
+        CommissionerReassigned e => (Facts(e.RegionId, null, null, e.ReassignedAt),
+            [new CommissionerRow(seq, e.CommissionerId, e.Name, e.RegionId, e.From)]),
         _ => null,
     };
 

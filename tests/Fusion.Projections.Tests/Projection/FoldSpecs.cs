@@ -133,6 +133,10 @@ public class FoldSpecs
             Fold(One("leader:l-1", new LeaderAssigned("l-1", "Li", "Deputy Mayor", Golmud, "139", "li@example.cn", null, null, T0)))[1]);
         Assert.Equal(new CommissionerRow(1, "k-1", "Wang", Golmud, T0),
             Fold(One("commissioner:k-1", new CommissionerAssigned("k-1", "Wang", Golmud, null, null, null, T0)))[1]);
+        Assert.Equal(new LeaderRow(1, "l-1", "Li", "Mayor", "delingha", T0.AddDays(2)),
+            Fold(One("leader:l-1", new LeaderReassigned("l-1", "Li", "Mayor", "delingha", null, null, LeaderLevel.Region, Golmud, T0.AddDays(2), T0)))[1]);
+        Assert.Equal(new CommissionerRow(1, "k-1", "Wang", "delingha", T0.AddDays(2)),
+            Fold(One("commissioner:k-1", new CommissionerReassigned("k-1", "Wang", "delingha", null, null, Golmud, T0.AddDays(2), T0)))[1]);
         Assert.Equal(new ProtectedZoneRow(1, "z-1", "Qaidam", "柴达木", "reserve", Golmud, "[[1,2],[3,4],[5,6]]", T0),
             Fold(One("zone:z-1", new ProtectedZoneDesignated("z-1", "Qaidam", "柴达木", "reserve", Golmud, [new GeoPoint(1, 2), new GeoPoint(3, 4), new GeoPoint(5, 6)], T0)))[1]);
     }
