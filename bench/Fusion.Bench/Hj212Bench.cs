@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Fusion.Connectors.Hj212;
 using Fusion.Connectors.MasterData;
@@ -85,7 +84,7 @@ public static class Hj212Bench
         [
             "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
             "--Orleans:SiloPort=11412", "--Orleans:GatewayPort=30401", "--Logging:LogLevel:Default=Warning",
-            "--Fusion:Hj212:Port=0", "--Fusion:Hj212:Address=127.0.0.1", $"--Fusion:Hj212:MaxConnectionsPerAddress={IdleConnections + 100}",
+            "--Fusion:Hj212:Port=0", "--Fusion:Hj212:Address=127.0.0.1",
         ], demo: false);
         await app.StartAsync();
         try
@@ -116,7 +115,6 @@ public static class Hj212Bench
                 .Select(frame => (Stream: $"monitor:{f.Mn}", Json: Json(frame))))).ToArray();
             var copyPerSecond = await CopyReferenceAsync(connection, rows);
             var commitP50 = await CommitRoundTripAsync(connection);
-            var (quiet, crowded) = await RepliesBesideIdleConnectionsAsync(app.Services.GetRequiredService<Hj212Listener>(), listenerPort, fleet[0]);
             return
             [
                 new($"HJ 212 TCP {fleet.Count} loggers (acked/s) vs COPY", framesPerSecond, copyPerSecond, "frames/s"),
@@ -124,70 +122,12 @@ public static class Hj212Bench
                 new("HJ 212 reply p99 burst (ms) vs INSERT commit", BenchDatabase.Percentile(latencies, 0.99), commitP50, "ms"),
                 new("HJ 212 reply p50 paced (ms) vs INSERT commit", BenchDatabase.Percentile(pacedLatencies, 0.5), commitP50, "ms"),
                 new("HJ 212 reply p99 paced (ms) vs INSERT commit", BenchDatabase.Percentile(pacedLatencies, 0.99), commitP50, "ms"),
-                new($"HJ 212 reply p50, {IdleConnections:N0} idle connections open (ms) vs none", BenchDatabase.Percentile(crowded, 0.5), BenchDatabase.Percentile(quiet, 0.5), "ms"),
-                new($"HJ 212 reply p99, {IdleConnections:N0} idle connections open (ms) vs none", BenchDatabase.Percentile(crowded, 0.99), BenchDatabase.Percentile(quiet, 0.99), "ms"),
             ];
         }
         finally
         {
             await app.StopAsync();
             await app.DisposeAsync();
-        }
-    }
-
-    const int IdleConnections = 2000, Exchanges = 100;
-
-    /// <summary>
-    /// One honest logger's frame-to-reply times, one frame at a time: first with no other connection open, then with
-    /// 2,000 idle connections held open from the same address (a flood that sends nothing), the listener having taken them all.
-    /// </summary>
-    static async Task<(List<double> Quiet, List<double> Crowded)> RepliesBesideIdleConnectionsAsync(Hj212Listener listener, int port, SimulatedMonitor monitor)
-    {
-        // Frames of minutes no other pass sent: yesterday from noon on (the burst pass sends yesterday's first minutes).
-        var frames = Enumerable.Range(0, 2 * Exchanges).Select(m => Hj212Simulation.FramesFor(monitor, Start.AddHours(12), m).First()).ToArray();
-        using var logger = new TcpClient { NoDelay = true };
-        await logger.ConnectAsync(IPAddress.Loopback, port);
-        var quiet = new List<double>();
-        foreach (var frame in frames[..Exchanges]) quiet.Add(await ExchangeAsync(logger, frame));
-        var idle = new List<TcpClient>();
-        try
-        {
-            for (var i = 0; i < IdleConnections; i++)
-            {
-                var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                idle.Add(client);
-            }
-            var waited = Stopwatch.StartNew();
-            while (listener.OpenConnections < IdleConnections + 1 && waited.Elapsed < TimeSpan.FromMinutes(2)) await Task.Delay(50);
-            Console.WriteLine($"  idle: {listener.OpenConnections - 1:N0} idle connections held open beside the logger");
-            var crowded = new List<double>();
-            foreach (var frame in frames[Exchanges..]) crowded.Add(await ExchangeAsync(logger, frame));
-            quiet.Sort();
-            crowded.Sort();
-            return (quiet, crowded);
-        }
-        finally
-        {
-            foreach (var client in idle) client.Dispose();
-        }
-    }
-
-    /// <summary>Sends one frame and reads until a reply frame comes: the milliseconds between.</summary>
-    static async Task<double> ExchangeAsync(TcpClient logger, byte[] frame)
-    {
-        var stream = logger.GetStream();
-        var watch = Stopwatch.StartNew();
-        await stream.WriteAsync(frame);
-        var received = new List<byte>();
-        var chunk = new byte[4096];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var n = await stream.ReadAsync(chunk, timeout.Token);
-            if (n == 0) throw new InvalidOperationException("the listener closed the logger's connection");
-            received.AddRange(chunk.AsSpan(0, n));
-            if (Hj212Framing.Decode(new ReadOnlySequence<byte>(received.ToArray())).Frames.Count > 0) return watch.Elapsed.TotalMilliseconds;
         }
     }
 
