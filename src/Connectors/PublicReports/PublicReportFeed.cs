@@ -29,8 +29,11 @@ public sealed partial class PublicReportFeed(ReporterKeyring keyring) : IFeed, I
         ["hotline-12369"] = ReportChannel.Hotline12369, ["wechat"] = ReportChannel.WeChat, ["sms"] = ReportChannel.Sms, ["email"] = ReportChannel.Email,
     };
 
-    /// <summary>The fields that identify the reporter: sealed in events, removed from the quarantine.</summary>
-    public static readonly string[] IdentityFields = ["reporterContact", "reporterName", "reporterPhone", "reporterEmail", "reporterWeChatId"];
+    /// <summary>
+    /// The fields that identify the reporter: sealed in events, removed from the quarantine — with an SMS gateway's sender and a
+    /// WeChat message's FromUserName, which name the reporter too when a message is not readable as one.
+    /// </summary>
+    public static readonly string[] IdentityFields = ["reporterContact", "reporterName", "reporterPhone", "reporterEmail", "reporterWeChatId", "sender", "FromUserName"];
 
     public PublicReportFeed() : this(ReporterKeyring.None) { }
 
@@ -115,6 +118,6 @@ public sealed partial class PublicReportFeed(ReporterKeyring keyring) : IFeed, I
         return ContactMasking.Mask(IdentityFieldText().Replace(raw, "\"$1\":\"[removed]\""));
     }
 
-    [GeneratedRegex("\"(reporter(?:Contact|Name|Phone|Email|WeChatId))\"\\s*:\\s*(?:\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\]]*)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("\"(reporter(?:Contact|Name|Phone|Email|WeChatId)|sender|FromUserName)\"\\s*:\\s*(?:\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\]]*)", RegexOptions.IgnoreCase)]
     private static partial Regex IdentityFieldText();
 }

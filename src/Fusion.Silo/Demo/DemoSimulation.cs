@@ -88,7 +88,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
 
         ──────────────────────────────────────────────────────────────────────────────
          Fusion Platform demo — Haixi Prefecture, simulated feeds
-         API reference (Scalar)   {baseUrl}scalar  (paste a token under Authentication)
+         API reference (Scalar)   {baseUrl}scalar  (paste a token under Authentication; a connector key, X-Api-Key, on the ingest routes)
          A token (JWT)            ./fusion token --role analyst --name 李敏   (roles: {string.Join(", ", Roles.All)})
                                   curl -H "Authorization: Bearer $(./fusion token --role analyst --name 李敏)" {baseUrl}api/regions
          A commissioner's areas   ./fusion token --role commissioner --name 郭晓东 --person COMM-01  (Golmud's

@@ -11,7 +11,7 @@ public sealed class BodyLimits
 {
     /// <summary>The JSON feeds, public reports (JSON, CSV, e-mail) and GB/T 28181 notifications.</summary>
     public long Ingest { get; set; } = 16 * 1024 * 1024;
-    /// <summary>An HJ 212 frame log (body or uploaded file); it is stored in transactions of Fusion:Hj212:MaxBatchFrames.</summary>
+    /// <summary>An HJ 212 frame log (body or uploaded file) of at most Fusion:Ingest:MaxBatchRecords frames; it is stored in transactions of Fusion:Hj212:MaxBatchFrames.</summary>
     public long Hj212Upload { get; set; } = 64 * 1024 * 1024;
     public long MasterData { get; set; } = 16 * 1024 * 1024;
     /// <summary>Analyst SQL (the statement, as text or JSON).</summary>

@@ -99,7 +99,7 @@ public sealed class Inbox(FeedIntake intake, InboxOptions options, BodyLimits li
         var (status, answer, type) = await IngestAsync(feed, file, ct);
         var folder = Path.Combine(Root, feed, status == StatusCodes.Status200OK ? Done : Rejected);
         var publicReports = feed.Equals("public-reports", StringComparison.OrdinalIgnoreCase);
-        var kept = Unique(folder, publicReports ? name + ".redacted.json" : name);
+        var kept = Unique(folder, publicReports ? KeptName(name) : name);
         if (publicReports)
         {
             await WriteAsync(kept, PublicReportIntake.Redacted(type, await File.ReadAllBytesAsync(file, ct)), ct);
@@ -108,8 +108,16 @@ public sealed class Inbox(FeedIntake intake, InboxOptions options, BodyLimits li
         else File.Move(file, kept);
         // The answer last: once it is there, the file has been dealt with.
         await WriteAsync(kept + ".answer.json", answer, ct);
-        log.LogInformation("Inbox {Feed}: {File} taken ({Status}), moved to {Folder}", feed, name, status, Path.GetFileName(folder));
+        // A public report's file is named by whoever saved it ("李明 - 渣场扬尘.eml"): it is logged by the name it is kept under.
+        log.LogInformation("Inbox {Feed}: {File} taken ({Status}), moved to {Folder}", feed, publicReports ? Path.GetFileName(kept) : name, status, Path.GetFileName(folder));
     }
+
+    /// <summary>
+    /// The name a public report's file is kept under in done/ or rejected/: not the dropped name, which may name the reporter
+    /// (a mail client saves a message under its sender or subject), but a digest of it — the same dropped name, the same kept name.
+    /// </summary>
+    public static string KeptName(string dropped) =>
+        $"public-report-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(dropped)))[..16]}{Path.GetExtension(dropped).ToLowerInvariant()}.redacted.json";
 
     /// <summary>The file through the feed's intake: the answer's status, its body as JSON, and the Content-Type the file was taken as.</summary>
     async Task<(int Status, string Answer, string? Type)> IngestAsync(string feed, string file, CancellationToken ct)

@@ -28,16 +28,26 @@ public static class QuarantineEndpoints
                 if (!string.IsNullOrWhiteSpace(feed)) query = query.Where(q => q.Feed == feed);
                 if (open == true) query = query.Where(q => q.ResolvedAt == null);
                 var total = await query.CountAsync(ct);
-                var rows = await query.OrderByDescending(q => q.ReceivedAt).ThenBy(q => q.Id).Skip(request.Offset).Take(request.Limit).ToListAsync(ct);
-                // A page stops once its raw input passes the byte budget (one record always fits), so one answer stays small.
-                var page = new List<QuarantineEntry>();
-                long bytes = 0;
-                foreach (var q in rows)
+                var ids = await query.OrderByDescending(q => q.ReceivedAt).ThenBy(q => q.Id).Skip(request.Offset).Take(request.Limit).Select(q => q.Id).ToListAsync(ct);
+                // A page stops once its raw input passes the character budget (one record always fits), so one answer stays
+                // small; the lengths are read first, and only the records of the page are loaded, never 200 raw bodies of 16 MB.
+                var lengths = ids.Count == 0 ? []
+                    : await session.AdvancedSql.QueryAsync<long>(
+                        // Documents are stored in camel case (StoreSetup): Raw is 'raw'.
+                        "SELECT coalesce(length(d.data ->> 'raw'), 0)::bigint FROM unnest(?::uuid[]) WITH ORDINALITY AS page(id, n) " +
+                        $"LEFT JOIN {session.DocumentStore.Options.Schema.For<QuarantinedRecord>()} AS d ON d.id = page.id ORDER BY page.n",
+                        ct, ids.ToArray());
+                var kept = new List<Guid>();
+                long chars = 0;
+                foreach (var (id, length) in ids.Zip(lengths))
                 {
-                    if (page.Count > 0 && bytes + q.Raw.Length > MaxPageRawChars) break;
-                    bytes += q.Raw.Length;
-                    page.Add(new QuarantineEntry(q.Id, q.Feed, q.Index, q.RecordId, q.Reason, q.Raw, q.ReceivedAt, q.ResolvedAt, q.Resolution));
+                    if (kept.Count > 0 && chars + length > MaxPageRawChars) break;
+                    chars += length;
+                    kept.Add(id);
                 }
+                var loaded = (await session.LoadManyAsync<QuarantinedRecord>(ct, kept)).ToDictionary(q => q.Id);
+                var page = kept.Where(loaded.ContainsKey).Select(id => loaded[id])
+                    .Select(q => new QuarantineEntry(q.Id, q.Feed, q.Index, q.RecordId, q.Reason, q.Raw, q.ReceivedAt, q.ResolvedAt, q.Resolution)).ToList();
                 request.Describe(http, total, page.Count);
                 return Results.Ok(page);
             })

@@ -10,14 +10,14 @@ public static class Hj212Endpoints
 {
     public static IEndpointRouteBuilder MapHj212Endpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/ingest/hj212", async (HttpRequest request, Hj212Intake intake, Hj212Options options, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
-                await IngestAsync(await ReadAsync(request, limits.Hj212Upload, nameof(BodyLimits.Hj212Upload), ct), intake, options, clock.Now, ct))
+        app.MapPost("/api/ingest/hj212", async (HttpRequest request, Hj212Intake intake, Hj212Options options, IngestOptions ingest, BodyLimits limits, PlatformClock clock, CancellationToken ct) =>
+                await IngestAsync(await ReadAsync(request, limits.Hj212Upload, nameof(BodyLimits.Hj212Upload), ct), intake, options, ingest.MaxBatchRecords, clock.Now, ct))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .Accepts<string>("text/plain", "application/octet-stream", "multipart/form-data")
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithTags("Ingest")
-            .WithSummary("HJ 212 frames as text: a request body or a captured frame log uploaded as a file")
+            .WithSummary("HJ 212 frames as text: a request body or a captured frame log uploaded as a file (at most Fusion:Ingest:MaxBatchRecords frames, else 413)")
             .WithDescription("Frames as sent over TCP (##, length, data segment, CRC, CR LF), one after another; a file whose lines end in LF alone is read too. " +
                              "Upload a log as the body or as the form field 'file'. Frames with a bad CRC or length, an unknown MN or an unusable command are kept in the quarantine. " +
                              "The same frame (MN, QN, CN) sent again appends nothing.")
@@ -25,12 +25,14 @@ public static class Hj212Endpoints
         return app;
     }
 
-    static async Task<IResult> IngestAsync((byte[]? Body, IResult? Refusal) read, Hj212Intake intake, Hj212Options options, DateTimeOffset now, CancellationToken ct)
+    static async Task<IResult> IngestAsync((byte[]? Body, IResult? Refusal) read, Hj212Intake intake, Hj212Options options, int maxFrames, DateTimeOffset now, CancellationToken ct)
     {
         if (read.Refusal is not null) return read.Refusal;
         var frames = Hj212Session.ReadAll(new ReadOnlySequence<byte>(WithCrLf(read.Body!)), now);
         if (frames.Count == 0)
             return Results.Problem(statusCode: 400, title: "No frames", detail: "The body holds no HJ 212 frame (##, 4-digit length, data segment, CRC, CR LF).");
+        // As many frames as one batch of any feed holds: a longer log would hold back live risk for everyone while it is stored.
+        if (frames.Count > maxFrames) return IngestEndpoints.TooManyRecords(frames.Count, maxFrames);
         // A long log goes in transactions of at most MaxBatchFrames frames, as the TCP intake writes them.
         var parts = new List<IngestOutcome>();
         for (var from = 0; from < frames.Count; from += options.MaxBatchFrames)

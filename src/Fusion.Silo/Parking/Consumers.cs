@@ -46,14 +46,15 @@ public sealed class Consumers
     readonly AnalyticsMetrics analyticsMetrics;
 
     public Consumers(IProjectionCoordinator coordinator, ParkingLot parking, ConsumerOptions options, IMeterFactory meters,
-        FusionMetrics riskMetrics, AnalyticsMetrics analyticsMetrics)
+        FusionMetrics riskMetrics, AnalyticsMetrics analyticsMetrics, Hosting.PlatformClock clock)
     {
         this.riskMetrics = riskMetrics;
         this.analyticsMetrics = analyticsMetrics;
         this.coordinator = coordinator;
         this.parking = parking;
         this.options = options;
-        time = TimeProvider.System;
+        // The platform's clock: how long a consumer has not moved is the platform's time (a test moves it on).
+        time = clock.Time;
         var meter = meters.Create(FusionMetrics.MeterName);
         meter.CreateObservableGauge("fusion.consumer.lag", () => Snapshot().Select(c => new Measurement<long>(c.Lag, new KeyValuePair<string, object?>("consumer", c.Name))),
             "{event}", "Events in the store that a consumer has not yet applied, by consumer (from the daemon's high-water mark)");

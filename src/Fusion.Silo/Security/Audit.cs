@@ -8,10 +8,11 @@ namespace Fusion.Silo.Security;
 /// One audited act through the API: who (the token's name), with which roles, when, what (method and route, the
 /// ids in the route, a sensitive read's kind) and from where. Never the content: no bodies, no answers, no
 /// identities read; analytics SQL only as the SHA-256 of the request body, so a reviewer holding a text can match it.
-/// Kept as documents that are only ever inserted, apart from the event store, so no consumer of the events
+/// Kept as documents (written once, and a command's once more with its outcome; never edited otherwise), apart from the event store, so no consumer of the events
 /// (risk, analytics, boards) carries who looked at what.
 /// Refusals (401, 403, 429, a data logger's wrong PW) and ingest batches carry their Status and Outcome (the reason, or the
-/// batch's counts), recorded as they end.
+/// batch's counts), recorded as they end; a command or sensitive read, recorded before it runs, is completed with the status
+/// it was answered with once the answer has gone.
 /// </summary>
 public sealed record AuditRecord(
     Guid Id, string Who, string[] Roles, string Method, string Route, string Target, string? Read, string? BodySha256, string? From, DateTimeOffset At,
@@ -35,9 +36,18 @@ public static class Audit
         {
             var bodyHash = read?.HashBody == true ? await BodyHashAsync(http.Request, http.RequestAborted) : null;
             var record = RecordOf(http, Who(http), read?.What) with { BodySha256 = bodyHash };
-            await using var session = http.RequestServices.GetRequiredService<IDocumentStore>().LightweightSession();
-            session.Insert(record);
-            await session.SaveChangesAsync(http.RequestAborted);
+            await using (var session = http.RequestServices.GetRequiredService<IDocumentStore>().LightweightSession())
+            {
+                session.Insert(record);
+                await session.SaveChangesAsync(http.RequestAborted);
+            }
+            // Its outcome once answered (whatever answered it: the endpoint, a refusal, the problem-details handler), off the request path.
+            var trail = http.RequestServices.GetRequiredService<AuditTrail>();
+            http.Response.OnCompleted(() =>
+            {
+                trail.Note(record with { Status = http.Response.StatusCode });
+                return Task.CompletedTask;
+            });
         }
         else if (IsIngest(http))
         {
@@ -175,7 +185,8 @@ public sealed class AuditTrail(IDocumentStore store, PlatformClock clock, ILogge
                 try
                 {
                     await using var session = store.LightweightSession();
-                    session.Insert(batch.ToArray());
+                    // Stored, not inserted: a command's record comes back here once more, completed with its outcome.
+                    session.Store(batch.ToArray());
                     await session.SaveChangesAsync(stop);
                 }
                 catch (Exception e) when (!stop.IsCancellationRequested)

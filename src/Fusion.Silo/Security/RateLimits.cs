@@ -64,6 +64,9 @@ public static class RateLimits
         http.User.Identity is { IsAuthenticated: true } ? http.User.FindFirst("sub")?.Value ?? http.User.Identity.Name ?? "a client"
         : http.Connection.RemoteIpAddress?.ToString() ?? "an unknown client";
 
+    /// <summary>Paths that match no endpoint share one bucket per client: random paths must not each open a bucket of their own.</summary>
+    public const string Unmatched = "paths that match no endpoint";
+
     static string RouteOf(HttpContext http) =>
-        http.GetEndpoint() is RouteEndpoint e ? $"{http.Request.Method} /{e.RoutePattern.RawText?.TrimStart('/')}" : http.Request.Path.ToString();
+        http.GetEndpoint() is RouteEndpoint e ? $"{http.Request.Method} /{e.RoutePattern.RawText?.TrimStart('/')}" : Unmatched;
 }

@@ -67,6 +67,19 @@ public class PublicReportFeedSpecs
             Feed.Redact("""[{"reportId":"r-1","reporterName":"李明","reporterPhone":"13909790000", "content":"13909790000" """));
 
     [Fact]
+    public void GivenAnSmsOrWeChatMessageNotReadableAsOne_WhenKeptForTheQuarantine_ThenItsSenderIsCutOut()
+    {
+        var sms = Feed.Redact(System.Text.Json.JsonSerializer.SerializeToElement(new { sender = "李明的手机", text = new[] { 1 } }));
+        var weChat = Feed.Redact(System.Text.Json.JsonSerializer.SerializeToElement(new { MsgId = new { }, FromUserName = "liming_haixi", Content = "黑水" }));
+        var unreadable = Feed.Redact("""{"sender":"李明的手机","FromUserName":"liming_haixi","text":""");
+
+        Assert.Equal("""{"text":[1]}""", sms);
+        Assert.Equal("""{"MsgId":{},"Content":"黑水"}""", weChat);
+        Assert.DoesNotContain("李明", unreadable);
+        Assert.DoesNotContain("liming_haixi", unreadable);
+    }
+
+    [Fact]
     public void GivenNoReporterContact_WhenTranslated_ThenTheReportIsAnonymousWithAReceipt()
     {
         var report = When(HotlineCall.Without("reporterContact")).ThenSingle<PublicReportFiled>();

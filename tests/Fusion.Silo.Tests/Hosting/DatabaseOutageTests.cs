@@ -48,9 +48,14 @@ public sealed class DatabaseOutageTests
 
         var notJson = await http.PostAsync("/api/ingest/camera-alarms", new StringContent("not json at all", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, notJson.StatusCode);
-        var quarantine = await http.GetAsync("/api/quarantine");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, quarantine.StatusCode);
-        Assert.NotNull(quarantine.Headers.RetryAfter);
+        // Every read that needs the store: the quarantine, cases, warnings, the audit trail.
+        foreach (var read in new[] { "/api/quarantine", "/api/cases", "/api/warnings", "/api/audit" })
+        {
+            var answer = await http.GetAsync(read);
+            Assert.True(answer.StatusCode == HttpStatusCode.ServiceUnavailable, $"{read}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+            Assert.NotNull(answer.Headers.RetryAfter);
+            Assert.Contains("PostgreSQL", (await answer.JsonAsync()).GetProperty("dependency").GetString());
+        }
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health")).StatusCode);
 
         await pg.StartAgainAsync();

@@ -29,17 +29,24 @@ public sealed class FusionApp : WebApplicationFactory<Program>
     public FakeTimeProvider Time { get; }
     public string ConnectionString => connectionString;
 
-    FusionApp(string connectionString, FakeTimeProvider time, Dictionary<string, string?> settings)
+    readonly bool logEverything;
+
+    FusionApp(string connectionString, FakeTimeProvider time, Dictionary<string, string?> settings, bool logEverything)
     {
         this.connectionString = connectionString;
         this.settings = settings;
+        this.logEverything = logEverything;
         Time = time;
     }
 
-    /// <summary>Starts a host on a new database, or on the given one (to restart over the same store).</summary>
-    public static async Task<FusionApp> StartAsync(string? connectionString = null, FakeTimeProvider? time = null, Dictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a host on a new database, or on the given one (to restart over the same store). With
+    /// <paramref name="logEverything"/>, whatever the host logs at any level (Trace up, every category) is kept in <see cref="Log"/>.
+    /// </summary>
+    public static async Task<FusionApp> StartAsync(string? connectionString = null, FakeTimeProvider? time = null, Dictionary<string, string?>? settings = null,
+        bool logEverything = false)
     {
-        var app = new FusionApp(connectionString ?? await TestDatabase.CreateAsync(), time ?? new FakeTimeProvider(T0), settings ?? []);
+        var app = new FusionApp(connectionString ?? await TestDatabase.CreateAsync(), time ?? new FakeTimeProvider(T0), settings ?? [], logEverything);
         app.UseKestrel(0);
         app.StartServer();
         await app.HealthyAsync();
@@ -68,23 +75,46 @@ public sealed class FusionApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<PlatformClock>();
             services.AddSingleton(new PlatformClock(Time));
-            services.AddSingleton<ILoggerProvider>(new ErrorLog(Errors));
+            services.AddSingleton<ILoggerProvider>(new TestLog(Errors, logEverything ? Log : null));
+            // This provider hears every level of every category, whatever the host's own logging configuration says.
+            if (logEverything)
+                services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(typeof(TestLog).FullName, null, LogLevel.Trace, null)));
         });
     }
 
     /// <summary>What the host logged as errors with their exceptions (a 500's cause, for a test's failure message).</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
 
-    sealed class ErrorLog(System.Collections.Concurrent.ConcurrentQueue<string> errors) : ILoggerProvider, ILogger
+    /// <summary>
+    /// With logEverything: every line the host logged at any level — level, category, the formatted message, each structured
+    /// value, the scopes it was written in and the exception — as a log sink would write it.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
+
+    sealed class TestLog(System.Collections.Concurrent.ConcurrentQueue<string> errors, System.Collections.Concurrent.ConcurrentQueue<string>? all) : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => this;
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (IsEnabled(logLevel) && exception is not null) errors.Enqueue($"{formatter(state, exception)}: {exception}");
-        }
+        public ILogger CreateLogger(string categoryName) => new Category(categoryName, errors, all);
         public void Dispose() { }
+
+        sealed class Category(string name, System.Collections.Concurrent.ConcurrentQueue<string> errors, System.Collections.Concurrent.ConcurrentQueue<string>? all) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull
+            {
+                all?.Enqueue($"scope {name}: {state} {Values(state)}");
+                return null;
+            }
+
+            public bool IsEnabled(LogLevel logLevel) => all is not null || logLevel >= LogLevel.Error;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (logLevel >= LogLevel.Error && exception is not null) errors.Enqueue($"{formatter(state, exception)}: {exception}");
+                all?.Enqueue($"{logLevel} {name}: {formatter(state, exception)} {Values(state)} {exception}");
+            }
+
+            static string Values<TState>(TState state) =>
+                state is IEnumerable<KeyValuePair<string, object?>> values ? string.Join(" ", values.Select(v => $"{v.Key}={v.Value}")) : "";
+        }
     }
 
     /// <summary>Like a deployment's readiness probe: the silo, the store and the subscription are all up.</summary>

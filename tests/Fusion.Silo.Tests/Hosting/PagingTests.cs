@@ -112,4 +112,30 @@ public sealed class PagingTests
         await RefusedAsync(http, "/api/connector-keys", 500);
         await RefusedAsync(http, "/api/audit", 1000);
     }
+
+    [Fact]
+    public async Task GivenQuarantinedBodiesLargerThanAPageTakes_WhenListed_ThenAPageStopsAtTheCharacterBudget_AndTheLinkNamesTheRest()
+    {
+        await using var app = await FusionApp.StartAsync();
+        var http = app.CreateClient();
+        // Three unreadable bodies of 1.5 million characters each, quarantined whole: two fit the 4 million a page carries.
+        for (var k = 0; k < 3; k++)
+            Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/api/ingest/camera-alarms",
+                new StringContent(new string((char)('a' + k), 1_500_000), System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+
+        using var first = await http.GetAsync("/api/quarantine?limit=200");
+        Assert.True(first.IsSuccessStatusCode, $"{(int)first.StatusCode}: {string.Join("\n", app.Errors)}");
+        var page = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+        Assert.Equal(2, page.Count);
+        Assert.All(page, e => Assert.Equal(1_500_000, e.GetProperty("raw").GetString()!.Length));
+        Assert.Equal("3", first.Headers.GetValues("X-Total-Count").Single());
+        var next = first.Headers.GetValues("Link").Single().Split('<', '>')[1];
+        Assert.Contains("offset=2", next);
+
+        using var second = await http.GetAsync(next);
+        var rest = JsonDocument.Parse(await second.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+        Assert.Single(rest);
+        Assert.False(second.Headers.Contains("Link"));
+        Assert.Equal(3, page.Concat(rest).Select(e => e.GetProperty("raw").GetString()![0]).Distinct().Count());
+    }
 }

@@ -23,7 +23,7 @@ public sealed class BodyLimitTests : IAsyncLifetime
         app = await FusionApp.StartAsync(settings: new()
         {
             ["Fusion:Hj212:Port"] = "-1", ["Fusion:Ingest:MaxBatchRecords"] = "10",
-            ["Fusion:BodyLimits:Ingest"] = "4096", ["Fusion:BodyLimits:MasterData"] = "8192", ["Fusion:BodyLimits:Sql"] = "256", ["Fusion:BodyLimits:Hj212Upload"] = "1024",
+            ["Fusion:BodyLimits:Ingest"] = "4096", ["Fusion:BodyLimits:MasterData"] = "8192", ["Fusion:BodyLimits:Sql"] = "256", ["Fusion:BodyLimits:Hj212Upload"] = "8192",
         });
         http = app.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await http.PostJsonAsync("/api/master-data", Haixi())).StatusCode);
@@ -53,6 +53,54 @@ public sealed class BodyLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await http.PostJsonAsync("/api/ingest/camera-alarms", Alarms(10))).StatusCode);
     }
 
+    static ByteArrayContent Body(string text, string contentType)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(text));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return content;
+    }
+
+    [Fact]
+    public async Task GivenMoreRecordsThanABatchHolds_InACsvSheet_AGeoJsonMission_A12369Export_GbT28181NotificationsAndAnHj212Log_ThenEachIs413_AndNothingIsStored()
+    {
+        var before = await app.EventCountAsync();
+        var quarantined = (await http.GetJsonAsync("/api/quarantine")).GetArrayLength();
+        var findings = "问题编号,统一社会信用代码,问题描述,问题等级,整改期限,检查人,检查时间\n" +
+                       string.Concat(Enumerable.Range(0, 11).Select(i => $"HX-{i},{SodaAsh},渣场未苫盖,一般,2026/12/31,王检查,2026/11/27 10:{i:00}\n"));
+        var mission = "{\"type\":\"FeatureCollection\",\"features\":[" + string.Join(",", Enumerable.Range(0, 11).Select(i =>
+            $$$"""{"type":"Feature","id":"GJ-{{{i}}}","geometry":{"type":"Point","coordinates":[94.961,36.371]},"properties":{"platform":"drone","findingType":"illegal-dumping","severity":"high","observedAt":"2026-11-27T11:20:00+08:00"}}""")) + "]}";
+        var reports = "举报编号,受理时间,举报方式,举报内容,被举报对象,所属区县,举报人,联系电话\r\n" +
+                      string.Concat(Enumerable.Range(0, 11).Select(i => $"12369-{i},2026-11-28 09:{i:00}:00,电话,渣场扬尘严重,Delingha Soda Ash Test Co.,,王芳,13897001234\r\n"));
+        var notifications = string.Concat(Enumerable.Range(0, 11).Select(i =>
+            $"<?xml version=\"1.0\"?><Notify><CmdType>Keepalive</CmdType><SN>{i}</SN><DeviceID>63280100001320000001</DeviceID><Status>OK</Status></Notify>"));
+        var frames = Enumerable.Range(0, 11).SelectMany(i => Fusion.Silo.Tests.Monitoring.Hj212TcpTests.Minute(-i - 1, 30)).ToArray();
+        Assert.True(frames.Length <= 8192);
+        var log = new ByteArrayContent(frames);
+        log.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+
+        foreach (var (route, content, unit) in new (string, HttpContent, string)[]
+                 {
+                     ("/api/ingest/inspection-findings", Body(findings, "text/csv; charset=utf-8"), "CSV rows"),
+                     ("/api/ingest/aerial-findings", Body(mission, "application/geo+json"), "GeoJSON features"),
+                     ("/api/ingest/public-reports", Body(reports, "text/csv; charset=utf-8"), "12369 CSV rows"),
+                     ("/api/ingest/gb28181", Body(notifications, "application/xml"), "GB/T 28181 notifications"),
+                     ("/api/ingest/hj212", log, "HJ 212 frames"),
+                 })
+        {
+            var problem = await TooLargeAsync(await http.PostAsync(route, content));
+            Assert.True((11, 10, "Fusion:Ingest:MaxBatchRecords") == (problem.GetProperty("records").GetInt32(), problem.GetProperty("maxRecords").GetInt32(), problem.GetProperty("setting").GetString()),
+                $"{unit}: {problem}");
+        }
+        Assert.Equal(before, await app.EventCountAsync());
+        Assert.Equal(quarantined, (await http.GetJsonAsync("/api/quarantine")).GetArrayLength());
+
+        // Ten go in.
+        var ten = Enumerable.Range(0, 10).SelectMany(i => Fusion.Silo.Tests.Monitoring.Hj212TcpTests.Minute(-i - 1, 30)).ToArray();
+        var accepted = new ByteArrayContent(ten);
+        accepted.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, (await http.PostAsync("/api/ingest/hj212", accepted)).StatusCode);
+    }
+
     [Fact]
     public async Task GivenABodyOverTheIngestLimit_WithOrWithoutItsLength_WhenPosted_Then413NamesTheLimitAndSetting()
     {
@@ -76,7 +124,7 @@ public sealed class BodyLimitTests : IAsyncLifetime
     {
         var sql = await TooLargeAsync(await http.PostAsync("/api/analytics/sql", new StringContent("select 1 -- " + new string('x', 300), Encoding.UTF8, "text/plain")));
         var master = await TooLargeAsync(await http.PostJsonAsync("/api/master-data", new { leaders = Enumerable.Range(0, 100).Select(i => new { leaderId = $"L-{i}", name = new string('n', 80), title = "Mayor", areaId = "GOLMUD" }) }));
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(new byte[2048]), "file", "frames.log" } };
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(new byte[16384]), "file", "frames.log" } };
         var log = await TooLargeAsync(await http.PostAsync("/api/ingest/hj212", form));
 
         Assert.Equal("Fusion:BodyLimits:Sql", sql.GetProperty("setting").GetString());

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using Fusion.Connectors.Gb28181;
@@ -154,6 +155,68 @@ public sealed class FormatFuzzTests : IAsyncLifetime
             // A few of them twice, as a platform resending would.
             var body = documents.Concat(documents.Take(b % 3)).SelectMany(d => d).ToArray();
             await PostAndAccountAsync("/api/ingest/gb28181", Gb28181Feed.Name, body, "application/xml");
+        }
+        await FeedFuzzTests.ConsumersKeepUpAsync(http);
+    }
+
+    /// <summary>Geometries: valid points and polygons near the potash works, and every way GeoJSON geometry goes wrong.</summary>
+    static readonly Gen<string> Geometry = Gen.Elements(
+        """{"type":"Point","coordinates":[94.961,36.371]}""",
+        """{"type":"Point","coordinates":[94.961,36.371,2900]}""",
+        """{"type":"Polygon","coordinates":[[[94.955,36.365],[94.967,36.365],[94.967,36.377],[94.955,36.377],[94.955,36.365]]]}""",
+        """{"type":"Polygon","coordinates":[[[94.955,36.365],[94.967,36.365],[94.967,36.377]]]}""",
+        """{"type":"Polygon","coordinates":[[[94.955,36.365],[94.967,36.377],[94.967,36.365],[94.955,36.377],[94.955,36.365]]]}""",
+        """{"type":"Polygon","coordinates":[[[94.96,36.37],[94.96,36.37],[94.96,36.37],[94.96,36.37]]]}""",
+        """{"type":"Polygon","coordinates":[]}""", """{"type":"Polygon","coordinates":[[]]}""", """{"type":"Polygon","coordinates":[[[1e308,-1e308],[0,0],[1,1],[1e308,-1e308]]]}""",
+        """{"type":"LineString","coordinates":[[97.0,37.0],[97.1,37.1]]}""", """{"type":"MultiPolygon","coordinates":[]}""",
+        """{"type":"GeometryCollection","geometries":[]}""", """{"type":"Circle","coordinates":[94.961,36.371]}""",
+        """{"type":"Point","coordinates":[]}""", """{"type":"Point","coordinates":["94.961","36.371"]}""", """{"type":"Point","coordinates":[200,100]}""",
+        """{"type":"Point","coordinates":[-180,-90]}""", """{"type":"Point","coordinates":[0,0]}""", """{"type":"Point"}""", """{"coordinates":[94.961,36.371]}""",
+        "null", "[]", "\"POINT(94.961 36.371)\"", "7");
+
+    static readonly string[] FeatureProperties = ["missionId", "platform", "findingType", "severity", "confidence", "observedAt", "imageryUrl", "description"];
+
+    /// <summary>A Feature of a drone or satellite mission: any geometry above, its id where GeoJSON puts it or in the properties (or broken), up to three properties broken.</summary>
+    static Gen<JsonNode> Feature(int i) =>
+        from geometry in Gen.Frequency(
+            (3, Gen.Constant("""{"type":"Point","coordinates":[94.961,36.371]}""")),
+            (2, Gen.Constant("""{"type":"Polygon","coordinates":[[[94.955,36.365],[94.967,36.365],[94.967,36.377],[94.955,36.377],[94.955,36.365]]]}""")),
+            (5, Geometry))
+        from idAt in Gen.Elements("feature", "feature", "properties", "both", "none")
+        from brokenId in Gen.Elements(false, false, false, true)
+        from breaks in Gen.Choose(0, 3)
+        from fields in Gen.Shuffle(FeatureProperties)
+        from values in Gen.ArrayOf(FeedFuzzTests.Broken, breaks)
+        select FeatureOf(i, geometry, idAt, brokenId ? values.FirstOrDefault() : null, fields.Take(breaks).ToArray(), values);
+
+    static JsonNode FeatureOf(int i, string geometry, string idAt, JsonNode? brokenId, string[] fields, JsonNode?[] values)
+    {
+        var properties = new System.Text.Json.Nodes.JsonObject
+        {
+            ["missionId"] = $"M-{i / 25}", ["platform"] = i % 3 == 0 ? "satellite" : "drone", ["findingType"] = "illegal-dumping", ["severity"] = "high",
+            ["confidence"] = 0.7, ["observedAt"] = T0.AddMinutes(-i).ToString("O"), ["imageryUrl"] = $"https://imagery.example.cn/{i}.tif", ["description"] = "slag on the riverbank",
+        };
+        for (var k = 0; k < fields.Length && k < values.Length; k++) properties[fields[k]] = values[k]?.DeepClone();
+        var id = brokenId?.DeepClone() ?? JsonValue.Create($"GJ-{i}");
+        if (idAt is "properties" or "both") properties["findingId"] = id.DeepClone();
+        var feature = new System.Text.Json.Nodes.JsonObject { ["type"] = "Feature", ["geometry"] = JsonNode.Parse(geometry), ["properties"] = properties };
+        if (idAt is "feature" or "both") feature["id"] = id;
+        return feature;
+    }
+
+    [Fact]
+    public async Task GivenGeneratedGeoJsonMissions_WhenPosted_ThenNever5xx_EveryRejectionIsQuarantined_AndTheConsumersKeepUp()
+    {
+        for (var b = 0; b < 40; b++)
+        {
+            var features = Enumerable.Range(0, 25).Select(k => One(Feature(b * 25 + k))).ToList();
+            // A few twice, as a mission tool uploading again would.
+            features.AddRange(features.Take(b % 3).Select(f => f.DeepClone()).ToList());
+            var collection = new System.Text.Json.Nodes.JsonObject { ["type"] = "FeatureCollection", ["features"] = new JsonArray(features.ToArray()) };
+            if (b % 7 == 6) collection["type"] = One(Gen.Elements("Feature", "featurecollection", ""));
+            var bytes = Encoding.UTF8.GetBytes(collection.ToJsonString());
+            if (b % 5 == 4) bytes = One(Mangled(bytes));
+            await PostAndAccountAsync("/api/ingest/aerial-findings", "aerial-findings", bytes, "application/geo+json");
         }
         await FeedFuzzTests.ConsumersKeepUpAsync(http);
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Fusion.Silo.Ingest;
 using Fusion.Silo.Tests.Hosting;
 using Npgsql;
 using static Fusion.Silo.Tests.Hosting.TestData;
@@ -66,13 +67,13 @@ public sealed class InboxTests
                       "12369-0101,2026-11-28 09:30:00,电话,渣场扬尘严重 回电13897005678,Delingha Soda Ash Test Co.,,王芳,13897001234\r\n" +
                       "12369-0102,2026-11-28 10:00:00,电话,不知道在哪里,,,赵六,13897009999\r\n";
             Drop(reports, "12369-1128.csv", Encoding.GetEncoding("gb18030").GetBytes(csv));
-            var reportAnswer = await ArrivesAsync(Path.Combine(reports, "rejected", "12369-1128.csv.redacted.json.answer.json"));
+            var reportAnswer = await ArrivesAsync(Path.Combine(reports, "rejected", Inbox.KeptName("12369-1128.csv") + ".answer.json"));
             var rejected = JsonDocument.Parse(reportAnswer).RootElement;
             Assert.Equal(1, rejected.GetProperty("accepted").GetInt32());
             Assert.Equal("12369-0102", rejected.GetProperty("rejected")[0].GetProperty("recordId").GetString());
             Assert.Contains("does not say where", rejected.GetProperty("rejected")[0].GetProperty("reason").GetString());
             Assert.Equal("12369-0101", rejected.GetProperty("receipts")[0].GetProperty("reportId").GetString());
-            var kept = await File.ReadAllTextAsync(Path.Combine(reports, "rejected", "12369-1128.csv.redacted.json"));
+            var kept = await File.ReadAllTextAsync(Path.Combine(reports, "rejected", Inbox.KeptName("12369-1128.csv")));
             Assert.Contains("渣场扬尘严重", kept);
             Assert.False(File.Exists(Path.Combine(reports, "12369-1128.csv")));
 
@@ -80,7 +81,7 @@ public sealed class InboxTests
             var mail = "From: Li Ming <li.ming@example.cn>\r\nTo: 12369@haixi.gov.cn\r\nSubject: Slag yard dust\r\nDate: Sat, 28 Nov 2026 09:41:00 +0800\r\n" +
                        "Message-ID: <inbox-1@example.cn>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nDust from the slag yard of Delingha Soda Ash Test Co., call 13909790000\r\n";
             Drop(reports, "mail-1.eml", Encoding.UTF8.GetBytes(mail));
-            Assert.Equal(1, JsonDocument.Parse(await ArrivesAsync(Path.Combine(reports, "done", "mail-1.eml.redacted.json.answer.json"))).RootElement.GetProperty("accepted").GetInt32());
+            Assert.Equal(1, JsonDocument.Parse(await ArrivesAsync(Path.Combine(reports, "done", Inbox.KeptName("mail-1.eml") + ".answer.json"))).RootElement.GetProperty("accepted").GetInt32());
 
             // Nothing in done/ or rejected/ names a reporter.
             var everything = string.Join("\n", Directory.EnumerateFiles(reports, "*", SearchOption.AllDirectories).Select(File.ReadAllText));

@@ -51,6 +51,14 @@ public sealed class AuditTests
         Assert.Contains("/api/master-data", all);    // every command is
 
         Assert.Equal(HttpStatusCode.Forbidden, (await app.ClientAs(Roles.Analyst).GetAsync("/api/audit")).StatusCode);
+
+        // A command's record carries how it was answered: the reveal 200, one without a reason 422, a report nobody has 404.
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await officer.PostJsonAsync("/api/public-reports/WX-A/reporter/reveal", new { reason = "" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.PostJsonAsync("/api/public-reports/NO-SUCH/reporter/reveal", new { reason = "reward payment" })).StatusCode);
+        await RecordAsync(admin, "route=reveal", r => r.GetProperty("target").GetString() == "reportId=WX-A" && r.TryGetProperty("status", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.Number && s.GetInt32() == 200, "the reveal's 200");
+        await RecordAsync(admin, "route=reveal&status=422", r => r.GetProperty("target").GetString() == "reportId=WX-A", "the reveal without a reason, 422");
+        await RecordAsync(admin, "route=reveal&status=404", r => r.GetProperty("target").GetString() == "reportId=NO-SUCH", "the reveal of an unknown report, 404");
+        await RecordAsync(admin, "route=/api/master-data&status=200", _ => true, "master data's 200");
     }
 
     /// <summary>Refusals and ingest batches are recorded off the request path: wait until the record is there.</summary>

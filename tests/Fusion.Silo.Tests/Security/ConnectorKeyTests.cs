@@ -81,5 +81,13 @@ public sealed class ConnectorKeyTests
         Assert.True(sql.GetProperty("security")[0].TryGetProperty("Bearer", out _));
         Assert.Contains("Roles: analyst.", sql.GetProperty("description").GetString());
         Assert.False(doc.GetProperty("paths").GetProperty("/api/blacklist").GetProperty("get").TryGetProperty("security", out _));
+
+        // A connector's key beside the bearer token, offered where a connector may call.
+        var key = doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal(("apiKey", "header", "X-Api-Key"), (key.GetProperty("type").GetString(), key.GetProperty("in").GetString(), key.GetProperty("name").GetString()));
+        var ingest = doc.GetProperty("paths").GetProperty("/api/ingest/camera-alarms").GetProperty("post").GetProperty("security").EnumerateArray().ToList();
+        Assert.Contains(ingest, r => r.TryGetProperty("Bearer", out _));
+        Assert.Contains(ingest, r => r.TryGetProperty("ApiKey", out _));
+        Assert.DoesNotContain(sql.GetProperty("security").EnumerateArray(), r => r.TryGetProperty("ApiKey", out _));
     }
 }

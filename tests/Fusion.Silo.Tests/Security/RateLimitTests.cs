@@ -32,4 +32,22 @@ public sealed class RateLimitTests
         Assert.Equal(HttpStatusCode.OK, (await analyst.GetAsync("/api/enterprises")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.ClientAs(Roles.Leader, "王强").GetAsync("/api/regions")).StatusCode);
     }
+
+    [Fact]
+    public async Task GivenABurstOfPathsThatMatchNoEndpoint_ThenTheyShareOneBucket_AndTheRestIs429()
+    {
+        await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:RateLimits:Burst"] = "5", ["Fusion:RateLimits:PerSecond"] = "1" });
+        var prober = app.CreateClient();
+
+        var took = System.Diagnostics.Stopwatch.StartNew();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => prober.GetAsync($"/api/no-such-{Guid.NewGuid():N}/{i}")));
+        took.Stop();
+
+        // Each path a new one: were each its own bucket, all 40 would be answered 404.
+        var limited = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.InRange(answers.Length - limited.Count, 5, 5 + (int)Math.Ceiling(took.Elapsed.TotalSeconds) + 1);
+        Assert.All(answers.Except(limited), a => Assert.Equal(HttpStatusCode.NotFound, a.StatusCode));
+        Assert.Contains($"to {RateLimits.Unmatched}", (await limited[0].JsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await prober.GetAsync("/api/regions")).StatusCode);
+    }
 }
