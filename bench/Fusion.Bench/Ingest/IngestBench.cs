@@ -27,11 +27,11 @@ public static class IngestBench
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchOptions options)
     {
         var connection = await BenchDatabase.CreateAsync("fusion_bench_ingest");
-        var port = 5391;
+        var port = BenchDatabase.FreePort();
         var app = FusionHost.Build(
         [
             "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
-            "--Orleans:SiloPort=11411", "--Orleans:GatewayPort=30400", "--Logging:LogLevel:Default=Warning",
+            $"--Orleans:SiloPort={BenchDatabase.FreePort()}", $"--Orleans:GatewayPort={BenchDatabase.FreePort()}", "--Fusion:Hj212:Port=-1", "--Logging:LogLevel:Default=Warning",
         ], demo: false);
         await app.StartAsync();
         try
