@@ -18,4 +18,7 @@ public static class Streams
     public static string Blacklist(string enterpriseId) => $"blacklist:{enterpriseId}";
     public static string Admission(string projectId) => $"admission:{projectId}";
     public static string Credit(string enterpriseId) => $"credit:{enterpriseId}";
+    public static string Expert(string expertId) => $"expert:{expertId}";
+    public static string Steward(string stewardId) => $"steward:{stewardId}";
+    public static string ServiceVisit(string visitId) => $"service-visit:{visitId}";
 }

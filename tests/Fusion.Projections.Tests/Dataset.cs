@@ -37,8 +37,8 @@ public static class Dataset
         g.Add("camera:c-2", new CameraRegistered("c-2", "s-1", SaltLake, Golmud, null, T0));
         g.Add("camera:c-3", new CameraRegistered("c-3", "s-3", Soda, Delingha, null, T0));
         g.Add("monitor:mn-1", new MonitorRegistered("mn-1", "s-2", Potash, Golmud, new Dictionary<string, double> { ["w01018"] = 50, ["a21026"] = 35 }, T0));
-        g.Add("commissioner:k-1", new CommissionerAssigned("k-1", "Wang", Golmud, null, null, T0));
-        g.Add("commissioner:k-2", new CommissionerAssigned("k-2", "Zhao", Delingha, null, null, T0));
+        g.Add("commissioner:k-1", new CommissionerAssigned("k-1", "Wang", Golmud, null, null, null, T0));
+        g.Add("commissioner:k-2", new CommissionerAssigned("k-2", "Zhao", Delingha, null, null, null, T0));
 
         // Region risk: golmud 10 → 25 on 1 March, 45 on 3 March; delingha 5 on 2 March, 8 late on 4 March, 99 just after midnight on 5 March.
         g.Add(Streams.Risk(Golmud), Assessment(Golmud, RiskSubject.Region, Golmud, 10, RiskLevel.Green, Local(3, 1, 9)));

@@ -19,14 +19,27 @@ public sealed record FundAccountRecord(string AccountNumber, string? Bank = null
 public sealed record EnterpriseRecord(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, double Longitude, double Latitude, IReadOnlyList<SiteRecord>? Sites = null,
     IReadOnlyList<FundAccountRecord>? FundAccounts = null, string? ProductionStartedOn = null);
 public sealed record ProtectedZoneRecord(string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<double[]> Polygon);
-public sealed record LeaderRecord(string LeaderId, string Name, string Title, string AreaId, string? Phone = null, string? Email = null, string? Level = null);
-public sealed record CommissionerRecord(string CommissionerId, string Name, string RegionId, string? Phone = null, string? Email = null);
+/// <summary>
+/// From (yyyy-MM-dd, Beijing time) is when the assignment takes effect: a leader already registered and now given another
+/// area or level with From is reassigned then (their assignment before ends there); without From a repeated entry is a
+/// duplicate, as it always was. Until (yyyy-MM-dd) ends the assignment that day.
+/// </summary>
+public sealed record LeaderRecord(string LeaderId, string Name, string Title, string AreaId, string? Phone = null, string? Email = null, string? Level = null,
+    string? From = null, string? Until = null);
+/// <summary>From and Until as for <see cref="LeaderRecord"/>.</summary>
+public sealed record CommissionerRecord(string CommissionerId, string Name, string RegionId, string? Phone = null, string? Email = null,
+    string? From = null, string? Until = null);
+
+/// <summary>An expert adviser (参事): field of expertise, organisation.</summary>
+public sealed record ExpertRecord(string ExpertId, string Name, string Field, string? Organisation = null, string? Phone = null, string? Email = null);
+/// <summary>An environmental steward provider (环保管家): the firm, its credit code, the parks and enterprises it serves.</summary>
+public sealed record StewardRecord(string StewardId, string Name, IReadOnlyList<string> ServedAreas, string? CreditCode = null, string? Phone = null, string? Email = null);
 
 /// <summary>The master-data document: the seed file and the body of POST /api/master-data.</summary>
 public sealed record MasterDataDocument(
     IReadOnlyList<RegionRecord>? Regions = null, IReadOnlyList<EnterpriseRecord>? Enterprises = null,
     IReadOnlyList<ProtectedZoneRecord>? ProtectedZones = null, IReadOnlyList<LeaderRecord>? Leaders = null,
-    IReadOnlyList<CommissionerRecord>? Commissioners = null);
+    IReadOnlyList<CommissionerRecord>? Commissioners = null, IReadOnlyList<ExpertRecord>? Experts = null, IReadOnlyList<StewardRecord>? Stewards = null);
 
 /// <summary>
 /// Turns a master-data document into registration events, checking each entry against what is
@@ -51,7 +64,7 @@ public static class MasterDataFeed
     public static TranslatedBatch Translate(JsonElement body, MasterDataCatalog known, DateTimeOffset now, IngestChecks? checks = null)
     {
         if (body.ValueKind != JsonValueKind.Object)
-            throw new RecordRejected("the body should be a JSON object with lists: regions, enterprises, protectedZones, leaders, commissioners");
+            throw new RecordRejected("the body should be a JSON object with lists: regions, enterprises, protectedZones, leaders, commissioners, experts, stewards");
         var doc = new RecordReader(body);
         var catalog = known;
         var index = 0;
@@ -71,8 +84,10 @@ public static class MasterDataFeed
                     "regions" => Region(entry, catalog, now),
                     "enterprises" => EnterpriseWithSites(entry, catalog, now),
                     "protectedZones" => [Zone(entry, catalog, now)],
-                    "leaders" => [Leader(entry, catalog, now)],
-                    _ => (IEnumerable<IngestItem>)[Commissioner(entry, catalog, now)],
+                    "leaders" => Leader(entry, catalog, now),
+                    "commissioners" => Commissioner(entry, catalog, now),
+                    "experts" => [Expert(entry, now)],
+                    _ => (IEnumerable<IngestItem>)[Steward(entry, catalog, now)],
                 }).ToList();
                 foreach (var item in items) IngestValidation.Check(item, checks);
                 foreach (var item in items) catalog = catalog.ApplyAll(item.Events);
@@ -86,7 +101,8 @@ public static class MasterDataFeed
     }
 
     static readonly (string Section, string IdField)[] Sections =
-        [("regions", "regionId"), ("enterprises", "enterpriseId"), ("protectedZones", "zoneId"), ("leaders", "leaderId"), ("commissioners", "commissionerId")];
+        [("regions", "regionId"), ("enterprises", "enterpriseId"), ("protectedZones", "zoneId"), ("leaders", "leaderId"), ("commissioners", "commissionerId"),
+         ("experts", "expertId"), ("stewards", "stewardId")];
 
     static IEnumerable<RecordReader> Entries(RecordReader doc, string section)
     {
@@ -252,7 +268,7 @@ public static class MasterDataFeed
         ["enterprise"] = LeaderLevel.Enterprise, ["region"] = LeaderLevel.Region, ["county"] = LeaderLevel.Region, ["prefecture"] = LeaderLevel.Prefecture,
     };
 
-    static IngestItem Leader(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    static IEnumerable<IngestItem> Leader(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
     {
         var id = r.String("leaderId");
         var area = r.String("areaId");
@@ -261,17 +277,124 @@ public static class MasterDataFeed
         var level = r.OptionalChoice("level", LeaderLevels);
         if (level is LeaderLevel.Enterprise != catalog.Enterprises.ContainsKey(area) && level is not null and not LeaderLevel.Prefecture)
             throw new RecordRejected($"leader '{id}' of level '{r.OptionalString("level")}' needs {(level is LeaderLevel.Enterprise ? "an enterprise" : "a region")} as area, not '{area}'");
-        return new IngestItem(Key("leader", id), Streams.Leader(id),
-            [new LeaderAssigned(id, r.String("name"), r.String("title"), area, r.OptionalString("phone"), r.OptionalString("email"), level, now)]);
+        var (name, title, phone, email) = (r.String("name"), r.String("title"), r.OptionalString("phone"), r.OptionalString("email"));
+        var known = catalog.Leaders.GetValueOrDefault(id);
+        var resolvedLevel = level ?? known?.Level ?? (catalog.Enterprises.ContainsKey(area) ? LeaderLevel.Enterprise : LeaderLevel.Region);
+        return Assignment($"leader '{id}'", Key("leader", id), Streams.Leader(id), known?.Tenures, area, known is not null && (known.AreaId != area || (level is not null && level != known.Level)),
+            DateOf(r, "from", id), DateOf(r, "until", id), now,
+            from => new LeaderAssigned(id, name, title, area, phone, email, level, from, now),
+            from => new LeaderReassigned(id, name, title, area, phone, email, resolvedLevel, known!.AreaId, from, now),
+            until => new LeaderAssignmentEnded(id, area, until, now));
     }
 
-    static IngestItem Commissioner(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    static IEnumerable<IngestItem> Commissioner(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
     {
         var id = r.String("commissionerId");
         var region = r.String("regionId");
         if (!catalog.Regions.ContainsKey(region)) throw new RecordRejected($"region '{region}' of commissioner '{id}' is not registered");
-        return new IngestItem(Key("commissioner", id), Streams.Commissioner(id),
-            [new CommissionerAssigned(id, r.String("name"), region, r.OptionalString("phone"), r.OptionalString("email"), now)]);
+        var (name, phone, email) = (r.String("name"), r.OptionalString("phone"), r.OptionalString("email"));
+        var known = catalog.Commissioners.GetValueOrDefault(id);
+        return Assignment($"commissioner '{id}'", Key("commissioner", id), Streams.Commissioner(id), known?.Tenures, region, known is not null && known.RegionId != region,
+            DateOf(r, "from", id), DateOf(r, "until", id), now,
+            from => new CommissionerAssigned(id, name, region, phone, email, from, now),
+            from => new CommissionerReassigned(id, name, region, phone, email, known!.RegionId, from, now),
+            until => new CommissionerAssignmentEnded(id, region, until, now));
+    }
+
+    static IngestItem Expert(RecordReader r, DateTimeOffset now)
+    {
+        var id = r.String("expertId");
+        return new IngestItem(Key("expert", id), Streams.Expert(id),
+            [new ExpertRegistered(id, r.String("name"), r.String("field"), r.OptionalString("organisation"), r.OptionalString("phone"), r.OptionalString("email"), now)]);
+    }
+
+    static IngestItem Steward(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    {
+        var id = r.String("stewardId");
+        var code = r.OptionalString("creditCode");
+        if (code is not null && CreditCode.Problem(code) is { } problem) throw new RecordRejected($"steward '{id}': {problem}");
+        if (!r.TryGet("servedAreas", out var list) || list.ValueKind != JsonValueKind.Array)
+            throw new RecordRejected($"steward '{id}' needs 'servedAreas', a list of the parks (regions) and enterprises it serves");
+        var areas = new List<string>();
+        foreach (var a in list.EnumerateArray())
+        {
+            var area = a.ValueKind == JsonValueKind.String ? a.GetString()! : throw new RecordRejected($"steward '{id}': each served area is a region or enterprise id");
+            if (!catalog.Regions.ContainsKey(area) && !catalog.Enterprises.ContainsKey(area))
+                throw new RecordRejected($"served area '{area}' of steward '{id}' is neither a registered region nor enterprise");
+            areas.Add(area);
+        }
+        return new IngestItem(Key("steward", id), Streams.Steward(id),
+            [new StewardRegistered(id, r.String("name"), code, areas, r.OptionalString("phone"), r.OptionalString("email"), now)]);
+    }
+
+    static DateTimeOffset? DateOf(RecordReader r, string field, string id)
+    {
+        if (!r.Has(field)) return null;
+        var day = r.Date(field);
+        if (day.Year < 1949) throw new RecordRejected($"'{field}' of '{id}' is {day:yyyy-MM-dd}; that cannot be right");
+        return Tenures.StartOf(day);
+    }
+
+    /// <summary>
+    /// An assignment entry as events. The first assignment of a person has the person as its key, as it always had, so
+    /// the same entry again is a duplicate; so is an undated entry naming an area the person held before (the seed or an
+    /// old document again, after a reassignment). Another area from a date reassigns the person then (its key the
+    /// person, date and area, so it too is a duplicate when repeated); an undated entry naming an area they never held is
+    /// refused, asking for the date. Until ends the assignment that day. Dates before the latest assignment began are
+    /// refused, so assignments never overlap and "who answered for it then" has one answer.
+    /// </summary>
+    static IEnumerable<IngestItem> Assignment(string who, string key, string stream, IReadOnlyList<Tenure>? history, string area, bool moves,
+        DateTimeOffset? from, DateTimeOffset? until, DateTimeOffset now,
+        Func<DateTimeOffset?, object> assigned, Func<DateTimeOffset, object> reassigned, Func<DateTimeOffset, object> ended)
+    {
+        if (from is { } f && until is { } u && u <= f)
+            throw new RecordRejected($"{who}: 'until' {u:yyyy-MM-dd} should come after 'from' {f:yyyy-MM-dd}");
+        if (from > now.AddYears(1) || until > now.AddYears(1))
+            throw new RecordRejected($"{who}: an assignment's dates should be within a year from now");
+        var items = new List<IngestItem>();
+        Tenure? tenure;
+        if (history is not { Count: > 0 })
+        {
+            items.Add(new IngestItem(key, stream, [assigned(from)]));
+            tenure = null;
+        }
+        else
+        {
+            var latest = history[^1];
+            var same = history.FirstOrDefault(t => t.AreaId == area && (from is null || t.From == from));
+            if (same is not null)
+            {
+                // Already in the history: the first assignment's key is the person, a later one's its date and area.
+                items.Add(ReferenceEquals(same, history[0]) || from is null
+                    ? new IngestItem(key, stream, [assigned(from)])
+                    : new IngestItem($"{key}:from:{from:yyyyMMdd}:{area}", stream, [reassigned(from!.Value)]));
+                tenure = same;
+            }
+            else if (!moves && latest.Until is null)
+            {
+                items.Add(new IngestItem(key, stream, [assigned(null)]));   // holds that area now: nothing changes
+                tenure = latest;
+            }
+            else if (from is not { } start)
+                throw new RecordRejected($"{who} answers for '{latest.AreaId}'{(latest.Until is { } endedOn ? $" until {endedOn:yyyy-MM-dd}" : "")}; " +
+                                         $"to assign them to '{area}' give 'from', the date it takes effect (yyyy-MM-dd)");
+            else if (latest.From is { } began && start <= began)
+                throw new RecordRejected($"{who} answers for '{latest.AreaId}' from {began:yyyy-MM-dd}; a reassignment from {start:yyyy-MM-dd} would come before it");
+            else
+            {
+                items.Add(new IngestItem($"{key}:from:{start:yyyyMMdd}:{area}", stream, [reassigned(start)]));
+                tenure = null;
+            }
+        }
+        if (until is { } end)
+        {
+            if (tenure is { Until: { } endedOn } && endedOn != end)
+                throw new RecordRejected($"{who}'s assignment to '{tenure.AreaId}' already ended on {endedOn:yyyy-MM-dd}");
+            if (tenure?.From is { } began && end <= began)
+                throw new RecordRejected($"{who} answers for '{tenure.AreaId}' from {began:yyyy-MM-dd}; it cannot end on {end:yyyy-MM-dd}");
+            items.Add(new IngestItem($"{key}:until:{end:yyyyMMdd}", stream, [ended(end)]));
+        }
+        return items;
     }
 
     static string Key(string kind, string id) => $"{Name}:{kind}:{id}";

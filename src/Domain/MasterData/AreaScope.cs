@@ -16,21 +16,28 @@ public sealed record AreaScope(bool Prefecture, IReadOnlySet<string> Regions, IR
 
     public bool IsEmpty => !Prefecture && Regions.Count == 0 && Enterprises.Count == 0;
 
+    /// <summary>What one assignment covers: an enterprise, or a region with its parks; a prefecture leader's, everything.</summary>
+    public static AreaScope OfTenure(Tenure tenure, MasterDataCatalog catalog) =>
+        tenure.Level == LeaderLevel.Prefecture ? Everywhere
+        : catalog.Enterprises.ContainsKey(tenure.AreaId) ? new AreaScope(false, new HashSet<string>(), new HashSet<string> { tenure.AreaId })
+        : new AreaScope(false, catalog.RegionAndParks(tenure.AreaId), new HashSet<string>());
+
     /// <summary>
     /// The scope of the areas a token names directly (region or enterprise ids) and of the people it names (leader and
-    /// commissioner ids in master data): a region counts with its parks; a prefecture-level leader sees everything.
+    /// commissioner ids in master data) by their assignments in force at the moment: a region counts with its parks; a
+    /// prefecture-level leader sees everything; a person reassigned sees their new area, not the old one.
     /// </summary>
-    public static AreaScope Of(IEnumerable<string> areaIds, IEnumerable<string> personIds, MasterDataCatalog catalog)
+    public static AreaScope Of(IEnumerable<string> areaIds, IEnumerable<string> personIds, MasterDataCatalog catalog, DateTimeOffset at)
     {
         var areas = areaIds.ToList();
         foreach (var person in personIds)
         {
-            if (catalog.Leaders.TryGetValue(person, out var leader))
+            if (catalog.Leaders.GetValueOrDefault(person)?.At(at) is { } leader)
             {
                 if (leader.Level == LeaderLevel.Prefecture) return Everywhere;
                 areas.Add(leader.AreaId);
             }
-            if (catalog.Commissioners.TryGetValue(person, out var commissioner)) areas.Add(commissioner.RegionId);
+            if (catalog.Commissioners.GetValueOrDefault(person)?.At(at) is { } commissioner) areas.Add(commissioner.RegionId);
         }
         var regions = new HashSet<string>(StringComparer.Ordinal);
         var enterprises = new HashSet<string>(StringComparer.Ordinal);

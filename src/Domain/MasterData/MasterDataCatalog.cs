@@ -20,9 +20,28 @@ public sealed record EmissionMonitor(string MonitorId, string SiteId, string Ent
 
 public sealed record ProtectedZone(string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<GeoPoint> Polygon);
 
-public sealed record Leader(string LeaderId, string Name, string Title, string AreaId, string? Phone, string? Email, LeaderLevel Level);
+public sealed record Expert(string ExpertId, string Name, string Field, string? Organisation, string? Phone, string? Email);
 
-public sealed record Commissioner(string CommissionerId, string Name, string RegionId, string? Phone, string? Email);
+public sealed record Steward(string StewardId, string Name, string? CreditCode, IReadOnlyList<string> ServedAreas, string? Phone, string? Email);
+
+/// <summary>A leader as they stand with their latest assignment (AreaId, Level); Tenures holds every assignment with its dates.</summary>
+public sealed record Leader(string LeaderId, string Name, string Title, string AreaId, string? Phone, string? Email, LeaderLevel Level)
+{
+    public ImmutableList<Tenure> Tenures { get; init; } = [];
+
+    /// <summary>The leader with the assignment in force at a moment, or null when they answered for nothing then.</summary>
+    public Leader? At(DateTimeOffset at) =>
+        MasterData.Tenures.At(Tenures, at) is { } t ? this with { AreaId = t.AreaId, Level = t.Level ?? Level } : null;
+}
+
+/// <summary>A commissioner as they stand with their latest assignment; Tenures holds every assignment with its dates.</summary>
+public sealed record Commissioner(string CommissionerId, string Name, string RegionId, string? Phone, string? Email)
+{
+    public ImmutableList<Tenure> Tenures { get; init; } = [];
+
+    public Commissioner? At(DateTimeOffset at) =>
+        MasterData.Tenures.At(Tenures, at) is { } t ? this with { RegionId = t.AreaId } : null;
+}
 
 /// <summary>
 /// Everything known about regions, enterprises, sites, cameras, zones and the people responsible,
@@ -41,6 +60,8 @@ public sealed record MasterDataCatalog
     public ImmutableDictionary<string, ProtectedZone> Zones { get; init; } = ImmutableDictionary<string, ProtectedZone>.Empty;
     public ImmutableDictionary<string, Leader> Leaders { get; init; } = ImmutableDictionary<string, Leader>.Empty;
     public ImmutableDictionary<string, Commissioner> Commissioners { get; init; } = ImmutableDictionary<string, Commissioner>.Empty;
+    public ImmutableDictionary<string, Expert> Experts { get; init; } = ImmutableDictionary<string, Expert>.Empty;
+    public ImmutableDictionary<string, Steward> Stewards { get; init; } = ImmutableDictionary<string, Steward>.Empty;
     /// <summary>Dedicated fund accounts: account number → enterprise.</summary>
     public ImmutableDictionary<string, string> FundAccounts { get; init; } = ImmutableDictionary<string, string>.Empty;
 
@@ -48,6 +69,8 @@ public sealed record MasterDataCatalog
     [
         typeof(RegionRegistered), typeof(RegionBoundaryDrawn), typeof(EnterpriseRegistered), typeof(SiteRegistered), typeof(CameraRegistered), typeof(MonitorRegistered),
         typeof(ProtectedZoneDesignated), typeof(LeaderAssigned), typeof(CommissionerAssigned), typeof(FundAccountRegistered), typeof(ProductionStartRecorded),
+        typeof(LeaderReassigned), typeof(LeaderAssignmentEnded), typeof(CommissionerReassigned), typeof(CommissionerAssignmentEnded),
+        typeof(ExpertRegistered), typeof(StewardRegistered),
     ];
 
     public MasterDataCatalog Apply(object @event) => @event switch
@@ -74,16 +97,42 @@ public sealed record MasterDataCatalog
         },
         MonitorRegistered e => this with { Monitors = Monitors.SetItem(e.MonitorId, new EmissionMonitor(e.MonitorId, e.SiteId, e.EnterpriseId, e.RegionId, e.Limits)) },
         ProtectedZoneDesignated e => this with { Zones = Zones.SetItem(e.ZoneId, new ProtectedZone(e.ZoneId, e.Name, e.NameZh, e.Kind, e.RegionId, e.Polygon)) },
-        LeaderAssigned e => this with
-        {
-            Leaders = Leaders.SetItem(e.LeaderId, new Leader(e.LeaderId, e.Name, e.Title, e.AreaId, e.Phone, e.Email,
-                e.Level ?? (Enterprises.ContainsKey(e.AreaId) ? LeaderLevel.Enterprise : LeaderLevel.Region))),
-        },
-        CommissionerAssigned e => this with { Commissioners = Commissioners.SetItem(e.CommissionerId, new Commissioner(e.CommissionerId, e.Name, e.RegionId, e.Phone, e.Email)) },
+        // The first assignment of a person (its key is the person, so it is stored once); a later one changes nothing.
+        LeaderAssigned e when Leaders.ContainsKey(e.LeaderId) => this,
+        CommissionerAssigned e when Commissioners.ContainsKey(e.CommissionerId) => this,
+        LeaderAssigned e => WithLeader(e.LeaderId, e.Name, e.Title, e.AreaId, e.Phone, e.Email,
+            e.Level ?? (Enterprises.ContainsKey(e.AreaId) ? LeaderLevel.Enterprise : LeaderLevel.Region), e.From, e.AssignedAt),
+        LeaderReassigned e => WithLeader(e.LeaderId, e.Name, e.Title, e.AreaId, e.Phone, e.Email, e.Level, e.From, e.ReassignedAt),
+        LeaderAssignmentEnded e when Leaders.TryGetValue(e.LeaderId, out var leader) =>
+            this with { Leaders = Leaders.SetItem(e.LeaderId, leader with { Tenures = MasterData.Tenures.End(leader.Tenures, e.Until) }) },
+        CommissionerAssigned e => WithCommissioner(e.CommissionerId, e.Name, e.RegionId, e.Phone, e.Email, e.From, e.AssignedAt),
+        CommissionerReassigned e => WithCommissioner(e.CommissionerId, e.Name, e.RegionId, e.Phone, e.Email, e.From, e.ReassignedAt),
+        CommissionerAssignmentEnded e when Commissioners.TryGetValue(e.CommissionerId, out var commissioner) =>
+            this with { Commissioners = Commissioners.SetItem(e.CommissionerId, commissioner with { Tenures = MasterData.Tenures.End(commissioner.Tenures, e.Until) }) },
+        ExpertRegistered e => this with { Experts = Experts.SetItem(e.ExpertId, new Expert(e.ExpertId, e.Name, e.Field, e.Organisation, e.Phone, e.Email)) },
+        StewardRegistered e => this with { Stewards = Stewards.SetItem(e.StewardId, new Steward(e.StewardId, e.Name, e.CreditCode, e.ServedAreas, e.Phone, e.Email)) },
         _ => this,
     };
 
     public MasterDataCatalog ApplyAll(IEnumerable<object> events) => events.Aggregate(this, (c, e) => c.Apply(e));
+
+    MasterDataCatalog WithLeader(string id, string name, string title, string areaId, string? phone, string? email, LeaderLevel level, DateTimeOffset? from, DateTimeOffset recordedAt)
+    {
+        var tenures = MasterData.Tenures.Assign(Leaders.GetValueOrDefault(id)?.Tenures ?? [], areaId, level, from, recordedAt);
+        return this with { Leaders = Leaders.SetItem(id, new Leader(id, name, title, areaId, phone, email, level) { Tenures = tenures }) };
+    }
+
+    MasterDataCatalog WithCommissioner(string id, string name, string regionId, string? phone, string? email, DateTimeOffset? from, DateTimeOffset recordedAt)
+    {
+        var tenures = MasterData.Tenures.Assign(Commissioners.GetValueOrDefault(id)?.Tenures ?? [], regionId, null, from, recordedAt);
+        return this with { Commissioners = Commissioners.SetItem(id, new Commissioner(id, name, regionId, phone, email) { Tenures = tenures }) };
+    }
+
+    /// <summary>The leaders answering for an area at a moment, each with the assignment then in force.</summary>
+    public IEnumerable<Leader> LeadersAt(DateTimeOffset at) => Leaders.Values.Select(l => l.At(at)).OfType<Leader>();
+
+    /// <summary>The commissioners overseeing a region at a moment, each with the assignment then in force.</summary>
+    public IEnumerable<Commissioner> CommissionersAt(DateTimeOffset at) => Commissioners.Values.Select(c => c.At(at)).OfType<Commissioner>();
 
     /// <summary>The region itself and the industrial parks that lie in it.</summary>
     public IReadOnlySet<string> RegionAndParks(string regionId) =>

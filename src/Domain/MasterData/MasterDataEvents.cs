@@ -50,16 +50,39 @@ public enum LeaderLevel { Enterprise, Region, Prefecture }
 /// <summary>
 /// A leader made responsible for an area (分片包干): a region or one enterprise. Level is null in events
 /// recorded before leaders had one: then an enterprise area means an enterprise leader, a region a region leader.
-/// A prefecture leader's area is the region they are linked to (联点).
+/// A prefecture leader's area is the region they are linked to (联点). From is when the assignment took effect;
+/// null (also in events recorded before assignments had dates) means when it was recorded (AssignedAt).
 /// </summary>
 public sealed record LeaderAssigned(
     string LeaderId, string Name, string Title, string AreaId, string? Phone, string? Email, LeaderLevel? Level,
-    DateTimeOffset AssignedAt);
+    DateTimeOffset? From, DateTimeOffset AssignedAt);
 
-/// <summary>An inspection commissioner (督察专员) assigned to oversee a region's rectifications.</summary>
+/// <summary>
+/// A leader already assigned is made responsible for another area (or at another level) from a date: their
+/// assignment in force until then ends at From. Name, title and contacts as they stand with the new assignment.
+/// </summary>
+public sealed record LeaderReassigned(
+    string LeaderId, string Name, string Title, string AreaId, string? Phone, string? Email, LeaderLevel Level, string PreviousAreaId,
+    DateTimeOffset From, DateTimeOffset ReassignedAt);
+
+/// <summary>A leader's assignment to AreaId ended at Until (left office, retired): from then they answer for no area.</summary>
+public sealed record LeaderAssignmentEnded(string LeaderId, string AreaId, DateTimeOffset Until, DateTimeOffset EndedAt);
+
+/// <summary>
+/// An inspection commissioner (督察专员) assigned to oversee a region's rectifications. From as for
+/// <see cref="LeaderAssigned"/>: null means when it was recorded.
+/// </summary>
 public sealed record CommissionerAssigned(
     string CommissionerId, string Name, string RegionId, string? Phone, string? Email,
-    DateTimeOffset AssignedAt);
+    DateTimeOffset? From, DateTimeOffset AssignedAt);
+
+/// <summary>A commissioner already assigned oversees another region from a date; the assignment before ends then.</summary>
+public sealed record CommissionerReassigned(
+    string CommissionerId, string Name, string RegionId, string? Phone, string? Email, string PreviousRegionId,
+    DateTimeOffset From, DateTimeOffset ReassignedAt);
+
+/// <summary>A commissioner's assignment to RegionId ended at Until.</summary>
+public sealed record CommissionerAssignmentEnded(string CommissionerId, string RegionId, DateTimeOffset Until, DateTimeOffset EndedAt);
 
 /// <summary>
 /// An online-monitoring instrument (HJ 212) at a site. MonitorId is the instrument's MN.
@@ -69,4 +92,17 @@ public sealed record CommissionerAssigned(
 public sealed record MonitorRegistered(
     string MonitorId, string SiteId, string EnterpriseId, string RegionId,
     IReadOnlyDictionary<string, double> Limits,
+    DateTimeOffset RegisteredAt);
+
+/// <summary>An expert adviser (参事) the prefecture engages: their field (hydrogeology, tailings safety …) and organisation.</summary>
+public sealed record ExpertRegistered(
+    string ExpertId, string Name, string Field, string? Organisation, string? Phone, string? Email,
+    DateTimeOffset RegisteredAt);
+
+/// <summary>
+/// An environmental steward provider (环保管家): a firm engaged to serve parks and enterprises. CreditCode is the firm's
+/// unified social credit code when known; ServedAreas the regions (parks) and enterprises it is engaged for.
+/// </summary>
+public sealed record StewardRegistered(
+    string StewardId, string Name, string? CreditCode, IReadOnlyList<string> ServedAreas, string? Phone, string? Email,
     DateTimeOffset RegisteredAt);

@@ -14,12 +14,13 @@ public sealed record RectificationCase(
 {
     public bool IsOpen => Status != CaseStatus.Verified;
 
-    /// <summary>The commissioners overseeing a region (督察专员), or its parent region's when it has none of its own.</summary>
-    public static IReadOnlyList<string> CommissionersFor(MasterData.MasterDataCatalog catalog, string regionId)
+    /// <summary>The commissioners overseeing a region (督察专员) at a moment, or its parent region's when it has none of its own.</summary>
+    public static IReadOnlyList<string> CommissionersFor(MasterData.MasterDataCatalog catalog, string regionId, DateTimeOffset at)
     {
+        var inForce = catalog.CommissionersAt(at).ToList();
         for (var region = catalog.Regions.GetValueOrDefault(regionId); region is not null; region = catalog.Regions.GetValueOrDefault(region.ParentRegionId ?? ""))
         {
-            var ids = catalog.Commissioners.Values.Where(c => c.RegionId == region.RegionId).Select(c => c.CommissionerId).Order(StringComparer.Ordinal).ToArray();
+            var ids = inForce.Where(c => c.RegionId == region.RegionId).Select(c => c.CommissionerId).Order(StringComparer.Ordinal).ToArray();
             if (ids.Length > 0) return ids;
         }
         return [];

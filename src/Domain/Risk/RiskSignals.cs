@@ -23,6 +23,13 @@ public static class RiskSignals
 
     public static string AssessmentIssueSignalId(string assessmentId, string issueId) => $"assessment:{assessmentId}:{issueId}";
 
+    /// <summary>The event types <see cref="From"/> turns into signals: what a read of risk as of a moment loads.</summary>
+    public static readonly Type[] EventTypes =
+    [
+        typeof(CameraAlarmRaised), typeof(AerialFindingRecorded), typeof(PublicReportReceived), typeof(PublicReportFiled), typeof(InspectionFindingRecorded),
+        typeof(FundPeriodFellShort), typeof(AssessmentIssueFound), typeof(CameraWentOffline), typeof(EmissionLimitExceeded), typeof(MonitoringGapDetected),
+    ];
+
     /// <summary>The signal an event gives, or null when it says nothing about risk.</summary>
     public static RiskSignal? From(object @event, long sequence) => @event switch
     {

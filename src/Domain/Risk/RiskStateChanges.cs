@@ -11,6 +11,12 @@ public sealed record RiskStateChange(string EnterpriseId, string RegionId, long 
 
 public static class RiskStateChanges
 {
+    /// <summary>The event types <see cref="From"/> turns into changes.</summary>
+    public static readonly Type[] EventTypes =
+    [
+        typeof(RectificationVerified), typeof(Assessments.AssessmentIssueResolved), typeof(EnterpriseBlacklisted), typeof(BlacklistingExpired), typeof(EnterpriseDelisted),
+    ];
+
     /// <summary>The change an event makes, or null when it makes none.</summary>
     public static RiskStateChange? From(object @event, long sequence) => @event switch
     {

@@ -248,7 +248,7 @@ public static class WarningEvaluation
                 if (!w.Acknowledged && w.EscalateAt is { } escalateAt && escalateAt <= now && w.Stage < Responsibility.LastStage)
                 {
                     var stage = w.Stage + 1;
-                    var recipients = Responsibility.At(stage, ctx.Catalog, w.EnterpriseId, w.RegionId);
+                    var recipients = Responsibility.At(stage, ctx.Catalog, w.EnterpriseId, w.RegionId, now);
                     var period = rule?.AcknowledgeWithin ?? TimeSpan.FromHours(1);
                     current = w with
                     {
@@ -291,7 +291,7 @@ public static class WarningEvaluation
             var key = $"{rule.Id}|{subject}";
             var number = Book.Raised.GetValueOrDefault(key) + 1;
             var id = $"{rule.Id}.{subject}.{number}";
-            var recipients = Responsibility.At(0, ctx.Catalog, enterpriseId, regionId);
+            var recipients = Responsibility.At(0, ctx.Catalog, enterpriseId, regionId, now);
             var warning = new OpenWarning(id, rule.Id, rule.Subject, subject, enterpriseId, regionId, 1, [.. evidence.Select(e => e.EventId)],
                 false, 0, recipients, 0, now, now + rule.AcknowledgeWithin, rule.RemindEvery is { } every ? now + every : null);
             Book = Book with { Raised = Book.Raised.SetItem(key, number), Open = Book.Open.SetItem(id, warning) };

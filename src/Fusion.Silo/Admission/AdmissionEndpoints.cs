@@ -36,7 +36,10 @@ public static class AdmissionEndpoints
                 var now = clock.Now;
                 var catalog = masterData.Current;
                 var codes = project.RelatedCreditCodes.Append(project.InvestorCreditCode).Distinct().ToArray();
+                // The screening reads the live record: the view it was taken on is now (the last event stored), kept with it.
+                var view = await DecisionView.TakeAsync(store, null, clock, ct);
                 await using var session = store.LightweightSession();
+                view.Stamp(session);
                 var listings = (await session.LoadManyAsync<BlacklistRecord>(ct, codes))
                     .Where(r => r.ListedAt(now)).ToDictionary(r => r.Id, r => r.Current?.ListedUntil ?? r.Listings[^1].ListedUntil);
                 var investorLevel = catalog.Enterprises.ContainsKey(project.InvestorCreditCode)

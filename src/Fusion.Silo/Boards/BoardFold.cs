@@ -26,6 +26,8 @@ public sealed record CaseOverdueRow(long Sequence, string CaseId, DateTimeOffset
 public sealed record CaseVerifiedRow(long Sequence, string CaseId, DateTimeOffset VerifiedAt) : BoardRow(Sequence);
 public sealed record LeaderRow(long Sequence, string LeaderId, string Name, string Title, string AreaId) : BoardRow(Sequence);
 public sealed record CommissionerRow(long Sequence, string CommissionerId, string Name, string RegionId) : BoardRow(Sequence);
+/// <summary>A leader's or commissioner's assignment ended: they answer for no area on the boards.</summary>
+public sealed record AssignmentEndedRow(long Sequence, string PersonId, bool Commissioner) : BoardRow(Sequence);
 public sealed record WarningRow(long Sequence, string WarningId, string RuleId, string RuleKind, string Subject, string SubjectId, string? EnterpriseId, string RegionId,
     string Severity, string Message, DateTimeOffset RaisedAt) : BoardRow(Sequence);
 /// <summary>A person a warning has reached, at the stage of the chain of responsibility it reached them.</summary>
@@ -101,6 +103,18 @@ public static class BoardFold
                 break;
             case CommissionerAssigned c:
                 yield return new CommissionerRow(seq, c.CommissionerId, c.Name, c.RegionId);
+                break;
+            case LeaderReassigned l:
+                yield return new LeaderRow(seq, l.LeaderId, l.Name, l.Title, l.AreaId);
+                break;
+            case CommissionerReassigned c:
+                yield return new CommissionerRow(seq, c.CommissionerId, c.Name, c.RegionId);
+                break;
+            case LeaderAssignmentEnded l:
+                yield return new AssignmentEndedRow(seq, l.LeaderId, false);
+                break;
+            case CommissionerAssignmentEnded c:
+                yield return new AssignmentEndedRow(seq, c.CommissionerId, true);
                 break;
             case WarningRaised w:
                 yield return new WarningRow(seq, w.WarningId, w.RuleId, w.RuleKind, w.Subject.ToString(), w.SubjectId, w.EnterpriseId, w.RegionId,

@@ -76,6 +76,8 @@ public static class BoardSink
             INSERT INTO board.commissioners (commissioner_id, name, region_id) VALUES ($1, $2, $3)
             ON CONFLICT (commissioner_id) DO UPDATE SET name = EXCLUDED.name, region_id = EXCLUDED.region_id
             """, c.CommissionerId, c.Name, c.RegionId),
+        AssignmentEndedRow { Commissioner: true } e => Cmd("DELETE FROM board.commissioners WHERE commissioner_id = $1", e.PersonId),
+        AssignmentEndedRow e => Cmd("DELETE FROM board.leaders WHERE leader_id = $1", e.PersonId),
         WarningRow w => Cmd("""
             INSERT INTO board.warnings (warning_id, rule_id, rule_kind, subject, subject_id, enterprise_id, region_id, severity, message, raised_at, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (warning_id) DO NOTHING

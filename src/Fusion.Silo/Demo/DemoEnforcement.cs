@@ -55,8 +55,12 @@ public static class DemoEnforcement
         await Post(http, baseUrl, $"{url}/plan", new { plan = "Seal the seepage, reline the pond, add a monitoring well" }, ct);
         await Post(http, baseUrl, $"{url}/plan/accept", new { note = "Plan accepted" }, ct);
         await Post(http, baseUrl, $"{url}/completion", new { report = "Works done; photos attached" }, ct);
-        await Post(http, baseUrl, $"{url}/verify", new { note = "Checked on site" }, ct);
-        log($"enforcement story: case {id} verified on site — its finding no longer weighs in {new Uri(baseUrl, $"api/enterprises/{enterprise}/risk")} (history: {new Uri(baseUrl, url)})");
+        var before = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
+        await Post(http, baseUrl, $"{url}/verify", new { note = "Checked on site", asOf = before }, ct);
+        var asOf = Uri.EscapeDataString(before.ToString("yyyy-MM-ddTHH:mm:ss.fffzzz"));
+        log($"enforcement story: case {id} verified on site — its finding no longer weighs in {new Uri(baseUrl, $"api/enterprises/{enterprise}/risk")}, " +
+            $"while the answer as of the verification's view still has it: {new Uri(baseUrl, $"api/enterprises/{enterprise}/risk?asOf={asOf}")} " +
+            $"(history, each step with the view it was decided on: {new Uri(baseUrl, url)}; the case then: {new Uri(baseUrl, $"{url}?asOf={asOf}")})");
         return id;
     }
 

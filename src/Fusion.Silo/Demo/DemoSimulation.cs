@@ -36,11 +36,19 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
         http.DefaultRequestHeaders.Authorization = tokens.Bearer("haixi-simulator", [Roles.Connector], TimeSpan.FromDays(366));
         using var officer = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         officer.DefaultRequestHeaders.Authorization = tokens.Bearer("王强 (demo officer)", [Roles.Inspector, Roles.Commissioner, Roles.Leader], TimeSpan.FromDays(366));
+        // The prefecture's administrator (master data) and Golmud's mayor (his own visits), for the responsibility story.
+        using var admin = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        admin.DefaultRequestHeaders.Authorization = tokens.Bearer("海西州生态环境局 (demo admin)", [Roles.Admin], TimeSpan.FromDays(366));
+        using var mayor = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        mayor.DefaultRequestHeaders.Authorization = new("Bearer", tokens.Issue("扎西东智", [Roles.Leader], TimeSpan.FromDays(366),
+            more: [new System.Security.Claims.Claim("person", "L-GOLMUD-HEAD")]));
         var runner = new SimulatorRunner(http, baseUrl, TimeProvider.System, line => log.LogInformation("{Line}", line), options);
         var reserve = masterData.ProtectedZones!.First(z => z.NameZh.Contains("梭梭")).Polygon;
         await Task.WhenAll(
             runner.RunAsync(masterData, stoppingToken),
-            DemoEnforcement.RunAsync(officer, baseUrl, reserve, line => log.LogInformation("{Line}", line), stoppingToken));
+            DemoEnforcement.RunAsync(officer, baseUrl, reserve, line => log.LogInformation("{Line}", line), stoppingToken),
+            DemoResponsibility.RunAsync(admin, mayor, baseUrl, line => log.LogInformation("{Line}", line), stoppingToken),
+            DemoAdvisory.RunAsync(admin, officer, baseUrl, line => log.LogInformation("{Line}", line), stoppingToken));
     }
 
     /// <summary>Where the warning notifications arrive: the demo's own webhook receiver and SMTP server on loopback.</summary>
@@ -109,9 +117,17 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Prometheus metrics       {baseUrl}metrics
          Risk model calibration   ./fusion calibrate (report in .fusion/calibration/)
          Rectification cases      {baseUrl}api/cases?overdue=true  (one per finding; overdue ones escalate)
+         As it was known then     add ?asOf=<time> to an enterprise's risk, a warning or a case: the answer
+                                  given then (the verified case's story prints one that differs from today's)
          Blacklist (public)       {baseUrl}api/blacklist  (proposals: {baseUrl}api/blacklist/proposals)
          Admission screening      POST {baseUrl}api/admission/screen  (e.g. {baseUrl}api/admission/DEMO-ZINC-SMELTER)
          Credit grades by region  {baseUrl}api/analytics/queries/credit-grades-by-region
+         Leaders (分片包干)        {baseUrl}api/leaders — Golmud's mayor, moved to Da Qaidam today:
+                                  {baseUrl}api/leaders/L-GOLMUD-HEAD (assignments with dates, visits),
+                                  his duty report (述职) {baseUrl}api/leaders/L-GOLMUD-HEAD/duty-report
+                                  who answered for an enterprise then: /api/enterprises/<id>/responsible?at=<time>
+         Experts and stewards     {baseUrl}api/experts, {baseUrl}api/stewards; a steward's park visit whose
+                                  problem opened a case: {baseUrl}api/service-visits/DEMO-STEWARD-VISIT-1
          The simulator first plays the last 30 days (a minute or two), then goes live;
          350 online monitors send HJ 212 over TCP and 1,017 cameras GB/T 28181 keepalives.
          Stories to find: an outfall whose camera keeps alarming, a drone finding of
@@ -119,7 +135,9 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          (corroboration highest), a burst of 12369 reports about one site, an enterprise
          that stopped paying into its fund ({baseUrl}api/enterprises/<id>/fund);
          and, logged as "enforcement story": a case verified (its finding's weight gone),
-         cases gone overdue and escalated, one blacklisting, one screening refused.
+         cases gone overdue and escalated, one blacklisting, one screening refused;
+         and, as "responsibility story", Golmud's mayor reassigned with his duty report;
+         as "experts and stewards story", a steward's visit whose problem opened a case.
          Ctrl-C stops the platform; ./fusion demo again resumes where it left off.
         """;
 }

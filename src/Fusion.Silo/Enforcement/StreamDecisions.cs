@@ -12,10 +12,12 @@ namespace Fusion.Silo.Enforcement;
 public static class StreamDecisions
 {
     public static async Task<(TState? State, object[] Events)> ExecuteAsync<TState>(
-        IDocumentStore store, string stream, Func<TState?, object, TState?> apply, Func<TState?, object[]> decide, CancellationToken ct)
+        IDocumentStore store, string stream, Func<TState?, object, TState?> apply, Func<TState?, object[]> decide, CancellationToken ct,
+        Hosting.DecisionView? view = null)
         where TState : class
     {
         await using var session = store.LightweightSession();
+        view?.Stamp(session);
         var history = await session.Events.FetchStreamAsync(stream, token: ct);
         var state = history.Select(e => e.Data).Aggregate((TState?)null, apply);
         var events = decide(state);
@@ -34,10 +36,11 @@ public static class StreamDecisions
         return (next, events);
     }
 
-    /// <summary>A stream's events as GET answers show them: oldest first, with their position and type.</summary>
-    public static async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(IQuerySession session, string stream, CancellationToken ct) =>
-        (await session.Events.FetchStreamAsync(stream, token: ct))
-            .Select(e => new HistoryEntry(e.Sequence, e.Version, e.EventTypeName, e.Timestamp, e.Data)).ToArray();
+    /// <summary>A stream's events as GET answers show them: oldest first, with their position and type; asOf: those stored by then.</summary>
+    public static async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(IQuerySession session, string stream, CancellationToken ct, DateTimeOffset? asOf = null) =>
+        (await session.Events.FetchStreamAsync(stream, timestamp: asOf, token: ct))
+            .Select(e => new HistoryEntry(e.Sequence, e.Version, e.EventTypeName, e.Timestamp, e.Data, Hosting.DecisionView.Of(e))).ToArray();
 }
 
-public sealed record HistoryEntry(long Sequence, long Version, string Event, DateTimeOffset StoredAt, object Data);
+/// <summary>View: for a decision, the view it was taken on (the moment of the data looked at, the last event stored by then).</summary>
+public sealed record HistoryEntry(long Sequence, long Version, string Event, DateTimeOffset StoredAt, object Data, Hosting.DecisionView? View = null);

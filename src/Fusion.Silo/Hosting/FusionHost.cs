@@ -75,6 +75,7 @@ public static class FusionHost
         builder.Services.AddHostedService(s => s.GetRequiredService<Funds.FundClock>());
         builder.Services.AddHostedService(s => s.GetRequiredService<IngestKeyRetention>());
         builder.Services.AddSingleton<RegionRisk>();
+        builder.Services.AddSingleton<RiskAsOfReader>();
         builder.Services.AddSingleton<RegionAssessor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RegionAssessor>());
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Rectification.RectificationPolicy>(config, "Rectification"));
@@ -138,6 +139,8 @@ public static class FusionHost
         app.MapParkingEndpoints();
         app.MapPublicReportEndpoints();
         app.MapMasterDataEndpoints();
+        Leaders.LeaderEndpoints.MapLeaderEndpoints(app);
+        Advisory.AdvisoryEndpoints.MapAdvisoryEndpoints(app);
         app.MapRiskEndpoints();
         app.MapRectificationEndpoints();
         app.MapBlacklistEndpoints();

@@ -16,15 +16,16 @@ namespace Fusion.Silo.Rectification;
 /// <summary>Rectification cases: their ids, how a finding opens one, and running a command on one.</summary>
 public static class RectificationCases
 {
-    public static Task<(RectificationCase? Case, object[] Events)> ExecuteAsync(IDocumentStore store, string caseId, CaseCommand command, CancellationToken ct) =>
-        StreamDecisions.ExecuteAsync<RectificationCase>(store, Streams.Case(caseId), RectificationCase.Apply, state => RectificationDecider.Decide(command, state), ct);
+    public static Task<(RectificationCase? Case, object[] Events)> ExecuteAsync(IDocumentStore store, string caseId, CaseCommand command, CancellationToken ct,
+        Hosting.DecisionView? view = null) =>
+        StreamDecisions.ExecuteAsync<RectificationCase>(store, Streams.Case(caseId), RectificationCase.Apply, state => RectificationDecider.Decide(command, state), ct, view);
 
     /// <summary>A finding's case id, so the same finding always opens the same case.</summary>
     public static string CaseIdFor(string findingId) => $"finding-{findingId}";
 
     public static OpenCase OpenFor(InspectionFindingRecorded f, MasterDataCatalog catalog, RectificationPolicy policy, DateTimeOffset now) =>
         new(CaseIdFor(f.FindingId), CaseOrigin.InspectionFinding, f.FindingId, f.EnterpriseId, f.RegionId, f.SiteId,
-            f.Violation, f.Severity, f.RectifyBy, f.RecordedAt, RectificationCase.CommissionersFor(catalog, f.RegionId), policy, now);
+            f.Violation, f.Severity, f.RectifyBy, f.RecordedAt, RectificationCase.CommissionersFor(catalog, f.RegionId, now), policy, now);
 }
 
 /// <summary>

@@ -10,13 +10,16 @@ namespace Fusion.Silo.Rectification;
 
 public sealed record CaseDetail(RectificationCase Case, IReadOnlyList<HistoryEntry> History);
 
-/// <summary>Who acts is the one the token names; By, kept for older clients, must name the same (Acting.Actor).</summary>
-public interface ICaseBody { string? By { get; } }
-public sealed record PlanBody(string Plan, string? By = null) : ICaseBody;
-public sealed record NoteBody(string? By = null, string? Note = null) : ICaseBody;
-public sealed record ReasonBody(string Reason, string? By = null) : ICaseBody;
-public sealed record ReportBody(string Report, string? By = null) : ICaseBody;
-public sealed record ExtensionBody(DateOnly Deadline, string Reason, string? By = null) : ICaseBody;
+/// <summary>
+/// Who acts is the one the token names; By, kept for older clients, must name the same (Acting.Actor). AsOf: the moment
+/// of the data the step was decided on (default: now), recorded with the step's events.
+/// </summary>
+public interface ICaseBody { string? By { get; } DateTimeOffset? AsOf { get; } }
+public sealed record PlanBody(string Plan, string? By = null, DateTimeOffset? AsOf = null) : ICaseBody;
+public sealed record NoteBody(string? By = null, string? Note = null, DateTimeOffset? AsOf = null) : ICaseBody;
+public sealed record ReasonBody(string Reason, string? By = null, DateTimeOffset? AsOf = null) : ICaseBody;
+public sealed record ReportBody(string Report, string? By = null, DateTimeOffset? AsOf = null) : ICaseBody;
+public sealed record ExtensionBody(DateOnly Deadline, string Reason, string? By = null, DateTimeOffset? AsOf = null) : ICaseBody;
 
 /// <summary>Rectification cases (measures 3 and 7): list, read with history, and one POST per command.</summary>
 public static class RectificationEndpoints
@@ -56,17 +59,21 @@ public static class RectificationEndpoints
                          $"pages of {DefaultPageSize} (limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
 
-        group.MapGet("/{id}", async (string id, HttpContext http, IDocumentStore store, CancellationToken ct) =>
+        group.MapGet("/{id}", async (string id, DateTimeOffset? asOf, HttpContext http, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
             {
+                if (asOf is { } at && AsOf.Refusal(at, clock) is { } refusal) return refusal;
                 await using var session = store.QuerySession();
-                var history = await StreamDecisions.HistoryAsync(session, Streams.Case(id), ct);
-                if (history.Count == 0) return Results.Problem(statusCode: 404, title: "Unknown case", detail: $"There is no rectification case '{id}'.");
+                var history = await StreamDecisions.HistoryAsync(session, Streams.Case(id), ct, asOf);
+                if (history.Count == 0)
+                    return Results.Problem(statusCode: 404, title: "Unknown case", detail: $"There is no rectification case '{id}'{(asOf is null ? "" : $" as of {asOf:yyyy-MM-dd HH:mm:ss zzz}")}.");
                 var state = RectificationCase.Fold(history.Select(e => e.Data))!;
                 http.RequireArea(http.Areas(), state.EnterpriseId, state.RegionId, $"Case '{id}'");
                 return Results.Ok(new CaseDetail(state, history));
             })
             .Produces<CaseDetail>()
-            .WithSummary("One case with its full history (every event of its stream, oldest first)")
+            .ProducesProblem(400)
+            .ProducesProblem(404)
+            .WithSummary("One case with its full history (every event of its stream, oldest first; a step with the view it was decided on); asOf=: the case as it stood then, from the events stored up to that moment")
             .RequireAuthorization(Policies.Staff);
 
         Command<PlanBody>(group, "plan", "The enterprise submits its rectification plan", (b, by, now) => new SubmitPlan(b.Plan, by, now));
@@ -88,7 +95,8 @@ public static class RectificationEndpoints
                     if (await query.LoadAsync<RectificationCase>(id, ct) is not { } found)
                         return Results.Problem(statusCode: 404, title: "Unknown case", detail: $"There is no rectification case '{id}'.");
                     else http.RequireArea(http.Areas(), found.EnterpriseId, found.RegionId, $"Case '{id}'");
-                var (state, _) = await RectificationCases.ExecuteAsync(store, id, command(body, by, clock.Now), ct);
+                var view = await DecisionView.TakeAsync(store, body.AsOf, clock, ct);
+                var (state, _) = await RectificationCases.ExecuteAsync(store, id, command(body, by, clock.Now), ct, view);
                 return Results.Ok(state);
             })
             .Produces<RectificationCase>()

@@ -53,7 +53,17 @@ public sealed class RiskModelChange(
         await using (var query = store.QuerySession())
         {
             inUse = await query.LoadAsync<RiskModelInUse>(RiskModelInUse.DocumentId, ct);
-            if (inUse?.Version == model.Version) return;
+            if (inUse?.Version == model.Version)
+            {
+                // Kept since answers as of a moment (RiskAsOfReader) need the numbers: a model adopted before then is recorded now.
+                if (await query.LoadAsync<AdoptedRiskModel>(AdoptedRiskModel.IdOf(model.Version, inUse.AdoptedAt), ct) is null)
+                {
+                    await using var record = store.LightweightSession();
+                    record.Store(new AdoptedRiskModel { Id = AdoptedRiskModel.IdOf(model.Version, inUse.AdoptedAt), Model = model, AdoptedAt = inUse.AdoptedAt });
+                    await record.SaveChangesAsync(ct);
+                }
+                return;
+            }
             snapshots = await query.Query<RiskSnapshot>().Select(s => s.Id).ToListAsync(ct);
         }
         if (inUse is not null || snapshots.Count > 0)
@@ -79,8 +89,10 @@ public sealed class RiskModelChange(
             }));
             await daemon.RewindSubscriptionAsync(RiskSubscription.SubscriptionId, ct, sequenceFloor: 0);
         }
+        var adoptedAt = clock.Now;
         await using var write = store.LightweightSession();
-        write.Store(new RiskModelInUse { Version = model.Version, PreviousVersion = inUse?.Version, AdoptedAt = clock.Now });
+        write.Store(new RiskModelInUse { Version = model.Version, PreviousVersion = inUse?.Version, AdoptedAt = adoptedAt });
+        write.Store(new AdoptedRiskModel { Id = AdoptedRiskModel.IdOf(model.Version, adoptedAt), Model = model, AdoptedAt = adoptedAt });
         await write.SaveChangesAsync(ct);
     }
 }

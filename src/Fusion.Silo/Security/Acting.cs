@@ -44,7 +44,7 @@ public static class Acting
         static IEnumerable<string> Values(IEnumerable<System.Security.Claims.Claim> claims) =>
             claims.SelectMany(c => c.Value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         return AreaScope.Of(Values(user.FindAll(options.AreaClaim)), Values(user.FindAll(options.PersonClaim)),
-            http.RequestServices.GetRequiredService<MasterDataCache>().Current);
+            http.RequestServices.GetRequiredService<MasterDataCache>().Current, http.RequestServices.GetRequiredService<Hosting.PlatformClock>().Now);
     }
 
     /// <summary>The refusal to throw (answered 403 problem details), recorded in the audit.</summary>

@@ -53,11 +53,15 @@ public static class StoreSetup
             opts.Schema.For<HeldSignal>().Identity(h => h.Id).Duplicate(h => h.Subject);
             opts.Schema.For<Parking.ParkedEvent>().Identity(p => p.Id).Index(p => p.Sequence);
             opts.Schema.For<RegionAssessment>().Identity(s => s.Id);
+            opts.Schema.For<AdoptedRiskModel>().Identity(m => m.Id);
             opts.Events.AddEventTypes(Fusion.Silo.Rectification.RectificationSetup.EventTypes);
             opts.Schema.For<Fusion.Domain.Rectification.RectificationCase>().Identity(c => c.Id).Index(c => c.DueAt);
             opts.Events.AddEventTypes(Fusion.Silo.Blacklist.BlacklistSetup.EventTypes);
             opts.Events.AddEventTypes(Fusion.Silo.Admission.AdmissionEndpoints.EventTypes);
             opts.Events.AddEventTypes(Fusion.Silo.Credit.CreditGrades.EventTypes);
+            opts.Events.AddEventTypes(Fusion.Silo.Leaders.LeaderEndpoints.EventTypes);
+            opts.Events.AddEventTypes(Fusion.Silo.Advisory.AdvisoryEndpoints.EventTypes);
+            opts.Schema.For<Fusion.Domain.Advisory.ServiceVisit>().Identity(v => v.Id);
             opts.Schema.For<Fusion.Silo.Credit.CreditFile>().Identity(f => f.Id);
             opts.Schema.For<Fusion.Domain.Blacklist.BlacklistRecord>().Identity(r => r.Id);
             opts.Schema.For<Fusion.Silo.Blacklist.BlacklistEvidenceFile>().Identity(r => r.Id);

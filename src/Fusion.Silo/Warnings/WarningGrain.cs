@@ -26,9 +26,9 @@ public interface IWarningGrain : IGrainWithStringKey
     ValueTask AnalyzedAsync(string ruleId, Immutable<ImmutableArray<AnalyticalRow>> rows);
     /// <summary>The level rules now act on this risk model: the scope's subject is judged once under it.</summary>
     ValueTask AdoptRiskModelAsync(string version);
-    /// <summary>False when the warning is no longer open here (resolved).</summary>
-    ValueTask<bool> AcknowledgeAsync(string warningId, string by, string? note);
-    ValueTask<bool> ResolveAsync(string warningId, string by, string? note);
+    /// <summary>False when the warning is no longer open here (resolved). The view (its moment and the last event stored by then) is recorded with the act.</summary>
+    ValueTask<bool> AcknowledgeAsync(string warningId, string by, string? note, DateTimeOffset viewAsOf, long viewSeenThrough);
+    ValueTask<bool> ResolveAsync(string warningId, string by, string? note, DateTimeOffset viewAsOf, long viewSeenThrough);
 }
 
 /// <summary>A scope's persisted warning book and when it next has something to do (the due time the warning clock polls).</summary>
@@ -106,27 +106,28 @@ public sealed class WarningGrain(
     public async ValueTask AnalyzedAsync(string ruleId, Immutable<ImmutableArray<AnalyticalRow>> rows) =>
         await CommitAsync(WarningEvaluation.Analyzed(book, ruleId, rows.Value, await ContextAsync(), clock.Now));
 
-    public ValueTask<bool> AcknowledgeAsync(string warningId, string by, string? note) =>
-        Act(() => WarningEvaluation.Acknowledge(book, warningId, by, note, clock.Now));
+    public ValueTask<bool> AcknowledgeAsync(string warningId, string by, string? note, DateTimeOffset viewAsOf, long viewSeenThrough) =>
+        Act(() => WarningEvaluation.Acknowledge(book, warningId, by, note, clock.Now), new DecisionView(viewAsOf, viewSeenThrough));
 
-    public ValueTask<bool> ResolveAsync(string warningId, string by, string? note) =>
-        Act(() => WarningEvaluation.Resolve(book, warningId, by, note, clock.Now));
+    public ValueTask<bool> ResolveAsync(string warningId, string by, string? note, DateTimeOffset viewAsOf, long viewSeenThrough) =>
+        Act(() => WarningEvaluation.Resolve(book, warningId, by, note, clock.Now), new DecisionView(viewAsOf, viewSeenThrough));
 
-    async ValueTask<bool> Act(Func<WarningDecision> decide)
+    async ValueTask<bool> Act(Func<WarningDecision> decide, DecisionView view)
     {
         WarningDecision decision;
         try { decision = decide(); }
         catch (WarningClosed) { return false; }
-        await CommitAsync(decision);
+        await CommitAsync(decision, view);
         return true;
     }
 
     /// <summary>The book, the warning events and the warnings' views in one transaction; then the book in memory.</summary>
-    async Task CommitAsync(WarningDecision decision)
+    async Task CommitAsync(WarningDecision decision, DecisionView? decidedOn = null)
     {
         var events = decision.Events;
         if (events.IsEmpty && decision.Book == book) return;
         await using var session = store.LightweightSession();
+        decidedOn?.Stamp(session);
         var views = new Dictionary<string, WarningView?>();
         for (var i = 0; i < events.Length; i++)
         {

@@ -222,7 +222,7 @@ public class MasterDataFeedSpecs
         var batch = When($$"""{ "regions": [{{Golmud}}], "enterprises": [{{Enterprise(SaltLake)}}], "leaders": [{{leader}}] }""");
 
         Assert.Empty(batch.Rejected);
-        Assert.Equal(new LeaderAssigned("ldr-7", "Zhang Wei", "Deputy Mayor", SaltLake, "0979-8412345", null, null, Now), batch.Accepted[2].Item.Events[0]);
+        Assert.Equal(new LeaderAssigned("ldr-7", "Zhang Wei", "Deputy Mayor", SaltLake, "0979-8412345", null, null, null, Now), batch.Accepted[2].Item.Events[0]);
         Assert.Equal("leader:ldr-7", batch.Accepted[2].Item.StreamKey);
     }
 
@@ -238,12 +238,12 @@ public class MasterDataFeedSpecs
 
     [Fact]
     public void GivenACommissionerForAKnownRegion_WhenTranslated_ThenAssigned() =>
-        Assert.Equal([new CommissionerAssigned("cm-1", "Ma Lin", "golmud", null, "ma.lin@haixi.example", Now)],
+        Assert.Equal([new CommissionerAssigned("cm-1", "Ma Lin", "golmud", null, "ma.lin@haixi.example", null, Now)],
             Assert.Single(Given(Catalog, """{ "commissioners": [{ "commissionerId": "cm-1", "name": "Ma Lin", "regionId": "golmud", "email": "ma.lin@haixi.example" }] }""").Accepted).Item.Events);
 
     [Fact]
     public void GivenAnArrayInsteadOfADocument_WhenTranslated_ThenTheWholeBodyIsRejected() =>
-        Assert.Equal("the body should be a JSON object with lists: regions, enterprises, protectedZones, leaders, commissioners",
+        Assert.Equal("the body should be a JSON object with lists: regions, enterprises, protectedZones, leaders, commissioners, experts, stewards",
             Assert.Throws<RecordRejected>(() => When($"[{Golmud}]")).Message);
 
     [Fact]

@@ -15,16 +15,16 @@ public class AreaScopeSpecs
         new RegionRegistered("delingha", "Delingha", "德令哈市", RegionKind.City, null, 97.4, 37.4, At),
         new EnterpriseRegistered(Potash, "Qarhan Potash", "potash", "golmud-park", 1_200_000_000m, 95.2, 36.8, At),
         new EnterpriseRegistered(SodaAsh, "Soda Ash", "soda ash", "delingha", 900_000_000m, 97.4, 37.4, At),
-        new LeaderAssigned("L-GOLMUD", "Mayor", "市长", "golmud", null, null, LeaderLevel.Region, At),
-        new LeaderAssigned("L-SODA", "Soda leader", "包干", SodaAsh, null, null, null, At),
-        new LeaderAssigned("L-HAIXI", "Prefecture", "州长", "golmud", null, null, LeaderLevel.Prefecture, At),
-        new CommissionerAssigned("K-DELINGHA", "Commissioner Wu", "delingha", null, null, At),
+        new LeaderAssigned("L-GOLMUD", "Mayor", "市长", "golmud", null, null, LeaderLevel.Region, null, At),
+        new LeaderAssigned("L-SODA", "Soda leader", "包干", SodaAsh, null, null, null, null, At),
+        new LeaderAssigned("L-HAIXI", "Prefecture", "州长", "golmud", null, null, LeaderLevel.Prefecture, null, At),
+        new CommissionerAssigned("K-DELINGHA", "Commissioner Wu", "delingha", null, null, null, At),
     ]);
 
     [Fact]
     public void GivenARegionLeader_WhenScoped_ThenTheRegionAndItsParksAreCovered_AndNotAnotherRegion()
     {
-        var scope = AreaScope.Of([], ["L-GOLMUD"], Catalog);
+        var scope = AreaScope.Of([], ["L-GOLMUD"], Catalog, At);
         Assert.True(scope.Covers(Potash, "golmud-park"));
         Assert.True(scope.Covers(null, "golmud"));
         Assert.False(scope.Covers(SodaAsh, "delingha"));
@@ -33,19 +33,19 @@ public class AreaScopeSpecs
     [Fact]
     public void GivenAnEnterpriseLeader_WhenScoped_ThenOnlyThatEnterpriseIsCovered_NotItsRegionsOtherSubjects()
     {
-        var scope = AreaScope.Of([], ["L-SODA"], Catalog);
+        var scope = AreaScope.Of([], ["L-SODA"], Catalog, At);
         Assert.True(scope.Covers(SodaAsh, "delingha"));
         Assert.False(scope.Covers(null, "delingha"));
     }
 
     [Fact]
     public void GivenAPrefectureLeader_WhenScoped_ThenEverythingIsCovered() =>
-        Assert.True(AreaScope.Of([], ["L-HAIXI"], Catalog).Covers(SodaAsh, "delingha"));
+        Assert.True(AreaScope.Of([], ["L-HAIXI"], Catalog, At).Covers(SodaAsh, "delingha"));
 
     [Fact]
     public void GivenAreasNamedByTheTokenAndACommissioner_WhenScoped_ThenBothCount()
     {
-        var scope = AreaScope.Of(["golmud"], ["K-DELINGHA"], Catalog);
+        var scope = AreaScope.Of(["golmud"], ["K-DELINGHA"], Catalog, At);
         Assert.True(scope.Covers(Potash, "golmud-park"));
         Assert.True(scope.Covers(SodaAsh, "delingha"));
     }
@@ -53,7 +53,7 @@ public class AreaScopeSpecs
     [Fact]
     public void GivenNoAreaAndNoKnownPerson_WhenScoped_ThenNothingIsCovered()
     {
-        var scope = AreaScope.Of([], ["nobody"], Catalog);
+        var scope = AreaScope.Of([], ["nobody"], Catalog, At);
         Assert.True(scope.IsEmpty);
         Assert.False(scope.Covers(Potash, "golmud-park"));
     }

@@ -313,7 +313,7 @@ public class EscalationSpecs
 
     [Fact]
     public void GivenARegionWithNoCommissioner_WhenEscalated_ThenThePrefectureLeaderLinkedToIt() =>
-        Assert.Equal(["L-HAIXI-2"], Responsibility.At(1, Catalog, null, "dulan").Select(r => r.RecipientId));
+        Assert.Equal(["L-HAIXI-2"], Responsibility.At(1, Catalog, null, "dulan", T0).Select(r => r.RecipientId));
 
     [Fact]
     public void GivenALeaderRecordedWithoutLevel_WhenFolded_ThenTheLevelFollowsFromTheArea() =>

@@ -27,11 +27,11 @@ public sealed class WarningSpec
         new EnterpriseRegistered(SaltLake, "盐湖钾肥", "potash", Golmud, 1_000_000, 94.9, 36.4, T0),
         new EnterpriseRegistered(Potash, "园区钾业", "potash", Park, 1_000_000, 95, 36.4, T0),
         new SiteRegistered(Outfall, SaltLake, Golmud, SiteKind.Outfall, "废水总排放口", 94.9, 36.4, T0),
-        new LeaderAssigned("L-ENT", "Ma", "deputy mayor", SaltLake, null, "l-ent@example.cn", LeaderLevel.Enterprise, T0),
-        new LeaderAssigned("L-GOLMUD", "Li", "mayor", Golmud, null, "l-golmud@example.cn", null, T0),
-        new LeaderAssigned("L-HAIXI-1", "Zhao", "prefecture", Golmud, null, "l-haixi@example.cn", LeaderLevel.Prefecture, T0),
-        new LeaderAssigned("L-HAIXI-2", "Qian", "prefecture", "dulan", null, null, LeaderLevel.Prefecture, T0),
-        new CommissionerAssigned("K-GOLMUD", "Wang", Golmud, null, "k@example.cn", T0),
+        new LeaderAssigned("L-ENT", "Ma", "deputy mayor", SaltLake, null, "l-ent@example.cn", LeaderLevel.Enterprise, null, T0),
+        new LeaderAssigned("L-GOLMUD", "Li", "mayor", Golmud, null, "l-golmud@example.cn", null, null, T0),
+        new LeaderAssigned("L-HAIXI-1", "Zhao", "prefecture", Golmud, null, "l-haixi@example.cn", LeaderLevel.Prefecture, null, T0),
+        new LeaderAssigned("L-HAIXI-2", "Qian", "prefecture", "dulan", null, null, LeaderLevel.Prefecture, null, T0),
+        new CommissionerAssigned("K-GOLMUD", "Wang", Golmud, null, "k@example.cn", null, T0),
     ]);
 
     public static CountRule Count(string id = "discharge", int atLeast = 3, double windowHours = 24, WarningSubject subject = WarningSubject.Site,

@@ -130,9 +130,9 @@ public class FoldSpecs
         Assert.Equal(new CameraRow(1, "c-1", "s-1", SaltLake, Golmud, "34020000001320000001", T0),
             Fold(One("camera:c-1", new CameraRegistered("c-1", "s-1", SaltLake, Golmud, "34020000001320000001", T0)))[1]);
         Assert.Equal(new LeaderRow(1, "l-1", "Li", "Deputy Mayor", Golmud, T0),
-            Fold(One("leader:l-1", new LeaderAssigned("l-1", "Li", "Deputy Mayor", Golmud, "139", "li@example.cn", null, T0)))[1]);
+            Fold(One("leader:l-1", new LeaderAssigned("l-1", "Li", "Deputy Mayor", Golmud, "139", "li@example.cn", null, null, T0)))[1]);
         Assert.Equal(new CommissionerRow(1, "k-1", "Wang", Golmud, T0),
-            Fold(One("commissioner:k-1", new CommissionerAssigned("k-1", "Wang", Golmud, null, null, T0)))[1]);
+            Fold(One("commissioner:k-1", new CommissionerAssigned("k-1", "Wang", Golmud, null, null, null, T0)))[1]);
         Assert.Equal(new ProtectedZoneRow(1, "z-1", "Qaidam", "柴达木", "reserve", Golmud, "[[1,2],[3,4],[5,6]]", T0),
             Fold(One("zone:z-1", new ProtectedZoneDesignated("z-1", "Qaidam", "柴达木", "reserve", Golmud, [new GeoPoint(1, 2), new GeoPoint(3, 4), new GeoPoint(5, 6)], T0)))[1]);
     }

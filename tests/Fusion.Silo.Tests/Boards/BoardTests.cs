@@ -129,7 +129,7 @@ public sealed class BoardTests
         var huge = string.Concat(Enumerable.Range(0, 400).Select(_ => Guid.NewGuid().ToString("N")));
         await using (var session = app.Store.LightweightSession())
         {
-            session.Events.Append("commissioner:huge", new Fusion.Domain.MasterData.CommissionerAssigned(huge, "Nobody", "GOLMUD", null, null, T0));
+            session.Events.Append("commissioner:huge", new Fusion.Domain.MasterData.CommissionerAssigned(huge, "Nobody", "GOLMUD", null, null, null, T0));
             await session.SaveChangesAsync();
         }
         long poison;
