@@ -24,7 +24,7 @@ namespace Fusion.Bench.Analytics;
 public static class AnalyticsBench
 {
     const int Enterprises = 300;
-    const int Port = 5395;
+    static readonly int Port = BenchDatabase.FreePort();
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchOptions options)
     {
@@ -35,7 +35,7 @@ public static class AnalyticsBench
         string[] hostArgs =
         [
             "--urls", $"http://127.0.0.1:{Port}", $"--ConnectionStrings:Fusion={connection}", $"--Fusion:DataFolder={data}",
-            "--Orleans:SiloPort=11415", "--Orleans:GatewayPort=30404", "--Fusion:Hj212:Port=9448", "--Logging:LogLevel:Default=Warning",
+            $"--Orleans:SiloPort={BenchDatabase.FreePort()}", $"--Orleans:GatewayPort={BenchDatabase.FreePort()}", "--Fusion:Hj212:Port=-1", "--Logging:LogLevel:Default=Warning",
         ];
         var results = new List<BenchResult>();
         try

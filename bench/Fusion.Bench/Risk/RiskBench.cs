@@ -23,7 +23,6 @@ namespace Fusion.Bench.Risk;
 /// </summary>
 public static class RiskBench
 {
-    const int Port = 5396;
     const int BatchSize = 500;
     const double BudgetBytes = 4096;
 
@@ -32,16 +31,17 @@ public static class RiskBench
         var rate = Option("--rate", 5_000);
         var grainCount = Option("--grains", 100_000);
         var connection = await BenchDatabase.CreateAsync("fusion_bench_risk");
+        var port = BenchDatabase.FreePort();
         var app = FusionHost.Build(
         [
-            "--urls", $"http://127.0.0.1:{Port}", $"--ConnectionStrings:Fusion={connection}",
-            "--Orleans:SiloPort=11416", "--Orleans:GatewayPort=30405", "--Fusion:Hj212:Port=9449", "--Logging:LogLevel:Default=Warning",
+            "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
+            $"--Orleans:SiloPort={BenchDatabase.FreePort()}", $"--Orleans:GatewayPort={BenchDatabase.FreePort()}", "--Fusion:Hj212:Port=-1", "--Logging:LogLevel:Default=Warning",
         ], demo: false);
         await app.StartAsync();
         var results = new List<BenchResult>();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromMinutes(2), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
             var (document, cameras, enterprises) = IngestBench.MasterData();
             (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
             var at = DateTimeOffset.UtcNow.AddHours(-1);

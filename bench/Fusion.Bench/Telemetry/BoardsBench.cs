@@ -47,7 +47,7 @@ public static class BoardsBench
         var app = FusionHost.Build(
         [
             "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
-            $"--Orleans:SiloPort={port + 6000}", $"--Orleans:GatewayPort={port + 25000}", "--Logging:LogLevel:Default=Warning",
+            $"--Orleans:SiloPort={BenchDatabase.FreePort()}", $"--Orleans:GatewayPort={BenchDatabase.FreePort()}", "--Logging:LogLevel:Default=Warning",
             hj212 ? "--Fusion:Hj212:Port=0" : "--Fusion:Hj212:Port=-1", "--Fusion:Hj212:Address=127.0.0.1", $"--Fusion:Telemetry:Enabled={telemetry}",
         ], demo: false);
         await app.StartAsync();
@@ -57,7 +57,7 @@ public static class BoardsBench
     static async Task<double> IngestAsync(int count, bool telemetry, int round)
     {
         var connection = await BenchDatabase.CreateAsync($"fusion_bench_telemetry_{(telemetry ? "on" : "off")}_{round}");
-        const int port = 5393;
+        var port = BenchDatabase.FreePort();
         var app = await StartAsync(connection, port, telemetry);
         try
         {
@@ -98,7 +98,7 @@ public static class BoardsBench
         var pace = TimeSpan.FromSeconds(0.5);
         const int alarmsPerSecond = 100;
         var connection = await BenchDatabase.CreateAsync("fusion_bench_board_lag");
-        const int port = 5394;
+        var port = BenchDatabase.FreePort();
         var app = await StartAsync(connection, port, telemetry: true, hj212: true);
         try
         {

@@ -42,9 +42,12 @@ public sealed class Hj212SessionExpired(string reason, string message) : Excepti
 /// </summary>
 public static class Hj212Session
 {
-    /// <param name="admit">Turns a frame whose sender is not allowed (its PW) into a rejected one: stored as such, never answered.</param>
+    /// <param name="admit">
+    /// Turns a frame whose sender is not allowed (its PW) into a rejected one: stored as such, never answered. It may take
+    /// a while (a password not checked before); only this connection waits for it.
+    /// </param>
     public static async Task RunAsync(PipeReader input, PipeWriter output, StoreFrames store, TimeProvider time, CancellationToken ct, Hj212SessionLimits? limits = null,
-        Func<Hj212Received, Hj212Received>? admit = null)
+        Func<Hj212Received, CancellationToken, ValueTask<Hj212Received>>? admit = null)
     {
         limits ??= Hj212SessionLimits.None;
         var frames = new List<Hj212Received>();
@@ -55,7 +58,7 @@ public static class Hj212Session
             var buffer = result.Buffer;
             var consumed = Read(buffer, result.IsCompleted, time.GetUtcNow(), frames);
             if (admit is not null)
-                for (var i = 0; i < frames.Count; i++) frames[i] = admit(frames[i]);
+                for (var i = 0; i < frames.Count; i++) frames[i] = await admit(frames[i], ct);
             if (frames.Count > 0)
             {
                 await store(frames, ct);

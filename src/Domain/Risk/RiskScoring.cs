@@ -125,32 +125,50 @@ public static class RiskScoring
     public static IReadOnlyList<SignalContribution> Contributions(IReadOnlyCollection<RiskSignal> signals, RiskModel model, DateTimeOffset now)
     {
         var window = TimeSpan.FromHours(model.CorroborationWindowHours);
-        var byPlace = signals.ToLookup(PlaceKey);
-        var result = new List<SignalContribution>(signals.Count);
-        foreach (var s in signals)
+        var all = signals as IReadOnlyList<RiskSignal> ?? signals.ToList();
+        var found = new SignalContribution?[all.Count];
+        // Per place, in time order, the signals within the window of each one form a run that only moves forward:
+        // a sliding window counting each source in it, so a grain's many signals cost n log n, not n².
+        foreach (var place in Enumerable.Range(0, all.Count).GroupBy(i => PlaceKey(all[i]), StringComparer.Ordinal))
         {
-            var near = byPlace[PlaceKey(s)].Where(o => o.SignalId != s.SignalId && (o.OccurredAt - s.OccurredAt).Duration() <= window).ToList();
-            var source = SourceOf(s);
-            var corroboratedBy = near.Select(SourceOf).Where(o => o != source).Distinct().Order(StringComparer.Ordinal).ToArray();
-            var repeated = near.Any(o => SourceOf(o) == source);
-            var level = corroboratedBy.Length > 0 ? CorroborationLevel.Highest : repeated ? CorroborationLevel.High : CorroborationLevel.Nominal;
-            var settings = model.Kinds.GetValueOrDefault(s.Kind);
-            if (level == CorroborationLevel.Nominal && settings?.NominalExpiryHours is { } expiry && (now - s.OccurredAt).TotalHours > expiry)
-                continue;
-            var weight = Weight(s, model);
-            var confidence = Math.Min(1, SourceConfidence(s, model) + model.CorroborationBoostPerFeed * corroboratedBy.Length
-                                         + (repeated ? settings?.RepeatBoost ?? 0 : 0));
-            var decay = Decay(s, model, now);
-            var contribution = weight * confidence * decay;
-            var first = near.Select(o => o.OccurredAt).Append(s.OccurredAt).Min();
-            if (contribution >= model.NegligibleContribution)
-                result.Add(new SignalContribution(s, weight, Math.Round(confidence, 4), Math.Round(decay, 4), Math.Round(contribution, 4), corroboratedBy,
-                    level, first));
+            var order = place.OrderBy(i => all[i].OccurredAt).ToArray();
+            var inWindow = new Dictionary<string, int>(StringComparer.Ordinal);
+            int lo = 0, hi = 0;
+            foreach (var i in order)
+            {
+                var s = all[i];
+                for (; hi < order.Length && all[order[hi]].OccurredAt - s.OccurredAt <= window; hi++)
+                    inWindow[SourceOf(all[order[hi]])] = inWindow.GetValueOrDefault(SourceOf(all[order[hi]])) + 1;
+                for (; s.OccurredAt - all[order[lo]].OccurredAt > window; lo++)
+                    inWindow[SourceOf(all[order[lo]])]--;
+                var source = SourceOf(s);
+                var corroboratedBy = inWindow.Where(c => c.Value > 0 && c.Key != source).Select(c => c.Key).Order(StringComparer.Ordinal).ToArray();
+                var repeated = inWindow[source] > 1;
+                var first = all[order[lo]].OccurredAt < s.OccurredAt ? all[order[lo]].OccurredAt : s.OccurredAt;
+                found[i] = Contribution(s, corroboratedBy, repeated, first, model, now);
+            }
         }
-        return result
+        return found.OfType<SignalContribution>()
             .OrderByDescending(c => c.Signal.OccurredAt)
             .ThenByDescending(c => c.Signal.Sequence)
             .ToList();
+    }
+
+    /// <summary>One signal's contribution given who else saw its place within the window; null when it no longer counts.</summary>
+    static SignalContribution? Contribution(RiskSignal s, string[] corroboratedBy, bool repeated, DateTimeOffset first, RiskModel model, DateTimeOffset now)
+    {
+        var level = corroboratedBy.Length > 0 ? CorroborationLevel.Highest : repeated ? CorroborationLevel.High : CorroborationLevel.Nominal;
+        var settings = model.Kinds.GetValueOrDefault(s.Kind);
+        if (level == CorroborationLevel.Nominal && settings?.NominalExpiryHours is { } expiry && (now - s.OccurredAt).TotalHours > expiry)
+            return null;
+        var weight = Weight(s, model);
+        var confidence = Math.Min(1, SourceConfidence(s, model) + model.CorroborationBoostPerFeed * corroboratedBy.Length
+                                     + (repeated ? settings?.RepeatBoost ?? 0 : 0));
+        var decay = Decay(s, model, now);
+        var contribution = weight * confidence * decay;
+        return contribution >= model.NegligibleContribution
+            ? new SignalContribution(s, weight, Math.Round(confidence, 4), Math.Round(decay, 4), Math.Round(contribution, 4), corroboratedBy, level, first)
+            : null;
     }
 
     /// <summary>Who saw it: the feed, or the feed and its independent source (aerial-findings/satellite).</summary>

@@ -27,7 +27,19 @@ public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signa
     /// <summary>Applies a batch (sorted by sequence) and records that everything up to lastSequence was seen.</summary>
     public RiskState Apply(IEnumerable<RiskSignal> signals, long lastSequence)
     {
-        var state = signals.OrderBy(s => s.Sequence).Aggregate(this, (st, s) => st.Apply(s));
+        // As Apply(signal) one by one, with the ids held looked up once per batch rather than once per signal.
+        HashSet<string>? held = null;
+        var added = ImmutableList.CreateBuilder<RiskSignal>();
+        var last = LastSequence;
+        foreach (var s in signals.OrderBy(s => s.Sequence))
+        {
+            if (s.Sequence <= last) continue;
+            held ??= Signals.Select(h => h.SignalId).ToHashSet(StringComparer.Ordinal);
+            if (!held.Add(s.SignalId)) continue;
+            added.Add(s);
+            last = s.Sequence;
+        }
+        var state = added.Count == 0 ? this : this with { Signals = Signals.AddRange(added), LastSequence = last };
         return lastSequence > state.LastSequence ? state with { LastSequence = lastSequence } : state;
     }
 

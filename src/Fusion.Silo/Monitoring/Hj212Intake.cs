@@ -9,7 +9,7 @@ using Fusion.Silo.Telemetry;
 namespace Fusion.Silo.Monitoring;
 
 /// <summary>
-/// Where received HJ 212 frames are stored. Connections hand in each read's frames and wait; one loop takes
+/// Where received HJ 212 frames are stored. Connections hand in each read's frames (their PW checked) and wait; one loop takes
 /// everything waiting (up to MaxBatchFrames) and writes it in one transaction, so there is no database
 /// round trip per frame and a connection's replies go out only once its frames are durable. Monitoring
 /// gaps and resumptions the data shows are stored in the same transaction.
@@ -29,9 +29,13 @@ public sealed class Hj212Intake(IngestPipeline pipeline, MasterDataCache masterD
         await pending.Done.Task;
     }
 
-    /// <summary>Translates and writes frames now, in one transaction (HTTP and file imports, and the batching loop); frames with a wrong PW are refused.</summary>
-    public Task<IngestOutcome> WriteAsync(IReadOnlyList<Hj212Received> frames, string source, CancellationToken ct) =>
-        pipeline.StoreAsync(Hj212Session.Translate(frames.Select(f => passwords.Admit(f)).ToList(), masterData.Current, ingest.Checks(clock.Now)), source, ct, watch);
+    /// <summary>Checks the frames' PW, then translates and writes them now, in one transaction (HTTP and file imports); frames with a wrong PW are refused.</summary>
+    public async Task<IngestOutcome> WriteAsync(IReadOnlyList<Hj212Received> frames, string source, CancellationToken ct) =>
+        await WriteAdmittedAsync(await passwords.AdmitAllAsync(frames, ct), source, ct);
+
+    /// <summary>Frames whose PW was checked already (the TCP session admits each frame before handing it in).</summary>
+    Task<IngestOutcome> WriteAdmittedAsync(IReadOnlyList<Hj212Received> frames, string source, CancellationToken ct) =>
+        pipeline.StoreAsync(Hj212Session.Translate(frames, masterData.Current, ingest.Checks(clock.Now)), source, ct, watch);
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -50,7 +54,7 @@ public sealed class Hj212Intake(IngestPipeline pipeline, MasterDataCache masterD
                 {
                     using var activity = FusionTelemetry.Hj212.StartActivity("hj212 store", System.Diagnostics.ActivityKind.Consumer);
                     activity?.SetTag("fusion.frames", frames);
-                    await WriteAsync(batch.Count == 1 ? batch[0].Frames : batch.SelectMany(p => p.Frames).ToList(), "hj212-tcp", ct);
+                    await WriteAdmittedAsync(batch.Count == 1 ? batch[0].Frames : batch.SelectMany(p => p.Frames).ToList(), "hj212-tcp", ct);
                     foreach (var p in batch) p.Done.TrySetResult();
                 }
                 catch (Exception e)

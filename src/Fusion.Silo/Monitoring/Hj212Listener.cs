@@ -92,7 +92,7 @@ public sealed class Hj212Listener(Hj212Intake intake, MonitorPasswords passwords
             try
             {
                 // The limits run on real time: they guard sockets, not the platform's (in tests, fake) clock.
-                await Hj212Session.RunAsync(input, output, StoreAsync, clock.Time, ct, new Hj212SessionLimits(options.IdleTimeout, options.FrameTimeout, TimeProvider.System), frame => passwords.Admit(frame, peer));
+                await Hj212Session.RunAsync(input, output, StoreAsync, clock.Time, ct, new Hj212SessionLimits(options.IdleTimeout, options.FrameTimeout, TimeProvider.System), (frame, token) => passwords.AdmitAsync(frame, peer, token));
             }
             finally
             {

@@ -25,6 +25,13 @@ public sealed class Hj212Options
     /// default). Each stored hash carries its own count, so hashes made under an earlier setting still verify.
     /// </summary>
     public int PasswordIterations { get; set; } = 600_000;
+    /// <summary>
+    /// Password derivations (a logger's first frame, a password registered) running at once; 0: half the cores, at least one.
+    /// The rest of the cores keep storing and answering the frames of loggers already checked.
+    /// </summary>
+    public int PasswordChecksAtOnce { get; set; }
+
+    internal int DerivationsAtOnce => PasswordChecksAtOnce > 0 ? PasswordChecksAtOnce : Math.Max(1, Environment.ProcessorCount / 2);
 }
 
 public static class Hj212Setup

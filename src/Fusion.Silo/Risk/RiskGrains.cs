@@ -44,7 +44,11 @@ public interface IRegionRiskGrain : IGrainWithStringKey
     ValueTask ResetAsync();
 }
 
-/// <summary>A risk grain's persisted state: the folded signals and the last event sequence applied.</summary>
+/// <summary>
+/// A risk grain's persisted state: the last event sequence applied, the blacklisting and the last score. The signals
+/// it holds are stored one document each (<see cref="HeldSignal"/>), so an update writes the signals it added and
+/// removed, not every signal held; a snapshot stored before that (its signals inside State) is still read.
+/// </summary>
 public sealed class RiskSnapshot
 {
     public string Id { get; set; } = "";
@@ -53,10 +57,20 @@ public sealed class RiskSnapshot
     public RiskLevel LastLevel { get; set; }
 }
 
+/// <summary>One signal a risk grain holds (Subject: its snapshot's id).</summary>
+public sealed class HeldSignal
+{
+    public string Id { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public RiskSignal Signal { get; set; } = null!;
+
+    public static string IdOf(string subject, string signalId) => $"{subject}/{signalId}";
+}
+
 /// <summary>
 /// The shell around the pure risk model: holds the state, folds signals with RiskState.Apply and
-/// persists the snapshot (plus a RiskAssessed event when the score moved) in one transaction before
-/// acknowledging, so the subscription may move its checkpoint past what it delivered.
+/// persists what changed (the snapshot, the signals added and removed, and for an enterprise a RiskAssessed event)
+/// in one transaction before acknowledging, so the subscription may move its checkpoint past what it delivered.
 /// </summary>
 public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics) : Grain
 {
@@ -66,12 +80,22 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     protected string SubjectId => this.GetPrimaryKeyString();
     protected abstract RiskSubject Subject { get; }
     string SnapshotId => $"{Subject.ToString().ToLowerInvariant()}:{SubjectId}";
+    /// <summary>Loaded from a snapshot that held its signals inside: the next update stores each of them on its own.</summary>
+    bool signalsInsideSnapshot;
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        Snapshot = await session.LoadAsync<RiskSnapshot>(SnapshotId, ct)
-            ?? new RiskSnapshot { Id = SnapshotId, State = RiskState.Empty(SubjectId) };
+        var snapshot = await session.LoadAsync<RiskSnapshot>(SnapshotId, ct);
+        if (snapshot is null)
+        {
+            Snapshot = new RiskSnapshot { Id = SnapshotId, State = RiskState.Empty(SubjectId) };
+            return;
+        }
+        var held = await session.Query<HeldSignal>().Where(h => h.Subject == SnapshotId).ToListAsync(ct);
+        signalsInsideSnapshot = !snapshot.State.Signals.IsEmpty;
+        var signals = snapshot.State.Signals.AddRange(held.Select(h => h.Signal).OrderBy(s => s.Sequence));
+        Snapshot = new RiskSnapshot { Id = SnapshotId, State = snapshot.State with { Signals = signals }, LastScore = snapshot.LastScore, LastLevel = snapshot.LastLevel };
     }
 
     public async ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> batch, long lastSequence)
@@ -90,14 +114,25 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         await PersistAsync(after.Prune(model, now), signals[^1].RegionId, now);
     }
 
-    /// <summary>Stores the snapshot, and for an enterprise the RiskAssessed event, in one transaction.</summary>
+    /// <summary>Stores the snapshot, the signals added and removed, and for an enterprise the RiskAssessed event, in one transaction.</summary>
     protected async Task PersistAsync(RiskState after, string regionId, DateTimeOffset now)
     {
         var score = RiskScoring.Score(SubjectId, Subject, after.Signals, after.Blacklisted, model, now);
 
         var next = new RiskSnapshot { Id = SnapshotId, State = after, LastScore = score.Score, LastLevel = score.Level };
         await using var session = store.LightweightSession();
-        session.Store(next);
+        session.Store(new RiskSnapshot { Id = SnapshotId, State = after with { Signals = [] }, LastScore = score.Score, LastLevel = score.Level });
+        HashSet<string> before = signalsInsideSnapshot ? [] : Snapshot.State.Signals.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        var added = new List<HeldSignal>();
+        foreach (var s in after.Signals)
+        {
+            kept.Add(s.SignalId);
+            if (!before.Contains(s.SignalId)) added.Add(new HeldSignal { Id = HeldSignal.IdOf(SnapshotId, s.SignalId), Subject = SnapshotId, Signal = s });
+        }
+        if (added.Count > 0) session.Store<HeldSignal>(added);
+        foreach (var removed in before.Where(id => !kept.Contains(id)))
+            session.Delete<HeldSignal>(HeldSignal.IdOf(SnapshotId, removed));
         if (Subject == RiskSubject.Enterprise)
         {
             var main = score.Contributions.MaxBy(c => c.Contribution)?.Signal;
@@ -107,15 +142,17 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         }
         await session.SaveChangesAsync();
         Snapshot = next;
+        signalsInsideSnapshot = false;
         metrics.RiskUpdated(Subject.ToString());
     }
 
     public ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync() => ValueTask.FromResult(Snapshot.State.Signals.AsImmutable());
 
-    /// <summary>The stored snapshot is deleted by the caller; this drops the copy held in memory.</summary>
+    /// <summary>The stored snapshot and signals are deleted by the caller; this drops the copy held in memory.</summary>
     public ValueTask ResetAsync()
     {
         Snapshot = new RiskSnapshot { Id = SnapshotId, State = RiskState.Empty(SubjectId) };
+        signalsInsideSnapshot = false;
         return ValueTask.CompletedTask;
     }
 }

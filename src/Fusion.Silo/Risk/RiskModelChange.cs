@@ -77,6 +77,7 @@ public sealed class RiskModelChange(
                 // Read again with the agent stopped: a grain that scored its first signals since is included.
                 snapshots = await session.Query<RiskSnapshot>().Select(s => s.Id).ToListAsync(ct);
                 session.DeleteWhere<RiskSnapshot>(_ => true);
+                session.DeleteWhere<HeldSignal>(_ => true);
                 session.DeleteWhere<RegionAssessment>(_ => true);
                 await session.SaveChangesAsync(ct);
             }

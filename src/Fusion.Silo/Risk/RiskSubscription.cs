@@ -36,7 +36,10 @@ public sealed class RiskSubscription : SubscriptionBase
         this.parking = parking;
         this.warnings = warnings;
         Name = SubscriptionId;
-        Options.BatchSize = 1000;
+        // Each page costs one grain call (one transaction) per enterprise it touches, so when the subscription is behind a
+        // larger page carries more signals per call and the cost per event falls; when it keeps up, a page holds only what
+        // came since the last one and stays small.
+        Options.BatchSize = 5000;
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)

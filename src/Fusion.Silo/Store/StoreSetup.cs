@@ -50,6 +50,7 @@ public static class StoreSetup
             opts.Storage.ExtendedSchemaObjects.Add(IngestKeys.Definition());
             opts.Schema.For<QuarantinedRecord>().Identity(q => q.Id).Index(q => q.ReceivedAt);
             opts.Schema.For<RiskSnapshot>().Identity(s => s.Id);
+            opts.Schema.For<HeldSignal>().Identity(h => h.Id).Duplicate(h => h.Subject);
             opts.Schema.For<Parking.ParkedEvent>().Identity(p => p.Id).Index(p => p.Sequence);
             opts.Schema.For<RegionAssessment>().Identity(s => s.Id);
             opts.Schema.For<AdoptedRiskModel>().Identity(m => m.Id);

@@ -17,6 +17,7 @@ public sealed class FusionMetrics
     readonly Counter<long> hj212Frames;
     readonly Counter<long> hj212Refused;
     readonly Histogram<double> hj212ReplyDuration;
+    readonly Histogram<double> passwordDerivation;
     readonly Counter<long> hj212Closed;
     readonly Counter<long> notificationDeliveries;
     readonly Counter<long> notificationFailures;
@@ -49,6 +50,9 @@ public sealed class FusionMetrics
         hj212Refused = meter.CreateCounter<long>("fusion.hj212.refused", "{frame}", "HJ 212 frames refused because their PW is not their monitor's access password (quarantined, not answered)");
         hj212ReplyDuration = meter.CreateHistogram<double>("fusion.hj212.reply.duration", "s", "From reading HJ 212 frames to their replies being due (the frames stored)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+        passwordDerivation = meter.CreateHistogram<double>("fusion.hj212.password.derivation.duration", "s",
+            "A monitor access password's PBKDF2 derivation (a logger's first frame, or a password registered), its wait for a turn included",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900] });
         meter.CreateObservableGauge("fusion.risk.subjects", ObserveRiskLevels, "{subject}", "Enterprises and regions per current risk level (from the board tables)");
         meter.CreateObservableGauge("fusion.quarantine.records", ObserveQuarantine, "{record}", "Records held in quarantine, by feed");
         notificationDeliveries = meter.CreateCounter<long>("fusion.notification.deliveries", "{delivery}", "Warning notifications a receiver took, by channel (webhook, email, alertmanager)");
@@ -112,6 +116,8 @@ public sealed class FusionMetrics
     public void Hj212Refused(string reason) => hj212Closed.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Hj212FrameRefused() => hj212Refused.Add(1);
+
+    public void PasswordDerived(TimeSpan took) => passwordDerivation.Record(took.TotalSeconds);
 
     public void Hj212FramesStored(int parsed, int rejected, TimeSpan took)
     {

@@ -81,6 +81,33 @@ public sealed class RiskTests
     }
 
     [Fact]
+    public async Task GivenASnapshotStoredWithItsSignalsInside_WhenItsGrainTakesANewSignal_ThenItKeepsThemAndStoresEachSignalOnItsOwn()
+    {
+        await using var app = await FusionApp.StartAsync();
+        var http = app.CreateClient();
+        await http.PostJsonAsync("/api/master-data", Haixi());
+        await app.CaughtUpAsync();
+        // As grains stored their state before HeldSignal: every signal inside the snapshot.
+        var old = new Fusion.Domain.Risk.RiskSignal("camera-alarm:OLD-1", 1, Fusion.Domain.Risk.SignalKind.CameraAlarm, "camera-alarms", "GOLMUD-IP", Potash, "S-POTASH-OUT",
+            Fusion.Domain.Common.Severity.High, 0.9, false, null, "abnormal discharge", T0.AddHours(-3));
+        await using (var session = app.Store.LightweightSession())
+        {
+            session.Store(new Fusion.Silo.Risk.RiskSnapshot { Id = $"enterprise:{Potash}", State = Fusion.Domain.Risk.RiskState.Empty(Potash).Apply(old) });
+            await session.SaveChangesAsync();
+        }
+
+        await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("A-1", "CAM-POTASH-1", T0.AddHours(-1)) });
+        await app.CaughtUpAsync();
+
+        var risk = await http.GetJsonAsync($"/api/enterprises/{Potash}/risk");
+        Assert.Equal(["camera-alarm:A-1", "camera-alarm:OLD-1"], risk.GetProperty("signals").EnumerateArray().Select(s => s.GetProperty("signalId").GetString()));
+        await using var query = app.Store.QuerySession();
+        var held = await query.Query<Fusion.Silo.Risk.HeldSignal>().Where(h => h.Subject == $"enterprise:{Potash}").ToListAsync();
+        Assert.Equal(["camera-alarm:A-1", "camera-alarm:OLD-1"], held.Select(h => h.Signal.SignalId).Order(StringComparer.Ordinal));
+        Assert.Empty((await query.LoadAsync<Fusion.Silo.Risk.RiskSnapshot>($"enterprise:{Potash}"))!.State.Signals);
+    }
+
+    [Fact]
     public async Task GivenAnUnknownEnterpriseOrRegion_ThenNotFound()
     {
         await using var app = await FusionApp.StartAsync();
