@@ -18,4 +18,7 @@ public static class Streams
     public static string Blacklist(string enterpriseId) => $"blacklist:{enterpriseId}";
     public static string Admission(string projectId) => $"admission:{projectId}";
     public static string Credit(string enterpriseId) => $"credit:{enterpriseId}";
+    public static string Reward(string rewardId) => $"reward:{rewardId}";
+    public static string Reserve(string accountId) => $"reserve:{accountId}";
+    public static string Suggestion(string suggestionId) => $"suggestion:{suggestionId}";
 }

@@ -40,7 +40,8 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
         var reserve = masterData.ProtectedZones!.First(z => z.NameZh.Contains("梭梭")).Polygon;
         await Task.WhenAll(
             runner.RunAsync(masterData, stoppingToken),
-            DemoEnforcement.RunAsync(officer, baseUrl, reserve, line => log.LogInformation("{Line}", line), stoppingToken));
+            DemoEnforcement.RunAsync(officer, baseUrl, reserve, line => log.LogInformation("{Line}", line), stoppingToken),
+            DemoAccountability.RunAsync(tokens, baseUrl, masterData, line => log.LogInformation("{Line}", line), stoppingToken));
     }
 
     /// <summary>Where the warning notifications arrive: the demo's own webhook receiver and SMTP server on loopback.</summary>
@@ -112,6 +113,14 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Blacklist (public)       {baseUrl}api/blacklist  (proposals: {baseUrl}api/blacklist/proposals)
          Admission screening      POST {baseUrl}api/admission/screen  (e.g. {baseUrl}api/admission/DEMO-ZINC-SMELTER)
          Credit grades by region  {baseUrl}api/analytics/queries/credit-grades-by-region
+         Whistleblower rewards    {baseUrl}api/rewards  (verify: POST …/api/public-reports/<id>/verify; the
+                                  receipt's status shows verification, reward and payment, never the reporter)
+         Emergency reserve        {baseUrl}api/reserves  (the prefecture's 100 million yuan and each county's)
+         Deputies' suggestions    {baseUrl}api/suggestions?status=assigned  (overdue ones warn: rule
+                                  suggestion-response-overdue)
+         Public disclosure        no token: {baseUrl}api/public/enterprises (risk level, credit grade),
+                                  {baseUrl}api/public/cases, {baseUrl}api/public/reports-by-channel,
+                                  {baseUrl}api/blacklist; online posts (网络大V, 舆情员) arrive as public reports
          The simulator first plays the last 30 days (a minute or two), then goes live;
          350 online monitors send HJ 212 over TCP and 1,017 cameras GB/T 28181 keepalives.
          Stories to find: an outfall whose camera keeps alarming, a drone finding of
@@ -119,7 +128,10 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          (corroboration highest), a burst of 12369 reports about one site, an enterprise
          that stopped paying into its fund ({baseUrl}api/enterprises/<id>/fund);
          and, logged as "enforcement story": a case verified (its finding's weight gone),
-         cases gone overdue and escalated, one blacklisting, one screening refused.
+         cases gone overdue and escalated, one blacklisting, one screening refused;
+         logged as "accountability story": a whistleblower's reward approved and paid,
+         a reserve disbursement to an incident (and an overdraft refused), a deputy's
+         suggestion past its deadline raising a warning, an influencer's post taken in.
          Ctrl-C stops the platform; ./fusion demo again resumes where it left off.
         """;
 }

@@ -12,7 +12,7 @@ namespace Fusion.Silo.Enforcement;
 public static class StreamDecisions
 {
     public static async Task<(TState? State, object[] Events)> ExecuteAsync<TState>(
-        IDocumentStore store, string stream, Func<TState?, object, TState?> apply, Func<TState?, object[]> decide, CancellationToken ct)
+        IDocumentStore store, string stream, Func<TState?, object, TState?> apply, Func<TState?, object[]> decide, CancellationToken ct, bool storeState = true)
         where TState : class
     {
         await using var session = store.LightweightSession();
@@ -22,7 +22,7 @@ public static class StreamDecisions
         if (events.Length == 0) return (state, events);
         var next = events.Aggregate(state, apply)!;
         session.Events.Append(stream, history.Count + events.Length, events);
-        session.Store(next);
+        if (storeState) session.Store(next);
         try
         {
             await session.SaveChangesAsync(ct);
