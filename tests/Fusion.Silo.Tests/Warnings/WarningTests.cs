@@ -136,8 +136,9 @@ public sealed class WarningTests
         await using var app = await FusionApp.StartAsync(settings: Settings(("Fusion:Warnings:RulesFile", path)));
         var http = app.CreateClient();
         var shipped = await http.GetJsonAsync("/api/warnings/rules");
-        Assert.Equal(12, shipped.GetProperty("rules").GetArrayLength());
+        Assert.Equal(13, shipped.GetProperty("rules").GetArrayLength());
         Assert.Contains("blacklist-criteria", shipped.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        Assert.Contains("suggestion-response-overdue", shipped.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
 
         await File.WriteAllTextAsync(path, """
             rules:
