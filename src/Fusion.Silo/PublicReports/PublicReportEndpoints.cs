@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Fusion.Domain;
 using Fusion.Domain.Common;
 using Fusion.Domain.PublicReports;
@@ -11,10 +12,11 @@ namespace Fusion.Silo.PublicReports;
 
 /// <summary>
 /// What a receipt tells: the report's status and when it came in, its verification (verdict, severity, when) and its
-/// reward (status, amount, when decided and paid) once there are — nothing about who sent it or who handled it.
+/// reward (status, amount, when decided and paid) once there are (absent before) — nothing about who sent it or who handled it.
 /// </summary>
 public sealed record PublicReportStatus(string Receipt, string Status, DateTimeOffset ReceivedAt,
-    ReceiptVerification? Verification = null, ReceiptReward? Reward = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ReceiptVerification? Verification = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ReceiptReward? Reward = null);
 
 public sealed record ReceiptVerification(ReportVerdict Verdict, Severity Severity, DateTimeOffset VerifiedAt);
 
