@@ -21,4 +21,7 @@ public static class Streams
     public static string Expert(string expertId) => $"expert:{expertId}";
     public static string Steward(string stewardId) => $"steward:{stewardId}";
     public static string ServiceVisit(string visitId) => $"service-visit:{visitId}";
+    public static string Reward(string rewardId) => $"reward:{rewardId}";
+    public static string Reserve(string accountId) => $"reserve:{accountId}";
+    public static string Suggestion(string suggestionId) => $"suggestion:{suggestionId}";
 }

@@ -27,6 +27,7 @@ public sealed partial class PublicReportFeed(ReporterKeyring keyring) : IFeed, I
     public static readonly IReadOnlyDictionary<string, ReportChannel> Channels = new Dictionary<string, ReportChannel>
     {
         ["hotline-12369"] = ReportChannel.Hotline12369, ["wechat"] = ReportChannel.WeChat, ["sms"] = ReportChannel.Sms, ["email"] = ReportChannel.Email,
+        ["online"] = ReportChannel.Online,
     };
 
     /// <summary>
@@ -60,6 +61,12 @@ public sealed partial class PublicReportFeed(ReporterKeyring keyring) : IFeed, I
         var region = enterprise?.RegionId ?? regionId ?? (position is null ? null : catalog.NearestRegion(position)?.RegionId)
             ?? throw new RecordRejected("the report does not say where: give enterpriseId, siteId, regionId or longitude and latitude");
         var identity = Identity(r);
+        if (channel == ReportChannel.Online)
+        {
+            // A monitored account's post: the kind of account must be known, and the account is its reporter.
+            r.Choice("accountKind", PublicReportFormats.AccountKinds);
+            if (identity is null) throw new RecordRejected("'account' is missing: a post is attributed to the monitored account that made it");
+        }
         var seal = keyring.For(reportId);
         // A destroyed key means the report was stored and its identity shredded: this can only be a resend.
         var sealedReporter = identity is null || seal.Key is null ? null : ReporterSeal.Seal(identity, seal.Key, reportId);

@@ -101,10 +101,18 @@ public static class PublicReportFormats
     static string? HtmlText(string? html) =>
         html is null ? null : System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", " "));
 
+    /// <summary>The kinds of monitored online accounts whose posts arrive as public reports, with how the stored text names them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> AccountKinds = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["influencer"] = "网络大V", ["opinion-monitor"] = "舆情员",
+    };
+
     /// <summary>
     /// A JSON record as the canonical one: a record with reportId is one already; an SMS (sender, text, time,
-    /// messageId?) or a WeChat message (MsgId, FromUserName, CreateTime in Unix seconds, Content, Location_X/Y)
-    /// is read into it.
+    /// messageId?), a WeChat message (MsgId, FromUserName, CreateTime in Unix seconds, Content, Location_X/Y) or a
+    /// monitored online account's post (postId, platform, account, accountKind influencer | opinion-monitor, text,
+    /// postedAt, url?) is read into it. A post's account is its reporter (sealed like any other); its platform, the kind
+    /// of account and its address lead the stored text.
     /// </summary>
     public static JsonElement Canonical(JsonElement record)
     {
@@ -126,6 +134,18 @@ public static class PublicReportFormats
                 ["receivedAt"] = long.TryParse(r.TextOrNull("CreateTime"), out var unix) && LocalTimes.FromUnixSeconds(unix, Beijing) is { } sent ? sent.ToString("O", CultureInfo.InvariantCulture) : r.TextOrNull("CreateTime"),
             };
             if (r.TextOrNull("Location_X") is { } lat && r.TextOrNull("Location_Y") is { } lon) { canonical["latitude"] = lat; canonical["longitude"] = lon; }
+        }
+        else if (r.Has("postId") && r.Has("platform"))
+        {
+            var kind = r.TextOrNull("accountKind");
+            canonical = new JsonObject
+            {
+                ["reportId"] = $"online-{r.TextOrNull("platform")}-{r.TextOrNull("postId")}", ["channel"] = "online", ["receivedAt"] = r.TextOrNull("postedAt"),
+                ["content"] = r.TextOrNull("text") is { } text
+                    ? $"【{r.TextOrNull("platform")}·{(kind is not null && AccountKinds.TryGetValue(kind, out var zh) ? zh : kind ?? "online account")}】{text}{(r.TextOrNull("url") is { } url ? $" {url}" : "")}"
+                    : null,
+                ["reporterName"] = r.TextOrNull("account"), ["accountKind"] = kind,
+            };
         }
         if (canonical is null) return record;
         // Fields the canonical record also takes (where the sender said it was) ride along.

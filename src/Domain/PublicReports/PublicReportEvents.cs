@@ -1,6 +1,10 @@
 namespace Fusion.Domain.PublicReports;
 
-public enum ReportChannel { Hotline12369, WeChat, Sms, Email }
+/// <summary>How a report came in; Online: a post of a monitored online account (网络大V, 舆情员).</summary>
+public enum ReportChannel { Hotline12369, WeChat, Sms, Email, Online }
+
+/// <summary>What checking a report found: all it said was so, part of it, or nothing.</summary>
+public enum ReportVerdict { True, PartlyTrue, False }
 
 /// <summary>
 /// A member of the public reported a problem: the first shape, which carried the reporter's contact in plain
@@ -35,6 +39,14 @@ public sealed record ReporterIdentityRevealed(string ReportId, string RevealedTo
 
 /// <summary>The report's key was destroyed: its sealed identity can never be read again (crypto-shredding).</summary>
 public sealed record ReporterIdentityShredded(string ReportId, string ShreddedBy, string Reason, DateTimeOffset ShreddedAt);
+
+/// <summary>
+/// A report was checked: its verdict and the severity of the violation it revealed (Severity), by whom. Carries the report's
+/// place, so readers (rewards, analytics) need not fold the report again.
+/// </summary>
+public sealed record PublicReportVerified(
+    string ReportId, ReportVerdict Verdict, Fusion.Domain.Common.Severity Severity, string RegionId, string? EnterpriseId, string? SiteId,
+    string? Note, string VerifiedBy, DateTimeOffset VerifiedAt);
 
 /// <summary>The old shape read as the new one: one place says how, for every reader of stored reports.</summary>
 public static class PublicReportUpcast

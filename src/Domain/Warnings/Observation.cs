@@ -36,6 +36,10 @@ public sealed record Observation(
     public const string BlacklistEvidence = "BlacklistEvidence";
     /// <summary>An inspection finding's rectification was verified on site (Fields: finding).</summary>
     public const string RectificationVerified = "RectificationVerified";
+    /// <summary>A deputy's suggestion assigned to a department (Fields: suggestion, respondBy, department).</summary>
+    public const string SuggestionAssigned = "SuggestionAssigned";
+    /// <summary>A deputy's suggestion answered (Fields: suggestion).</summary>
+    public const string SuggestionAnswered = "SuggestionAnswered";
 
     public string? SubjectOf(WarningSubject subject) => subject switch
     {
@@ -100,6 +104,15 @@ public sealed record Observation(
             case Rectification.RectificationVerified e:
                 yield return new Observation($"rectification-verified:{e.CaseId}", sequence, RectificationVerified, e.RegionId, e.EnterpriseId, null, Severity.Low,
                     ImmutableDictionary<string, string>.Empty.Add("finding", e.FindingId), $"Rectification of finding {e.FindingId} verified by {e.VerifiedBy}", e.VerifiedAt);
+                break;
+            case Suggestions.SuggestionAssigned e:
+                yield return new Observation($"suggestion:{e.SuggestionId}", sequence, SuggestionAssigned, e.RegionId, null, null, Severity.Low,
+                    ImmutableDictionary<string, string>.Empty.Add("suggestion", e.SuggestionId).Add("respondBy", e.RespondBy.ToString("yyyy-MM-dd")).Add("department", e.Department),
+                    $"Suggestion {e.SuggestionId} assigned to {e.Department}, to be answered by {e.RespondBy:yyyy-MM-dd}", e.AssignedAt);
+                break;
+            case Suggestions.SuggestionAnswered e:
+                yield return new Observation($"suggestion-answered:{e.SuggestionId}", sequence, SuggestionAnswered, e.RegionId, null, null, Severity.Low,
+                    ImmutableDictionary<string, string>.Empty.Add("suggestion", e.SuggestionId), $"Suggestion {e.SuggestionId} answered by {e.Department}", e.AnsweredAt);
                 break;
             case RiskAssessed e:
                 yield return Level(e.SubjectId, e.Subject, e.RegionId, e.Score, e.Level, sequence, e.AssessedAt, e.ModelVersion);

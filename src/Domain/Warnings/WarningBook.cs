@@ -51,7 +51,7 @@ public sealed record WarningBook(
     ImmutableDictionary<string, OpenWarning> Open,
     DateTimeOffset? RescoreAt)
 {
-    /// <summary>Inspection findings (evidence ids) whose rectification was verified: a deadline warning about them clears.</summary>
+    /// <summary>Inspection findings whose rectification was verified, suggestions answered (evidence ids): a deadline warning about them clears.</summary>
     public ImmutableHashSet<string> Verified { get; init; } = [];
 
     public static WarningBook Empty(string scope) => new(scope, 0,

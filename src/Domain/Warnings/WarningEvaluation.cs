@@ -30,6 +30,7 @@ public static class WarningEvaluation
         LevelRule => o.Kind == Observation.RiskLevel && (rule.Subject == WarningSubject.Region) == (o.EnterpriseId is null),
         AbsenceRule { Of: AbsenceOf.Device } => o.Kind is nameof(SignalKind.CameraOffline) or nameof(SignalKind.MonitoringGap) or Observation.DeviceBack,
         AbsenceRule { Of: AbsenceOf.Deposit } => o.Kind is Observation.FundDeposit or Observation.FundObligation,
+        DeadlineRule { Of: DeadlineOf.Suggestion } => o.Kind is Observation.SuggestionAssigned or Observation.SuggestionAnswered,
         DeadlineRule d => o.Kind == Observation.RectificationVerified
             || (o.Kind == nameof(SignalKind.InspectionFinding) && (d.MinSeverity is null || o.Severity >= d.MinSeverity)),
         CriteriaRule => o.Kind == Observation.BlacklistEvidence,
@@ -185,8 +186,9 @@ public static class WarningEvaluation
                                 [.. met.SelectMany(m => m.Evidence.Select(e => new WarningEvidence(e.SourceId, held.First(x => x.EventId == e.SourceId).Sequence,
                                     m.Reason.ToString(), $"{m.Explanation}: {e.Summary}", e.At))).DistinctBy(e => e.EventId)], now);
                         break;
-                    case DeadlineRule when o.Kind == Observation.RectificationVerified:
-                        var finding = $"inspection:{o.Fields["finding"]}";
+                    case DeadlineRule when o.Kind is Observation.RectificationVerified or Observation.SuggestionAnswered:
+                        // The deadline is met: a finding's rectification verified, a suggestion answered.
+                        var finding = o.Kind == Observation.RectificationVerified ? $"inspection:{o.Fields["finding"]}" : $"suggestion:{o.Fields["suggestion"]}";
                         Book = Book with { Deadlines = Book.Deadlines.Remove($"{rule.Id}|{finding}"), Verified = Book.Verified.Add(finding) };
                         if (Book.OpenFor(rule.Id, subject) is { } overdue && overdue.EvidenceIds.All(Book.Verified.Contains))
                         {
@@ -194,7 +196,7 @@ public static class WarningEvaluation
                             Book = Book with { Verified = Book.Verified.Except(overdue.EvidenceIds) };
                         }
                         break;
-                    case DeadlineRule when o.Fields.TryGetValue("rectifyBy", out var rectifyBy):
+                    case DeadlineRule when o.Fields.TryGetValue("rectifyBy", out var rectifyBy) || o.Fields.TryGetValue("respondBy", out rectifyBy):
                         var due = Overdue(DateOnly.ParseExact(rectifyBy, "yyyy-MM-dd"));
                         var evidence = o.Evidence with { Summary = $"{o.Summary}; overdue since {due:yyyy-MM-dd HH:mm zzz}" };
                         Book = Book with { Deadlines = Book.Deadlines.SetItem($"{rule.Id}|{o.EventId}", new PendingDeadline(rule.Id, subject, o.EnterpriseId, o.RegionId, evidence, due)) };

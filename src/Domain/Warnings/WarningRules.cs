@@ -22,6 +22,9 @@ public sealed record Condition(
 
 public enum AbsenceOf { Device, Deposit }
 
+/// <summary>What a deadline rule watches: an inspection finding's rectify-by day, or a deputy's suggestion's response deadline.</summary>
+public enum DeadlineOf { Finding, Suggestion }
+
 /// <summary>A rule from the rules file. Kind is its kind as written (level, count, absence, deadline, composite, analytical).</summary>
 public abstract record WarningRule(
     string Id, string Kind, Severity Severity, WarningSubject Subject, string Message,
@@ -54,10 +57,13 @@ public sealed record AbsenceRule(
     AbsenceOf Of, TimeSpan Period)
     : WarningRule(Id, "absence", Severity, Subject, Message, AutoResolve, AcknowledgeWithin, RemindEvery);
 
-/// <summary>An inspection finding of at least MinSeverity past its rectify-by day (Beijing time).</summary>
+/// <summary>
+/// An inspection finding of at least MinSeverity past its rectify-by day (Beijing time), or (Of: Suggestion) a deputy's
+/// suggestion past its response deadline without an answer.
+/// </summary>
 public sealed record DeadlineRule(
     string Id, Severity Severity, WarningSubject Subject, string Message, bool AutoResolve, TimeSpan AcknowledgeWithin, TimeSpan? RemindEvery,
-    Severity? MinSeverity)
+    Severity? MinSeverity, DeadlineOf Of = DeadlineOf.Finding)
     : WarningRule(Id, "deadline", Severity, Subject, Message, AutoResolve, AcknowledgeWithin, RemindEvery);
 
 /// <summary>Read-only SQL over the analytics projection every Every; each row a subject (column subject_id) with its evidence.</summary>
@@ -167,8 +173,11 @@ public sealed record WarningRuleSet(ImmutableArray<WarningRule> Rules)
                     break;
                 case "deadline":
                     var min = EnumOf<Severity>(spec.MinSeverity, "minSeverity", Err, required: false);
-                    if (spec.Subject is not null && subject == WarningSubject.Region) Err("subject", "a finding is about an enterprise or a site");
-                    rule = new DeadlineRule(id, severity, subject, message, auto, ack, remind, spec.MinSeverity is null ? null : min);
+                    var watched = spec.Of is null ? DeadlineOf.Finding : EnumOf<DeadlineOf>(spec.Of, "of", Err, required: true);
+                    if (watched == DeadlineOf.Finding && spec.Subject is not null && subject == WarningSubject.Region) Err("subject", "a finding is about an enterprise or a site");
+                    if (watched == DeadlineOf.Suggestion && spec.Subject is not null && subject != WarningSubject.Region) Err("subject", "a suggestion is about a region");
+                    if (watched == DeadlineOf.Suggestion && spec.MinSeverity is not null) Err("minSeverity", "a suggestion has no severity");
+                    rule = new DeadlineRule(id, severity, subject, message, auto, ack, remind, spec.MinSeverity is null ? null : min, watched);
                     break;
                 case "analytical":
                     if (string.IsNullOrWhiteSpace(spec.Sql)) Err("sql", "missing");

@@ -48,7 +48,8 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
             runner.RunAsync(masterData, stoppingToken),
             DemoEnforcement.RunAsync(officer, baseUrl, reserve, line => log.LogInformation("{Line}", line), stoppingToken),
             DemoResponsibility.RunAsync(admin, mayor, baseUrl, line => log.LogInformation("{Line}", line), stoppingToken),
-            DemoAdvisory.RunAsync(admin, officer, baseUrl, line => log.LogInformation("{Line}", line), stoppingToken));
+            DemoAdvisory.RunAsync(admin, officer, baseUrl, line => log.LogInformation("{Line}", line), stoppingToken),
+            DemoAccountability.RunAsync(tokens, baseUrl, masterData, line => log.LogInformation("{Line}", line), stoppingToken));
     }
 
     /// <summary>Where the warning notifications arrive: the demo's own webhook receiver and SMTP server on loopback.</summary>
@@ -128,6 +129,14 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
                                   who answered for an enterprise then: /api/enterprises/<id>/responsible?at=<time>
          Experts and stewards     {baseUrl}api/experts, {baseUrl}api/stewards; a steward's park visit whose
                                   problem opened a case: {baseUrl}api/service-visits/DEMO-STEWARD-VISIT-1
+         Whistleblower rewards    {baseUrl}api/rewards  (verify: POST …/api/public-reports/<id>/verify; the
+                                  receipt's status shows verification, reward and payment, never the reporter)
+         Emergency reserve        {baseUrl}api/reserves  (the prefecture's 100 million yuan and each county's)
+         Deputies' suggestions    {baseUrl}api/suggestions?status=assigned  (overdue ones warn: rule
+                                  suggestion-response-overdue)
+         Public disclosure        no token: {baseUrl}api/public/enterprises (risk level, credit grade),
+                                  {baseUrl}api/public/cases, {baseUrl}api/public/reports-by-channel,
+                                  {baseUrl}api/blacklist; online posts (网络大V, 舆情员) arrive as public reports
          The simulator first plays the last 30 days (a minute or two), then goes live;
          350 online monitors send HJ 212 over TCP and 1,017 cameras GB/T 28181 keepalives.
          Stories to find: an outfall whose camera keeps alarming, a drone finding of
@@ -138,6 +147,9 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          cases gone overdue and escalated, one blacklisting, one screening refused;
          and, as "responsibility story", Golmud's mayor reassigned with his duty report;
          as "experts and stewards story", a steward's visit whose problem opened a case.
+         logged as "accountability story": a whistleblower's reward approved and paid,
+         a reserve disbursement to an incident (and an overdraft refused), a deputy's
+         suggestion past its deadline raising a warning, an influencer's post taken in.
          Ctrl-C stops the platform; ./fusion demo again resumes where it left off.
         """;
 }

@@ -13,7 +13,7 @@ public static class StreamDecisions
 {
     public static async Task<(TState? State, object[] Events)> ExecuteAsync<TState>(
         IDocumentStore store, string stream, Func<TState?, object, TState?> apply, Func<TState?, object[]> decide, CancellationToken ct,
-        Hosting.DecisionView? view = null)
+        Hosting.DecisionView? view = null, bool storeState = true)
         where TState : class
     {
         await using var session = store.LightweightSession();
@@ -24,7 +24,7 @@ public static class StreamDecisions
         if (events.Length == 0) return (state, events);
         var next = events.Aggregate(state, apply)!;
         session.Events.Append(stream, history.Count + events.Length, events);
-        session.Store(next);
+        if (storeState) session.Store(next);
         try
         {
             await session.SaveChangesAsync(ct);

@@ -15,6 +15,9 @@ using Fusion.Silo.Notifications;
 using Fusion.Silo.Parking;
 using Fusion.Silo.PublicReports;
 using Fusion.Silo.Rectification;
+using Fusion.Silo.Reserves;
+using Fusion.Silo.Rewards;
+using Fusion.Silo.Suggestions;
 using Fusion.Silo.Risk;
 using Fusion.Silo.Security;
 using Fusion.Silo.Store;
@@ -82,6 +85,9 @@ public static class FusionHost
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Blacklist.BlacklistPolicy>(config, "Blacklist"));
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Admission.AdmissionPolicy>(config, "Admission"));
         builder.Services.AddSingleton(CreditSchemeFrom(config));
+        builder.Services.AddSingleton(Checked(PolicyFrom<Fusion.Domain.Rewards.RewardPolicy>(config, "Rewards"), p => p.Problems()));
+        builder.Services.AddSingleton(Checked(PolicyFrom<Fusion.Domain.Reserves.ReservePolicy>(config, "Reserves"), p => p.Problems()));
+        builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.Suggestions.SuggestionPolicy>(config, "Suggestions"));
         builder.Services.AddSingleton<EnforcementClock>();
         builder.Services.AddHostedService(s => s.GetRequiredService<EnforcementClock>());
         if (config.GetValue("Fusion:Simulate", false))
@@ -90,6 +96,7 @@ public static class FusionHost
         builder.Services.AddParking(config);
         var marten = builder.Services.AddFusionStore(connectionString);
         builder.Services.AddHostedService<MasterDataStartup>();
+        builder.Services.AddHostedService<Reserves.ReserveStartup>();
         builder.Services.AddSingleton<ReporterSeals>();
         builder.Services.AddSingleton(PolicyFrom<Fusion.Domain.PublicReports.DuplicatePolicy>(config, "PublicReports:Duplicates"));
         builder.Services.AddSingleton<PublicReportIntake>();
@@ -106,6 +113,8 @@ public static class FusionHost
         marten.AddParkedSubscription<RectificationSubscription>(builder.Services);
         marten.AddParkedSubscription<BlacklistSubscription>(builder.Services);
         marten.AddParkedSubscription<Credit.CreditSubscription>(builder.Services);
+        marten.AddParkedSubscription<Rewards.RewardSubscription>(builder.Services);
+        marten.AddParkedSubscription<Disclosure.DisclosureSubscription>(builder.Services);
         marten.AddAnalytics(builder.Services, config);
         marten.AddBoards(builder.Services);
 
@@ -152,6 +161,10 @@ public static class FusionHost
         app.MapConnectorKeyEndpoints();
         app.MapAuditEndpoints();
         Funds.FundEndpoints.MapFundEndpoints(app);
+        app.MapRewardEndpoints();
+        app.MapReserveEndpoints();
+        app.MapSuggestionEndpoints();
+        Disclosure.PublicDisclosureEndpoints.MapPublicDisclosureEndpoints(app);
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
@@ -182,6 +195,10 @@ public static class FusionHost
         config.GetSection(section).Bind(policy, o => o.ErrorOnUnknownConfiguration = true);
         return policy;
     }
+
+    /// <summary>A policy whose numbers are checked: a configuration it names problems in stops the host with them.</summary>
+    static T Checked<T>(T policy, Func<T, IReadOnlyList<string>> problems) =>
+        problems(policy) is { Count: > 0 } found ? throw new InvalidOperationException(string.Join("; ", found)) : policy;
 
     /// <summary>The "CreditScheme" section as written: its lists replace nothing, so another province's scheme is a new section.</summary>
     public static Fusion.Domain.Credit.CreditScheme CreditSchemeFrom(IConfiguration config)

@@ -53,3 +53,21 @@ public readonly record struct Page(int Offset, int Limit)
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Page out of range", detail: detail,
             extensions: new Dictionary<string, object?> { ["parameter"] = parameter, ["maxLimit"] = maxLimit });
 }
+
+/// <summary>A list's filter by an enumeration, named in any case ("assigned", "Assigned"); an unknown value is a 400 naming the choices.</summary>
+public static class Filter
+{
+    public static IResult? Parse<T>(string parameter, string? value, out T? parsed) where T : struct, Enum
+    {
+        parsed = null;
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (Enum.TryParse<T>(value.Replace("-", ""), ignoreCase: true, out var v) && Enum.IsDefined(v))
+        {
+            parsed = v;
+            return null;
+        }
+        return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown filter value",
+            detail: $"{parameter} '{value}' is not one of: {string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}.",
+            extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+    }
+}

@@ -1,13 +1,30 @@
+using System.Text.Json.Serialization;
 using Fusion.Domain;
+using Fusion.Domain.Common;
 using Fusion.Domain.PublicReports;
+using Fusion.Domain.Rewards;
+using Fusion.Silo.Enforcement;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Security;
 using Marten;
 
 namespace Fusion.Silo.PublicReports;
 
-/// <summary>What a receipt tells: the report's status and when it came in, nothing about who sent it.</summary>
-public sealed record PublicReportStatus(string Receipt, string Status, DateTimeOffset ReceivedAt);
+/// <summary>
+/// What a receipt tells: the report's status and when it came in, its verification (verdict, severity, when) and its
+/// reward (status, amount, when decided and paid) once there are (absent before) — nothing about who sent it or who handled it.
+/// </summary>
+public sealed record PublicReportStatus(string Receipt, string Status, DateTimeOffset ReceivedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ReceiptVerification? Verification = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ReceiptReward? Reward = null);
+
+public sealed record ReceiptVerification(ReportVerdict Verdict, Severity Severity, DateTimeOffset VerifiedAt);
+
+/// <summary>Claim: what the reporter does next (an anonymous one claims an approved reward with the receipt code).</summary>
+public sealed record ReceiptReward(RewardStatus Status, decimal AmountYuan, DateTimeOffset ProposedAt, DateTimeOffset? DecidedAt, DateTimeOffset? PaidAt, string? Claim);
+
+/// <summary>A report's verification: verdict (true, partlyTrue, false) and the severity of what it revealed; who verifies is the token's name.</summary>
+public sealed record VerifyBody(ReportVerdict Verdict, Severity Severity, string? Note = null, string? By = null);
 
 /// <summary>Why a reporter is revealed or shredded; who does it is the one the token names (By only where a token names no one).</summary>
 public sealed record ReporterRequest(string Reason, string? By = null);
@@ -31,12 +48,27 @@ public static class PublicReportEndpoints
 
         group.MapGet("/status/{receipt}", async (string receipt, ReporterSeals seals, IDocumentStore store, CancellationToken ct) =>
                 await seals.ReportOfAsync(receipt, ct) is { } reportId && await LoadAsync(store, reportId, ct) is { } report
-                    ? Results.Ok(new PublicReportStatus(report.ReceiptCode ?? receipt, report.DuplicateOf is null ? "received" : "linked to an earlier report of the same complaint", report.ReceivedAt))
+                    ? Results.Ok(await StatusAsync(store, report, receipt, ct))
                     : Results.Problem(statusCode: 404, title: "Unknown receipt", detail: $"No report has the receipt code '{receipt}'."))
             .Produces<PublicReportStatus>()
             .ProducesProblem(404)
-            .WithSummary("A report's status by its receipt code, for the reporter: nothing about who reported")
+            .WithSummary("A report's status by its receipt code, for the reporter: received, verified (verdict, severity), its reward (proposed, approved, declined, paid, " +
+                         "the amount) — nothing about who reported or who handled it")
             .AllowAnonymous();
+
+        group.MapPost("/{reportId}/verify", async (string reportId, VerifyBody body, HttpContext http, IDocumentStore store, PlatformClock clock, CancellationToken ct) =>
+            {
+                var by = http.Actor(body.By);
+                var (report, _) = await StreamDecisions.ExecuteAsync<PublicReport>(store, Streams.PublicReport(reportId), PublicReport.Apply,
+                    state => state is null ? throw new TransitionRefused($"There is no public report '{reportId}'.")
+                        : VerificationDecider.Decide(new VerifyReport(body.Verdict, body.Severity, body.Note, by, clock.Now), state), ct, storeState: false);
+                return Results.Ok(report!.Verification);
+            })
+            .Produces<PublicReportVerified>()
+            .ProducesProblem(409).ProducesProblem(422)
+            .WithSummary("Records a report's verification (measure 9): verdict true / partlyTrue / false and the severity of the violation it revealed, by the token's name; " +
+                         "a verified major violation is proposed a reward from the reward table (GET /api/rewards). Verified once; a repeat of an earlier complaint through its first report")
+            .RequireAuthorization(Policies.ReportVerification);
 
         group.MapGet("/{reportId}/case", CaseAsync)
             .Produces<ComplaintCase>()
@@ -98,6 +130,25 @@ public static class PublicReportEndpoints
 
         static CaseReport View(PublicReportFiled e) =>
             new(e.ReportId, e.Channel.ToString(), e.SiteId, e.EnterpriseId, e.RegionId, e.Content, e.ReceivedAt, e.DuplicateSimilarity);
+    }
+
+    /// <summary>The receipt's answer: the report, its verification and its reward, without anyone's name.</summary>
+    static async Task<PublicReportStatus> StatusAsync(IDocumentStore store, PublicReport report, string receipt, CancellationToken ct)
+    {
+        Reward? reward;
+        await using (var session = store.QuerySession())
+            reward = Reward.Fold((await session.Events.FetchStreamAsync(Streams.Reward(Reward.IdFor(report.ReportId)), token: ct)).Select(e => e.Data));
+        var status = report.DuplicateOf is not null ? "linked to an earlier report of the same complaint"
+            : reward?.Status == RewardStatus.Paid ? "verified; reward paid"
+            : reward is not null ? "verified; reward " + reward.Status.ToString().ToLowerInvariant()
+            : report.Verification is not null ? "verified" : "received";
+        var claim = reward is { Status: RewardStatus.Approved } ? report.Anonymous
+                ? "Claim the reward in person at the environmental bureau's reporting office with this receipt code."
+                : "The reporting office will contact you to pay the reward."
+            : null;
+        return new PublicReportStatus(report.ReceiptCode ?? receipt, status, report.ReceivedAt,
+            report.Verification is { } v ? new ReceiptVerification(v.Verdict, v.Severity, v.VerifiedAt) : null,
+            reward is null ? null : new ReceiptReward(reward.Status, reward.ApprovedYuan ?? reward.ProposedYuan, reward.ProposedAt, reward.DecidedAt, reward.PaidAt, claim));
     }
 
     static async Task<PublicReport?> LoadAsync(IDocumentStore store, string reportId, CancellationToken ct)

@@ -48,6 +48,8 @@ public static class Policies
     public const string FindingsIntake = "findings-intake";
     /// <summary>Public reports: pushed by a connector (12369 platform, WeChat, SMS gateway) or entered by a hotline officer.</summary>
     public const string ReportsIntake = "reports-intake";
+    /// <summary>A public report's verification: the hotline office, or the inspectors who checked it on site.</summary>
+    public const string ReportVerification = "report-verification";
 
     /// <summary>Each policy and the roles it admits.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
@@ -64,6 +66,7 @@ public static class Policies
         [CaseWork] = [Roles.Inspector, Roles.Commissioner, Roles.Leader],
         [FindingsIntake] = [Roles.Connector, Roles.Inspector],
         [ReportsIntake] = [Roles.Connector, Roles.HotlineOfficer],
+        [ReportVerification] = [Roles.HotlineOfficer, Roles.Inspector],
     };
 
     public static AuthorizationBuilder AddFusionPolicies(this AuthorizationBuilder auth)

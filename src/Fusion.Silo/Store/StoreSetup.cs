@@ -65,6 +65,14 @@ public static class StoreSetup
             opts.Schema.For<Fusion.Silo.Credit.CreditFile>().Identity(f => f.Id);
             opts.Schema.For<Fusion.Domain.Blacklist.BlacklistRecord>().Identity(r => r.Id);
             opts.Schema.For<Fusion.Silo.Blacklist.BlacklistEvidenceFile>().Identity(r => r.Id);
+            opts.Events.AddEventTypes([typeof(PublicReportVerified)]);
+            opts.Events.AddEventTypes(Fusion.Silo.Rewards.RewardEndpoints.EventTypes);
+            opts.Schema.For<Fusion.Domain.Rewards.Reward>().Identity(r => r.Id).Index(r => r.ProposedAt);
+            opts.Events.AddEventTypes(Fusion.Silo.Reserves.ReserveEndpoints.EventTypes);
+            opts.Schema.For<Fusion.Domain.Reserves.Reserve>().Identity(r => r.Id);
+            opts.Schema.For<Fusion.Silo.Disclosure.DisclosedReport>().Identity(d => d.Id).Index(d => d.ReceivedAt);
+            opts.Events.AddEventTypes(Fusion.Silo.Suggestions.SuggestionEndpoints.EventTypes);
+            opts.Schema.For<Fusion.Domain.Suggestions.Suggestion>().Identity(x => x.Id).Index(x => x.SubmittedAt);
             opts.Storage.ExtendedSchemaObjects.Add(Fusion.Silo.PublicReports.ReporterSeals.Definition());
             opts.Schema.For<Fusion.Silo.PublicReports.AppliedMigration>().Identity(m => m.Id);
             // What the sealed-reporters migration leaves of a report stored in the first shape: no contact, contacts in its text masked.

@@ -17,7 +17,10 @@ public sealed record PublicReportVerificationRow(long Sequence, string ReportId,
 
 public static class PublicReportTables
 {
-    /// <summary>Names of the verification event, which no feed or command emits today, read by name from its JSON.</summary>
+    /// <summary>
+    /// Names of the verification event (PublicReportVerified, recorded by POST /api/public-reports/{id}/verify), read by name
+    /// from its JSON: the table was laid out before the event existed, and its fields are the ones it reads.
+    /// </summary>
     public static readonly string[] VerifiedEventNames = ["PublicReportVerified"];
 
     public static readonly AnalyticsTable<PublicReportRow> Table = new("public_reports", """

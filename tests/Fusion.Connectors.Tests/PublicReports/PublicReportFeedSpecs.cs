@@ -141,7 +141,7 @@ public class PublicReportFeedSpecs
 
     [Fact]
     public void GivenAnUnknownChannel_WhenTranslated_ThenRejectedListingTheChoices() =>
-        When(HotlineCall.With("channel", "letter")).ThenRejected("'channel' is 'letter'; use one of: hotline-12369, wechat, sms, email");
+        When(HotlineCall.With("channel", "letter")).ThenRejected("'channel' is 'letter'; use one of: hotline-12369, wechat, sms, email, online");
 
     [Fact]
     public void GivenEmptyContent_WhenTranslated_ThenRejectedAsMissing() =>

@@ -120,4 +120,24 @@ public class PublicReportFormatSpecs
             (wechat.ReportId, wechat.Channel, wechat.RegionId, wechat.ReceivedAt));
         Assert.Equal(new ReporterIdentity(WeChatId: "oWx_9fz1a2b3c4"), Reporter(wechat));
     }
+
+    [Fact]
+    public void GivenMonitoredAccountsPosts_WhenRead_ThenOnlineReportsPlacedLikeAnyWithTheAccountSealed_AndAnUnknownKindOfAccountRefused()
+    {
+        var body = JsonSerializer.SerializeToElement(new object[]
+        {
+            new { postId = "4927301166", platform = "weibo", account = "柴达木生态观察", accountKind = "influencer", text = "排污口夜里冒黑水", postedAt = "2026-11-28T08:00:00+08:00",
+                url = "https://weibo.com/u/4927301166", siteId = "outfall-1" },
+            new { postId = "77", platform = "douyin", account = "someone", accountKind = "celebrity", text = "德令哈 渣场扬尘", postedAt = "2026-11-28T08:00:00+08:00" },
+            new { postId = "78", platform = "douyin", accountKind = "opinion-monitor", text = "德令哈 渣场扬尘", postedAt = "2026-11-28T08:00:00+08:00" },
+        });
+        var batch = Translate(Feeds.Records(JsonSerializer.SerializeToElement(body.EnumerateArray().Select(PublicReportFormats.Canonical)), "reportId", Feed));
+
+        var post = Filed(batch, 0);
+        Assert.Equal(("online-weibo-4927301166", ReportChannel.Online, SaltLake, "outfall-1"), (post.ReportId, post.Channel, post.EnterpriseId, post.SiteId));
+        Assert.Equal("【weibo·网络大V】排污口夜里冒黑水 https://weibo.com/u/4927301166", post.Content);
+        Assert.Equal(new ReporterIdentity(Name: "柴达木生态观察"), Reporter(post));
+        Assert.Equal([(1, "'accountKind' is 'celebrity'; use one of: influencer, opinion-monitor"), (2, "'account' is missing: a post is attributed to the monitored account that made it")],
+            batch.Rejected.Select(r => (r.Index, r.Reason)));
+    }
 }

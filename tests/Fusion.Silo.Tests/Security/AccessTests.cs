@@ -25,9 +25,10 @@ public sealed class AccessTests(AccessTests.Host host) : IClassFixture<AccessTes
 
     FusionApp app => host.App;
 
-    /// <summary>What anyone may reach: public disclosure, the receipt status, health, metrics, the API description.</summary>
+    /// <summary>What anyone may reach: public disclosure (the blacklist, /api/public/…), the receipt status, health, metrics, the API description.</summary>
     static bool PubliclyListed(string pattern) =>
         pattern is "/" or "/health" or "/metrics" or "/api/blacklist/" or "/api/public-reports/status/{receipt}"
+        || pattern.StartsWith("/api/public/", StringComparison.Ordinal)
         || pattern.StartsWith("/openapi/", StringComparison.Ordinal) || pattern.StartsWith("/scalar", StringComparison.Ordinal);
 
     [Fact]
@@ -86,6 +87,17 @@ public sealed class AccessTests(AccessTests.Host host) : IClassFixture<AccessTes
         { "GET", "/api/admission/unknown", null, Roles.HotlineOfficer, Roles.Connector },
         { "GET", "/api/audit", null, Roles.Admin, Roles.Analyst },
         { "GET", "/api/connector-keys", null, Roles.Admin, Roles.Connector },
+        { "POST", "/api/public-reports/unknown/verify", "{\"verdict\":\"true\",\"severity\":\"high\"}", Roles.Inspector, Roles.Leader },
+        { "GET", "/api/rewards", null, Roles.Analyst, Roles.Connector },
+        { "POST", "/api/rewards/unknown/approve", "{}", Roles.Leader, Roles.HotlineOfficer },
+        { "POST", "/api/rewards/unknown/payee", "{}", Roles.HotlineOfficer, Roles.Leader },
+        { "POST", "/api/rewards/unknown/pay", "{\"paymentRef\":\"x\"}", Roles.HotlineOfficer, Roles.Admin },
+        { "GET", "/api/reserves", null, Roles.Commissioner, Roles.Connector },
+        { "POST", "/api/reserves/unknown/disbursements", "{\"disbursementId\":\"d\",\"incidentId\":\"i\",\"amountYuan\":1,\"purpose\":\"p\"}", Roles.Commissioner, Roles.Analyst },
+        { "POST", "/api/reserves/unknown/disbursements/d/approve", "{}", Roles.Leader, Roles.Commissioner },
+        { "GET", "/api/suggestions", null, Roles.Inspector, Roles.Connector },
+        { "POST", "/api/suggestions", "{}", Roles.HotlineOfficer, Roles.Inspector },
+        { "POST", "/api/suggestions/unknown/assign", "{\"department\":\"x\"}", Roles.Leader, Roles.Commissioner },
     };
 
     [Theory]

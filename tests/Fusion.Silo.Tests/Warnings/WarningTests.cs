@@ -136,8 +136,9 @@ public sealed class WarningTests
         await using var app = await FusionApp.StartAsync(settings: Settings(("Fusion:Warnings:RulesFile", path)));
         var http = app.CreateClient();
         var shipped = await http.GetJsonAsync("/api/warnings/rules");
-        Assert.Equal(12, shipped.GetProperty("rules").GetArrayLength());
+        Assert.Equal(13, shipped.GetProperty("rules").GetArrayLength());
         Assert.Contains("blacklist-criteria", shipped.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        Assert.Contains("suggestion-response-overdue", shipped.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
 
         await File.WriteAllTextAsync(path, """
             rules:
@@ -158,8 +159,8 @@ public sealed class WarningTests
             "rule 'too-many-alarms': field 'severity': 'dire' is not one of: low, medium, high, critical",
             "rule 'too-many-alarms': field 'window': 'a day' is not a positive duration like 00:30:00 or 7.00:00:00",
         ], body.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(12, body.GetProperty("inForce").GetProperty("rules").GetArrayLength());
-        Assert.Equal(12, (await http.GetJsonAsync("/api/warnings/rules")).GetProperty("rules").GetArrayLength());
+        Assert.Equal(13, body.GetProperty("inForce").GetProperty("rules").GetArrayLength());
+        Assert.Equal(13, (await http.GetJsonAsync("/api/warnings/rules")).GetProperty("rules").GetArrayLength());
 
         await File.WriteAllTextAsync(path, """
             rules:
