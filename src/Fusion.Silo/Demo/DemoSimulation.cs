@@ -108,6 +108,8 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Health                   {baseUrl}health
          Prometheus metrics       {baseUrl}metrics
          Risk model calibration   ./fusion calibrate (report in .fusion/calibration/)
+         Two silos, one cluster   ./fusion cluster (Redis membership; /health says which runs the subscriptions)
+         Backup and restore       ./fusion backup, ./fusion restore FILE --database NAME (pg_dump / pg_restore)
          Rectification cases      {baseUrl}api/cases?overdue=true  (one per finding; overdue ones escalate)
          Blacklist (public)       {baseUrl}api/blacklist  (proposals: {baseUrl}api/blacklist/proposals)
          Admission screening      POST {baseUrl}api/admission/screen  (e.g. {baseUrl}api/admission/DEMO-ZINC-SMELTER)

@@ -26,7 +26,12 @@ public sealed class MonitorPasswords(IDocumentStore store, MasterDataCache maste
     public async Task LoadAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        foreach (var c in await session.Query<MonitorCredential>().ToListAsync(ct)) hashes[c.Id] = c.Hash;
+        foreach (var c in await session.Query<MonitorCredential>().ToListAsync(ct))
+            if (!hashes.TryGetValue(c.Id, out var known) || known != c.Hash)
+            {
+                hashes[c.Id] = c.Hash;
+                verified.TryRemove(c.Id, out _);
+            }
     }
 
     /// <summary>
@@ -45,6 +50,8 @@ public sealed class MonitorPasswords(IDocumentStore store, MasterDataCache maste
         // Each derivation is deliberately slow: spread a large document's over the cores.
         var credentials = given.AsParallel().AsOrdered().Select(p => new MonitorCredential(p.Mn, Hash(p.Password, options.PasswordIterations), now)).ToList();
         session.Store<MonitorCredential>(credentials);
+        // The other silos of a cluster learn the new passwords at this commit (MasterDataFollower).
+        session.QueueSqlCommand($"SELECT pg_notify('{MasterData.MasterDataCache.Channel}', '')");
         await session.SaveChangesAsync(ct);
         foreach (var c in credentials)
         {
