@@ -16,7 +16,7 @@ namespace Fusion.Silo.Analytics;
 /// rows, is the only position, so a silo that was down catches up from where its file stands. An event the file cannot
 /// take is parked, as the subscription parks it.
 /// </summary>
-public sealed class AnalyticsFollower(IDocumentStore store, AnalyticsProjector projector, AnalyticsMetrics metrics, ParkingLot parking, ClusterOptions options,
+public sealed class AnalyticsFollower(IDocumentStore store, AnalyticsProjector projector, AnalyticsMetrics metrics, ParkingLot parking, ClusterSettings options,
     ILogger<AnalyticsFollower> log) : BackgroundService
 {
     const int PageSize = 5000;

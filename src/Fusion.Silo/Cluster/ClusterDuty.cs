@@ -7,11 +7,11 @@ namespace Fusion.Silo.Cluster;
 /// enforcement clocks, identity retention, notification dispatch, the boards' refresh): the one silo holding a
 /// PostgreSQL session-level advisory lock — the mechanism Marten's HotCold daemon elects its leader with, on a lock of
 /// its own. PostgreSQL releases it when the holder's connection ends, a kill -9 included, and a survivor takes it at
-/// its next try (<see cref="ClusterOptions.DutyPollEvery"/>). What those services write is keyed by the source's ids or
+/// its next try (<see cref="ClusterSettings.DutyPollEvery"/>). What those services write is keyed by the source's ids or
 /// decided by grains that keep their state in the store, so a tick the new holder repeats appends nothing twice.
 /// A silo alone (no cluster configured) always holds the duties.
 /// </summary>
-public sealed class ClusterDuty(ClusterOptions options, ILogger<ClusterDuty> log) : BackgroundService
+public sealed class ClusterDuty(ClusterSettings options, ILogger<ClusterDuty> log) : BackgroundService
 {
     /// <summary>"FUSION" and 1: the duties' lock, apart from Marten's daemon lock.</summary>
     public const long LockId = 0x46_55_53_49_4F_4E_01;

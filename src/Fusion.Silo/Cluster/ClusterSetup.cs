@@ -13,15 +13,15 @@ public static class ClusterSetup
 {
     public static bool IsClustered(IConfiguration config) => !string.IsNullOrWhiteSpace(config["Fusion:Cluster:Redis"]);
 
-    public static ClusterOptions OptionsFrom(IConfiguration config, string connectionString)
+    public static ClusterSettings OptionsFrom(IConfiguration config, string connectionString)
     {
-        var options = new ClusterOptions();
+        var options = new ClusterSettings();
         config.GetSection("Fusion:Cluster").Bind(options);
         options.ConnectionString = connectionString;
         return options;
     }
 
-    public static void Configure(ISiloBuilder silo, IConfiguration config, ClusterOptions cluster)
+    public static void Configure(ISiloBuilder silo, IConfiguration config, ClusterSettings cluster)
     {
         var siloPort = config.GetValue("Orleans:SiloPort", 11111);
         var gatewayPort = config.GetValue("Orleans:GatewayPort", 30000);
@@ -51,7 +51,7 @@ public static class ClusterSetup
     }
 
     /// <summary>The cluster's options, its duty lock and the master-data follower (both idle when the silo is alone).</summary>
-    public static IServiceCollection AddCluster(this IServiceCollection services, ClusterOptions cluster)
+    public static IServiceCollection AddCluster(this IServiceCollection services, ClusterSettings cluster)
     {
         services.AddSingleton(cluster);
         services.AddSingleton<ClusterDuty>();

@@ -68,7 +68,7 @@ public sealed class MasterDataCache
         }
     }
 
-    void Advance(long highWater, IEnumerable<Marten.Events.IEvent> events)
+    void Advance(long highWater, IEnumerable<JasperFx.Events.IEvent> events)
     {
         foreach (var e in events) applied.Add(e.Sequence);
         if (highWater <= floor) return;
@@ -76,7 +76,7 @@ public sealed class MasterDataCache
         applied.RemoveWhere(s => s <= floor);
     }
 
-    static async Task<IReadOnlyList<Marten.Events.IEvent>> ReadAsync(IDocumentStore store, long after, CancellationToken ct)
+    static async Task<IReadOnlyList<JasperFx.Events.IEvent>> ReadAsync(IDocumentStore store, long after, CancellationToken ct)
     {
         await using var session = store.QuerySession();
         return await session.Events.QueryAllRawEvents()

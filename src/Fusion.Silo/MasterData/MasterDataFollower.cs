@@ -10,7 +10,7 @@ namespace Fusion.Silo.MasterData;
 /// password change notifies in its own transaction, and catches up from the store at each notification (and every
 /// half minute, should one be missed while the connection was down). Alone, a silo's own appends are all there is.
 /// </summary>
-public sealed class MasterDataFollower(IDocumentStore store, MasterDataCache cache, Monitoring.MonitorPasswords passwords, ClusterOptions options,
+public sealed class MasterDataFollower(IDocumentStore store, MasterDataCache cache, Monitoring.MonitorPasswords passwords, ClusterSettings options,
     ILogger<MasterDataFollower> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stop)

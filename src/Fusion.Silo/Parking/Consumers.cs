@@ -55,13 +55,13 @@ public sealed class Consumers
     /// </summary>
     public const string Standby = "Standby";
 
-    readonly Cluster.ClusterOptions cluster;
+    readonly Cluster.ClusterSettings cluster;
     readonly AnalyticsFollower follower;
     volatile IReadOnlyDictionary<string, long> stored = new Dictionary<string, long>();
     long storeHighWater;
 
     public Consumers(IProjectionCoordinator coordinator, ParkingLot parking, ConsumerOptions options, IMeterFactory meters,
-        FusionMetrics riskMetrics, AnalyticsMetrics analyticsMetrics, Cluster.ClusterOptions cluster, AnalyticsFollower follower)
+        FusionMetrics riskMetrics, AnalyticsMetrics analyticsMetrics, Cluster.ClusterSettings cluster, AnalyticsFollower follower)
     {
         this.cluster = cluster;
         this.follower = follower;

@@ -29,7 +29,7 @@ public static class StoreSetup
         typeof(Fusion.Domain.Assessments.RiskPreAssessmentRecorded), typeof(Fusion.Domain.Assessments.AssessmentIssueFound), typeof(Fusion.Domain.Assessments.AssessmentIssueResolved),
     ];
 
-    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddFusionStore(this IServiceCollection services, string connectionString, Cluster.ClusterOptions? cluster = null)
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddFusionStore(this IServiceCollection services, string connectionString, Cluster.ClusterSettings? cluster = null)
     {
         var marten = services.AddMarten(opts =>
         {

@@ -6,7 +6,7 @@ namespace Fusion.Silo.Cluster;
 /// is done by the one silo holding the cluster's duty lock. Without one, the silo is alone (localhost clustering, the
 /// daemon in Solo mode): the single-machine default.
 /// </summary>
-public sealed class ClusterOptions
+public sealed class ClusterSettings
 {
     /// <summary>StackExchange.Redis configuration string of the cluster's membership table, e.g. "127.0.0.1:6379".</summary>
     public string? Redis { get; set; }
