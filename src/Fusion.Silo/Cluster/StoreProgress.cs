@@ -26,12 +26,12 @@ public static class StoreProgress
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
     }
 
-    /// <summary>Each subscription's position (the least of its shards), by subscription name.</summary>
+    /// <summary>Each subscription's position (the least of its shards, named "subscription:shard"), by subscription name; the daemon's own rows (high-water mark, fences) are not subscriptions.</summary>
     public static async Task<Dictionary<string, long>> PositionsAsync(IDocumentStore store, CancellationToken ct)
     {
         await using var conn = store.Storage.Database.CreateConnection();
         await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand($"SELECT split_part(name, ':', 1), min(last_seq_id) FROM {Table} WHERE name <> 'HighWaterMark' GROUP BY 1", conn);
+        await using var cmd = new NpgsqlCommand($"SELECT split_part(name, ':', 1), min(last_seq_id) FROM {Table} WHERE name LIKE '%:%' GROUP BY 1", conn);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct)) result[reader.GetString(0)] = reader.GetInt64(1);

@@ -150,13 +150,17 @@ public sealed class FailoverTests(ITestOutputHelper output)
         return found!.Value;
     }
 
-    static Task CaughtUpAsync(SiloProcess silo) =>
-        EventuallyAsync($"{silo.Name}'s consumers caught up", async () =>
+    static Task CaughtUpAsync(SiloProcess silo)
+    {
+        var last = "";
+        return EventuallyAsync($"{silo.Name}'s consumers caught up; last /health:", async () =>
         {
             var health = await silo.HealthAsync();
+            last = health.GetRawText();
             var consumers = health.GetProperty("consumers").EnumerateArray().ToList();
             return consumers.Count > 0 && consumers.All(c => c.GetProperty("lag").GetInt64() == 0 && c.GetProperty("state").GetString() == "Running");
-        }, TimeSpan.FromMinutes(4));
+        }, TimeSpan.FromMinutes(4), () => last);
+    }
 
     static async Task<(double Score, string Level, string[] Signals)> RiskAsync(SiloProcess silo, string enterprise)
     {
@@ -165,7 +169,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             risk.GetProperty("signals").EnumerateArray().Select(s => s.GetProperty("signalId").GetString()!).Order(StringComparer.Ordinal).ToArray());
     }
 
-    static async Task EventuallyAsync(string what, Func<Task<bool>> condition, TimeSpan? within = null)
+    static async Task EventuallyAsync(string what, Func<Task<bool>> condition, TimeSpan? within = null, Func<string>? state = null)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -176,7 +180,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
-            if (deadline.Elapsed > (within ?? TimeSpan.FromMinutes(2))) throw new TimeoutException($"not within {within ?? TimeSpan.FromMinutes(2)}: {what}");
+            if (deadline.Elapsed > (within ?? TimeSpan.FromMinutes(2))) throw new TimeoutException($"not within {within ?? TimeSpan.FromMinutes(2)}: {what} {state?.Invoke()}");
             await Task.Delay(250);
         }
     }
