@@ -64,7 +64,10 @@ public sealed class KillTests
             await using (var host = await SiloProcess.StartAsync(connection, data.FullName, signingKey))
             {
                 await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (batch, ct) =>
-                    (await host.Http.PostAsJsonAsync("/api/ingest/camera-alarms", batch, ct)).EnsureSuccessStatusCode());
+                {
+                    using var response = await host.Http.PostAsJsonAsync("/api/ingest/camera-alarms", batch, ct);
+                    Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+                });
             }
             var all = await StoredAlarmIdsAsync(connection);
             Assert.Equal(Batches * BatchSize, all.Count);
