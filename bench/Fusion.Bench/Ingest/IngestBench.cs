@@ -40,7 +40,8 @@ public static class IngestBench
             var (document, cameras, enterprises) = MasterData();
             (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
 
-            var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
+            // The records end an hour before now, inside the accepted time window (dates are checked against now).
+            var start = DateTimeOffset.UtcNow.AddSeconds(-options.Records * 7).AddHours(-1);
             var records = Enumerable.Range(0, options.Records).Select(i => new
             {
                 alarmId = $"bench-{i}", cameraId = cameras[i % cameras.Count], alarmType = "smoke-and-dust",
@@ -60,7 +61,7 @@ public static class IngestBench
             var findings = Enumerable.Range(0, options.Records).Select(i => new
             {
                 findingId = $"bench-csv-{i}", enterpriseId = enterprises[i % enterprises.Count], siteId = sites[i % sites.Length], violation = "渣场未苫盖",
-                severity = "一般", rectifyBy = "2026-12-31", recordedBy = "王检查", recordedAt = "2026-11-27 10:30",
+                severity = "一般", rectifyBy = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"), recordedBy = "王检查", recordedAt = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddDays(-1).ToString("yyyy-MM-dd HH:mm"),
             }).ToArray();
             watch.Restart();
             await Parallel.ForEachAsync(findings.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (chunk, ct) =>
@@ -87,7 +88,7 @@ public static class IngestBench
             var geoCopyPerSecond = await CopyReferenceAsync(connection, features.Select(f => JsonSerializer.Serialize(f)).ToArray(),
                 enterprises, "aerial_finding_recorded");
 
-            var (p50, p99, roundTrip) = await LatencyAsync(http, cameras[0], enterprises[0], start.AddDays(20));
+            var (p50, p99, roundTrip) = await LatencyAsync(http, cameras[0], enterprises[0], DateTimeOffset.UtcNow.AddHours(-1));
             return
             [
                 new($"camera alarms HTTP, {BatchSize}/batch, {Clients} clients (rec/s) vs COPY", ingestPerSecond, copyPerSecond, "records/s"),

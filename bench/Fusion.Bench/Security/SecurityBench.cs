@@ -69,7 +69,8 @@ public static class SecurityBench
             var token = await PairAsync(_ => Ok(analyst.GetAsync("/api/blacklist")), _ => Ok(anonymous.GetAsync("/api/blacklist")));
             var refused = await PairAsync(_ => Expect(anonymous.GetAsync("/api/regions"), HttpStatusCode.Unauthorized), _ => Ok(anonymous.GetAsync("/api/blacklist")));
             var areas = await PairAsync(_ => Ok(leader.GetAsync("/api/warnings?limit=100")), _ => Ok(analyst.GetAsync("/api/warnings?limit=100")));
-            var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
+            // A day before now: inside the accepted time window (dates are checked against now).
+            var start = DateTimeOffset.UtcNow.AddDays(-1);
             object[] Batch(string who, int i) => [.. Enumerable.Range(0, 10).Select(j => new
             {
                 alarmId = $"{who}-{i}-{j}", cameraId = cameras[(i * 10 + j) % cameras.Count], alarmType = "smoke-and-dust", confidence = 0.8,

@@ -63,7 +63,8 @@ public static class BoardsBench
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
             var cameras = await MasterDataAsync(http);
-            var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
+            // The records end an hour before now, inside the accepted time window (dates are checked against now).
+            var start = DateTimeOffset.UtcNow.AddSeconds(-count * 7).AddHours(-1);
             var records = Enumerable.Range(0, count).Select(i => new
             {
                 alarmId = $"bench-{i}", cameraId = cameras[i % cameras.Count], alarmType = "smoke-and-dust", confidence = 0.8, occurredAt = start.AddSeconds(i * 7),

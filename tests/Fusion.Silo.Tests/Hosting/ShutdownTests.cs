@@ -19,7 +19,7 @@ public sealed class ShutdownTests
         var connection = await TestDatabase.CreateAsync();
         var data = Directory.CreateTempSubdirectory("fusion-term-");
         var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var at = DateTimeOffset.UtcNow.AddHours(-1);
+        var at = DateTimeOffset.UtcNow.AddHours(-4);
         try
         {
             await using var host = await SiloProcess.StartAsync(connection, data.FullName, signingKey);
