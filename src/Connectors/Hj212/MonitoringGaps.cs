@@ -79,6 +79,21 @@ public static class MonitoringGaps
     }
 
     /// <summary>
+    /// Data from the monitor was stored at <paramref name="receivedAt"/> through another silo: it was heard from then, and a
+    /// silence reported here is over (MonitoringResumed, under the same gap id as where the data arrived, so once only).
+    /// Flagged periods are judged where the data arrives.
+    /// </summary>
+    public static (MonitorWatch State, IngestItem? Item) Heard(MonitorWatch watch, string monitorId, DateTimeOffset receivedAt, MasterDataCatalog catalog)
+    {
+        var (received, silentSince) = watch.Received.Seen(monitorId, receivedAt);
+        watch = watch with { Received = received };
+        if (silentSince is not { } lastSeen || catalog.Monitors.GetValueOrDefault(monitorId) is not { } m) return (watch, null);
+        var gapId = GapId(monitorId, GapReason.NoData, lastSeen);
+        return (watch, new IngestItem(Feeds.Key(ResumedFeed, gapId), Streams.Enterprise(m.EnterpriseId),
+            [new MonitoringResumed(gapId, m.MonitorId, m.SiteId, m.EnterpriseId, m.RegionId, GapReason.NoData, Math.Round((receivedAt - lastSeen).TotalHours, 2), lastSeen, receivedAt)]));
+    }
+
+    /// <summary>
     /// The timer's question: which watched monitors have sent nothing for longer than allowed? A monitor is
     /// watched once it has sent data, or from <see cref="Start"/> for every registered monitor.
     /// </summary>

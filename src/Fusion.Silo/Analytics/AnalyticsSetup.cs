@@ -46,7 +46,11 @@ public static class AnalyticsSetup
             new QueryLimits(TimeSpan.FromSeconds(options.QueryTimeoutSeconds), options.MaxRows, options.MaxConcurrentQueries)));
         services.AddSingleton<AnalyticsRebuild>();
         services.AddSingleton<Parking.IParkingConsumer, AnalyticsParkingConsumer>();
-        marten.AddSubscriptionWithServices<AnalyticsSubscription>(ServiceLifetime.Singleton);
+        // Alone, the daemon's subscription feeds the file; in a cluster each silo's follower feeds its own copy.
+        services.AddSingleton<AnalyticsFollower>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnalyticsFollower>());
+        if (!Cluster.ClusterSetup.IsClustered(config))
+            marten.AddSubscriptionWithServices<AnalyticsSubscription>(ServiceLifetime.Singleton);
         return marten;
     }
 

@@ -17,7 +17,7 @@ namespace Fusion.Silo.Boards;
 /// of the 1‰ rule), copied into board.fund_compliance; and the gauges of risk levels and quarantine size.
 /// </summary>
 public sealed class BoardRefresh(IDocumentStore store, AnalyticsQueryRunner analytics, FusionMetrics metrics, PlatformClock clock,
-    IConfiguration config, IHostApplicationLifetime lifetime, ILogger<BoardRefresh> log) : BackgroundService
+    IConfiguration config, IHostApplicationLifetime lifetime, ILogger<BoardRefresh> log, Cluster.ClusterDuty duty) : BackgroundService
 {
     bool schemaReady;
 
@@ -42,7 +42,8 @@ public sealed class BoardRefresh(IDocumentStore store, AnalyticsQueryRunner anal
         await conn.OpenAsync(ct);
         if (!schemaReady) await BoardSchema.EnsureAsync(conn, ct);
         schemaReady = true;
-        await RefreshFundComplianceAsync(conn, ct);
+        // The shared table once in the cluster; every silo's own gauges.
+        if (duty.Held) await RefreshFundComplianceAsync(conn, ct);
         metrics.Observed(await RiskLevelsAsync(conn, ct), await QuarantineAsync(conn, ct));
     }
 

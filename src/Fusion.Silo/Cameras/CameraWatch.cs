@@ -27,7 +27,7 @@ public sealed class CameraHealthOptions
 /// outage already recorded is not recorded again.
 /// </summary>
 public sealed class CameraWatch(
-    IDocumentStore store, MasterDataCache masterData, IngestPipeline pipeline, PlatformClock clock, CameraHealthOptions options, ILogger<CameraWatch> log)
+    IDocumentStore store, MasterDataCache masterData, IngestPipeline pipeline, PlatformClock clock, CameraHealthOptions options, ILogger<CameraWatch> log, Cluster.ClusterDuty duty)
     : BackgroundService, IDerivesEvents
 {
     readonly WatchState<Liveness> watch = new(Liveness.Empty);
@@ -62,6 +62,24 @@ public sealed class CameraWatch(
         lease.Commit(next);
     }
 
+    /// <summary>
+    /// In a cluster the other silos hear from cameras too: before judging silence, the duty holder learns from the store
+    /// when each camera's last keepalive was stored, and records those back from an outage it reported.
+    /// </summary>
+    public async Task LearnAsync(CancellationToken ct)
+    {
+        var lastSeen = await DeviceWatch.LastReceivedAsync(store, "camera:", "camera_keepalive_received", ct);
+        using var lease = await watch.EnterAsync(ct);
+        var (state, catalog, items) = (lease.State, masterData.Current, new List<IngestItem>());
+        foreach (var (cameraId, at) in lastSeen)
+        {
+            (state, var item) = CameraOutages.Seen(state, catalog, cameraId, at);
+            if (item is not null) items.Add(item);
+        }
+        await pipeline.WriteAsync(CameraOutages.OnlineFeed, items, "camera-watch", ct);
+        lease.Commit(state);
+    }
+
     public override async Task StartAsync(CancellationToken ct)
     {
         var lastSeen = await DeviceWatch.LastReceivedAsync(store, "camera:", "camera_keepalive_received", ct);
@@ -77,7 +95,11 @@ public sealed class CameraWatch(
     }
 
     protected override Task ExecuteAsync(CancellationToken ct) =>
-        DeviceWatch.EveryAsync(options.CheckEvery, clock.Time, CheckAsync, log, "Camera-health", ct);
+        DeviceWatch.EveryAsync(options.CheckEvery, clock.Time, async c =>
+        {
+            if (duty.Clustered) await LearnAsync(c);
+            await CheckAsync(c);
+        }, log, "Camera-health", ct, duty);
 }
 
 public static class CameraHealthSetup

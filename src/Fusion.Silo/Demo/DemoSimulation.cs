@@ -117,6 +117,8 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
          Health                   {baseUrl}health
          Prometheus metrics       {baseUrl}metrics
          Risk model calibration   ./fusion calibrate (report in .fusion/calibration/)
+         Two silos, one cluster   ./fusion cluster (Redis membership; /health says which runs the subscriptions)
+         Backup and restore       ./fusion backup, ./fusion restore FILE --database NAME (pg_dump / pg_restore)
          Rectification cases      {baseUrl}api/cases?overdue=true  (one per finding; overdue ones escalate)
          As it was known then     add ?asOf=<time> to an enterprise's risk, a warning or a case: the answer
                                   given then (the verified case's story prints one that differs from today's)

@@ -16,10 +16,10 @@ namespace Fusion.Silo.Enforcement;
 /// platform's clock) it reads the case and listing documents afresh, so a restart loses nothing.
 /// </summary>
 public sealed class EnforcementClock(
-    IDocumentStore store, MasterDataCache masterData, CreditScheme scheme, PlatformClock clock, IConfiguration config, ILogger<EnforcementClock> log) : BackgroundService
+    IDocumentStore store, MasterDataCache masterData, CreditScheme scheme, PlatformClock clock, IConfiguration config, ILogger<EnforcementClock> log, Cluster.ClusterDuty duty) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        DeviceWatch.EveryAsync(config.GetValue("Fusion:Enforcement:CheckEvery", TimeSpan.FromMinutes(1)), clock.Time, CheckAsync, log, "Enforcement deadline", stoppingToken);
+        DeviceWatch.EveryAsync(config.GetValue("Fusion:Enforcement:CheckEvery", TimeSpan.FromMinutes(1)), clock.Time, CheckAsync, log, "Enforcement deadline", stoppingToken, duty);
 
     public async Task CheckAsync(CancellationToken ct)
     {

@@ -16,13 +16,13 @@ namespace Fusion.Silo.Funds;
 /// Every Fusion:Funds:CheckEvery (default one hour) on the platform's clock; the ledgers are folded afresh from the
 /// fund events each time, so a restart loses nothing.
 /// </summary>
-public sealed class FundClock(IDocumentStore store, IngestPipeline pipeline, FundPolicy policy, PlatformClock clock, IConfiguration config, ILogger<FundClock> log)
+public sealed class FundClock(IDocumentStore store, IngestPipeline pipeline, FundPolicy policy, PlatformClock clock, IConfiguration config, ILogger<FundClock> log, Cluster.ClusterDuty duty)
     : BackgroundService
 {
     public const string Source = "fund-ledger";
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        DeviceWatch.EveryAsync(config.GetValue("Fusion:Funds:CheckEvery", TimeSpan.FromHours(1)), clock.Time, CheckAsync, log, "Fund ledger", stoppingToken);
+        DeviceWatch.EveryAsync(config.GetValue("Fusion:Funds:CheckEvery", TimeSpan.FromHours(1)), clock.Time, CheckAsync, log, "Fund ledger", stoppingToken, duty);
 
     public async Task CheckAsync(CancellationToken ct)
     {

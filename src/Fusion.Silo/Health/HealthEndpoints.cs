@@ -28,9 +28,9 @@ public static class HealthEndpoints
                 var subscriptions = await Check(problems, "subscriptions", () =>
                 {
                     all = consumers.Snapshot();
-                    foreach (var c in all.Where(c => !c.Running && Consumers.Required.Contains(c.Name)))
+                    foreach (var c in all.Where(c => !c.Up && Consumers.Required.Contains(c.Name)))
                         problems.Add($"consumer {c.Name} is {c.State.ToLowerInvariant()}{(c.Failure is null ? "" : $": {c.Failure}")}");
-                    return Task.FromResult(all.Where(c => Consumers.Required.Contains(c.Name)).All(c => c.Running));
+                    return Task.FromResult(all.Where(c => Consumers.Required.Contains(c.Name)).All(c => c.Up));
                 }, quiet: true);
                 var warnings = all.Where(c => c.Parked > 0).Select(c => $"consumer {c.Name} has {c.Parked} parked event(s) (GET /api/parked?consumer={c.Name})")
                     .Concat(all.Where(c => c.Stalled).Select(c => $"consumer {c.Name} is stalled {c.Lag} event(s) behind"))

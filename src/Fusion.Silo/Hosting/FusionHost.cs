@@ -6,6 +6,7 @@ using Fusion.Silo.Analytics;
 using Fusion.Silo.Blacklist;
 using Fusion.Silo.Boards;
 using Fusion.Silo.Cameras;
+using Fusion.Silo.Cluster;
 using Fusion.Silo.Enforcement;
 using Fusion.Silo.Health;
 using Fusion.Silo.Ingest;
@@ -52,16 +53,19 @@ public static class FusionHost
             ?? throw new InvalidOperationException(
                 "No PostgreSQL connection string: set ConnectionStrings__Fusion (or FUSION_PG), or start the platform with ./fusion demo, which runs a private cluster.");
 
+        var cluster = Cluster.ClusterSetup.OptionsFrom(config, connectionString);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                siloPort: config.GetValue("Orleans:SiloPort", 11111),
-                gatewayPort: config.GetValue("Orleans:GatewayPort", 30000),
-                serviceId: "fusion", clusterId: config.GetValue("Orleans:ClusterId", "fusion-local")!);
+            Cluster.ClusterSetup.Configure(silo, config, cluster);
             silo.AddActivityPropagation();
             silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t.Namespace?.StartsWith("Fusion.Domain", StringComparison.Ordinal) == true));
         });
 
+        builder.Services.AddCluster(cluster);
+        // SIGTERM: the HTTP server stops taking requests and lets those under way finish, the HJ 212 sessions end, the
+        // silo leaves its cluster; what is still running then is cut off, so the process stops within ten seconds.
+        // Nothing is acknowledged before its transaction commits, so a cut-off request loses nothing it was told was stored.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.GetValue("Fusion:ShutdownTimeout", TimeSpan.FromSeconds(7)));
         builder.Services.AddSingleton(RiskModelFrom(config));
         builder.Services.AddSingleton(new PlatformClock(TimeProvider.System));
         builder.Services.AddSingleton<FusionMetrics>();
@@ -94,7 +98,7 @@ public static class FusionHost
             builder.Services.AddHostedService<Demo.DemoSimulation>();
 
         builder.Services.AddParking(config);
-        var marten = builder.Services.AddFusionStore(connectionString);
+        var marten = builder.Services.AddFusionStore(connectionString, cluster);
         builder.Services.AddHostedService<MasterDataStartup>();
         builder.Services.AddHostedService<Reserves.ReserveStartup>();
         builder.Services.AddSingleton<ReporterSeals>();

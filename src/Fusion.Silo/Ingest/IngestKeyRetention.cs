@@ -23,7 +23,7 @@ public sealed class IngestOptions : IngestBounds
 /// many locks. Duplicate detection stays exact: a record is refused at the door once its own time is older than
 /// the window (IngestValidation), which is exactly when its identity becomes eligible for deletion here.
 /// </summary>
-public sealed class IngestKeyRetention(IDocumentStore store, PlatformClock clock, IngestOptions options, ILogger<IngestKeyRetention> log) : BackgroundService
+public sealed class IngestKeyRetention(IDocumentStore store, PlatformClock clock, IngestOptions options, ILogger<IngestKeyRetention> log, Cluster.ClusterDuty duty) : BackgroundService
 {
     const int Chunk = 20_000;
 
@@ -48,5 +48,5 @@ public sealed class IngestKeyRetention(IDocumentStore store, PlatformClock clock
     }
 
     protected override Task ExecuteAsync(CancellationToken ct) =>
-        DeviceWatch.EveryAsync(options.PurgeEvery, clock.Time, PurgeAsync, log, "Ingest-key retention", ct);
+        DeviceWatch.EveryAsync(options.PurgeEvery, clock.Time, PurgeAsync, log, "Ingest-key retention", ct, duty);
 }

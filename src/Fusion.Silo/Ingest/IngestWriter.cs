@@ -86,7 +86,23 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
 
         var freshRecords = records.Count(r => claimed.Contains(r.Key));
         if (freshRecords > 0 && batch.Feed == Connectors.MasterData.MasterDataFeed.Name)
-            masterData.Apply(fresh.SelectMany(i => i.Events));
+        {
+            // In a cluster in the store's order, with whatever other silos stored meanwhile; alone, as appended.
+            if (!masterData.Following || !await TryCatchUpAsync()) masterData.Apply(fresh.SelectMany(i => i.Events));
+
+            async Task<bool> TryCatchUpAsync()
+            {
+                try
+                {
+                    await masterData.CatchUpAsync(store, CancellationToken.None);
+                    return true;
+                }
+                catch (Exception e) when (Outage.Is(e))
+                {
+                    return false; // stored all the same: applied here now, and the follower puts the order right later
+                }
+            }
+        }
         return Counted(new IngestOutcome(batch.Feed, freshRecords, batch.Accepted.Count - freshRecords, batch.Rejected, appended), started);
     }
 
@@ -142,6 +158,9 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
             batch.BatchCommands.Add(streams);
             batch.BatchCommands.Add(next);
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify('mt_events_appended', '')"));
+            // Master data: every silo of a cluster catches up at this commit (MasterDataFollower).
+            if (fresh.Any(i => i.Events.Any(e => Fusion.Domain.MasterData.MasterDataCatalog.EventTypes.Contains(e.GetType()))))
+                batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{MasterDataCache.Channel}', '')"));
             await using var reader = await batch.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) lastVersion[reader.GetString(0)] = reader.GetInt64(1);
             await reader.NextResultAsync(ct);

@@ -51,13 +51,22 @@ sealed class WatchState<T>(T initial)
 /// <summary>What the camera and monitoring watches share: their timer, writing what they derive, and restoring when devices were last heard from.</summary>
 static class DeviceWatch
 {
-    /// <summary>Runs the check, then waits on the platform's clock, until stopped; a failed check is logged and tried again.</summary>
-    public static async Task EveryAsync(TimeSpan every, TimeProvider time, Func<CancellationToken, Task> check, ILogger log, string what, CancellationToken ct)
+    /// <summary>
+    /// Runs the check, then waits on the platform's clock, until stopped; a failed check is logged and tried again.
+    /// In a cluster only the silo holding the duties checks; another waits for them and checks as soon as it takes them.
+    /// </summary>
+    public static async Task EveryAsync(TimeSpan every, TimeProvider time, Func<CancellationToken, Task> check, ILogger log, string what, CancellationToken ct,
+        Cluster.ClusterDuty? duty = null)
     {
         while (!ct.IsCancellationRequested)
         {
             try
             {
+                if (duty is { Held: false })
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                    continue;
+                }
                 await check(ct);
                 await Task.Delay(every, time, ct);
             }

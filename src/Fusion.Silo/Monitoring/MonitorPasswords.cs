@@ -37,7 +37,12 @@ public sealed class MonitorPasswords(IDocumentStore store, MasterDataCache maste
     public async Task LoadAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        foreach (var c in await session.Query<MonitorCredential>().ToListAsync(ct)) hashes[c.Id] = c.Hash;
+        foreach (var c in await session.Query<MonitorCredential>().ToListAsync(ct))
+            if (!hashes.TryGetValue(c.Id, out var known) || known != c.Hash)
+            {
+                hashes[c.Id] = c.Hash;
+                verified.TryRemove(c.Id, out _);
+            }
     }
 
     /// <summary>
@@ -64,6 +69,8 @@ public sealed class MonitorPasswords(IDocumentStore store, MasterDataCache maste
         var credentials = await Task.WhenAll(changed.Select(async p => new MonitorCredential(p.Mn, await DeriveAsync(() => Hash(p.Password, options.PasswordIterations), ct), now)));
         await using var session = store.LightweightSession();
         session.Store<MonitorCredential>(credentials);
+        // The other silos of a cluster learn the new passwords at this commit (MasterDataFollower).
+        session.QueueSqlCommand($"SELECT pg_notify('{MasterData.MasterDataCache.Channel}', '')");
         await session.SaveChangesAsync(ct);
         foreach (var (c, p) in credentials.Zip(changed))
         {

@@ -16,7 +16,7 @@ namespace Fusion.Silo.Monitoring;
 /// that time, so a gap already recorded is not recorded again.
 /// </summary>
 public sealed class MonitoringWatch(
-    IDocumentStore store, MasterDataCache masterData, IngestPipeline pipeline, PlatformClock clock, Hj212Options options, ILogger<MonitoringWatch> log)
+    IDocumentStore store, MasterDataCache masterData, IngestPipeline pipeline, PlatformClock clock, Hj212Options options, ILogger<MonitoringWatch> log, Cluster.ClusterDuty duty)
     : BackgroundService, IDerivesEvents
 {
     readonly WatchState<MonitorWatch> watch = new(MonitorWatch.Empty);
@@ -42,6 +42,24 @@ public sealed class MonitoringWatch(
         lease.Commit(next);
     }
 
+    /// <summary>
+    /// In a cluster the other silos take HJ 212 data too: before judging silence, the duty holder learns from the store
+    /// when each monitor's last data was stored, and records those back from a silence it reported.
+    /// </summary>
+    public async Task LearnAsync(CancellationToken ct)
+    {
+        var lastSeen = await DeviceWatch.LastReceivedAsync(store, "monitor:", "monitoring_data_reported", ct);
+        using var lease = await watch.EnterAsync(ct);
+        var (state, catalog, items) = (lease.State, masterData.Current, new List<IngestItem>());
+        foreach (var (monitorId, at) in lastSeen)
+        {
+            (state, var item) = MonitoringGaps.Heard(state, monitorId, at, catalog);
+            if (item is not null) items.Add(item);
+        }
+        await pipeline.WriteAsync(MonitoringGaps.ResumedFeed, items, "monitoring-watch", ct);
+        lease.Commit(state);
+    }
+
     public override async Task StartAsync(CancellationToken ct)
     {
         var lastSeen = await DeviceWatch.LastReceivedAsync(store, "monitor:", "monitoring_data_reported", ct);
@@ -57,5 +75,9 @@ public sealed class MonitoringWatch(
     }
 
     protected override Task ExecuteAsync(CancellationToken ct) =>
-        DeviceWatch.EveryAsync(options.CheckEvery, clock.Time, CheckAsync, log, "Monitoring-gap", ct);
+        DeviceWatch.EveryAsync(options.CheckEvery, clock.Time, async c =>
+        {
+            if (duty.Clustered) await LearnAsync(c);
+            await CheckAsync(c);
+        }, log, "Monitoring-gap", ct, duty);
 }

@@ -20,7 +20,7 @@ namespace Fusion.Silo.Notifications;
 /// </summary>
 public sealed class NotificationDispatcher(
     IServiceProvider services, NotificationSettings settings, IHttpClientFactory http, PlatformClock clock, FusionMetrics metrics,
-    ILogger<NotificationDispatcher> log) : BackgroundService
+    ILogger<NotificationDispatcher> log, Cluster.ClusterDuty duty) : BackgroundService
 {
     readonly ConcurrentDictionary<string, Task> inFlight = new();
     readonly SemaphoreSlim sends = new(Math.Max(1, settings.MaxParallelSends));
@@ -41,27 +41,31 @@ public sealed class NotificationDispatcher(
         {
             try
             {
-                await using var session = store.QuerySession();
-                var pending = await session.Query<NotificationDelivery>()
-                    .Where(d => d.Status == NotificationDelivery.Pending).OrderBy(d => d.Sequence).Take(1000).ToListAsync(stop);
-                foreach (var d in pending)
+                // One silo sends: two would both take the same pending delivery.
+                if (duty.Held)
                 {
-                    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    if (!inFlight.TryAdd(d.Id, done.Task)) continue;
-                    _ = Task.Run(async () =>
+                    await using var session = store.QuerySession();
+                    var pending = await session.Query<NotificationDelivery>()
+                        .Where(d => d.Status == NotificationDelivery.Pending).OrderBy(d => d.Sequence).Take(1000).ToListAsync(stop);
+                    foreach (var d in pending)
                     {
-                        try
+                        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        if (!inFlight.TryAdd(d.Id, done.Task)) continue;
+                        _ = Task.Run(async () =>
                         {
-                            await DeliverAsync(store, d.Id, stop);
-                        }
-                        finally
-                        {
-                            inFlight.TryRemove(d.Id, out _);
-                            done.SetResult();
-                        }
-                    }, CancellationToken.None);
+                            try
+                            {
+                                await DeliverAsync(store, d.Id, stop);
+                            }
+                            finally
+                            {
+                                inFlight.TryRemove(d.Id, out _);
+                                done.SetResult();
+                            }
+                        }, CancellationToken.None);
+                    }
+                    metrics.NotificationsPending(pending.Count);
                 }
-                metrics.NotificationsPending(pending.Count);
             }
             catch (Exception x) when (!stop.IsCancellationRequested)
             {

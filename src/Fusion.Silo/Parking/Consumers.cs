@@ -24,6 +24,10 @@ public sealed record ConsumerStatus(
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Running => State == nameof(AgentStatus.Running);
+
+    /// <summary>Running here, or (in a cluster) standing by while the hot silo runs it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Up => Running || State == Consumers.Standby;
 }
 
 /// <summary>
@@ -45,9 +49,23 @@ public sealed class Consumers
     readonly FusionMetrics riskMetrics;
     readonly AnalyticsMetrics analyticsMetrics;
 
+    /// <summary>
+    /// A subscription this silo's daemon does not run because it is the cold one of a cluster: the hot silo runs it, and its
+    /// position is read from the store (a standby consumer that stops moving with events to apply is reported stalled).
+    /// </summary>
+    public const string Standby = "Standby";
+
+    readonly Cluster.ClusterSettings cluster;
+    readonly AnalyticsFollower follower;
+    volatile IReadOnlyDictionary<string, long> stored = new Dictionary<string, long>();
+    long storeHighWater;
+
     public Consumers(IProjectionCoordinator coordinator, ParkingLot parking, ConsumerOptions options, IMeterFactory meters,
-        FusionMetrics riskMetrics, AnalyticsMetrics analyticsMetrics, Hosting.PlatformClock clock)
+        FusionMetrics riskMetrics, AnalyticsMetrics analyticsMetrics, Hosting.PlatformClock clock, Cluster.ClusterSettings cluster,
+        AnalyticsFollower follower)
     {
+        this.cluster = cluster;
+        this.follower = follower;
         this.riskMetrics = riskMetrics;
         this.analyticsMetrics = analyticsMetrics;
         this.coordinator = coordinator;
@@ -64,22 +82,44 @@ public sealed class Consumers
 
     public ConsumerStatus? Get(string name) => Snapshot().FirstOrDefault(c => c.Name == name);
 
+    /// <summary>In a cluster: the subscriptions' positions and the high-water mark as the store records them (ConsumerWatch, every few seconds).</summary>
+    public async Task ReadStoreAsync(Marten.IDocumentStore store, CancellationToken ct)
+    {
+        if (!cluster.Clustered) return;
+        stored = await Cluster.StoreProgress.PositionsAsync(store, ct);
+        Volatile.Write(ref storeHighWater, await Cluster.StoreProgress.HighWaterAsync(store, ct));
+    }
+
     public IReadOnlyList<ConsumerStatus> Snapshot()
     {
         var daemon = coordinator.DaemonForMainDatabase();
         var tracker = daemon.Tracker;
-        var highWater = tracker.HighWaterMark;
+        var highWater = Math.Max(tracker.HighWaterMark, cluster.Clustered ? Volatile.Read(ref storeHighWater) : 0);
         riskMetrics.StoreAt(highWater);
         analyticsMetrics.StoreAt(highWater);
         var now = time.GetUtcNow();
         var agents = daemon.CurrentAgents().GroupBy(a => a.Name.Name).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var result = new List<ConsumerStatus>();
-        foreach (var name in Required.Concat(agents.Keys).Distinct(StringComparer.Ordinal))
+        var names = Required.Concat(agents.Keys);
+        if (cluster.Clustered) names = names.Concat(stored.Keys);
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
         {
+            if (cluster.Clustered && name == AnalyticsSubscription.SubscriptionId)
+            {
+                // In a cluster every silo keeps its own analytics file (AnalyticsFollower), not the daemon.
+                var at = follower.LastSequence;
+                var behind = Math.Max(0, highWater - at);
+                var moved = seen.AddOrUpdate(name, _ => (at, now), (_, p) => p.Position == at ? p : (at, now));
+                result.Add(new ConsumerStatus(name, follower.Running ? nameof(AgentStatus.Running) : "NotStarted", at, highWater, behind,
+                    parking.OpenFor(name), behind > 0 && now - moved.MovedAt > options.StalledAfter, follower.Failure));
+                continue;
+            }
             var shards = agents.GetValueOrDefault(name) ?? [];
             var states = shards.Select(a => tracker.CurrentState(a.Name.Identity)).OfType<ShardState>().ToList();
-            var position = states.Select(s => s.Sequence).DefaultIfEmpty(0).Min();
-            var state = shards.Count == 0 ? "NotStarted"
+            var position = shards.Count == 0 && cluster.Clustered
+                ? stored.GetValueOrDefault(name)
+                : states.Select(s => s.Sequence).DefaultIfEmpty(0).Min();
+            var state = shards.Count == 0 ? cluster.Clustered ? Standby : "NotStarted"
                 : shards.All(a => a.Status == AgentStatus.Running) ? nameof(AgentStatus.Running)
                 : shards.First(a => a.Status != AgentStatus.Running).Status.ToString();
             var failure = shards.Select(a => a.Failure?.ToString()).FirstOrDefault(f => f is not null)
@@ -94,7 +134,7 @@ public sealed class Consumers
 }
 
 /// <summary>Reads the consumers every few seconds, so the lag gauges and the stall clock move while nobody asks.</summary>
-public sealed class ConsumerWatch(Consumers consumers, ILogger<ConsumerWatch> log) : BackgroundService
+public sealed class ConsumerWatch(Consumers consumers, Marten.IDocumentStore store, ILogger<ConsumerWatch> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -104,9 +144,10 @@ public sealed class ConsumerWatch(Consumers consumers, ILogger<ConsumerWatch> lo
         {
             try
             {
+                await consumers.ReadStoreAsync(store, ct);
                 foreach (var c in consumers.Snapshot())
                 {
-                    var trouble = c.Stalled || (c.State != "NotStarted" && !c.Running);
+                    var trouble = c.Stalled || (c.State != "NotStarted" && !c.Up);
                     if (trouble && reported.Add(c.Name))
                         log.LogWarning("Consumer {Consumer} is {State}{Stalled}, {Lag} event(s) behind: {Failure}", c.Name, c.State, c.Stalled ? " and stalled" : "", c.Lag, c.Failure);
                     else if (!trouble) reported.Remove(c.Name);

@@ -23,7 +23,7 @@ public sealed class RegionAssessment
 /// </summary>
 public sealed class RegionAssessor(
     IDocumentStore store, RegionRisk regions, MasterDataCache masterData, RiskModel model, PlatformClock clock,
-    FusionMetrics metrics, IConfiguration config, ILogger<RegionAssessor> log) : BackgroundService
+    FusionMetrics metrics, IConfiguration config, ILogger<RegionAssessor> log, Cluster.ClusterDuty duty) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,6 +31,7 @@ public sealed class RegionAssessor(
         using var timer = new PeriodicTimer(every);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            if (!duty.Held) continue;
             try
             {
                 await AssessAsync(stoppingToken);
@@ -50,6 +51,10 @@ public sealed class RegionAssessor(
         await using var session = store.LightweightSession();
         var last = (await session.LoadManyAsync<RegionAssessment>(ct, ids)).ToDictionary(a => a.Id);
         var moved = 0;
+        // How far live risk had come: this process's subscription, or in a cluster the store's record of it (it may run elsewhere).
+        var asOf = duty.Clustered
+            ? (await Cluster.StoreProgress.PositionsAsync(store, ct)).GetValueOrDefault(RiskSubscription.SubscriptionId)
+            : metrics.LastProcessedSequence;
         foreach (var score in scores)
         {
             var previous = last.GetValueOrDefault(score.SubjectId);
@@ -59,7 +64,7 @@ public sealed class RegionAssessor(
             var main = score.Contributions.MaxBy(c => c.Contribution)?.Signal;
             session.Events.Append(Streams.Risk($"region:{score.SubjectId}"),
                 new RiskAssessed(score.SubjectId, RiskSubject.Region, score.SubjectId, score.Score, score.Level, model.Version,
-                    score.Contributions.Count, metrics.LastProcessedSequence, main?.Kind, main?.Summary, clock.Now));
+                    score.Contributions.Count, asOf, main?.Kind, main?.Summary, clock.Now));
             moved++;
         }
         if (moved > 0) await session.SaveChangesAsync(ct);

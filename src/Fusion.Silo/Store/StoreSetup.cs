@@ -29,7 +29,7 @@ public static class StoreSetup
         typeof(Fusion.Domain.Assessments.RiskPreAssessmentRecorded), typeof(Fusion.Domain.Assessments.AssessmentIssueFound), typeof(Fusion.Domain.Assessments.AssessmentIssueResolved),
     ];
 
-    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddFusionStore(this IServiceCollection services, string connectionString)
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddFusionStore(this IServiceCollection services, string connectionString, Cluster.ClusterSettings? cluster = null)
     {
         var marten = services.AddMarten(opts =>
         {
@@ -45,6 +45,8 @@ public static class StoreSetup
             opts.Events.UseListenNotifyForEventAppends = true;
             opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
             opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(500);
+            // A cold daemon (another silo of the cluster is hot) asks this often whether it may take over.
+            if (cluster is { Clustered: true }) opts.Projections.LeadershipPollingTime = (int)cluster.LeadershipPollingTime.TotalMilliseconds;
             opts.Events.AddEventTypes(MasterDataCatalog.EventTypes);
             opts.Events.AddEventTypes(FeedEventTypes);
             opts.Storage.ExtendedSchemaObjects.Add(IngestKeys.Definition());
@@ -81,7 +83,8 @@ public static class StoreSetup
         });
         marten.UseLightweightSessions();
         marten.ApplyAllDatabaseChangesOnStartup();
-        marten.AddAsyncDaemon(DaemonMode.Solo);
+        // Alone: Solo. In a cluster: HotCold, so each subscription runs on one silo and moves to a survivor.
+        marten.AddAsyncDaemon(cluster is { Clustered: true } ? DaemonMode.HotCold : DaemonMode.Solo);
         return marten;
     }
 }

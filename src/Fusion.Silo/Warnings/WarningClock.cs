@@ -11,13 +11,15 @@ namespace Fusion.Silo.Warnings;
 /// the store with the books, not in this process. The grain owns what happens; this only rings.
 /// </summary>
 public sealed class WarningClock(IDocumentStore store, IGrainFactory grains, PlatformClock clock, FusionMetrics metrics, AnalyticalRuns analytical, WarningRiskModel riskModel,
-    IConfiguration config, ILogger<WarningClock> log) : BackgroundService
+    IConfiguration config, ILogger<WarningClock> log, Cluster.ClusterDuty duty) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(config.GetValue("Fusion:Warnings:TickEvery", TimeSpan.FromSeconds(5)));
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            // One silo rings: the grains would take a second ring calmly, but the analytical rules would run twice.
+            if (!duty.Held) continue;
             try
             {
                 await RingAsync(stoppingToken);

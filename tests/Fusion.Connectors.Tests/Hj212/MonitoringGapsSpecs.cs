@@ -96,4 +96,33 @@ public class MonitoringGapsSpecs
             MonitoringGaps.Detect(MonitoringGaps.Start(MonitorWatch.Empty with { Received = MonitorWatch.Empty.Received.Restore(Given.Mn, lastSeen, false) }, Given.Catalog, now), Given.Catalog, now, TwoHours).Items;
         Assert.Equal(Detect()[0].Key, Detect()[0].Key);
     }
+
+    [Fact]
+    public void GivenASilenceReportedHere_WhenTheStoreShowsDataTakenByAnotherSilo_ThenResumedUnderTheSameKeyAsWhereTheDataArrived()
+    {
+        var silentAt = Given.T0.AddHours(3);
+        var watch = MonitorWatch.Empty with { Received = MonitorWatch.Empty.Received.Restore(Given.Mn, Given.T0, false) };
+        (watch, var gaps) = MonitoringGaps.Detect(watch, Given.Catalog, silentAt, TwoHours);
+        var gap = (MonitoringGapDetected)Assert.Single(gaps).Events[0];
+
+        var storedAt = silentAt.AddMinutes(20);
+        (watch, var item) = MonitoringGaps.Heard(watch, Given.Mn, storedAt, Given.Catalog);
+        var resumed = Assert.IsType<MonitoringResumed>(Assert.Single(item!.Events));
+        Assert.Equal((gap.GapId, GapReason.NoData, Given.T0, storedAt), (resumed.GapId, resumed.Reason, resumed.Since, resumed.ResumedAt));
+        var (_, there) = MonitoringGaps.Observe(MonitorWatch.Empty with { Received = MonitorWatch.Empty.Received.Restore(Given.Mn, Given.T0, true) },
+            Hour(3, "N") with { ReceivedAt = storedAt }, Given.Catalog, TwoHours);
+        Assert.Equal(item.Key, Assert.Single(there).Key);
+
+        (_, var again) = MonitoringGaps.Heard(watch, Given.Mn, storedAt, Given.Catalog);
+        Assert.Null(again);
+    }
+
+    [Fact]
+    public void GivenAMonitorNotSilentHere_WhenTheStoreShowsNewerData_ThenItIsOnlyHeardFrom()
+    {
+        var watch = MonitorWatch.Empty with { Received = MonitorWatch.Empty.Received.Restore(Given.Mn, Given.T0, false) };
+        var (heard, item) = MonitoringGaps.Heard(watch, Given.Mn, Given.T0.AddMinutes(90), Given.Catalog);
+        Assert.Null(item);
+        Assert.Empty(MonitoringGaps.Detect(heard, Given.Catalog, Given.T0.AddHours(3), TwoHours).Items);
+    }
 }

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
-using Fusion.Silo.Security;
 using Fusion.Silo.Tests.Hosting;
 using Npgsql;
 
@@ -34,7 +31,7 @@ public sealed class KillTests
         try
         {
             var acknowledged = new ConcurrentBag<int>();
-            await using (var host = await HostProcess.StartAsync(connection, data.FullName, signingKey))
+            await using (var host = await SiloProcess.StartAsync(connection, data.FullName, signingKey))
             {
                 (await host.Http.PostAsJsonAsync("/api/master-data", TestData.Haixi())).EnsureSuccessStatusCode();
                 var next = -1;
@@ -65,7 +62,7 @@ public sealed class KillTests
             var missing = acknowledged.SelectMany(b => Enumerable.Range(0, BatchSize).Select(i => $"kill-{b}-{i}")).Where(id => !stored.Contains(id)).ToList();
             Assert.True(missing.Count == 0, $"{missing.Count} acknowledged records lost, e.g. {string.Join(", ", missing.Take(5))}");
 
-            await using (var host = await HostProcess.StartAsync(connection, data.FullName, signingKey))
+            await using (var host = await SiloProcess.StartAsync(connection, data.FullName, signingKey))
             {
                 await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (batch, ct) =>
                 {
@@ -101,74 +98,5 @@ public sealed class KillTests
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
-    }
-
-    /// <summary>The built host (Fusion.Silo beside the tests) in a process of its own, on free ports, with a known signing key.</summary>
-    sealed class HostProcess : IAsyncDisposable
-    {
-        readonly Process process;
-        readonly StringBuilder log = new();
-        public HttpClient Http { get; }
-
-        HostProcess(Process process, HttpClient http)
-        {
-            this.process = process;
-            Http = http;
-        }
-
-        public static async Task<HostProcess> StartAsync(string connection, string dataFolder, string signingKey)
-        {
-            var port = LoopbackProcess.FreePort();
-            var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Fusion.Silo"))
-            {
-                WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            };
-            start.Environment["DOTNET_CONTENTROOT"] = AppContext.BaseDirectory;
-            foreach (var a in new[]
-                     {
-                         "run", "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
-                         $"--Orleans:SiloPort={LoopbackProcess.FreePort()}", $"--Orleans:GatewayPort={LoopbackProcess.FreePort()}",
-                         $"--Orleans:ClusterId=kill-{Guid.NewGuid():N}", $"--Fusion:DataFolder={dataFolder}",
-                         $"--Fusion:Hj212:Port={LoopbackProcess.FreePort()}", $"--Fusion:Auth:SigningKey={signingKey}",
-                         "--Logging:LogLevel:Default=Warning",
-                     })
-                start.ArgumentList.Add(a);
-            var process = Process.Start(start)!;
-            var token = new LocalTokens(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(signingKey)), new AuthOptions().Audience)
-                .Issue("kill test", [Roles.Admin, Roles.Connector], TimeSpan.FromHours(1));
-            var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            var host = new HostProcess(process, http);
-            process.ErrorDataReceived += (_, e) => { lock (host.log) host.log.AppendLine(e.Data); };
-            process.OutputDataReceived += (_, e) => { lock (host.log) host.log.AppendLine(e.Data); };
-            process.BeginErrorReadLine();
-            process.BeginOutputReadLine();
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                if (process.HasExited) throw new InvalidOperationException($"the host exited ({process.ExitCode}): {host.log}");
-                try
-                {
-                    if ((await http.GetAsync("/health")).IsSuccessStatusCode) return host;
-                }
-                catch (HttpRequestException) { }
-                if (deadline.Elapsed > TimeSpan.FromMinutes(3)) throw new TimeoutException($"the host did not become healthy: {host.log}");
-                await Task.Delay(200);
-            }
-        }
-
-        /// <summary>SIGKILL: no shutdown, no flush, nothing the process could still do.</summary>
-        public void Kill() => process.Kill(entireProcessTree: true);
-
-        public async ValueTask DisposeAsync()
-        {
-            Http.Dispose();
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-            process.Dispose();
-        }
     }
 }
