@@ -33,9 +33,9 @@ public static class CameraOutages
         return $"{utc:yyyyMMddTHH}{utc.Minute / KeepaliveSlotMinutes * KeepaliveSlotMinutes:00}Z";
     }
 
-    /// <summary>Starts watching every registered camera as if seen at <paramref name="now"/>.</summary>
+    /// <summary>Starts watching every registered camera in service as if seen at <paramref name="now"/>.</summary>
     public static Liveness Start(Liveness state, MasterDataCatalog catalog, DateTimeOffset now) =>
-        state.Watch(catalog.Cameras.Keys, now);
+        state.Watch(catalog.Cameras.Values.Where(c => !c.RetiredAt(now)).Select(c => c.CameraId), now);
 
     /// <summary>The camera was heard from; CameraCameOnline when it had been reported offline.</summary>
     public static (Liveness State, IngestItem? Item) Seen(Liveness state, MasterDataCatalog catalog, string cameraId, DateTimeOffset at)
@@ -57,7 +57,8 @@ public static class CameraOutages
         var items = new List<IngestItem>(silent.Count);
         foreach (var (cameraId, lastSeen) in silent)
         {
-            if (catalog.Cameras.GetValueOrDefault(cameraId) is not { } c) continue;
+            // A retired camera's silence is expected, not an outage.
+            if (catalog.Cameras.GetValueOrDefault(cameraId) is not { } c || c.RetiredAt(now)) continue;
             var outageId = OutageId(cameraId, lastSeen);
             items.Add(new IngestItem(Feeds.Key(OfflineFeed, outageId), Streams.Enterprise(c.EnterpriseId),
                 [new CameraWentOffline(outageId, c.CameraId, c.SiteId, c.EnterpriseId, c.RegionId, allowedSilence.TotalMinutes, lastSeen, now)]));

@@ -33,6 +33,8 @@ public sealed class CameraAlarmFeed : IFeed
         var occurredAt = r.Time("occurredAt");
         var camera = catalog.Cameras.GetValueOrDefault(cameraId)
             ?? throw new RecordRejected($"camera '{cameraId}' is not registered in master data");
+        if (camera.RetiredAt(occurredAt))
+            throw new RecordRejected($"camera '{cameraId}' was retired from {camera.RetiredFrom:yyyy-MM-dd}; its alarms from then are refused");
         return new IngestItem(
             Feeds.Key(Name, alarmId), Streams.Enterprise(camera.EnterpriseId),
             [new CameraAlarmRaised(alarmId, camera.CameraId, camera.SiteId, camera.EnterpriseId, camera.RegionId, type, confidence, r.OptionalString("snapshotUrl"), "camera-webhook", occurredAt)]);

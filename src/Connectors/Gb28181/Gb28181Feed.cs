@@ -28,6 +28,8 @@ public static class Gb28181Feed
             ? catalog.Cameras.GetValueOrDefault(cameraId)
             : null;
         if (camera is null) throw new RecordRejected($"DeviceID '{n.DeviceId}' is not the code of a camera registered in master data");
+        if (camera.RetiredAt(n.CmdType == Gb28181Parser.Keepalive ? receivedAt : n.AlarmTime ?? receivedAt))
+            throw new RecordRejected($"DeviceID '{n.DeviceId}' is camera '{camera.CameraId}', retired from {camera.RetiredFrom:yyyy-MM-dd}; its notifications from then are refused");
 
         if (n.CmdType == Gb28181Parser.Keepalive)
         {

@@ -63,6 +63,8 @@ public static class Hj212Feed
         var monitor = catalog.Monitors.GetValueOrDefault(p.MN)
             ?? throw new RecordRejected($"MN '{p.MN}' is not a monitor registered in master data");
         if (p.DataTime is not { } dataTime) throw new RecordRejected($"CP has no DataTime (CN {p.CN} data must say which period it covers)");
+        if (monitor.RetiredAt(dataTime))
+            throw new RecordRejected($"MN '{p.MN}' was retired from {monitor.RetiredFrom:yyyy-MM-dd}; its data for periods from then are refused");
         if (p.Pollutants.Count == 0) throw new RecordRejected("CP holds no pollutant values");
 
         var reportId = ReportId(p);
@@ -105,16 +107,18 @@ public static class Hj212Feed
         period is DataPeriod.Hour or DataPeriod.Day ? dataTime : dataTime.AddTicks(-(dataTime.Ticks % TimeSpan.TicksPerHour));
 
     /// <summary>
-    /// Each measured value above its limit. The converted value is compared when there is one (flue-gas limits
+    /// Each measured value above the limit in force for the data's time (a changed limit counts from when it took
+    /// effect, so late data are judged by the limits of their period). The converted value is compared when there is one (flue-gas limits
     /// apply at reference oxygen). Minute and real-time exceedances are keyed by the hour, so a breach lasting
     /// an hour is one event, not sixty.
     /// </summary>
     public static IEnumerable<EmissionLimitExceeded> Exceedances(
         string reportId, EmissionMonitor monitor, DataPeriod period, string cn, IReadOnlyList<PollutantReading> readings, DateTimeOffset dataTime)
     {
+        var limits = monitor.LimitsAt(dataTime);
         foreach (var r in readings)
         {
-            if (!IsMeasured(r.Flag) || !monitor.Limits.TryGetValue(r.Code, out var limit)) continue;
+            if (!IsMeasured(r.Flag) || !limits.TryGetValue(r.Code, out var limit)) continue;
             if ((r.ConvertedValue ?? r.Value) is not { } value || value <= limit) continue;
             var bucket = period is DataPeriod.Hour or DataPeriod.Day
                 ? Hj212Frames.DataTime(dataTime)

@@ -31,9 +31,9 @@ public static class MonitoringGaps
     public static string GapId(string monitorId, GapReason reason, DateTimeOffset since) =>
         $"{monitorId}:{reason}:{Hj212Frames.DataTime(since)}";
 
-    /// <summary>Starts watching every registered monitor as if data had arrived at <paramref name="now"/>.</summary>
+    /// <summary>Starts watching every registered monitor in service as if data had arrived at <paramref name="now"/>.</summary>
     public static MonitorWatch Start(MonitorWatch watch, MasterDataCatalog catalog, DateTimeOffset now) =>
-        watch with { Received = watch.Received.Watch(catalog.Monitors.Keys, now) };
+        watch with { Received = watch.Received.Watch(catalog.Monitors.Values.Where(m => !m.RetiredAt(now)).Select(m => m.MonitorId), now) };
 
     /// <summary>Data arrived: closes a reported silence, opens, extends, reports or closes a run of flagged periods.</summary>
     public static (MonitorWatch State, IReadOnlyList<IngestItem> Items) Observe(
@@ -104,7 +104,8 @@ public static class MonitoringGaps
         var items = new List<IngestItem>(silent.Count);
         foreach (var (monitorId, lastSeen) in silent)
         {
-            if (catalog.Monitors.GetValueOrDefault(monitorId) is not { } m) continue;
+            // A retired monitor's silence is expected, not a gap.
+            if (catalog.Monitors.GetValueOrDefault(monitorId) is not { } m || m.RetiredAt(now)) continue;
             var gapId = GapId(monitorId, GapReason.NoData, lastSeen);
             items.Add(new IngestItem(Feeds.Key(GapFeed, gapId), Streams.Enterprise(m.EnterpriseId),
                 [new MonitoringGapDetected(gapId, m.MonitorId, m.SiteId, m.EnterpriseId, m.RegionId, GapReason.NoData, m.Limits.Keys.Order(StringComparer.Ordinal).ToArray(), lastSeen, now)]));

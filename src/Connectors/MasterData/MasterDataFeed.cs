@@ -10,9 +10,14 @@ namespace Fusion.Connectors.MasterData;
 /// <summary>Boundary, an outer ring of [longitude, latitude] pairs, is optional: a region may be known by its centre only.</summary>
 public sealed record RegionRecord(string RegionId, string Name, string NameZh, string Kind, string? ParentRegionId, double Longitude, double Latitude,
     IReadOnlyList<double[]>? Boundary = null);
-public sealed record CameraRecord(string CameraId, string? DeviceCode = null);
-/// <summary>An HJ 212 monitor; AccessPassword is its data logger's PW, stored hashed apart from the events (never in them).</summary>
-public sealed record MonitorRecord(string MonitorId, IReadOnlyDictionary<string, double> Limits, string? AccessPassword = null);
+/// <summary>RetiredOn (yyyy-MM-dd, Beijing time) takes the camera out of service from that day.</summary>
+public sealed record CameraRecord(string CameraId, string? DeviceCode = null, string? RetiredOn = null);
+/// <summary>
+/// An HJ 212 monitor; AccessPassword is its data logger's PW, stored hashed apart from the events (never in them).
+/// LimitsFrom (yyyy-MM-dd) is when changed limits take effect (when posted, if absent); RetiredOn as for a camera.
+/// </summary>
+public sealed record MonitorRecord(string MonitorId, IReadOnlyDictionary<string, double> Limits, string? AccessPassword = null,
+    string? LimitsFrom = null, string? RetiredOn = null);
 public sealed record SiteRecord(string SiteId, string Kind, string Name, double Longitude, double Latitude, IReadOnlyList<CameraRecord>? Cameras = null, IReadOnlyList<MonitorRecord>? Monitors = null);
 public sealed record FundAccountRecord(string AccountNumber, string? Bank = null);
 /// <summary>FundAccounts and ProductionStartedOn (yyyy-MM-dd) are optional: the fund ledger uses them (measure 6).</summary>
@@ -45,6 +50,10 @@ public sealed record MasterDataDocument(
 /// Turns a master-data document into registration events, checking each entry against what is
 /// already known and what came before it in the same document (a site needs its enterprise, an
 /// enterprise its region). Each entry is its own record: a bad one is rejected, the rest go on.
+/// With revise (the API), an enterprise, camera or monitor already registered is the record as it stands now: what
+/// differs becomes a revision event (amended, moved, limits changed, retired) keyed by the subject, its revision number
+/// and the new content, so the same revision posted twice, or by two silos at once, appends once. Without (the seed,
+/// loaded at every start), a known entry is a duplicate and never undoes a revision.
 /// </summary>
 public static class MasterDataFeed
 {
@@ -61,7 +70,7 @@ public static class MasterDataFeed
         ["outfall"] = SiteKind.Outfall, ["tailings-pond"] = SiteKind.TailingsPond, ["slag-yard"] = SiteKind.SlagYard,
     };
 
-    public static TranslatedBatch Translate(JsonElement body, MasterDataCatalog known, DateTimeOffset now, IngestChecks? checks = null)
+    public static TranslatedBatch Translate(JsonElement body, MasterDataCatalog known, DateTimeOffset now, IngestChecks? checks = null, bool revise = true)
     {
         if (body.ValueKind != JsonValueKind.Object)
             throw new RecordRejected("the body should be a JSON object with lists: regions, enterprises, protectedZones, leaders, commissioners, experts, stewards");
@@ -82,7 +91,7 @@ public static class MasterDataFeed
                 var items = (section switch
                 {
                     "regions" => Region(entry, catalog, now),
-                    "enterprises" => EnterpriseWithSites(entry, catalog, now),
+                    "enterprises" => EnterpriseWithSites(entry, catalog, now, revise),
                     "protectedZones" => [Zone(entry, catalog, now)],
                     "leaders" => Leader(entry, catalog, now),
                     "commissioners" => Commissioner(entry, catalog, now),
@@ -159,7 +168,7 @@ public static class MasterDataFeed
     /// An enterprise with its sites, cameras and monitors: one item each, with its own identity, so a
     /// later document that repeats the enterprise with a new camera registers just the camera.
     /// </summary>
-    static IEnumerable<IngestItem> EnterpriseWithSites(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now)
+    static IEnumerable<IngestItem> EnterpriseWithSites(RecordReader r, MasterDataCatalog catalog, DateTimeOffset now, bool revise)
     {
         var id = r.String("enterpriseId");
         if (CreditCode.Problem(id) is { } problem) throw new RecordRejected(problem);
@@ -168,11 +177,26 @@ public static class MasterDataFeed
         var revenue = r.Decimal("annualSalesRevenueYuan");
         if (revenue < 0) throw new RecordRejected($"'annualSalesRevenueYuan' of enterprise '{id}' cannot be negative");
         var p = Positions.Read(r);
+        var (name, industry) = (r.String("name"), r.String("industry"));
         var stream = Streams.Enterprise(id);
         var items = new List<IngestItem>
         {
-            new(Key("enterprise", id), stream, [new EnterpriseRegistered(id, r.String("name"), r.String("industry"), regionId, revenue, p.Longitude, p.Latitude, now)]),
+            new(Key("enterprise", id), stream, [new EnterpriseRegistered(id, name, industry, regionId, revenue, p.Longitude, p.Latitude, now)]),
         };
+        if (revise && catalog.Enterprises.GetValueOrDefault(id) is { } registered)
+        {
+            var known = registered;
+            if (known.RegionId != regionId)
+                throw new RecordRejected($"'regionId' of enterprise '{id}' is '{regionId}', but it is registered in '{known.RegionId}'; an enterprise's region cannot be amended");
+            if (known.Name != name || known.Industry != industry || known.AnnualSalesRevenueYuan != revenue
+                || known.Location.Longitude != p.Longitude || known.Location.Latitude != p.Latitude)
+            {
+                var revision = known.Revision + 1;
+                var content = Hash(FormattableString.Invariant($"{name}\n{industry}\n{revenue:0.####}\n{p.Longitude:R}\n{p.Latitude:R}"));
+                items.Add(new(Key("enterprise-amended", $"{id}:{revision}:{content}"), stream,
+                    [new EnterpriseAmended(id, revision, regionId, name, industry, revenue, p.Longitude, p.Latitude, now)]));
+            }
+        }
         if (r.Has("productionStartedOn"))
         {
             var started = r.Date("productionStartedOn");
@@ -205,22 +229,124 @@ public static class MasterDataFeed
                 var deviceCode = c.OptionalString("deviceCode");
                 if (deviceCode is not null && (deviceCode.Length != 20 || !deviceCode.All(char.IsAsciiDigit)))
                     throw new RecordRejected($"camera '{cameraId}' has device code '{deviceCode}'; a GB/T 28181 code has 20 digits");
-                if (!cameras.Add(cameraId) || (catalog.Cameras.TryGetValue(cameraId, out var known) && known.SiteId != siteId))
-                    throw new RecordRejected($"camera '{cameraId}' is already registered at another site");
+                if (!cameras.Add(cameraId)) throw new RecordRejected($"camera '{cameraId}' is listed twice");
                 if (deviceCode is not null && (!deviceCodes.Add(deviceCode) || (catalog.CamerasByDeviceCode.TryGetValue(deviceCode, out var holder) && holder != cameraId)))
                     throw new RecordRejected($"device code '{deviceCode}' of camera '{cameraId}' already belongs to another camera");
+                var retiredFrom = RetiredOn(c, $"camera '{cameraId}'", now);
+                var known = catalog.Cameras.GetValueOrDefault(cameraId);
+                if (known is not null && !revise && known.SiteId != siteId && known.Revision == 0)
+                    throw new RecordRejected($"camera '{cameraId}' is already registered at another site");
                 items.Add(new(Key("camera", cameraId), stream, [new CameraRegistered(cameraId, siteId, id, regionId, deviceCode, now)]));
+                if (known is null)
+                {
+                    if (retiredFrom is { } from)
+                        items.Add(new(Key("camera-retired", cameraId), stream, [new CameraRetired(cameraId, siteId, id, regionId, deviceCode, from, now)]));
+                }
+                else if (revise)
+                    items.AddRange(CameraRevision(known, siteId, id, regionId, retiredFrom, now));
             }
             foreach (var m in s.Array("monitors"))
             {
                 var monitorId = m.String("monitorId");
-                if (!monitors.Add(monitorId) || (catalog.Monitors.TryGetValue(monitorId, out var known) && known.SiteId != siteId))
+                if (!monitors.Add(monitorId)) throw new RecordRejected($"monitor '{monitorId}' is listed twice");
+                var limits = Limits(m);
+                var retiredFrom = RetiredOn(m, $"monitor '{monitorId}'", now);
+                var limitsFrom = DateOf(m, "limitsFrom", monitorId);
+                if (limitsFrom > now.AddYears(1)) throw new RecordRejected($"'limitsFrom' of monitor '{monitorId}' should be within a year from now");
+                var known = catalog.Monitors.GetValueOrDefault(monitorId);
+                if (known is not null && !revise && known.SiteId != siteId && known.Revision == 0)
                     throw new RecordRejected($"monitor '{monitorId}' is already registered at another site");
-                items.Add(new(Key("monitor", monitorId), stream, [new MonitorRegistered(monitorId, siteId, id, regionId, Limits(m), now)]));
+                items.Add(new(Key("monitor", monitorId), stream, [new MonitorRegistered(monitorId, siteId, id, regionId, limits, now)]));
+                if (known is null)
+                {
+                    if (retiredFrom is { } from)
+                        items.Add(new(Key("monitor-retired", monitorId), stream, [new MonitorRetired(monitorId, siteId, id, regionId, from, now)]));
+                }
+                else if (revise)
+                    items.AddRange(MonitorRevision(known, siteId, id, regionId, limits, limitsFrom, retiredFrom, now));
             }
         }
         return items;
     }
+
+    /// <summary>
+    /// What a known camera's entry changes: retired from a day (once: a later entry without the day, or the same day,
+    /// changes nothing, and a retired camera is never moved or brought back: a device back in service gets a new id), or
+    /// moved to this site (on the stream of the enterprise it now serves).
+    /// </summary>
+    static IEnumerable<IngestItem> CameraRevision(Camera known, string siteId, string enterpriseId, string regionId, DateTimeOffset? retiredFrom, DateTimeOffset now)
+    {
+        var who = $"camera '{known.CameraId}'";
+        if (known.RetiredFrom is { } retired)
+        {
+            if (retiredFrom is { } day && day != retired)
+                throw new RecordRejected($"'retiredOn' of {who}: it was retired from {retired:yyyy-MM-dd} already");
+            if (known.SiteId != siteId)
+                throw new RecordRejected($"'siteId' of {who}: it was retired from {retired:yyyy-MM-dd} at site '{known.SiteId}'; a retired camera does not move (register the device under a new id)");
+            return [];
+        }
+        if (retiredFrom is { } from)
+            return [new(Key("camera-retired", known.CameraId), Streams.Enterprise(known.EnterpriseId),
+                [new CameraRetired(known.CameraId, known.SiteId, known.EnterpriseId, known.RegionId, known.DeviceCode, from, now)])];
+        if (known.SiteId == siteId) return [];
+        var revision = known.Revision + 1;
+        return [new(Key("camera-moved", $"{known.CameraId}:{revision}:{siteId}"), Streams.Enterprise(enterpriseId),
+            [new CameraMoved(known.CameraId, revision, siteId, enterpriseId, regionId, known.DeviceCode, known.SiteId, now)])];
+    }
+
+    /// <summary>
+    /// What a known monitor's entry changes: retired from a day (as for a camera), else moved to this site and/or given other
+    /// limits, in force from limitsFrom (or now); limits from a day before the latest ones took effect are refused.
+    /// </summary>
+    static IEnumerable<IngestItem> MonitorRevision(EmissionMonitor known, string siteId, string enterpriseId, string regionId,
+        Dictionary<string, double> limits, DateTimeOffset? limitsFrom, DateTimeOffset? retiredFrom, DateTimeOffset now)
+    {
+        var who = $"monitor '{known.MonitorId}'";
+        var sameLimits = known.Limits.Count == limits.Count && limits.All(l => known.Limits.TryGetValue(l.Key, out var v) && v == l.Value);
+        if (known.RetiredFrom is { } retired)
+        {
+            if (retiredFrom is { } day && day != retired)
+                throw new RecordRejected($"'retiredOn' of {who}: it was retired from {retired:yyyy-MM-dd} already");
+            if (known.SiteId != siteId || !sameLimits)
+                throw new RecordRejected($"'{(known.SiteId != siteId ? "siteId" : "limits")}' of {who}: it was retired from {retired:yyyy-MM-dd}; a retired monitor does not move or change limits (register it under a new MN)");
+            return [];
+        }
+        if (retiredFrom is { } from)
+            return [new(Key("monitor-retired", known.MonitorId), Streams.Enterprise(known.EnterpriseId),
+                [new MonitorRetired(known.MonitorId, known.SiteId, known.EnterpriseId, known.RegionId, from, now)])];
+        var items = new List<IngestItem>();
+        var revision = known.Revision;
+        if (known.SiteId != siteId)
+        {
+            revision++;
+            items.Add(new(Key("monitor-moved", $"{known.MonitorId}:{revision}:{siteId}"), Streams.Enterprise(enterpriseId),
+                [new MonitorMoved(known.MonitorId, revision, siteId, enterpriseId, regionId, known.SiteId, now)]));
+        }
+        if (!sameLimits)
+        {
+            var effective = limitsFrom ?? now;
+            if (known.LimitHistory.LastOrDefault()?.From is { } latest && effective <= latest)
+                throw new RecordRejected($"'limitsFrom' of {who}: its limits in force from {latest:yyyy-MM-dd HH:mm} came later than {effective:yyyy-MM-dd HH:mm}");
+            revision++;
+            var content = Hash(string.Join(";", limits.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => FormattableString.Invariant($"{l.Key}={l.Value:R}")))
+                               + (limitsFrom is { } day ? $"@{day:yyyyMMdd}" : ""));
+            items.Add(new(Key("monitor-limits", $"{known.MonitorId}:{revision}:{content}"), Streams.Enterprise(enterpriseId),
+                [new MonitorLimitsChanged(known.MonitorId, revision, siteId, enterpriseId, regionId, limits, effective, now)]));
+        }
+        return items;
+    }
+
+    static DateTimeOffset? RetiredOn(RecordReader r, string who, DateTimeOffset now)
+    {
+        if (!r.Has("retiredOn")) return null;
+        var day = r.Date("retiredOn");
+        var from = Tenures.StartOf(day);
+        if (day.Year < 1949 || from > now.AddYears(1)) throw new RecordRejected($"'retiredOn' of {who} is {day:yyyy-MM-dd}; that cannot be right");
+        return from;
+    }
+
+    static string Hash(string content) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)))[..16];
 
     /// <summary>A rejected entry's raw text for the quarantine, its monitors' access passwords left out.</summary>
     public static string WithoutPasswords(JsonElement entry)

@@ -7,16 +7,43 @@ namespace Fusion.Domain.MasterData;
 public sealed record Region(string RegionId, string Name, string NameZh, RegionKind Kind, string? ParentRegionId, GeoPoint Centre,
     IReadOnlyList<GeoPoint>? Boundary = null);
 
-/// <summary>ProductionStartedOn is known once recorded (ProductionStartRecorded).</summary>
+/// <summary>ProductionStartedOn is known once recorded (ProductionStartRecorded). Revision counts amendments (0: as registered).</summary>
 public sealed record Enterprise(string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, GeoPoint Location,
-    DateOnly? ProductionStartedOn = null);
+    DateOnly? ProductionStartedOn = null)
+{
+    public int Revision { get; init; }
+}
 
 public sealed record Site(string SiteId, string EnterpriseId, string RegionId, SiteKind Kind, string Name, GeoPoint Location);
 
-public sealed record Camera(string CameraId, string SiteId, string EnterpriseId, string RegionId, string? DeviceCode);
+/// <summary>Revision counts moves (0: as registered); RetiredFrom is when it went out of service, if it did.</summary>
+public sealed record Camera(string CameraId, string SiteId, string EnterpriseId, string RegionId, string? DeviceCode)
+{
+    public int Revision { get; init; }
+    public DateTimeOffset? RetiredFrom { get; init; }
 
-/// <summary>An HJ 212 monitoring point (the data logger's MN) at a site, with the permitted limit per pollutant.</summary>
-public sealed record EmissionMonitor(string MonitorId, string SiteId, string EnterpriseId, string RegionId, IReadOnlyDictionary<string, double> Limits);
+    public bool RetiredAt(DateTimeOffset at) => RetiredFrom <= at;
+}
+
+/// <summary>A set of limits and when it took effect; From is null for the limits the monitor was registered with (always in force before a change).</summary>
+public sealed record LimitsInForce(DateTimeOffset? From, IReadOnlyDictionary<string, double> Limits);
+
+/// <summary>
+/// An HJ 212 monitoring point (the data logger's MN) at a site, with the permitted limit per pollutant: Limits are the latest
+/// set entered, LimitHistory every set with when it took effect (oldest first). Revision counts moves and limit changes.
+/// </summary>
+public sealed record EmissionMonitor(string MonitorId, string SiteId, string EnterpriseId, string RegionId, IReadOnlyDictionary<string, double> Limits)
+{
+    public int Revision { get; init; }
+    public DateTimeOffset? RetiredFrom { get; init; }
+    public ImmutableList<LimitsInForce> LimitHistory { get; init; } = [];
+
+    public bool RetiredAt(DateTimeOffset at) => RetiredFrom <= at;
+
+    /// <summary>The limits in force for data of a moment: the latest set that had taken effect by then.</summary>
+    public IReadOnlyDictionary<string, double> LimitsAt(DateTimeOffset at) =>
+        LimitHistory.LastOrDefault(l => l.From is null || l.From <= at)?.Limits ?? Limits;
+}
 
 public sealed record ProtectedZone(string ZoneId, string Name, string NameZh, string Kind, string RegionId, IReadOnlyList<GeoPoint> Polygon);
 
@@ -71,6 +98,7 @@ public sealed record MasterDataCatalog
         typeof(ProtectedZoneDesignated), typeof(LeaderAssigned), typeof(CommissionerAssigned), typeof(FundAccountRegistered), typeof(ProductionStartRecorded),
         typeof(LeaderReassigned), typeof(LeaderAssignmentEnded), typeof(CommissionerReassigned), typeof(CommissionerAssignmentEnded),
         typeof(ExpertRegistered), typeof(StewardRegistered),
+        typeof(EnterpriseAmended), typeof(CameraMoved), typeof(CameraRetired), typeof(MonitorMoved), typeof(MonitorLimitsChanged), typeof(MonitorRetired),
     ];
 
     public MasterDataCatalog Apply(object @event) => @event switch
@@ -95,7 +123,45 @@ public sealed record MasterDataCatalog
             Cameras = Cameras.SetItem(e.CameraId, new Camera(e.CameraId, e.SiteId, e.EnterpriseId, e.RegionId, e.DeviceCode)),
             CamerasByDeviceCode = e.DeviceCode is null ? CamerasByDeviceCode : CamerasByDeviceCode.SetItem(e.DeviceCode, e.CameraId),
         },
-        MonitorRegistered e => this with { Monitors = Monitors.SetItem(e.MonitorId, new EmissionMonitor(e.MonitorId, e.SiteId, e.EnterpriseId, e.RegionId, e.Limits)) },
+        MonitorRegistered e => this with
+        {
+            Monitors = Monitors.SetItem(e.MonitorId, new EmissionMonitor(e.MonitorId, e.SiteId, e.EnterpriseId, e.RegionId, e.Limits) { LimitHistory = [new(null, e.Limits)] }),
+        },
+        // Revisions: a revision of something unknown changes nothing; Revision never goes back (two silos may number one alike).
+        EnterpriseAmended e when Enterprises.TryGetValue(e.EnterpriseId, out var enterprise) => this with
+        {
+            Enterprises = Enterprises.SetItem(e.EnterpriseId, enterprise with
+            {
+                Name = e.Name, Industry = e.Industry, AnnualSalesRevenueYuan = e.AnnualSalesRevenueYuan, Location = new GeoPoint(e.Longitude, e.Latitude),
+                Revision = Math.Max(enterprise.Revision, e.Revision),
+            }),
+        },
+        CameraMoved e when Cameras.TryGetValue(e.CameraId, out var camera) => this with
+        {
+            Cameras = Cameras.SetItem(e.CameraId, camera with
+            {
+                SiteId = e.SiteId, EnterpriseId = e.EnterpriseId, RegionId = e.RegionId, Revision = Math.Max(camera.Revision, e.Revision),
+            }),
+        },
+        CameraRetired e when Cameras.TryGetValue(e.CameraId, out var camera) =>
+            this with { Cameras = Cameras.SetItem(e.CameraId, camera with { RetiredFrom = e.RetiredFrom }) },
+        MonitorMoved e when Monitors.TryGetValue(e.MonitorId, out var monitor) => this with
+        {
+            Monitors = Monitors.SetItem(e.MonitorId, monitor with
+            {
+                SiteId = e.SiteId, EnterpriseId = e.EnterpriseId, RegionId = e.RegionId, Revision = Math.Max(monitor.Revision, e.Revision),
+            }),
+        },
+        MonitorLimitsChanged e when Monitors.TryGetValue(e.MonitorId, out var monitor) => this with
+        {
+            Monitors = Monitors.SetItem(e.MonitorId, monitor with
+            {
+                Limits = e.Limits, Revision = Math.Max(monitor.Revision, e.Revision),
+                LimitHistory = monitor.LimitHistory.Add(new LimitsInForce(e.EffectiveFrom, e.Limits)),
+            }),
+        },
+        MonitorRetired e when Monitors.TryGetValue(e.MonitorId, out var monitor) =>
+            this with { Monitors = Monitors.SetItem(e.MonitorId, monitor with { RetiredFrom = e.RetiredFrom }) },
         ProtectedZoneDesignated e => this with { Zones = Zones.SetItem(e.ZoneId, new ProtectedZone(e.ZoneId, e.Name, e.NameZh, e.Kind, e.RegionId, e.Polygon)) },
         // The first assignment of a person (its key is the person, so it is stored once); a later one changes nothing.
         LeaderAssigned e when Leaders.ContainsKey(e.LeaderId) => this,

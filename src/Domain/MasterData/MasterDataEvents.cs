@@ -94,6 +94,41 @@ public sealed record MonitorRegistered(
     IReadOnlyDictionary<string, double> Limits,
     DateTimeOffset RegisteredAt);
 
+/// <summary>
+/// An enterprise's record revised (name, industry, sales revenue, location): the values as they stand from AmendedAt.
+/// Revision counts the enterprise's amendments from 1; the region is not amendable and is carried for readers.
+/// </summary>
+public sealed record EnterpriseAmended(
+    string EnterpriseId, int Revision, string RegionId, string Name, string Industry,
+    decimal AnnualSalesRevenueYuan, double Longitude, double Latitude,
+    DateTimeOffset AmendedAt);
+
+/// <summary>A camera moved to another site (of its enterprise or another). Revision counts the camera's revisions from 1.</summary>
+public sealed record CameraMoved(
+    string CameraId, int Revision, string SiteId, string EnterpriseId, string RegionId, string? DeviceCode, string PreviousSiteId,
+    DateTimeOffset MovedAt);
+
+/// <summary>A camera taken out of service from RetiredFrom: its signals from then on are refused.</summary>
+public sealed record CameraRetired(
+    string CameraId, string SiteId, string EnterpriseId, string RegionId, string? DeviceCode,
+    DateTimeOffset RetiredFrom, DateTimeOffset RetiredAt);
+
+/// <summary>An HJ 212 monitor moved to another site. Revision counts the monitor's revisions (moves, limits) from 1.</summary>
+public sealed record MonitorMoved(
+    string MonitorId, int Revision, string SiteId, string EnterpriseId, string RegionId, string PreviousSiteId,
+    DateTimeOffset MovedAt);
+
+/// <summary>A monitor's permitted limits replaced from EffectiveFrom: data for periods from then are checked against them.</summary>
+public sealed record MonitorLimitsChanged(
+    string MonitorId, int Revision, string SiteId, string EnterpriseId, string RegionId,
+    IReadOnlyDictionary<string, double> Limits, DateTimeOffset EffectiveFrom,
+    DateTimeOffset ChangedAt);
+
+/// <summary>A monitor taken out of service from RetiredFrom: its data from then on are refused.</summary>
+public sealed record MonitorRetired(
+    string MonitorId, string SiteId, string EnterpriseId, string RegionId,
+    DateTimeOffset RetiredFrom, DateTimeOffset RetiredAt);
+
 /// <summary>An expert adviser (参事) the prefecture engages: their field (hydrogeology, tailings safety …) and organisation.</summary>
 public sealed record ExpertRegistered(
     string ExpertId, string Name, string Field, string? Organisation, string? Phone, string? Email,

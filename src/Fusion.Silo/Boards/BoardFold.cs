@@ -110,6 +110,15 @@ public static class BoardFold
             case CommissionerReassigned c:
                 yield return new CommissionerRow(seq, c.CommissionerId, c.Name, c.RegionId);
                 break;
+            case EnterpriseAmended e:
+                yield return new EnterpriseRow(seq, e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.Longitude, e.Latitude);
+                break;
+            case CameraMoved c:
+                yield return new DeviceRow(seq, c.CameraId, "camera", c.SiteId, c.EnterpriseId, c.RegionId, c.MovedAt);
+                break;
+            case MonitorMoved m:
+                yield return new DeviceRow(seq, m.MonitorId, "monitor", m.SiteId, m.EnterpriseId, m.RegionId, m.MovedAt);
+                break;
             case LeaderAssignmentEnded l:
                 yield return new AssignmentEndedRow(seq, l.LeaderId, false);
                 break;

@@ -9,7 +9,8 @@ namespace Fusion.Silo.MasterData;
 
 /// <summary>
 /// Before the subscriptions start: folds master data from the store, then loads the seed file if one
-/// is configured. Seed entries already registered are duplicates and append nothing.
+/// is configured. Seed entries already registered are duplicates and append nothing: the seed never undoes a revision
+/// made through the API since (revise: false).
 /// </summary>
 public sealed class MasterDataStartup(IDocumentStore store, MasterDataCache cache, Monitoring.MonitorPasswords passwords, IngestPipeline pipeline, IngestOptions options, PlatformClock clock, IConfiguration config, ILogger<MasterDataStartup> log) : IHostedService
 {
@@ -22,7 +23,7 @@ public sealed class MasterDataStartup(IDocumentStore store, MasterDataCache cach
         if (!File.Exists(seedFile))
             throw new FileNotFoundException($"The master-data seed file '{seedFile}' does not exist (Fusion:SeedFile).", seedFile);
         using var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(seedFile, ct));
-        var batch = MasterDataFeed.Translate(doc.RootElement, cache.Current, clock.Now, options.Checks(clock.Now));
+        var batch = MasterDataFeed.Translate(doc.RootElement, cache.Current, clock.Now, options.Checks(clock.Now), revise: false);
         var outcome = await pipeline.StoreAsync(batch, $"seed:{Path.GetFileName(seedFile)}", ct);
         await passwords.SaveAsync(doc.RootElement, clock.Now, ct, provisionOnly: true);
         log.LogInformation("Seed {File}: {Accepted} new master-data records, {Duplicates} already registered, {Rejected} rejected",

@@ -8,19 +8,22 @@ namespace Fusion.Projections.MasterData;
 public sealed record RegionRow(long Sequence, string RegionId, string Name, string NameZh, string Kind, string? ParentRegionId,
     double Longitude, double Latitude, DateTimeOffset RegisteredAt) : AnalyticsRow(Sequence);
 
+/// <summary>RegisteredAt is when the row's values were recorded: the registration (revision 0) or the latest amendment.</summary>
 public sealed record EnterpriseRow(long Sequence, string EnterpriseId, string Name, string Industry, string RegionId,
-    decimal AnnualSalesRevenueYuan, double Longitude, double Latitude, DateTimeOffset RegisteredAt) : AnalyticsRow(Sequence);
+    decimal AnnualSalesRevenueYuan, double Longitude, double Latitude, DateTimeOffset RegisteredAt, int Revision = 0) : AnalyticsRow(Sequence);
 
 public sealed record SiteRow(long Sequence, string SiteId, string EnterpriseId, string RegionId, string Kind, string Name,
     double Longitude, double Latitude, DateTimeOffset RegisteredAt) : AnalyticsRow(Sequence);
 
+/// <summary>RegisteredAt as for enterprises: the registration, or the latest move or retirement.</summary>
 public sealed record CameraRow(long Sequence, string CameraId, string SiteId, string EnterpriseId, string RegionId, string? DeviceCode,
-    DateTimeOffset RegisteredAt) : AnalyticsRow(Sequence);
+    DateTimeOffset RegisteredAt, DateTimeOffset? RetiredFrom = null) : AnalyticsRow(Sequence);
 
 public sealed record MonitorRow(long Sequence, string MonitorId, string SiteId, string EnterpriseId, string RegionId,
-    DateTimeOffset RegisteredAt) : AnalyticsRow(Sequence);
+    DateTimeOffset RegisteredAt, DateTimeOffset? RetiredFrom = null) : AnalyticsRow(Sequence);
 
-public sealed record MonitorLimitRow(long Sequence, string MonitorId, string Pollutant, double LimitValue) : AnalyticsRow(Sequence);
+/// <summary>EffectiveFrom is null for the limits the monitor was registered with.</summary>
+public sealed record MonitorLimitRow(long Sequence, string MonitorId, string Pollutant, double LimitValue, DateTimeOffset? EffectiveFrom = null) : AnalyticsRow(Sequence);
 
 public sealed record ProtectedZoneRow(long Sequence, string ZoneId, string Name, string NameZh, string Kind, string RegionId,
     string PolygonJson, DateTimeOffset DesignatedAt) : AnalyticsRow(Sequence);
@@ -46,10 +49,11 @@ public static class MasterDataTables
     public static readonly AnalyticsTable<EnterpriseRow> Enterprises = new("enterprises", """
         enterprise_id VARCHAR NOT NULL, name VARCHAR NOT NULL, industry VARCHAR NOT NULL, region_id VARCHAR NOT NULL,
         annual_sales_revenue_yuan DECIMAL(18,2) NOT NULL, longitude DOUBLE NOT NULL, latitude DOUBLE NOT NULL,
-        registered_at TIMESTAMPTZ NOT NULL, sequence BIGINT NOT NULL
+        registered_at TIMESTAMPTZ NOT NULL, sequence BIGINT NOT NULL, revision INTEGER NOT NULL
         """,
         (r, x) => r.AppendValue(x.EnterpriseId).AppendValue(x.Name).AppendValue(x.Industry).AppendValue(x.RegionId)
-            .AppendValue(x.AnnualSalesRevenueYuan).AppendValue(x.Longitude).AppendValue(x.Latitude).AppendValue(x.RegisteredAt).AppendValue(x.Sequence).EndRow(),
+            .AppendValue(x.AnnualSalesRevenueYuan).AppendValue(x.Longitude).AppendValue(x.Latitude).AppendValue(x.RegisteredAt).AppendValue(x.Sequence)
+            .AppendValue(x.Revision).EndRow(),
         "enterprise_id", x => x.EnterpriseId);
 
     public static readonly AnalyticsTable<SiteRow> Sites = new("sites", """
@@ -62,24 +66,24 @@ public static class MasterDataTables
 
     public static readonly AnalyticsTable<CameraRow> Cameras = new("cameras", """
         camera_id VARCHAR NOT NULL, site_id VARCHAR NOT NULL, enterprise_id VARCHAR NOT NULL, region_id VARCHAR NOT NULL, device_code VARCHAR,
-        registered_at TIMESTAMPTZ NOT NULL, sequence BIGINT NOT NULL
+        registered_at TIMESTAMPTZ NOT NULL, sequence BIGINT NOT NULL, retired_from TIMESTAMPTZ
         """,
         (r, x) => r.AppendValue(x.CameraId).AppendValue(x.SiteId).AppendValue(x.EnterpriseId).AppendValue(x.RegionId).AppendValue(x.DeviceCode)
-            .AppendValue(x.RegisteredAt).AppendValue(x.Sequence).EndRow(),
+            .AppendValue(x.RegisteredAt).AppendValue(x.Sequence).AppendValue(x.RetiredFrom).EndRow(),
         "camera_id", x => x.CameraId);
 
     public static readonly AnalyticsTable<MonitorRow> Monitors = new("monitors", """
         monitor_id VARCHAR NOT NULL, site_id VARCHAR NOT NULL, enterprise_id VARCHAR NOT NULL, region_id VARCHAR NOT NULL,
-        registered_at TIMESTAMPTZ NOT NULL, sequence BIGINT NOT NULL
+        registered_at TIMESTAMPTZ NOT NULL, sequence BIGINT NOT NULL, retired_from TIMESTAMPTZ
         """,
         (r, x) => r.AppendValue(x.MonitorId).AppendValue(x.SiteId).AppendValue(x.EnterpriseId).AppendValue(x.RegionId)
-            .AppendValue(x.RegisteredAt).AppendValue(x.Sequence).EndRow(),
+            .AppendValue(x.RegisteredAt).AppendValue(x.Sequence).AppendValue(x.RetiredFrom).EndRow(),
         "monitor_id", x => x.MonitorId);
 
     public static readonly AnalyticsTable<MonitorLimitRow> MonitorLimits = new("monitor_limits", """
-        monitor_id VARCHAR NOT NULL, pollutant VARCHAR NOT NULL, limit_value DOUBLE NOT NULL, sequence BIGINT NOT NULL
+        monitor_id VARCHAR NOT NULL, pollutant VARCHAR NOT NULL, limit_value DOUBLE NOT NULL, sequence BIGINT NOT NULL, effective_from TIMESTAMPTZ
         """,
-        (r, x) => r.AppendValue(x.MonitorId).AppendValue(x.Pollutant).AppendValue(x.LimitValue).AppendValue(x.Sequence).EndRow(),
+        (r, x) => r.AppendValue(x.MonitorId).AppendValue(x.Pollutant).AppendValue(x.LimitValue).AppendValue(x.Sequence).AppendValue(x.EffectiveFrom).EndRow(),
         "monitor_id", x => x.MonitorId);
 
     public static readonly AnalyticsTable<ProtectedZoneRow> ProtectedZones = new("protected_zones", """
@@ -135,6 +139,19 @@ public static class MasterDataTables
             [new LeaderRow(seq, e.LeaderId, e.Name, e.Title, e.AreaId, e.From)]),
         CommissionerReassigned e => (Facts(e.RegionId, null, null, e.ReassignedAt),
             [new CommissionerRow(seq, e.CommissionerId, e.Name, e.RegionId, e.From)]),
+        // Revisions replace the subject's row: the tables hold master data as it stands (the event log keeps every revision).
+        EnterpriseAmended e => (Facts(e.RegionId, e.EnterpriseId, null, e.AmendedAt),
+            [new EnterpriseRow(seq, e.EnterpriseId, e.Name, e.Industry, e.RegionId, Money.Yuan(e.AnnualSalesRevenueYuan), e.Longitude, e.Latitude, e.AmendedAt, e.Revision)]),
+        CameraMoved e => (Facts(e.RegionId, e.EnterpriseId, e.SiteId, e.MovedAt),
+            [new CameraRow(seq, e.CameraId, e.SiteId, e.EnterpriseId, e.RegionId, e.DeviceCode, e.MovedAt)]),
+        CameraRetired e => (Facts(e.RegionId, e.EnterpriseId, e.SiteId, e.RetiredAt),
+            [new CameraRow(seq, e.CameraId, e.SiteId, e.EnterpriseId, e.RegionId, e.DeviceCode, e.RetiredAt, e.RetiredFrom)]),
+        MonitorMoved e => (Facts(e.RegionId, e.EnterpriseId, e.SiteId, e.MovedAt),
+            [new MonitorRow(seq, e.MonitorId, e.SiteId, e.EnterpriseId, e.RegionId, e.MovedAt)]),
+        MonitorRetired e => (Facts(e.RegionId, e.EnterpriseId, e.SiteId, e.RetiredAt),
+            [new MonitorRow(seq, e.MonitorId, e.SiteId, e.EnterpriseId, e.RegionId, e.RetiredAt, e.RetiredFrom)]),
+        MonitorLimitsChanged e => (Facts(e.RegionId, e.EnterpriseId, e.SiteId, e.ChangedAt),
+            [.. e.Limits.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => new MonitorLimitRow(seq, e.MonitorId, l.Key, l.Value, e.EffectiveFrom))]),
         _ => null,
     };
 

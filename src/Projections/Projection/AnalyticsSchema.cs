@@ -14,7 +14,7 @@ namespace Fusion.Projections.Projection;
 public static class AnalyticsSchema
 {
     /// <summary>Raise on any change of a table's columns or of what a fold writes: a file of another version must be rebuilt.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     public const string CheckpointTable = "analytics_checkpoint";
 
