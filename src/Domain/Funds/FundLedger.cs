@@ -16,6 +16,9 @@ public sealed class FundPolicy
 
     /// <summary>A period's obligation is due this many days after the period ends.</summary>
     public int DepositDueDays { get; set; } = 30;
+
+    /// <summary>What a year's sales revenue owes the fund.</summary>
+    public decimal AnnualObligation(decimal salesRevenueYuan) => Math.Round(salesRevenueYuan * ObligationRate, 2, MidpointRounding.AwayFromZero);
 }
 
 /// <summary>A fund period: a month "2026-10", a quarter "2026-Q4" or a year "2026", with its first and last day.</summary>

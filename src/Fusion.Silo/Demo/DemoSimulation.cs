@@ -48,6 +48,7 @@ public sealed class DemoSimulation(IServer server, IHostApplicationLifetime life
             runner.RunAsync(masterData, stoppingToken),
             DemoEnforcement.RunAsync(officer, baseUrl, reserve, line => log.LogInformation("{Line}", line), stoppingToken),
             DemoResponsibility.RunAsync(admin, mayor, baseUrl, line => log.LogInformation("{Line}", line), stoppingToken),
+            DemoMasterData.RunAsync(admin, baseUrl, masterData, line => log.LogInformation("{Line}", line), stoppingToken),
             DemoAdvisory.RunAsync(admin, officer, baseUrl, line => log.LogInformation("{Line}", line), stoppingToken),
             DemoAccountability.RunAsync(tokens, baseUrl, masterData, line => log.LogInformation("{Line}", line), stoppingToken));
     }

@@ -20,6 +20,18 @@ public sealed record EnterpriseView(
 
 public sealed record SiteView(string SiteId, string Kind, string Name, double Longitude, double Latitude, IReadOnlyList<string> Cameras, IReadOnlyList<string> Monitors);
 
+/// <summary>One enterprise as it stands: Revision counts its amendments; AnnualFundObligationYuan is what its registered sales owe the fund a year.</summary>
+public sealed record EnterpriseDetailView(
+    string EnterpriseId, string Name, string Industry, string RegionId, decimal AnnualSalesRevenueYuan, decimal AnnualFundObligationYuan,
+    double Longitude, double Latitude, int Revision, IReadOnlyList<SiteDetailView> Sites);
+
+public sealed record SiteDetailView(string SiteId, string Kind, string Name, double Longitude, double Latitude, IReadOnlyList<CameraView> Cameras, IReadOnlyList<MonitorView> Monitors);
+
+public sealed record CameraView(string CameraId, string? DeviceCode, int Revision, DateTimeOffset? RetiredFrom);
+
+/// <summary>Limits are the latest entered, in force from LimitsFrom (null: since registration).</summary>
+public sealed record MonitorView(string MonitorId, IReadOnlyDictionary<string, double> Limits, DateTimeOffset? LimitsFrom, int Revision, DateTimeOffset? RetiredFrom);
+
 public static class MasterDataEndpoints
 {
     public const int DefaultPageSize = 500;
@@ -93,6 +105,27 @@ public static class MasterDataEndpoints
             .WithSummary($"Enterprises by name, optionally of one region (a county's list includes its industrial parks), with their sites; pages of {DefaultPageSize} " +
                          $"(limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
+
+        app.MapGet("/api/enterprises/{id}", (string id, MasterDataCache cache, Fusion.Domain.Funds.FundPolicy policy) =>
+                cache.Current is var catalog && catalog.Enterprises.TryGetValue(id, out var e)
+                    ? Results.Ok(Detail(catalog, e, policy))
+                    : Results.Problem(statusCode: 404, title: "Unknown enterprise", detail: $"No enterprise with credit code '{id}' is registered."))
+            .Produces<EnterpriseDetailView>()
+            .ProducesProblem(404)
+            .WithTags("Master data")
+            .WithSummary("One enterprise as it stands after its amendments, with its sites and their cameras and monitors (moves, limits, retirements)")
+            .RequireAuthorization(Policies.Staff);
         return app;
     }
+
+    static EnterpriseDetailView Detail(MasterDataCatalog catalog, Enterprise e, Fusion.Domain.Funds.FundPolicy policy) =>
+        new(e.EnterpriseId, e.Name, e.Industry, e.RegionId, e.AnnualSalesRevenueYuan, policy.AnnualObligation(e.AnnualSalesRevenueYuan),
+            e.Location.Longitude, e.Location.Latitude, e.Revision,
+            catalog.Sites.Values.Where(s => s.EnterpriseId == e.EnterpriseId).OrderBy(s => s.SiteId, StringComparer.Ordinal)
+                .Select(s => new SiteDetailView(s.SiteId, s.Kind.ToString(), s.Name, s.Location.Longitude, s.Location.Latitude,
+                    catalog.Cameras.Values.Where(c => c.SiteId == s.SiteId).OrderBy(c => c.CameraId, StringComparer.Ordinal)
+                        .Select(c => new CameraView(c.CameraId, c.DeviceCode, c.Revision, c.RetiredFrom)).ToArray(),
+                    catalog.Monitors.Values.Where(m => m.SiteId == s.SiteId).OrderBy(m => m.MonitorId, StringComparer.Ordinal)
+                        .Select(m => new MonitorView(m.MonitorId, m.Limits, m.LimitHistory.LastOrDefault()?.From, m.Revision, m.RetiredFrom)).ToArray()))
+                .ToArray());
 }
