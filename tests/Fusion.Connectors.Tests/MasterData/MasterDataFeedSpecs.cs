@@ -263,7 +263,7 @@ public class MasterDataFeedSpecs
     }
 
     [Fact]
-    public void GivenACameraRegisteredAtOneSite_WhenAnotherSiteClaimsIt_ThenTheEntryIsRejected()
+    public void GivenOneCameraListedAtTwoSitesOfAnEntry_WhenTranslated_ThenTheEntryIsRejected()
     {
         var sites = """
             [{ "siteId": "outfall-1", "kind": "outfall", "name": "A", "longitude": 94.95, "latitude": 36.45, "cameras": [{ "cameraId": "cam-1" }] },
@@ -272,6 +272,6 @@ public class MasterDataFeedSpecs
 
         var rejection = SingleRejection(Given(Catalog, $$"""{ "enterprises": [{{Enterprise(SaltLake, sites: sites)}}] }"""));
 
-        Assert.Equal("enterprises: camera 'cam-1' is already registered at another site", rejection.Reason);
+        Assert.Equal("enterprises: camera 'cam-1' is listed twice", rejection.Reason);
     }
 }
