@@ -153,6 +153,24 @@ public class FoldSpecs
     }
 
     [Fact]
+    public void GivenMasterDataRevisions_WhenFolded_ThenTheSubjectsRowIsReplacedAsItStands()
+    {
+        var dec1 = T0.AddDays(10);
+        Assert.Equal(new EnterpriseRow(1, SaltLake, "Qarhan Salt Lake Potash", "potash", Golmud, 1_380_000_000m, 94.95, 36.45, T0, 2),
+            Fold(One(Streams.Enterprise(SaltLake), new EnterpriseAmended(SaltLake, 2, Golmud, "Qarhan Salt Lake Potash", "potash", 1_380_000_000m, 94.95, 36.45, T0)))[1]);
+        Assert.Equal(new CameraRow(1, "c-1", "s-2", SaltLake, Golmud, null, T0),
+            Fold(One(Streams.Enterprise(SaltLake), new CameraMoved("c-1", 1, "s-2", SaltLake, Golmud, null, "s-1", T0)))[1]);
+        Assert.Equal(new CameraRow(1, "c-1", "s-2", SaltLake, Golmud, null, T0, dec1),
+            Fold(One(Streams.Enterprise(SaltLake), new CameraRetired("c-1", "s-2", SaltLake, Golmud, null, dec1, T0)))[1]);
+        Assert.Equal(new MonitorRow(1, "mn-1", "s-2", SaltLake, Golmud, T0),
+            Fold(One(Streams.Enterprise(SaltLake), new MonitorMoved("mn-1", 1, "s-2", SaltLake, Golmud, "s-1", T0)))[1]);
+        Assert.Equal(new MonitorRow(1, "mn-1", "s-2", SaltLake, Golmud, T0, dec1),
+            Fold(One(Streams.Enterprise(SaltLake), new MonitorRetired("mn-1", "s-2", SaltLake, Golmud, dec1, T0)))[1]);
+        Assert.Equal([new MonitorLimitRow(1, "mn-1", "w01018", 40, dec1)],
+            Fold(One(Streams.Enterprise(SaltLake), new MonitorLimitsChanged("mn-1", 2, "s-2", SaltLake, Golmud, new Dictionary<string, double> { ["w01018"] = 40 }, dec1, T0))).Skip(1));
+    }
+
+    [Fact]
     public void GivenEmissionLimitExceededByName_WhenFolded_ThenExceedanceRowWithHoursOfItsPeriod()
     {
         var json = $$"""{"MonitorId":"mn-1","SiteId":"s-1","EnterpriseId":"{{SaltLake}}","RegionId":"golmud","Pollutant":"w01018","Value":80,"Limit":50,"PeriodStart":"2026-03-01T00:00:00+08:00","PeriodEnd":"2026-03-01T03:00:00+08:00","DetectedAt":"2026-03-01T03:05:00+08:00"}""";
