@@ -252,7 +252,7 @@ public static class MasterDataFeed
                 var limits = Limits(m);
                 var retiredFrom = RetiredOn(m, $"monitor '{monitorId}'", now);
                 var limitsFrom = DateOf(m, "limitsFrom", monitorId);
-                if (limitsFrom > now.AddYears(1)) throw new RecordRejected($"'limitsFrom' of monitor '{monitorId}' should be within a year from now");
+                if (limitsFrom > now) throw new RecordRejected($"'limitsFrom' of monitor '{monitorId}' is {limitsFrom:yyyy-MM-dd}, a day still to come; {NotAhead}");
                 var known = catalog.Monitors.GetValueOrDefault(monitorId);
                 if (known is not null && !revise && known.SiteId != siteId && known.Revision == 0)
                     throw new RecordRejected($"monitor '{monitorId}' is already registered at another site");
@@ -326,7 +326,7 @@ public static class MasterDataFeed
         {
             var effective = limitsFrom ?? now;
             if (known.LimitHistory.LastOrDefault()?.From is { } latest && effective <= latest)
-                throw new RecordRejected($"'limitsFrom' of {who}: its limits in force from {latest:yyyy-MM-dd HH:mm} came later than {effective:yyyy-MM-dd HH:mm}");
+                throw new RecordRejected($"'limitsFrom' of {who} is {effective:yyyy-MM-dd HH:mm}, before its limits in force from {latest:yyyy-MM-dd HH:mm}; limits change forward only");
             revision++;
             var content = Hash(string.Join(";", limits.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => FormattableString.Invariant($"{l.Key}={l.Value:R}")))
                                + (limitsFrom is { } day ? $"@{day:yyyyMMdd}" : ""));
@@ -341,9 +341,13 @@ public static class MasterDataFeed
         if (!r.Has("retiredOn")) return null;
         var day = r.Date("retiredOn");
         var from = Tenures.StartOf(day);
-        if (day.Year < 1949 || from > now.AddYears(1)) throw new RecordRejected($"'retiredOn' of {who} is {day:yyyy-MM-dd}; that cannot be right");
+        if (day.Year < 1949) throw new RecordRejected($"'retiredOn' of {who} is {day:yyyy-MM-dd}; that cannot be right");
+        if (from > now) throw new RecordRejected($"'retiredOn' of {who} is {day:yyyy-MM-dd}, a day still to come; {NotAhead}");
         return from;
     }
+
+    // Every time an event carries lies within the ingest window (IngestBounds), which ends at now: a change is recorded when it is in force.
+    const string NotAhead = "post the change on or after the day it takes effect";
 
     static string Hash(string content) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)))[..16];

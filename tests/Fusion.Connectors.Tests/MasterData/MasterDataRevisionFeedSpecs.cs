@@ -14,7 +14,7 @@ namespace Fusion.Connectors.Tests.MasterData;
 public class MasterDataRevisionFeedSpecs
 {
     static readonly DateTimeOffset Now = ReceivedAt;
-    static readonly DateTimeOffset Dec1 = Tenures.StartOf(new DateOnly(2026, 12, 1));
+    static readonly DateTimeOffset Nov25 = Tenures.StartOf(new DateOnly(2026, 11, 25));
     const string Mn = "010000A8900016F000169DC0";
 
     static TranslatedBatch Given(MasterDataCatalog known, string document, bool revise = true) =>
@@ -114,25 +114,34 @@ public class MasterDataRevisionFeedSpecs
     [Fact]
     public void GivenACameraRetiredOnADay_WhenTranslated_ThenRetiredFromThatDayOnce_AndARetiredCameraDoesNotMove()
     {
-        var retire = Given(Known, Doc(camera: """{ "cameraId": "cam-1", "deviceCode": "63280100001320000001", "retiredOn": "2026-12-01" }"""));
+        var retire = Given(Known, Doc(camera: """{ "cameraId": "cam-1", "deviceCode": "63280100001320000001", "retiredOn": "2026-11-25" }"""));
         var retired = Applied(Known, retire);
 
-        Assert.Equal([new CameraRetired("cam-1", "outfall-1", SaltLake, "golmud", "63280100001320000001", Dec1, Now)], Events(retire, "camera-retired"));
+        Assert.Equal([new CameraRetired("cam-1", "outfall-1", SaltLake, "golmud", "63280100001320000001", Nov25, Now)], Events(retire, "camera-retired"));
         Assert.Empty(Events(Given(retired, Doc()), "camera-retired"));
-        Assert.Equal($"enterprises: 'siteId' of camera 'cam-1': it was retired from 2026-12-01 at site 'outfall-1'; a retired camera does not move (register the device under a new id)",
+        Assert.Equal($"enterprises: 'siteId' of camera 'cam-1': it was retired from 2026-11-25 at site 'outfall-1'; a retired camera does not move (register the device under a new id)",
             Assert.Single(Given(retired, Doc(cameraSite: "tailings-1")).Rejected).Reason);
     }
 
     [Fact]
     public void GivenNewLimitsFromADay_WhenTranslated_ThenMonitorLimitsChanged_AndLimitsFromBeforeThemAreRefused()
     {
-        var change = Given(Known, Doc(monitor: $$"""{ "monitorId": "{{Mn}}", "limits": { "w01018": 40 }, "limitsFrom": "2026-12-01" }"""));
+        var change = Given(Known, Doc(monitor: $$"""{ "monitorId": "{{Mn}}", "limits": { "w01018": 40 }, "limitsFrom": "2026-11-25" }"""));
         var changed = Applied(Known, change);
 
-        Assert.Equal([new MonitorLimitsChanged(Mn, 1, "outfall-1", SaltLake, "golmud", new Dictionary<string, double> { ["w01018"] = 40 }, Dec1, Now)],
+        Assert.Equal([new MonitorLimitsChanged(Mn, 1, "outfall-1", SaltLake, "golmud", new Dictionary<string, double> { ["w01018"] = 40 }, Nov25, Now)],
             Events(change, "monitor-limits"), new LimitsComparer());
         Assert.Contains("'limitsFrom' of monitor", Assert.Single(Given(changed,
-            Doc(monitor: $$"""{ "monitorId": "{{Mn}}", "limits": { "w01018": 30 }, "limitsFrom": "2026-11-30" }""")).Rejected).Reason);
+            Doc(monitor: $$"""{ "monitorId": "{{Mn}}", "limits": { "w01018": 30 }, "limitsFrom": "2026-11-24" }""")).Rejected).Reason);
+    }
+
+    [Fact]
+    public void GivenARetirementOrLimitsFromADayStillToCome_WhenTranslated_ThenRefusedNamingTheField()
+    {
+        Assert.Equal("enterprises: 'retiredOn' of camera 'cam-1' is 2026-11-29, a day still to come; post the change on or after the day it takes effect",
+            Assert.Single(Given(Known, Doc(camera: """{ "cameraId": "cam-1", "retiredOn": "2026-11-29" }""")).Rejected).Reason);
+        Assert.StartsWith($"enterprises: 'limitsFrom' of monitor '{Mn}' is 2026-11-29",
+            Assert.Single(Given(Known, Doc(monitor: $$"""{ "monitorId": "{{Mn}}", "limits": { "w01018": 40 }, "limitsFrom": "2026-11-29" }""")).Rejected).Reason);
     }
 
     [Fact]
@@ -148,20 +157,20 @@ public class MasterDataRevisionFeedSpecs
     [Fact]
     public void GivenChangedLimits_WhenDataArrive_ThenEachPeriodIsJudgedByTheLimitsInForceThen()
     {
-        var changed = Applied(Known, Given(Known, Doc(monitor: $$"""{ "monitorId": "{{Mn}}", "limits": { "w01018": 40 }, "limitsFrom": "2026-12-01" }""")));
+        var changed = Applied(Known, Given(Known, Doc(monitor: $$"""{ "monitorId": "{{Mn}}", "limits": { "w01018": 40 }, "limitsFrom": "2026-11-25" }""")));
 
-        Assert.Empty(Exceedances(changed, "20261130230000", 45));
-        Assert.Equal(40, Assert.Single(Exceedances(changed, "20261201000000", 45)).Limit);
+        Assert.Empty(Exceedances(changed, "20261124230000", 45));
+        Assert.Equal(40, Assert.Single(Exceedances(changed, "20261125000000", 45)).Limit);
     }
 
     [Fact]
     public void GivenARetiredMonitor_WhenItsDataForAPeriodAfterArrive_ThenRefusedWithTheReason_AndDataBeforeAreTaken()
     {
-        var retired = Applied(Known, Given(Known, Doc(monitor: $$"""{ "monitorId": "{{Mn}}", "limits": { "w01018": 50 }, "retiredOn": "2026-12-01" }""")));
+        var retired = Applied(Known, Given(Known, Doc(monitor: $$"""{ "monitorId": "{{Mn}}", "limits": { "w01018": 50 }, "retiredOn": "2026-11-25" }""")));
 
-        Assert.Equal($"MN '{Mn}' was retired from 2026-12-01; its data for periods from then are refused",
-            Assert.Throws<RecordRejected>(() => Exceedances(retired, "20261201010000", 45)).Message);
-        Assert.Empty(Exceedances(retired, "20261130230000", 45));
+        Assert.Equal($"MN '{Mn}' was retired from 2026-11-25; its data for periods from then are refused",
+            Assert.Throws<RecordRejected>(() => Exceedances(retired, "20261125010000", 45)).Message);
+        Assert.Empty(Exceedances(retired, "20261124230000", 45));
     }
 
     [Fact]
