@@ -106,14 +106,19 @@ public static class MasterDataEndpoints
                          $"(limit up to {MaxPageSize}, offset), the total in X-Total-Count and the next page in the Link header")
             .RequireAuthorization(Policies.Staff);
 
-        app.MapGet("/api/enterprises/{id}", (string id, MasterDataCache cache, Fusion.Domain.Funds.FundPolicy policy) =>
-                cache.Current is var catalog && catalog.Enterprises.TryGetValue(id, out var e)
-                    ? Results.Ok(Detail(catalog, e, policy))
-                    : Results.Problem(statusCode: 404, title: "Unknown enterprise", detail: $"No enterprise with credit code '{id}' is registered."))
+        app.MapGet("/api/enterprises/{id}", (string id, MasterDataCache cache, Fusion.Domain.Funds.FundPolicy policy, HttpContext http) =>
+            {
+                var catalog = cache.Current;
+                if (!catalog.Enterprises.TryGetValue(id, out var e))
+                    return Results.Problem(statusCode: 404, title: "Unknown enterprise", detail: $"No enterprise with credit code '{id}' is registered.");
+                http.RequireArea(http.Areas(), id, e.RegionId, $"Enterprise '{id}'");
+                return Results.Ok(Detail(catalog, e, policy));
+            })
             .Produces<EnterpriseDetailView>()
+            .ProducesProblem(403)
             .ProducesProblem(404)
             .WithTags("Master data")
-            .WithSummary("One enterprise as it stands after its amendments, with its sites and their cameras and monitors (moves, limits, retirements)")
+            .WithSummary("One enterprise as it stands after its amendments, with its sites and their cameras and monitors (moves, limits, retirements); a leader or commissioner sees those of their areas")
             .RequireAuthorization(Policies.Staff);
         return app;
     }
