@@ -19,28 +19,31 @@ public static class DemoMasterData
         try
         {
             var before = await admin.GetFromJsonAsync<JsonElement>(url, ct);
-            var appended = 0;
-            if (before.GetProperty("revision").GetInt32() == 0)
+            if (before.GetProperty("revision").GetInt32() > 0)
             {
-                var revised = Math.Round(largest.AnnualSalesRevenueYuan * 1.15m / 10_000) * 10_000;
-                var document = new
+                log($"master data story: {largest.Name} was amended before (revision {before.GetProperty("revision").GetInt32()}): annual sales " +
+                    $"{before.GetProperty("annualSalesRevenueYuan").GetDecimal():0} yuan, fund obligation {before.GetProperty("annualFundObligationYuan").GetDecimal():0.##} yuan a year — {url}");
+                return;
+            }
+            var revised = Math.Round(largest.AnnualSalesRevenueYuan * 1.15m / 10_000) * 10_000;
+            var document = new
+            {
+                enterprises = new[]
                 {
-                    enterprises = new[]
-                    {
-                        new { largest.EnterpriseId, largest.Name, largest.Industry, largest.RegionId, annualSalesRevenueYuan = revised, largest.Longitude, largest.Latitude },
-                    },
-                };
-                for (var i = 0; i < 2; i++)
-                {
-                    var posted = await admin.PostAsJsonAsync(new Uri(baseUrl, "api/master-data"), document, ct);
-                    if (!posted.IsSuccessStatusCode) throw new HttpRequestException($"POST api/master-data: {(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync(ct)}");
-                    if (i == 0) appended = (await posted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accepted").GetInt32();
-                }
+                    new { largest.EnterpriseId, largest.Name, largest.Industry, largest.RegionId, annualSalesRevenueYuan = revised, largest.Longitude, largest.Latitude },
+                },
+            };
+            var accepted = new List<int>();
+            for (var i = 0; i < 2; i++)
+            {
+                var posted = await admin.PostAsJsonAsync(new Uri(baseUrl, "api/master-data"), document, ct);
+                if (!posted.IsSuccessStatusCode) throw new HttpRequestException($"POST api/master-data: {(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync(ct)}");
+                accepted.Add((await posted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accepted").GetInt32());
             }
             var after = await admin.GetFromJsonAsync<JsonElement>(url, ct);
             log($"master data story: {largest.Name}'s annual sales revised from {largest.AnnualSalesRevenueYuan:0} to " +
-                $"{after.GetProperty("annualSalesRevenueYuan").GetDecimal():0} yuan (revision {after.GetProperty("revision").GetInt32()}, " +
-                $"{appended} event appended; the same document posted again appended none): its fund obligation " +
+                $"{after.GetProperty("annualSalesRevenueYuan").GetDecimal():0} yuan (revision {after.GetProperty("revision").GetInt32()}; " +
+                $"records accepted: {accepted[0]}, and {accepted[1]} when the same document was posted again): its fund obligation " +
                 $"{before.GetProperty("annualFundObligationYuan").GetDecimal():0.##} → {after.GetProperty("annualFundObligationYuan").GetDecimal():0.##} yuan a year — {url}");
         }
         catch (HttpRequestException e)

@@ -135,6 +135,24 @@ public sealed class MasterDataRevisionTests
         Assert.Equal(2_760_000_000m, seen);
     }
 
+    [Fact]
+    public async Task GivenTheDemosMasterDataStory_WhenPlayedAndPlayedAgain_ThenTheLargestEnterpriseIsAmendedOnce_AndItsFundObligationFollows()
+    {
+        await using var app = await FusionApp.StartAsync();
+        var http = app.CreateClient();
+        (await http.PostJsonAsync("/api/master-data", Haixi())).EnsureSuccessStatusCode();
+        var lines = new List<string>();
+
+        await Demo.DemoMasterData.RunAsync(http, http.BaseAddress!, Haixi(), lines.Add, CancellationToken.None);
+        var events = await app.EventCountAsync();
+        await Demo.DemoMasterData.RunAsync(http, http.BaseAddress!, Haixi(), lines.Add, CancellationToken.None);
+
+        Assert.Equal(events, await app.EventCountAsync());
+        Assert.StartsWith("master data story: Qarhan Potash Test Co.'s annual sales revised from 2400000000 to 2760000000 yuan (revision 1; " +
+                          "records accepted: 1, and 0 when the same document was posted again): its fund obligation 2400000 → 2760000 yuan a year", lines[0]);
+        Assert.StartsWith("master data story: Qarhan Potash Test Co. was amended before (revision 1): annual sales 2760000000 yuan, fund obligation 2760000 yuan a year", lines[1]);
+    }
+
     static async Task<JsonElement> RowAsync(HttpClient http, string sql)
     {
         var response = await http.PostAsync("/api/analytics/sql", new StringContent(JsonSerializer.Serialize(new { sql }), Encoding.UTF8, "application/json"));
