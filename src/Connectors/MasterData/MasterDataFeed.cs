@@ -263,7 +263,8 @@ public static class MasterDataFeed
                         items.Add(new(Key("monitor-retired", monitorId), stream, [new MonitorRetired(monitorId, siteId, id, regionId, from, now)]));
                 }
                 else if (revise)
-                    items.AddRange(MonitorRevision(known, siteId, id, regionId, limits, limitsFrom, retiredFrom, now));
+                    // An entry without 'limits' (one giving a new access password, say) leaves the limits as they are.
+                    items.AddRange(MonitorRevision(known, siteId, id, regionId, m.Has("limits") ? limits : new(known.Limits), limitsFrom, retiredFrom, now));
             }
         }
         return items;

@@ -145,6 +145,10 @@ public class MasterDataRevisionFeedSpecs
     }
 
     [Fact]
+    public void GivenAMonitorListedWithoutLimits_WhenTranslated_ThenItsLimitsStayAsTheyAre() =>
+        Assert.Empty(Events(Given(Known, Doc(monitor: $$"""{ "monitorId": "{{Mn}}", "accessPassword": "654321" }""")), "monitor-limits"));
+
+    [Fact]
     public void GivenAMonitorMovedWithNewLimits_WhenTranslated_ThenMovedThenLimitsChangedAtTheNewSite_Revisions1And2()
     {
         var batch = Given(Known, Doc(monitorSite: "tailings-1", monitor: $$"""{ "monitorId": "{{Mn}}", "limits": { "w01018": 40 } }"""));
