@@ -185,13 +185,12 @@ public static class MasterDataFeed
         };
         if (revise && catalog.Enterprises.GetValueOrDefault(id) is { } registered)
         {
-            var known = registered;
-            if (known.RegionId != regionId)
-                throw new RecordRejected($"'regionId' of enterprise '{id}' is '{regionId}', but it is registered in '{known.RegionId}'; an enterprise's region cannot be amended");
-            if (known.Name != name || known.Industry != industry || known.AnnualSalesRevenueYuan != revenue
-                || known.Location.Longitude != p.Longitude || known.Location.Latitude != p.Latitude)
+            if (registered.RegionId != regionId)
+                throw new RecordRejected($"'regionId' of enterprise '{id}' is '{regionId}', but it is registered in '{registered.RegionId}'; an enterprise's region cannot be amended");
+            if (registered.Name != name || registered.Industry != industry || registered.AnnualSalesRevenueYuan != revenue
+                || registered.Location.Longitude != p.Longitude || registered.Location.Latitude != p.Latitude)
             {
-                var revision = known.Revision + 1;
+                var revision = registered.Revision + 1;
                 var content = Hash(FormattableString.Invariant($"{name}\n{industry}\n{revenue:0.####}\n{p.Longitude:R}\n{p.Latitude:R}"));
                 items.Add(new(Key("enterprise-amended", $"{id}:{revision}:{content}"), stream,
                     [new EnterpriseAmended(id, revision, regionId, name, industry, revenue, p.Longitude, p.Latitude, now)]));
