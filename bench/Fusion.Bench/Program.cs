@@ -1,5 +1,6 @@
 using Fusion.Bench;
 using Fusion.Bench.Analytics;
+using Fusion.Bench.Cluster;
 using Fusion.Bench.Ingest;
 using Fusion.Bench.Risk;
 using Fusion.Bench.Security;
@@ -18,6 +19,7 @@ var benches = new Dictionary<string, Func<BenchOptions, Task<IReadOnlyList<Bench
     ["boards"] = BoardsBench.RunAsync,
     ["warnings"] = WarningsBench.RunAsync,
     ["security"] = SecurityBench.RunAsync,
+    ["cluster"] = ClusterBench.RunAsync,
 };
 if (suite != "all" && !benches.ContainsKey(suite))
 {

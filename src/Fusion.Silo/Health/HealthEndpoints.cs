@@ -6,15 +6,16 @@ namespace Fusion.Silo.Health;
 
 /// <summary>
 /// Status "up" (200), "degraded" (200: everything runs, but a consumer has parked events or is stalled)
-/// or "down" (503: the silo, the store or a required consumer is not running), with each consumer's state.
+/// or "down" (503: the silo, the store or a required consumer is not running), with each consumer's state and whether
+/// this silo does the cluster's time-driven work (Duties: always true for a silo alone).
 /// </summary>
-public sealed record HealthReport(string Status, bool Silo, bool Store, bool Subscription, string? Problem, IReadOnlyList<ConsumerStatus> Consumers);
+public sealed record HealthReport(string Status, bool Silo, bool Store, bool Subscription, string? Problem, IReadOnlyList<ConsumerStatus> Consumers, bool Duties);
 
 public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", async (IClusterClient cluster, IDocumentStore store, Consumers consumers, CancellationToken ct) =>
+        app.MapGet("/health", async (IClusterClient cluster, IDocumentStore store, Consumers consumers, Cluster.ClusterDuty duty, CancellationToken ct) =>
             {
                 var problems = new List<string>();
                 var silo = await Check(problems, "silo", async () =>
@@ -37,7 +38,7 @@ public static class HealthEndpoints
                     .ToList();
                 var status = problems.Count > 0 ? "down" : warnings.Count > 0 ? "degraded" : "up";
                 var report = new HealthReport(status, silo, db, subscriptions,
-                    problems.Count + warnings.Count == 0 ? null : string.Join("; ", problems.Concat(warnings)), all);
+                    problems.Count + warnings.Count == 0 ? null : string.Join("; ", problems.Concat(warnings)), all, duty.Held);
                 return Results.Json(report, statusCode: problems.Count == 0 ? 200 : 503);
             })
             .WithTags("Operations")

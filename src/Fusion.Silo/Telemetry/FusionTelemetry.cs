@@ -35,7 +35,8 @@ public static class FusionTelemetry
                 .AddMeter(FusionMetrics.MeterName, "Npgsql", "Microsoft.Orleans")
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter())
+                // Every scrape reads the gauges then (no 300 ms cached answer): /metrics says what /health says.
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(t => t
                 .AddSource(Ingest.Name, Hj212.Name, Risk.Name, Analytics.Name, Board.Name, "Npgsql", "Microsoft.Orleans.Application")
                 .AddAspNetCoreInstrumentation());

@@ -48,6 +48,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
             // One daemon is hot, the other cold.
             var (hot, survivor) = await HotAndColdAsync(first, second);
             output.WriteLine($"hot: {hot.Name}, cold: {survivor.Name}");
+            await EventuallyAsync("exactly one silo holds the time-driven duties", async () =>
+                (await first.HealthAsync()).GetProperty("duties").GetBoolean() ^ (await second.HealthAsync()).GetProperty("duties").GetBoolean());
 
             var acknowledged = new ConcurrentDictionary<int, SiloProcess>();
             var killed = 0;
@@ -93,6 +95,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
             // The survivor's daemon turns hot and its consumers catch up with everything.
             await EventuallyAsync("the survivor runs live risk", async () => (await survivor.ConsumerAsync("live-risk")).State == "Running");
             output.WriteLine($"subscriptions running on the survivor {killedAt.Elapsed.TotalSeconds:0.0} s after the kill");
+            // The time-driven duties moved too: /health says the survivor holds them.
+            await EventuallyAsync("the survivor holds the duties", async () => (await survivor.HealthAsync()).GetProperty("duties").GetBoolean());
             await CaughtUpAsync(survivor);
 
             var stored = await ScalarAsync(connection, "SELECT count(*) FROM fusion.mt_events WHERE type = 'camera_alarm_raised'");
