@@ -102,7 +102,8 @@ public static class BoardsBench
         var app = await StartAsync(connection, port, telemetry: true, hj212: true);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
+            // Registering 500 monitors derives each access password's hash (PBKDF2): minutes on two cores, longer than HttpClient's 100 s default.
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(30), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
             var cameras = await MasterDataAsync(http);
             (await http.PostAsJsonAsync("/api/master-data", Hj212Bench.Document())).EnsureSuccessStatusCode();
             var fleet = Hj212Simulation.Fleet(Enumerable.Range(0, Loggers).Select(i => (Hj212Bench.Mn(i), Hj212Simulation.OutfallLimits)));
