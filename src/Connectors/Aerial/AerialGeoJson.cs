@@ -36,8 +36,21 @@ public static class AerialGeoJson
 
     static SourceRecord<RecordReader> Feature(JsonElement feature, int index)
     {
+        try
+        {
+            return ReadFeature(feature, index);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is System.Text.DecoderFallbackException)
+        {
+            // System.Text.Json checks a string's UTF-8 only when it is read as text.
+            return new(index, null, () => RecordReader.Raw(feature), default, "the feature holds text that is not valid UTF-8");
+        }
+    }
+
+    static SourceRecord<RecordReader> ReadFeature(JsonElement feature, int index)
+    {
         if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "Feature")
-            return new(index, null, feature.GetRawText, default, "each entry of 'features' should be a GeoJSON Feature");
+            return new(index, null, () => RecordReader.Raw(feature), default, "each entry of 'features' should be a GeoJSON Feature");
         var record = feature.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
             ? JsonObject.Create(properties)!.DeepClone().AsObject()
             : [];
@@ -47,10 +60,10 @@ public static class AerialGeoJson
         record.Remove("longitude");
         record.Remove("latitude");
         if (!feature.TryGetProperty("geometry", out var geometry) || geometry.ValueKind == JsonValueKind.Null)
-            return new(index, record["findingId"]?.ToString(), feature.GetRawText, default, "the feature has no geometry; a finding is a Point or a Polygon");
+            return new(index, record["findingId"]?.ToString(), () => RecordReader.Raw(feature), default, "the feature has no geometry; a finding is a Point or a Polygon");
         record["geometry"] = JsonNode.Parse(geometry.GetRawText());
         var element = JsonSerializer.SerializeToElement(record);
-        return new(index, new RecordReader(element).TextOrNull("findingId"), feature.GetRawText, new RecordReader(element), null);
+        return new(index, new RecordReader(element).TextOrNull("findingId"), () => RecordReader.Raw(feature), new RecordReader(element), null);
     }
 
     /// <summary>A GeoJSON geometry of a finding: a Point or a valid Polygon, every vertex in Haixi.</summary>

@@ -47,16 +47,36 @@ public static class PublicReportFormats
         foreach (var required in new[] { "reportId", "receivedAt", "content" })
             if (!headings.Contains(required))
                 throw new RecordRejected($"the CSV has no '{CsvColumns.First(c => c.Value == required).Key}' ({required}) column; columns taken: {string.Join(", ", CsvColumns.Keys.Take(12))}");
+        // Every reporter named in the file's identity columns: a rejected row's quarantined form has each of them masked
+        // wherever it stands (a stray quote can carry a later row, reporter and all, into another row's text).
+        var identities = rows.Skip(1).Where(r => r.Length == headings.Length)
+            .SelectMany(r => r.Where((_, c) => headings[c] is { } f && PublicReportFeed.IdentityFields.Contains(f, StringComparer.OrdinalIgnoreCase)))
+            .Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(v => v.Length).ToArray();
         for (var i = 1; i < rows.Count; i++)
         {
             if (rows[i].All(string.IsNullOrWhiteSpace)) continue;
+            if (rows[i].Length != headings.Length)
+            {
+                // Its cells do not line up with the headings, so which of them is the reporter cannot be told: none is kept.
+                var cells = rows[i].Length;
+                yield return new SourceRecord<RecordReader>(i - 1, null,
+                    () => $"{{\"row\":{i + 1},\"cells\":{cells},\"columns\":{headings.Length},\"kept\":\"none: the cells do not line up with the headings, so the reporter's cannot be told apart\"}}",
+                    default, $"row {i + 1} has {cells} cells for {headings.Length} columns (a stray quote or comma?)");
+                continue;
+            }
             var record = new JsonObject();
-            for (var c = 0; c < Math.Min(headings.Length, rows[i].Length); c++)
+            for (var c = 0; c < headings.Length; c++)
                 if (headings[c] is { } field && rows[i][c].Trim() is { Length: > 0 } value) record[field] = value;
             record["channel"] = record["channel"]?.GetValue<string>() is { } ch ? CsvChannels.GetValueOrDefault(ch, ch) : "hotline-12369";
             if (record["receivedAt"]?.GetValue<string>() is { } at && LocalTime(at) is { } t) record["receivedAt"] = t.ToString("O", CultureInfo.InvariantCulture);
-            yield return Record(i - 1, record, redactor);
+            yield return Record(i - 1, record, redactor, identities);
         }
+    }
+
+    static string MaskAll(string text, IReadOnlyList<string> identities)
+    {
+        foreach (var identity in identities) text = text.Replace(identity, "[reporter]", StringComparison.Ordinal);
+        return text;
     }
 
     /// <summary>"2026-11-28 09:30:00" or "2026/11/28 9:30" in Beijing time; a time with its offset is taken as it is.</summary>
@@ -154,10 +174,11 @@ public static class PublicReportFormats
         return JsonSerializer.SerializeToElement(canonical);
     }
 
-    static SourceRecord<RecordReader> Record(int index, JsonObject record, PublicReportFeed redactor)
+    static SourceRecord<RecordReader> Record(int index, JsonObject record, PublicReportFeed redactor, IReadOnlyList<string>? identities = null)
     {
         var element = JsonSerializer.SerializeToElement(record);
-        return new SourceRecord<RecordReader>(index, new RecordReader(element).TextOrNull("reportId"), () => redactor.Redact(element), new RecordReader(element), null);
+        return new SourceRecord<RecordReader>(index, new RecordReader(element).TextOrNull("reportId"),
+            () => identities is null ? redactor.Redact(element) : MaskAll(redactor.Redact(element), identities), new RecordReader(element), null);
     }
 
     static string Hash(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)))[..20];

@@ -155,6 +155,11 @@ public static class IngestEndpoints
         {
             (title, batch) = ("Wrong shape", TranslatedBatch.Unreadable(feed, Encoding.UTF8.GetString(raw), e.Message));
         }
+        catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
+        {
+            // System.Text.Json checks a string's UTF-8 only when it is read as text: a shape read outside a record's reader.
+            (title, batch) = ("Malformed JSON", TranslatedBatch.Unreadable(feed, Encoding.UTF8.GetString(raw), "the body holds text that is not valid UTF-8"));
+        }
         var outcome = await pipeline.StoreAsync(batch, feed, ct);
         return title is null ? IngestAnswer.From(outcome) : IngestAnswer.Unreadable(title, batch.Rejected[0].Reason);
     }

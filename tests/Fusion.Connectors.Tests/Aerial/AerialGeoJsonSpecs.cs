@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Fusion.Connectors.Aerial;
 using Fusion.Connectors.Ingest;
@@ -157,5 +158,23 @@ public class AerialGeoJsonSpecs
         using var doc = JsonDocument.Parse($$"""{"findingId":"j-1","platform":"drone","findingType":"dust-plume","severity":"low","observedAt":"2026-11-27T11:20:00+08:00","geometry":{{Box(96.99, 37.25, 97.10, 37.27)}}}""");
         var finding = Assert.IsType<AerialFindingRecorded>(Assert.Single(feed.Translate(new RecordReader(doc.RootElement), Bounded, ReceivedAt).Events));
         Assert.Equal("keluke-lake", finding.ProtectedZoneId);
+    }
+
+    [Fact]
+    public void GivenAFeatureWhoseTextIsNotValidUtf8_WhenRead_ThenItIsRejectedAsSuch_NotThrown()
+    {
+        // A property named with bytes 0x9E 0xFF inside: JSON's structure is whole, its text is not UTF-8.
+        var text = Collection(Feature(Point(94.9, 36.4), properties: "\"M@@\":1,\"platform\":\"drone\",\"findingType\":\"illegal-dumping\",\"severity\":\"high\",\"observedAt\":\"2026-11-27T11:20:00+08:00\""));
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var at = Array.IndexOf(bytes, (byte)'@');
+        (bytes[at], bytes[at + 1]) = (0x9E, 0xFF);
+        var feed = new AerialFindingFeed(new AerialAttribution());
+        using var doc = JsonDocument.Parse(bytes);
+
+        var batch = IngestBatch.Translate(feed.Name, AerialGeoJson.Features(doc.RootElement), r => [feed.Translate(r, Bounded, ReceivedAt)]);
+
+        var rejected = Assert.Single(batch.Rejected);
+        Assert.Equal("the feature holds text that is not valid UTF-8", rejected.Reason);
+        Assert.Contains("\"M\uFFFD\uFFFD\":1", rejected.RawJson);
     }
 }

@@ -48,6 +48,41 @@ public class PublicReportFormatSpecs
     }
 
     [Fact]
+    public void GivenAStrayQuoteThatCarriesTheNextRowsIntoATextCell_WhenRead_ThenNoReporterIsInTheQuarantinedRows()
+    {
+        // Row 2's time starts a quote that only row 4's text closes: rows 3 and 4, reporters and all, become one cell of row 2.
+        const string csv =
+            "举报编号,受理时间,举报方式,举报内容,被举报对象,经度,纬度,所属区县,举报人,联系电话\r\n" +
+            "12369-Q-1,2026-11-28 09:30:00,电话,渣场扬尘,,,,德令哈市,欧阳保密,13912340000\r\n" +
+            "12369-Q-2,\"2026-11-28 09:40:00,电话,渣场扬尘,,,,德令哈市,欧阳保密,13912340000\r\n" +
+            "12369-Q-3,2026-11-28 09:50:00,电话,渣场扬尘,,,,德令哈市,欧阳保密,13912340000\r\n" +
+            "12369-Q-4,2026-11-28 10:00:00,电话,\"扬尘\",,,,德令哈市,欧阳保密,13912340000\r\n";
+
+        var batch = Translate(PublicReportFormats.FromCsv(csv, Feed));
+
+        Assert.Equal(["12369-Q-1"], batch.Accepted.Select(a => Assert.IsType<PublicReportFiled>(Assert.Single(a.Item.Events)).ReportId));
+        var rejected = Assert.Single(batch.Rejected);
+        Assert.Equal("row 3 has 8 cells for 10 columns (a stray quote or comma?)", rejected.Reason);
+        Assert.DoesNotContain("欧阳保密", rejected.RawJson);
+        Assert.DoesNotContain("13912340000", rejected.RawJson);
+    }
+
+    [Fact]
+    public void GivenARejectedRowWhoseTextHoldsAnotherRowsReporter_WhenRead_ThenThatReporterIsMaskedInTheQuarantinedRow()
+    {
+        const string csv =
+            "举报编号,受理时间,举报方式,举报内容,被举报对象,经度,纬度,所属区县,举报人,联系电话\r\n" +
+            "12369-M-1,2026-11-28 09:30:00,电话,渣场扬尘,,,,德令哈市,欧阳保密,13912340000\r\n" +
+            "12369-M-2,昨天,电话,\"见欧阳保密的举报\",,,,德令哈市,,\r\n";
+
+        var rejected = Assert.Single(Translate(PublicReportFormats.FromCsv(csv, Feed)).Rejected);
+
+        Assert.Equal(1, rejected.Index);
+        Assert.DoesNotContain("欧阳保密", rejected.RawJson);
+        Assert.Contains("见[reporter]的举报", rejected.RawJson);
+    }
+
+    [Fact]
     public void GivenACsvWithoutAReportIdColumn_WhenRead_ThenRejectedNamingTheColumn() =>
         Assert.Contains("no '举报编号' (reportId) column", Assert.Throws<RecordRejected>(() => PublicReportFormats.FromCsv("受理时间,举报内容\n2026-11-28 09:30,x\n", Feed).ToList()).Message);
 
