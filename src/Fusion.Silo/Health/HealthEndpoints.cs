@@ -7,15 +7,17 @@ namespace Fusion.Silo.Health;
 /// <summary>
 /// Status "up" (200), "degraded" (200: everything runs, but a consumer has parked events or is stalled)
 /// or "down" (503: the silo, the store or a required consumer is not running), with each consumer's state and whether
-/// this silo does the cluster's time-driven work (Duties: always true for a silo alone).
+/// this silo does the cluster's time-driven work (Duties: always true for a silo alone) and how far live risk had come
+/// when it last assessed the regions (RegionsAssessedThrough, an event sequence; null when it has not).
 /// </summary>
-public sealed record HealthReport(string Status, bool Silo, bool Store, bool Subscription, string? Problem, IReadOnlyList<ConsumerStatus> Consumers, bool Duties);
+public sealed record HealthReport(string Status, bool Silo, bool Store, bool Subscription, string? Problem, IReadOnlyList<ConsumerStatus> Consumers, bool Duties,
+    long? RegionsAssessedThrough);
 
 public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", async (IClusterClient cluster, IDocumentStore store, Consumers consumers, Cluster.ClusterDuty duty, CancellationToken ct) =>
+        app.MapGet("/health", async (IClusterClient cluster, IDocumentStore store, Consumers consumers, Cluster.ClusterDuty duty, Risk.RegionAssessor regions, CancellationToken ct) =>
             {
                 var problems = new List<string>();
                 var silo = await Check(problems, "silo", async () =>
@@ -38,7 +40,7 @@ public static class HealthEndpoints
                     .ToList();
                 var status = problems.Count > 0 ? "down" : warnings.Count > 0 ? "degraded" : "up";
                 var report = new HealthReport(status, silo, db, subscriptions,
-                    problems.Count + warnings.Count == 0 ? null : string.Join("; ", problems.Concat(warnings)), all, duty.Held);
+                    problems.Count + warnings.Count == 0 ? null : string.Join("; ", problems.Concat(warnings)), all, duty.Held, regions.AssessedThrough);
                 return Results.Json(report, statusCode: problems.Count == 0 ? 200 : 503);
             })
             .WithTags("Operations")

@@ -19,19 +19,39 @@ public sealed class RegionAssessment
 /// A region's score moves whenever one of its enterprises' does, and with time as signals decay, so it
 /// is not assessed per event: every interval (Fusion:Risk:RegionAssessEvery, default one minute) each
 /// region is scored and a RiskAssessed event is appended for those whose score or level moved. That
-/// is the region history boards and analysts read.
+/// is the region history boards and analysts read. In a cluster the silo holding the duties assesses, and a silo that
+/// has just taken them over assesses at once rather than an interval later.
 /// </summary>
 public sealed class RegionAssessor(
     IDocumentStore store, RegionRisk regions, MasterDataCache masterData, RiskModel model, PlatformClock clock,
     FusionMetrics metrics, IConfiguration config, ILogger<RegionAssessor> log, Cluster.ClusterDuty duty) : BackgroundService
 {
+    long assessedThrough = -1;
+
+    /// <summary>How far live risk had come when this silo last assessed the regions (null: it has not).</summary>
+    public long? AssessedThrough => Interlocked.Read(ref assessedThrough) is var through && through >= 0 ? through : null;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var every = config.GetValue("Fusion:Risk:RegionAssessEvery", TimeSpan.FromMinutes(1));
-        using var timer = new PeriodicTimer(every);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var poll = every < TimeSpan.FromSeconds(1) ? every : TimeSpan.FromSeconds(1);
+        var due = DateTimeOffset.UtcNow + every;
+        var takenAt = duty.TakenAt;
+        while (!stoppingToken.IsCancellationRequested)
         {
+            try
+            {
+                await Task.Delay(poll, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
             if (!duty.Held) continue;
+            var justTaken = duty.TakenAt != takenAt;
+            if (!justTaken && DateTimeOffset.UtcNow < due) continue;
+            takenAt = duty.TakenAt;
+            due = DateTimeOffset.UtcNow + every;
             try
             {
                 await AssessAsync(stoppingToken);
@@ -47,14 +67,15 @@ public sealed class RegionAssessor(
     {
         var ids = masterData.Current.Regions.Keys.Order(StringComparer.Ordinal).ToArray();
         if (ids.Length == 0) return 0;
+        // How far live risk had come before the scores are read (they hold at least that much): this process's
+        // subscription, or in a cluster the store's record of it (it may run elsewhere).
+        var asOf = duty.Clustered
+            ? (await Cluster.StoreProgress.PositionsAsync(store, ct)).GetValueOrDefault(RiskSubscription.SubscriptionId)
+            : metrics.LastProcessedSequence;
         var scores = await Task.WhenAll(ids.Select(id => regions.ScoreAsync(id)));
         await using var session = store.LightweightSession();
         var last = (await session.LoadManyAsync<RegionAssessment>(ct, ids)).ToDictionary(a => a.Id);
         var moved = 0;
-        // How far live risk had come: this process's subscription, or in a cluster the store's record of it (it may run elsewhere).
-        var asOf = duty.Clustered
-            ? (await Cluster.StoreProgress.PositionsAsync(store, ct)).GetValueOrDefault(RiskSubscription.SubscriptionId)
-            : metrics.LastProcessedSequence;
         foreach (var score in scores)
         {
             var previous = last.GetValueOrDefault(score.SubjectId);
@@ -68,6 +89,7 @@ public sealed class RegionAssessor(
             moved++;
         }
         if (moved > 0) await session.SaveChangesAsync(ct);
+        Interlocked.Exchange(ref assessedThrough, asOf);
         return moved;
     }
 }
