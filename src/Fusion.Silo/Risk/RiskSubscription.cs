@@ -40,6 +40,11 @@ public sealed class RiskSubscription : SubscriptionBase
         // larger page carries more signals per call and the cost per event falls; when it keeps up, a page holds only what
         // came since the last one and stays small.
         Options.BatchSize = 5000;
+        // The next page is read only once this one is done, so it holds everything that arrived meanwhile (up to BatchSize).
+        // Read ahead (the daemon's default), a subscription behind a steady stream is handed the stream's small slices one
+        // after another, each costing its grain calls, and falls further behind: 200 alarms per page at 1,000 alarms/s
+        // across 100 enterprises, where pages grown to the backlog keep up.
+        Options.MaximumHopperSize = 1;
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
