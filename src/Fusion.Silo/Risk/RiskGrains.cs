@@ -13,7 +13,11 @@ namespace Fusion.Silo.Risk;
 /// <summary>One per enterprise: the signals about it and its live score.</summary>
 public interface IEnterpriseRiskGrain : IGrainWithStringKey
 {
-    ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence);
+    /// <summary>Applies a page's signals in memory and answers what to store for them with the page (see <see cref="RiskGrain"/>).</summary>
+    ValueTask<RiskWrites?> StageAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence, Guid page);
+    /// <summary>The page staged here is stored: what it staged is now what this grain answers from. Taken even while an update outside a page waits for it.</summary>
+    [AlwaysInterleave]
+    ValueTask CommittedAsync(Guid page);
     /// <summary>A parked signal, applied on retry out of its order.</summary>
     ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<RiskScore> GetAsync();
@@ -24,7 +28,10 @@ public interface IEnterpriseRiskGrain : IGrainWithStringKey
     /// <summary>Forgets what it held: the model changed and the events are replayed from the start (RiskModelChange).</summary>
     ValueTask ResetAsync();
 
-    /// <summary>Enforcement changes (a finding verified rectified, a blacklisting), in sequence order, after the signals of the same page.</summary>
+    /// <summary>Enforcement changes (a finding verified rectified, a blacklisting), in sequence order, after the signals of the same page: staged with it.</summary>
+    ValueTask<RiskWrites?> StageChangesAsync(Immutable<ImmutableArray<RiskStateChange>> changes, Guid page);
+
+    /// <summary>A parked enforcement change, applied on retry out of its order and stored at once.</summary>
     ValueTask ChangeAsync(Immutable<ImmutableArray<RiskStateChange>> changes);
 }
 
@@ -35,7 +42,11 @@ public interface IEnterpriseRiskGrain : IGrainWithStringKey
 /// </summary>
 public interface IRegionRiskGrain : IGrainWithStringKey
 {
-    ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence);
+    /// <summary>Applies a page's signals in memory and answers what to store for them with the page (see <see cref="RiskGrain"/>).</summary>
+    ValueTask<RiskWrites?> StageAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence, Guid page);
+    /// <summary>The page staged here is stored: what it staged is now what this grain answers from. Taken even while an update outside a page waits for it.</summary>
+    [AlwaysInterleave]
+    ValueTask CommittedAsync(Guid page);
     /// <summary>A parked signal, applied on retry out of its order.</summary>
     ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
@@ -49,28 +60,53 @@ public interface IRegionRiskGrain : IGrainWithStringKey
 /// it holds are stored one document each (<see cref="HeldSignal"/>), so an update writes the signals it added and
 /// removed, not every signal held; a snapshot stored before that (its signals inside State) is still read.
 /// </summary>
+[GenerateSerializer]
 public sealed class RiskSnapshot
 {
-    public string Id { get; set; } = "";
-    public RiskState State { get; set; } = RiskState.Empty("");
-    public double LastScore { get; set; }
-    public RiskLevel LastLevel { get; set; }
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public RiskState State { get; set; } = RiskState.Empty("");
+    [Id(2)] public double LastScore { get; set; }
+    [Id(3)] public RiskLevel LastLevel { get; set; }
 }
 
 /// <summary>One signal a risk grain holds (Subject: its snapshot's id).</summary>
+[GenerateSerializer]
 public sealed class HeldSignal
 {
-    public string Id { get; set; } = "";
-    public string Subject { get; set; } = "";
-    public RiskSignal Signal { get; set; } = null!;
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public string Subject { get; set; } = "";
+    [Id(2)] public RiskSignal Signal { get; set; } = null!;
 
     public static string IdOf(string subject, string signalId) => $"{subject}/{signalId}";
 }
 
 /// <summary>
-/// The shell around the pure risk model: holds the state, folds signals with RiskState.Apply and
-/// persists what changed (the snapshot, the signals added and removed, and for an enterprise a RiskAssessed event)
-/// in one transaction before acknowledging, so the subscription may move its checkpoint past what it delivered.
+/// What one grain's update stores: its snapshot, the signals it now holds that it did not, the ids of those it let go and,
+/// for an enterprise, the RiskAssessed event. Applied to the live-risk page's session, so a page's updates of every grain
+/// are one transaction with the subscription's progress; applied to a session of its own for an update outside a page.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record RiskWrites(
+    [property: Id(0)] RiskSnapshot Snapshot, [property: Id(1)] ImmutableArray<HeldSignal> Added, [property: Id(2)] ImmutableArray<string> Removed,
+    [property: Id(3)] string Stream, [property: Id(4)] RiskAssessed? Assessed)
+{
+    public void ApplyTo(IDocumentOperations operations)
+    {
+        operations.Store(Snapshot);
+        if (Added.Length > 0) operations.Store<HeldSignal>(Added);
+        foreach (var id in Removed) operations.Delete<HeldSignal>(id);
+        if (Assessed is not null) operations.Events.Append(Stream, Assessed);
+    }
+}
+
+/// <summary>
+/// The shell around the pure risk model: holds the state and folds signals with RiskState.Apply. The live-risk pass
+/// stages each page here: the grain applies the page's signals to a staged copy and answers the writes (snapshot,
+/// signals added and removed, for an enterprise a RiskAssessed event); the pass stores every grain's writes with its
+/// progress in one transaction and then tells the grain, which from then on answers from the staged state. A grain
+/// that stages a new page while an earlier one was never confirmed (its pass failed, or its silo died after the
+/// commit) first reads its state back from the store, which alone knows whether that page was stored. Updates outside
+/// a page (a parked signal or change retried) are stored at once in a transaction of their own.
 /// </summary>
 public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics) : Grain
 {
@@ -83,13 +119,21 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     /// <summary>Loaded from a snapshot that held its signals inside: the next update stores each of them on its own.</summary>
     bool signalsInsideSnapshot;
 
-    public override async Task OnActivateAsync(CancellationToken ct)
+    /// <summary>The page being staged here and the state it has come to (null: nothing staged since the last confirmation).</summary>
+    Guid? stagedPage;
+    RiskSnapshot staged = new();
+    bool stagedInside;
+
+    public override Task OnActivateAsync(CancellationToken ct) => LoadAsync(ct);
+
+    async Task LoadAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
         var snapshot = await session.LoadAsync<RiskSnapshot>(SnapshotId, ct);
         if (snapshot is null)
         {
             Snapshot = new RiskSnapshot { Id = SnapshotId, State = RiskState.Empty(SubjectId) };
+            signalsInsideSnapshot = false;
             return;
         }
         var held = await session.Query<HeldSignal>().Where(h => h.Subject == SnapshotId).ToListAsync(ct);
@@ -98,52 +142,115 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         Snapshot = new RiskSnapshot { Id = SnapshotId, State = snapshot.State with { Signals = signals }, LastScore = snapshot.LastScore, LastLevel = snapshot.LastLevel };
     }
 
-    public async ValueTask ObserveAsync(Immutable<ImmutableArray<RiskSignal>> batch, long lastSequence)
+    public async ValueTask<RiskWrites?> StageAsync(Immutable<ImmutableArray<RiskSignal>> batch, long lastSequence, Guid page)
     {
         var signals = batch.Value;
-        await SaveAsync(Snapshot.State.Apply(signals, lastSequence), signals);
+        await StageOnAsync(page);
+        var before = staged.State;
+        var after = before.Apply(signals, lastSequence);
+        if (after.Signals == before.Signals) return null;
+        return Stage(after.Prune(model, clock.Now), signals[^1].RegionId);
     }
 
-    public ValueTask ReadmitAsync(RiskSignal signal) => SaveAsync(Snapshot.State.Readmit(signal), [signal]);
-
-    async ValueTask SaveAsync(RiskState after, ImmutableArray<RiskSignal> signals)
+    protected async Task<RiskState> StagedStateAsync(Guid page)
     {
-        var before = Snapshot.State;
-        var now = clock.Now;
-        if (after.Signals == before.Signals) return;
-        await PersistAsync(after.Prune(model, now), signals[^1].RegionId, now);
+        await StageOnAsync(page);
+        return staged.State;
     }
 
-    /// <summary>Stores the snapshot, the signals added and removed, and for an enterprise the RiskAssessed event, in one transaction.</summary>
-    protected async Task PersistAsync(RiskState after, string regionId, DateTimeOffset now)
+    /// <summary>Stages onto the page's state: the one staged so far in this page, else the stored one.</summary>
+    async Task StageOnAsync(Guid page)
+    {
+        if (stagedPage == page) return;
+        if (stagedPage is not null) await LoadAsync(CancellationToken.None);
+        stagedPage = page;
+        staged = Snapshot;
+        stagedInside = signalsInsideSnapshot;
+    }
+
+    protected RiskWrites Stage(RiskState after, string regionId)
+    {
+        var (next, writes) = Writes(staged, stagedInside, after, regionId, clock.Now);
+        staged = next;
+        stagedInside = false;
+        return writes;
+    }
+
+    public ValueTask CommittedAsync(Guid page)
+    {
+        if (stagedPage == page)
+        {
+            Snapshot = staged;
+            signalsInsideSnapshot = stagedInside;
+            stagedPage = null;
+            confirmed?.TrySetResult();
+            confirmed = null;
+            metrics.RiskUpdated(Subject.ToString());
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>How long an update outside a page waits for a page staged here to be stored before reading the state back.</summary>
+    static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(30);
+    TaskCompletionSource? confirmed;
+
+    /// <summary>
+    /// An update outside a page waits until the page staged here is stored (its writes, made without the update, would
+    /// otherwise overwrite it) or, when no confirmation comes, reads the state back from the store.
+    /// </summary>
+    protected async Task SettledAsync()
+    {
+        if (stagedPage is null) return;
+        confirmed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await Task.WhenAny(confirmed.Task, Task.Delay(SettleWithin));
+        if (stagedPage is null) return;
+        await LoadAsync(CancellationToken.None);
+        stagedPage = null;
+    }
+
+    public async ValueTask ReadmitAsync(RiskSignal signal)
+    {
+        await SettledAsync();
+        var after = Snapshot.State.Readmit(signal);
+        if (after.Signals == Snapshot.State.Signals) return;
+        await PersistAsync(after.Prune(model, clock.Now), signal.RegionId);
+    }
+
+    /// <summary>Stores an update outside a page at once; a page staged meanwhile is read back from the store when it next stages.</summary>
+    protected async Task PersistAsync(RiskState after, string regionId)
+    {
+        var (next, writes) = Writes(Snapshot, signalsInsideSnapshot, after, regionId, clock.Now);
+        await using var session = store.LightweightSession();
+        writes.ApplyTo(session);
+        await session.SaveChangesAsync();
+        Snapshot = next;
+        signalsInsideSnapshot = false;
+        metrics.RiskUpdated(Subject.ToString());
+    }
+
+    /// <summary>The state after an update and what storing it takes: the snapshot, the signals added and removed since <paramref name="from"/>, the RiskAssessed event.</summary>
+    (RiskSnapshot Next, RiskWrites Writes) Writes(RiskSnapshot from, bool inside, RiskState after, string regionId, DateTimeOffset now)
     {
         var score = RiskScoring.Score(SubjectId, Subject, after.Signals, after.Blacklisted, model, now);
-
         var next = new RiskSnapshot { Id = SnapshotId, State = after, LastScore = score.Score, LastLevel = score.Level };
-        await using var session = store.LightweightSession();
-        session.Store(new RiskSnapshot { Id = SnapshotId, State = after with { Signals = [] }, LastScore = score.Score, LastLevel = score.Level });
-        HashSet<string> before = signalsInsideSnapshot ? [] : Snapshot.State.Signals.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
+        HashSet<string> before = inside ? [] : from.State.Signals.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
         var kept = new HashSet<string>(StringComparer.Ordinal);
-        var added = new List<HeldSignal>();
+        var added = ImmutableArray.CreateBuilder<HeldSignal>();
         foreach (var s in after.Signals)
         {
             kept.Add(s.SignalId);
             if (!before.Contains(s.SignalId)) added.Add(new HeldSignal { Id = HeldSignal.IdOf(SnapshotId, s.SignalId), Subject = SnapshotId, Signal = s });
         }
-        if (added.Count > 0) session.Store<HeldSignal>(added);
-        foreach (var removed in before.Where(id => !kept.Contains(id)))
-            session.Delete<HeldSignal>(HeldSignal.IdOf(SnapshotId, removed));
+        var removed = before.Where(id => !kept.Contains(id)).Select(id => HeldSignal.IdOf(SnapshotId, id)).ToImmutableArray();
+        RiskAssessed? assessed = null;
         if (Subject == RiskSubject.Enterprise)
         {
             var main = score.Contributions.MaxBy(c => c.Contribution)?.Signal;
-            session.Events.Append(Streams.Risk(SnapshotId),
-                new RiskAssessed(SubjectId, Subject, regionId, score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence,
-                    main?.Kind, main?.Summary, now));
+            assessed = new RiskAssessed(SubjectId, Subject, regionId, score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence,
+                main?.Kind, main?.Summary, now);
         }
-        await session.SaveChangesAsync();
-        Snapshot = next;
-        signalsInsideSnapshot = false;
-        metrics.RiskUpdated(Subject.ToString());
+        var stored = new RiskSnapshot { Id = SnapshotId, State = after with { Signals = [] }, LastScore = score.Score, LastLevel = score.Level };
+        return (next, new RiskWrites(stored, added.ToImmutable(), removed, Streams.Risk(SnapshotId), assessed));
     }
 
     public ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync() => ValueTask.FromResult(Snapshot.State.Signals.AsImmutable());
@@ -153,6 +260,9 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     {
         Snapshot = new RiskSnapshot { Id = SnapshotId, State = RiskState.Empty(SubjectId) };
         signalsInsideSnapshot = false;
+        stagedPage = null;
+        confirmed?.TrySetResult();
+        confirmed = null;
         return ValueTask.CompletedTask;
     }
 }
@@ -167,12 +277,24 @@ public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, P
 
     public async ValueTask<RiskScore> GetSummaryAsync() => await GetAsync() with { Contributions = [] };
 
+    public async ValueTask<RiskWrites?> StageChangesAsync(Immutable<ImmutableArray<RiskStateChange>> changes, Guid page)
+    {
+        var before = await StagedStateAsync(page);
+        var after = Changed(before, changes.Value);
+        return after is null ? null : Stage(after, changes.Value[^1].RegionId);
+    }
+
     public async ValueTask ChangeAsync(Immutable<ImmutableArray<RiskStateChange>> changes)
     {
-        var before = Snapshot.State;
-        var after = changes.Value.OrderBy(c => c.Sequence).Aggregate(before, (s, c) => s.Apply(c));
-        if (after.Signals.Count == before.Signals.Count && after.Blacklisted == before.Blacklisted) return;
-        await PersistAsync(after, changes.Value[^1].RegionId, Clock.Now);
+        await SettledAsync();
+        if (Changed(Snapshot.State, changes.Value) is { } after) await PersistAsync(after, changes.Value[^1].RegionId);
+    }
+
+    /// <summary>The state after the changes in sequence order; null when they change nothing.</summary>
+    static RiskState? Changed(RiskState before, ImmutableArray<RiskStateChange> changes)
+    {
+        var after = changes.OrderBy(c => c.Sequence).Aggregate(before, (s, c) => s.Apply(c));
+        return after.Signals.Count == before.Signals.Count && after.Blacklisted == before.Blacklisted ? null : after;
     }
 }
 

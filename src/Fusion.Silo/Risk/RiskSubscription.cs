@@ -9,16 +9,17 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Orleans.Concurrency;
+using Marten.Services;
 using Marten.Subscriptions;
 
 namespace Fusion.Silo.Risk;
 
 /// <summary>
 /// Delivers risk signals from the event store to the enterprise grains, and region-level ones to
-/// the region grains. Marten moves the
-/// checkpoint only after this returns, and grains persist before they return, so every signal is
-/// applied at least once; grains ignore what they have already applied. An event whose signal cannot
-/// be applied is parked (ParkingLot) and the rest of the page goes on.
+/// the region grains. Each grain stages what the page changes and answers its writes; the page's writes of every grain
+/// go into the session Marten commits with the subscription's progress, one transaction per page, and after the commit
+/// the grains are told (see <see cref="RiskGrain"/>). An event whose signal cannot be applied is parked (ParkingLot) and
+/// the rest of the page goes on.
 /// </summary>
 public sealed class RiskSubscription : SubscriptionBase
 {
@@ -36,7 +37,7 @@ public sealed class RiskSubscription : SubscriptionBase
         this.parking = parking;
         this.warnings = warnings;
         Name = SubscriptionId;
-        // Each page costs one grain call (one transaction) per enterprise it touches, so when the subscription is behind a
+        // A page costs a grain call per enterprise it touches and one transaction, so when the subscription is behind a
         // larger page carries more signals per call and the cost per event falls; when it keeps up, a page holds only what
         // came since the last one and stays small.
         Options.BatchSize = 5000;
@@ -50,13 +51,54 @@ public sealed class RiskSubscription : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
         using var pageActivity = FusionTelemetry.StartPage(FusionTelemetry.Risk, "risk page", page.Events);
+        var staging = new PageStaging(this);
         await parking.ApplyAsync(SubscriptionId, page.Events,
-            events => DeliverAsync(events, ReferenceEquals(events, page.Events) ? page.SequenceCeiling : events[^1].Sequence), ct);
+            events => staging.DeliverAsync(events, ReferenceEquals(events, page.Events) ? page.SequenceCeiling : events[^1].Sequence), ct);
+        foreach (var writes in staging.Writes) writes.ApplyTo(operations);
         metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
-        return NullChangeListener.Instance;
+        return staging;
     }
 
-    async Task DeliverAsync(IReadOnlyList<IEvent> events, long lastSequence)
+    /// <summary>
+    /// One page's staging: the writes of the parts of the page that went through, and after the commit the word to the
+    /// grains that staged them. A part that fails (the parking lot then halves it to find the event at fault) leaves grains
+    /// staged with writes that are dropped, so the page starts staging again under a new id and the parts that went
+    /// through are delivered again first.
+    /// </summary>
+    sealed class PageStaging(RiskSubscription subscription) : IChangeListener
+    {
+        readonly List<(IReadOnlyList<IEvent> Events, long LastSequence)> delivered = [];
+        readonly HashSet<(string Id, bool Region)> staged = [];
+        Guid page = Guid.NewGuid();
+
+        public List<RiskWrites> Writes { get; } = [];
+
+        public async Task DeliverAsync(IReadOnlyList<IEvent> events, long lastSequence)
+        {
+            try
+            {
+                Writes.AddRange(await subscription.StageAsync(events, lastSequence, page, staged));
+                delivered.Add((events, lastSequence));
+            }
+            catch
+            {
+                page = Guid.NewGuid();
+                Writes.Clear();
+                foreach (var (before, last) in delivered) Writes.AddRange(await subscription.StageAsync(before, last, page, staged));
+                throw;
+            }
+        }
+
+        public Task BeforeCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token) => Task.CompletedTask;
+
+        public Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token) =>
+            Task.WhenAll(staged.Select(g => g.Region
+                ? subscription.grains.GetGrain<IRegionRiskGrain>(g.Id).CommittedAsync(page).AsTask()
+                : subscription.grains.GetGrain<IEnterpriseRiskGrain>(g.Id).CommittedAsync(page).AsTask()));
+    }
+
+    /// <summary>Stages the events' signals and then their enforcement changes on their grains; the live warning rules act on the same events.</summary>
+    async Task<IEnumerable<RiskWrites>> StageAsync(IReadOnlyList<IEvent> events, long lastSequence, Guid page, HashSet<(string Id, bool Region)> staged)
     {
         var traces = new Dictionary<long, ActivityContext?>();
         var signals = new List<RiskSignal>();
@@ -66,29 +108,38 @@ public sealed class RiskSubscription : SubscriptionBase
                 signals.Add(signal);
                 traces[e.Sequence] = FusionTelemetry.TraceOf(e);
             }
-        var calls = new List<Task>();
+        var calls = new List<Task<RiskWrites?>>();
         foreach (var group in signals.GroupBy(s => s.EnterpriseId))
-            calls.Add(group.Key is { } enterpriseId
-                ? ObserveAsync(enterpriseId, group.ToList(), traces, b => grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).ObserveAsync(b, lastSequence))
-                : Task.WhenAll(group.GroupBy(s => s.RegionId).Select(r =>
-                    ObserveAsync(r.Key, r.ToList(), traces, b => grains.GetGrain<IRegionRiskGrain>(r.Key).ObserveAsync(b, lastSequence)))));
-        // The live warning rules act on the same events in the same pass.
-        calls.Add(warnings.ObserveAsync(events, lastSequence));
-        await Task.WhenAll(calls);
+            if (group.Key is { } enterpriseId)
+            {
+                staged.Add((enterpriseId, false));
+                calls.Add(ObserveAsync(enterpriseId, group.ToList(), traces, b => grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).StageAsync(b, lastSequence, page)));
+            }
+            else
+                foreach (var region in group.GroupBy(s => s.RegionId))
+                {
+                    staged.Add((region.Key, true));
+                    calls.Add(ObserveAsync(region.Key, region.ToList(), traces, b => grains.GetGrain<IRegionRiskGrain>(region.Key).StageAsync(b, lastSequence, page)));
+                }
+        var observed = warnings.ObserveAsync(events, lastSequence);
+        var writes = (await Task.WhenAll(calls)).OfType<RiskWrites>().ToList();
+        await observed;
         // After the page's signals, so a finding recorded and verified within one page is closed once it is held.
         var changes = events.Select(e => RiskStateChanges.From(e.Data, e.Sequence)).OfType<RiskStateChange>().ToList();
-        await Task.WhenAll(changes.GroupBy(c => c.EnterpriseId).Select(g =>
-            grains.GetGrain<IEnterpriseRiskGrain>(g.Key).ChangeAsync(ImmutableArray.CreateRange(g).AsImmutable()).AsTask()));
+        foreach (var g in changes.GroupBy(c => c.EnterpriseId)) staged.Add((g.Key, false));
+        writes.AddRange((await Task.WhenAll(changes.GroupBy(c => c.EnterpriseId).Select(g =>
+            grains.GetGrain<IEnterpriseRiskGrain>(g.Key).StageChangesAsync(ImmutableArray.CreateRange(g).AsImmutable(), page).AsTask()))).OfType<RiskWrites>());
+        return writes;
     }
 
     /// <summary>The grain call continues the trace of the newest record it carries (Orleans propagates the activity into the grain).</summary>
-    static async Task ObserveAsync(string subject, List<RiskSignal> signals, Dictionary<long, ActivityContext?> traces,
-        Func<Immutable<ImmutableArray<RiskSignal>>, ValueTask> observe)
+    static async Task<RiskWrites?> ObserveAsync(string subject, List<RiskSignal> signals, Dictionary<long, ActivityContext?> traces,
+        Func<Immutable<ImmutableArray<RiskSignal>>, ValueTask<RiskWrites?>> stage)
     {
         using var activity = FusionTelemetry.StartContinuing(FusionTelemetry.Risk, "risk observe", traces[signals[^1].Sequence]);
         activity?.SetTag("fusion.subject", subject);
         activity?.SetTag("fusion.signals", signals.Count);
-        await observe(ImmutableArray.CreateRange(signals).AsImmutable());
+        return await stage(ImmutableArray.CreateRange(signals).AsImmutable());
     }
 }
 
