@@ -125,33 +125,58 @@ public static class RiskScoring
     public static IReadOnlyList<SignalContribution> Contributions(IReadOnlyCollection<RiskSignal> signals, RiskModel model, DateTimeOffset now)
     {
         var window = TimeSpan.FromHours(model.CorroborationWindowHours);
-        var all = signals as IReadOnlyList<RiskSignal> ?? signals.ToList();
-        var found = new SignalContribution?[all.Count];
-        // Per place, in time order, the signals within the window of each one form a run that only moves forward:
-        // a sliding window counting each source in it, so a grain's many signals cost n log n, not n².
-        foreach (var place in Enumerable.Range(0, all.Count).GroupBy(i => PlaceKey(all[i]), StringComparer.Ordinal))
+        // An array: a grain's ImmutableList walks its tree on every index.
+        var all = signals.ToArray();
+        var sources = new string[all.Length];
+        var places = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < all.Length; i++)
         {
-            var order = place.OrderBy(i => all[i].OccurredAt).ToArray();
+            sources[i] = SourceOf(all[i]);
+            var key = PlaceKey(all[i]);
+            if (!places.TryGetValue(key, out var members)) places[key] = members = [];
+            members.Add(i);
+        }
+        var found = new SignalContribution?[all.Length];
+        var corroborating = new List<string>();
+        // Per place, in time order (equal times in the order held), the signals within the window of each one form a run
+        // that only moves forward: a sliding window counting each source in it, so a grain's many signals cost n log n, not n².
+        foreach (var place in places.Values)
+        {
+            var order = place.ToArray();
+            Array.Sort(order, (a, b) => all[a].OccurredAt.CompareTo(all[b].OccurredAt) is var c && c != 0 ? c : a.CompareTo(b));
             var inWindow = new Dictionary<string, int>(StringComparer.Ordinal);
             int lo = 0, hi = 0;
             foreach (var i in order)
             {
                 var s = all[i];
                 for (; hi < order.Length && all[order[hi]].OccurredAt - s.OccurredAt <= window; hi++)
-                    inWindow[SourceOf(all[order[hi]])] = inWindow.GetValueOrDefault(SourceOf(all[order[hi]])) + 1;
+                    inWindow[sources[order[hi]]] = inWindow.GetValueOrDefault(sources[order[hi]]) + 1;
                 for (; s.OccurredAt - all[order[lo]].OccurredAt > window; lo++)
-                    inWindow[SourceOf(all[order[lo]])]--;
-                var source = SourceOf(s);
-                var corroboratedBy = inWindow.Where(c => c.Value > 0 && c.Key != source).Select(c => c.Key).Order(StringComparer.Ordinal).ToArray();
+                    inWindow[sources[order[lo]]]--;
+                var source = sources[i];
+                corroborating.Clear();
+                foreach (var (other, count) in inWindow)
+                    if (count > 0 && other != source) corroborating.Add(other);
+                string[] corroboratedBy = [];
+                if (corroborating.Count > 0)
+                {
+                    corroborating.Sort(StringComparer.Ordinal);
+                    corroboratedBy = corroborating.ToArray();
+                }
                 var repeated = inWindow[source] > 1;
                 var first = all[order[lo]].OccurredAt < s.OccurredAt ? all[order[lo]].OccurredAt : s.OccurredAt;
                 found[i] = Contribution(s, corroboratedBy, repeated, first, model, now);
             }
         }
-        return found.OfType<SignalContribution>()
-            .OrderByDescending(c => c.Signal.OccurredAt)
-            .ThenByDescending(c => c.Signal.Sequence)
-            .ToList();
+        // Newest first (then the later sequence, then the order held).
+        var counted = Enumerable.Range(0, all.Length).Where(i => found[i] is not null).ToArray();
+        Array.Sort(counted, (a, b) =>
+            all[b].OccurredAt.CompareTo(all[a].OccurredAt) is var c && c != 0 ? c
+            : all[b].Sequence.CompareTo(all[a].Sequence) is var d && d != 0 ? d
+            : a.CompareTo(b));
+        var contributions = new List<SignalContribution>(counted.Length);
+        foreach (var i in counted) contributions.Add(found[i]!);
+        return contributions;
     }
 
     /// <summary>One signal's contribution given who else saw its place within the window; null when it no longer counts.</summary>

@@ -18,6 +18,8 @@ public interface IEnterpriseRiskGrain : IGrainWithStringKey
     /// <summary>The page staged here is stored: what it staged is now what this grain answers from. Taken even while an update outside a page waits for it.</summary>
     [AlwaysInterleave]
     ValueTask CommittedAsync(Guid page);
+    /// <summary>The page staged here will not be stored as staged (part of it failed): the grain answers from the store again.</summary>
+    ValueTask DiscardAsync(Guid page);
     /// <summary>A parked signal, applied on retry out of its order.</summary>
     ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<RiskScore> GetAsync();
@@ -47,6 +49,8 @@ public interface IRegionRiskGrain : IGrainWithStringKey
     /// <summary>The page staged here is stored: what it staged is now what this grain answers from. Taken even while an update outside a page waits for it.</summary>
     [AlwaysInterleave]
     ValueTask CommittedAsync(Guid page);
+    /// <summary>The page staged here will not be stored as staged (part of it failed): the grain answers from the store again.</summary>
+    ValueTask DiscardAsync(Guid page);
     /// <summary>A parked signal, applied on retry out of its order.</summary>
     ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
@@ -147,9 +151,12 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         var signals = batch.Value;
         await StageOnAsync(page);
         var before = staged.State;
-        var after = before.Apply(signals, lastSequence);
-        if (after.Signals == before.Signals) return null;
-        return Stage(after.Prune(model, clock.Now), signals[^1].RegionId);
+        var applied = before.Apply(signals, lastSequence);
+        if (applied.Signals == before.Signals) return null;
+        var after = applied.Prune(model, clock.Now);
+        // Apply appends what it adds; when nothing faded the difference is known without comparing every signal held.
+        var known = after == applied && !stagedInside ? applied.Signals.GetRange(before.Signals.Count, applied.Signals.Count - before.Signals.Count) : null;
+        return Stage(after, signals[^1].RegionId, known);
     }
 
     protected async Task<RiskState> StagedStateAsync(Guid page)
@@ -168,9 +175,9 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         stagedInside = signalsInsideSnapshot;
     }
 
-    protected RiskWrites Stage(RiskState after, string regionId)
+    protected RiskWrites Stage(RiskState after, string regionId, IReadOnlyList<RiskSignal>? added = null)
     {
-        var (next, writes) = Writes(staged, stagedInside, after, regionId, clock.Now);
+        var (next, writes) = Writes(staged, stagedInside, after, regionId, clock.Now, added);
         staged = next;
         stagedInside = false;
         return writes;
@@ -208,6 +215,15 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         stagedPage = null;
     }
 
+    public async ValueTask DiscardAsync(Guid page)
+    {
+        if (stagedPage != page) return;
+        await LoadAsync(CancellationToken.None);
+        stagedPage = null;
+        confirmed?.TrySetResult();
+        confirmed = null;
+    }
+
     public async ValueTask ReadmitAsync(RiskSignal signal)
     {
         await SettledAsync();
@@ -229,19 +245,27 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     }
 
     /// <summary>The state after an update and what storing it takes: the snapshot, the signals added and removed since <paramref name="from"/>, the RiskAssessed event.</summary>
-    (RiskSnapshot Next, RiskWrites Writes) Writes(RiskSnapshot from, bool inside, RiskState after, string regionId, DateTimeOffset now)
+    /// <paramref name="known"/>: the signals added when the caller knows them and none were let go.
+    (RiskSnapshot Next, RiskWrites Writes) Writes(RiskSnapshot from, bool inside, RiskState after, string regionId, DateTimeOffset now,
+        IReadOnlyList<RiskSignal>? known = null)
     {
         var score = RiskScoring.Score(SubjectId, Subject, after.Signals, after.Blacklisted, model, now);
         var next = new RiskSnapshot { Id = SnapshotId, State = after, LastScore = score.Score, LastLevel = score.Level };
-        HashSet<string> before = inside ? [] : from.State.Signals.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
-        var kept = new HashSet<string>(StringComparer.Ordinal);
         var added = ImmutableArray.CreateBuilder<HeldSignal>();
-        foreach (var s in after.Signals)
+        var removed = ImmutableArray<string>.Empty;
+        HeldSignal Held(RiskSignal s) => new() { Id = HeldSignal.IdOf(SnapshotId, s.SignalId), Subject = SnapshotId, Signal = s };
+        if (known is not null) added.AddRange(known.Select(Held));
+        else
         {
-            kept.Add(s.SignalId);
-            if (!before.Contains(s.SignalId)) added.Add(new HeldSignal { Id = HeldSignal.IdOf(SnapshotId, s.SignalId), Subject = SnapshotId, Signal = s });
+            HashSet<string> before = inside ? [] : from.State.Signals.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
+            var kept = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in after.Signals)
+            {
+                kept.Add(s.SignalId);
+                if (!before.Contains(s.SignalId)) added.Add(Held(s));
+            }
+            removed = before.Where(id => !kept.Contains(id)).Select(id => HeldSignal.IdOf(SnapshotId, id)).ToImmutableArray();
         }
-        var removed = before.Where(id => !kept.Contains(id)).Select(id => HeldSignal.IdOf(SnapshotId, id)).ToImmutableArray();
         RiskAssessed? assessed = null;
         if (Subject == RiskSubject.Enterprise)
         {
@@ -253,7 +277,14 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         return (next, new RiskWrites(stored, added.ToImmutable(), removed, Streams.Risk(SnapshotId), assessed));
     }
 
-    public ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync() => ValueTask.FromResult(Snapshot.State.Signals.AsImmutable());
+    /// <summary>
+    /// What reads answer from: the page staged here, else the stored state. A staged page is stored or, when its commit
+    /// fails, staged again from the same events, so a read never sees what the events do not hold; and a reader that
+    /// waits for the subscription's progress does not race the word that the page was stored.
+    /// </summary>
+    protected RiskState Current => stagedPage is null ? Snapshot.State : staged.State;
+
+    public ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync() => ValueTask.FromResult(Current.Signals.AsImmutable());
 
     /// <summary>The stored snapshot and signals are deleted by the caller; this drops the copy held in memory.</summary>
     public ValueTask ResetAsync()
@@ -273,7 +304,7 @@ public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, P
     protected override RiskSubject Subject => RiskSubject.Enterprise;
 
     public ValueTask<RiskScore> GetAsync() =>
-        ValueTask.FromResult(RiskScoring.Score(SubjectId, Subject, Snapshot.State.Signals, Snapshot.State.Blacklisted, Model, Clock.Now));
+        ValueTask.FromResult(RiskScoring.Score(SubjectId, Subject, Current.Signals, Current.Blacklisted, Model, Clock.Now));
 
     public async ValueTask<RiskScore> GetSummaryAsync() => await GetAsync() with { Contributions = [] };
 

@@ -82,6 +82,9 @@ public sealed class RiskSubscription : SubscriptionBase
             }
             catch
             {
+                await Task.WhenAll(staged.Select(g => g.Region
+                    ? subscription.grains.GetGrain<IRegionRiskGrain>(g.Id).DiscardAsync(page).AsTask()
+                    : subscription.grains.GetGrain<IEnterpriseRiskGrain>(g.Id).DiscardAsync(page).AsTask()));
                 page = Guid.NewGuid();
                 Writes.Clear();
                 foreach (var (before, last) in delivered) Writes.AddRange(await subscription.StageAsync(before, last, page, staged));
