@@ -92,12 +92,14 @@ public sealed class HeldSignal
 [GenerateSerializer, Immutable]
 public sealed record RiskWrites(
     [property: Id(0)] RiskSnapshot Snapshot, [property: Id(1)] ImmutableArray<HeldSignal> Added, [property: Id(2)] ImmutableArray<string> Removed,
-    [property: Id(3)] string Stream, [property: Id(4)] RiskAssessed? Assessed)
+    [property: Id(3)] string Stream, [property: Id(4)] RiskAssessed? Assessed, [property: Id(5)] bool AddedAreNew = false)
 {
     public void ApplyTo(IDocumentOperations operations)
     {
         operations.Store(Snapshot);
-        if (Added.Length > 0) operations.Store<HeldSignal>(Added);
+        // Signals a page added on a state read from the store are not stored yet: inserted, not upserted.
+        if (Added.Length > 0 && AddedAreNew) operations.Insert<HeldSignal>(Added.ToArray());
+        else if (Added.Length > 0) operations.Store<HeldSignal>(Added);
         foreach (var id in Removed) operations.Delete<HeldSignal>(id);
         if (Assessed is not null) operations.Events.Append(Stream, Assessed);
     }
@@ -274,7 +276,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
                 main?.Kind, main?.Summary, now);
         }
         var stored = new RiskSnapshot { Id = SnapshotId, State = after with { Signals = [] }, LastScore = score.Score, LastLevel = score.Level };
-        return (next, new RiskWrites(stored, added.ToImmutable(), removed, Streams.Risk(SnapshotId), assessed));
+        return (next, new RiskWrites(stored, added.ToImmutable(), removed, Streams.Risk(SnapshotId), assessed, AddedAreNew: known is not null));
     }
 
     /// <summary>

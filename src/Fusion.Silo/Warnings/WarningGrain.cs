@@ -126,6 +126,13 @@ public sealed class WarningGrain(
     {
         var events = decision.Events;
         if (events.IsEmpty && decision.Book == book) return;
+        if (events.IsEmpty && decidedOn is null && decision.Book == book with { LastSequence = decision.Book.LastSequence })
+        {
+            // Only the last sequence seen moved (the events changed nothing here): kept in memory and stored with the next
+            // change. Events delivered again after a restart are observed again against the same book, to the same effect.
+            book = decision.Book;
+            return;
+        }
         await using var session = store.LightweightSession();
         decidedOn?.Stamp(session);
         var views = new Dictionary<string, WarningView?>();

@@ -40,7 +40,7 @@ public sealed class TelemetryTests
         Assert.Contains("Fusion.Ingest:ingest camera-alarms", names);
         Assert.Contains("Fusion.Risk:risk observe", names);
         // Orleans carries the context into the grain call.
-        Assert.Contains(seen, a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && a.OperationName.Contains("ObserveAsync"));
+        Assert.Contains(seen, a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && a.OperationName.Contains("StageAsync"));
         var observe = seen.First(a => a.OperationName == "risk observe");
         Assert.Equal(Potash, observe.GetTagItem("fusion.subject"));
     }
