@@ -86,8 +86,8 @@ public sealed class HeldSignal
 
 /// <summary>
 /// What one grain's update stores: its snapshot, the signals it now holds that it did not, the ids of those it let go and,
-/// for an enterprise, the RiskAssessed event. Applied to the live-risk page's session, so a page's updates of every grain
-/// are one transaction with the subscription's progress; applied to a session of its own for an update outside a page.
+/// for an enterprise, the RiskAssessed event. The live-risk pass stores a page's writes of many grains in one transaction
+/// (or a few side by side); an update outside a page stores its own.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RiskWrites(
@@ -108,11 +108,12 @@ public sealed record RiskWrites(
 /// <summary>
 /// The shell around the pure risk model: holds the state and folds signals with RiskState.Apply. The live-risk pass
 /// stages each page here: the grain applies the page's signals to a staged copy and answers the writes (snapshot,
-/// signals added and removed, for an enterprise a RiskAssessed event); the pass stores every grain's writes with its
-/// progress in one transaction and then tells the grain, which from then on answers from the staged state. A grain
-/// that stages a new page while an earlier one was never confirmed (its pass failed, or its silo died after the
-/// commit) first reads its state back from the store, which alone knows whether that page was stored. Updates outside
-/// a page (a parked signal or change retried) are stored at once in a transaction of their own.
+/// signals added and removed, for an enterprise a RiskAssessed event); the pass stores the page's writes of many grains
+/// in a few transactions, then tells the grain, which from then on holds the staged state as stored, and only then
+/// moves its checkpoint. A grain that stages a new page while an earlier one was never confirmed (a store failed, or
+/// the pass's silo died after storing) first reads its state back from the store, which alone knows whether that
+/// page's writes were stored. Updates outside a page (a parked signal or change retried) are stored at once in a
+/// transaction of their own.
 /// </summary>
 public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformClock clock, FusionMetrics metrics) : Grain
 {

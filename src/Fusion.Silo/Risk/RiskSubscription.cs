@@ -9,21 +9,29 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Orleans.Concurrency;
-using Marten.Services;
 using Marten.Subscriptions;
 
 namespace Fusion.Silo.Risk;
 
 /// <summary>
 /// Delivers risk signals from the event store to the enterprise grains, and region-level ones to
-/// the region grains. Each grain stages what the page changes and answers its writes; the page's writes of every grain
-/// go into the session Marten commits with the subscription's progress, one transaction per page, and after the commit
-/// the grains are told (see <see cref="RiskGrain"/>). An event whose signal cannot be applied is parked (ParkingLot) and
-/// the rest of the page goes on.
+/// the region grains. Each grain stages what the page changes and answers its writes; the page's writes are stored in a
+/// few transactions that commit side by side (each grain's writes whole in one of them), the grains are told, and only
+/// then does Marten move the checkpoint, so every signal is applied at least once: a page delivered again after a
+/// failure finds each grain's writes stored or not, and a grain ignores what it has already applied (see
+/// <see cref="RiskGrain"/>). An event whose signal cannot be applied is parked (ParkingLot) and the rest of the page goes on.
 /// </summary>
 public sealed class RiskSubscription : SubscriptionBase
 {
     public const string SubscriptionId = "live-risk";
+
+    /// <summary>
+    /// At most this many transactions store a page, side by side: one would leave the database's work on one core,
+    /// one per grain costs a commit each (a hundred enterprises per page at 1,000 alarms/s).
+    /// </summary>
+    static readonly int Transactions = Math.Max(2, Environment.ProcessorCount);
+    /// <summary>Grains per transaction before a page is spread over more than one.</summary>
+    const int GrainsPerTransaction = 25;
 
     readonly IGrainFactory grains;
     readonly FusionMetrics metrics;
@@ -37,7 +45,7 @@ public sealed class RiskSubscription : SubscriptionBase
         this.parking = parking;
         this.warnings = warnings;
         Name = SubscriptionId;
-        // A page costs a grain call per enterprise it touches and one transaction, so when the subscription is behind a
+        // A page costs a grain call per enterprise it touches and a few transactions, so when the subscription is behind a
         // larger page carries more signals per call and the cost per event falls; when it keeps up, a page holds only what
         // came since the last one and stays small.
         Options.BatchSize = 5000;
@@ -54,18 +62,35 @@ public sealed class RiskSubscription : SubscriptionBase
         var staging = new PageStaging(this);
         await parking.ApplyAsync(SubscriptionId, page.Events,
             events => staging.DeliverAsync(events, ReferenceEquals(events, page.Events) ? page.SequenceCeiling : events[^1].Sequence), ct);
-        foreach (var writes in staging.Writes) writes.ApplyTo(operations);
+        // The store from the daemon's session (the subscription is built while the store is configured).
+        await StoreAsync(operations.DocumentStore, staging.Writes, ct);
+        await staging.ConfirmAsync();
         metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
-        return staging;
+        return NullChangeListener.Instance;
+    }
+
+    /// <summary>The page's writes in a few transactions side by side, each grain's writes whole and in order in one of them.</summary>
+    static async Task StoreAsync(IDocumentStore store, List<RiskWrites> writes, CancellationToken ct)
+    {
+        var byGrain = writes.GroupBy(w => w.Snapshot.Id).ToList();
+        if (byGrain.Count == 0) return;
+        var transactions = Math.Clamp(byGrain.Count / GrainsPerTransaction, 1, Transactions);
+        await Task.WhenAll(byGrain.Select((grain, i) => (grain, i)).GroupBy(g => g.i % transactions).Select(async share =>
+        {
+            await using var session = store.LightweightSession();
+            foreach (var (grain, _) in share)
+                foreach (var w in grain) w.ApplyTo(session);
+            await session.SaveChangesAsync(ct);
+        }));
     }
 
     /// <summary>
-    /// One page's staging: the writes of the parts of the page that went through, and after the commit the word to the
-    /// grains that staged them. A part that fails (the parking lot then halves it to find the event at fault) leaves grains
-    /// staged with writes that are dropped, so the page starts staging again under a new id and the parts that went
-    /// through are delivered again first.
+    /// One page's staging: the writes of the parts of the page that went through, and once they are stored the word to
+    /// the grains that staged them. A part that fails (the parking lot then halves it to find the event at fault) leaves
+    /// grains staged with writes that are dropped, so the page starts staging again under a new id and the parts that
+    /// went through are delivered again first.
     /// </summary>
-    sealed class PageStaging(RiskSubscription subscription) : IChangeListener
+    sealed class PageStaging(RiskSubscription subscription)
     {
         readonly List<(IReadOnlyList<IEvent> Events, long LastSequence)> delivered = [];
         readonly HashSet<(string Id, bool Region)> staged = [];
@@ -92,9 +117,7 @@ public sealed class RiskSubscription : SubscriptionBase
             }
         }
 
-        public Task BeforeCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token) => Task.CompletedTask;
-
-        public Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token) =>
+        public Task ConfirmAsync() =>
             Task.WhenAll(staged.Select(g => g.Region
                 ? subscription.grains.GetGrain<IRegionRiskGrain>(g.Id).CommittedAsync(page).AsTask()
                 : subscription.grains.GetGrain<IEnterpriseRiskGrain>(g.Id).CommittedAsync(page).AsTask()));
