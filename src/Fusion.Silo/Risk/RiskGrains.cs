@@ -10,8 +10,8 @@ namespace Fusion.Silo.Risk;
 
 // Signals are immutable records: Immutable<T> spares Orleans a deep copy of every list on every call.
 
-/// <summary>One per enterprise: the signals about it and its live score.</summary>
-public interface IEnterpriseRiskGrain : IGrainWithStringKey
+/// <summary>What the live-risk pass asks of an enterprise's or a region's grain for a page (see <see cref="RiskGrain"/>).</summary>
+public interface IRiskStagingGrain : IGrainWithStringKey
 {
     /// <summary>Applies a page's signals in memory and answers what to store for them with the page (see <see cref="RiskGrain"/>).</summary>
     ValueTask<RiskWrites?> StageAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence, Guid page);
@@ -20,6 +20,11 @@ public interface IEnterpriseRiskGrain : IGrainWithStringKey
     ValueTask CommittedAsync(Guid page);
     /// <summary>The page staged here will not be stored as staged (part of it failed): the grain answers from the store again.</summary>
     ValueTask DiscardAsync(Guid page);
+}
+
+/// <summary>One per enterprise: the signals about it and its live score.</summary>
+public interface IEnterpriseRiskGrain : IRiskStagingGrain
+{
     /// <summary>A parked signal, applied on retry out of its order.</summary>
     ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<RiskScore> GetAsync();
@@ -42,15 +47,8 @@ public interface IEnterpriseRiskGrain : IGrainWithStringKey
 /// drone finding, an anonymous report about an area). A region's score is composed on read from
 /// these and its enterprises' signals (RegionRisk), so no grain holds a whole region's history.
 /// </summary>
-public interface IRegionRiskGrain : IGrainWithStringKey
+public interface IRegionRiskGrain : IRiskStagingGrain
 {
-    /// <summary>Applies a page's signals in memory and answers what to store for them with the page (see <see cref="RiskGrain"/>).</summary>
-    ValueTask<RiskWrites?> StageAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence, Guid page);
-    /// <summary>The page staged here is stored: what it staged is now what this grain answers from. Taken even while an update outside a page waits for it.</summary>
-    [AlwaysInterleave]
-    ValueTask CommittedAsync(Guid page);
-    /// <summary>The page staged here will not be stored as staged (part of it failed): the grain answers from the store again.</summary>
-    ValueTask DiscardAsync(Guid page);
     /// <summary>A parked signal, applied on retry out of its order.</summary>
     ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
@@ -192,9 +190,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         {
             Snapshot = staged;
             signalsInsideSnapshot = stagedInside;
-            stagedPage = null;
-            confirmed?.TrySetResult();
-            confirmed = null;
+            EndStaging();
             metrics.RiskUpdated(Subject.ToString());
         }
         return ValueTask.CompletedTask;
@@ -222,6 +218,12 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     {
         if (stagedPage != page) return;
         await LoadAsync(CancellationToken.None);
+        EndStaging();
+    }
+
+    /// <summary>Nothing staged here any more; an update outside a page that waits for it goes on.</summary>
+    void EndStaging()
+    {
         stagedPage = null;
         confirmed?.TrySetResult();
         confirmed = null;
@@ -294,9 +296,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     {
         Snapshot = new RiskSnapshot { Id = SnapshotId, State = RiskState.Empty(SubjectId) };
         signalsInsideSnapshot = false;
-        stagedPage = null;
-        confirmed?.TrySetResult();
-        confirmed = null;
+        EndStaging();
         return ValueTask.CompletedTask;
     }
 }

@@ -93,7 +93,7 @@ public sealed class RiskSubscription : SubscriptionBase
     sealed class PageStaging(RiskSubscription subscription)
     {
         readonly List<(IReadOnlyList<IEvent> Events, long LastSequence)> delivered = [];
-        readonly HashSet<(string Id, bool Region)> staged = [];
+        readonly HashSet<IRiskStagingGrain> staged = [];
         Guid page = Guid.NewGuid();
 
         public List<RiskWrites> Writes { get; } = [];
@@ -107,9 +107,7 @@ public sealed class RiskSubscription : SubscriptionBase
             }
             catch
             {
-                await Task.WhenAll(staged.Select(g => g.Region
-                    ? subscription.grains.GetGrain<IRegionRiskGrain>(g.Id).DiscardAsync(page).AsTask()
-                    : subscription.grains.GetGrain<IEnterpriseRiskGrain>(g.Id).DiscardAsync(page).AsTask()));
+                await Task.WhenAll(staged.Select(g => g.DiscardAsync(page).AsTask()));
                 page = Guid.NewGuid();
                 Writes.Clear();
                 foreach (var (before, last) in delivered) Writes.AddRange(await subscription.StageAsync(before, last, page, staged));
@@ -117,14 +115,11 @@ public sealed class RiskSubscription : SubscriptionBase
             }
         }
 
-        public Task ConfirmAsync() =>
-            Task.WhenAll(staged.Select(g => g.Region
-                ? subscription.grains.GetGrain<IRegionRiskGrain>(g.Id).CommittedAsync(page).AsTask()
-                : subscription.grains.GetGrain<IEnterpriseRiskGrain>(g.Id).CommittedAsync(page).AsTask()));
+        public Task ConfirmAsync() => Task.WhenAll(staged.Select(g => g.CommittedAsync(page).AsTask()));
     }
 
     /// <summary>Stages the events' signals and then their enforcement changes on their grains; the live warning rules act on the same events.</summary>
-    async Task<IEnumerable<RiskWrites>> StageAsync(IReadOnlyList<IEvent> events, long lastSequence, Guid page, HashSet<(string Id, bool Region)> staged)
+    async Task<IEnumerable<RiskWrites>> StageAsync(IReadOnlyList<IEvent> events, long lastSequence, Guid page, HashSet<IRiskStagingGrain> staged)
     {
         var traces = new Dictionary<long, ActivityContext?>();
         var signals = new List<RiskSignal>();
@@ -137,24 +132,26 @@ public sealed class RiskSubscription : SubscriptionBase
         var calls = new List<Task<RiskWrites?>>();
         foreach (var group in signals.GroupBy(s => s.EnterpriseId))
             if (group.Key is { } enterpriseId)
-            {
-                staged.Add((enterpriseId, false));
-                calls.Add(ObserveAsync(enterpriseId, group.ToList(), traces, b => grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId).StageAsync(b, lastSequence, page)));
-            }
+                Stage(enterpriseId, grains.GetGrain<IEnterpriseRiskGrain>(enterpriseId), group.ToList());
             else
                 foreach (var region in group.GroupBy(s => s.RegionId))
-                {
-                    staged.Add((region.Key, true));
-                    calls.Add(ObserveAsync(region.Key, region.ToList(), traces, b => grains.GetGrain<IRegionRiskGrain>(region.Key).StageAsync(b, lastSequence, page)));
-                }
+                    Stage(region.Key, grains.GetGrain<IRegionRiskGrain>(region.Key), region.ToList());
+        void Stage(string subject, IRiskStagingGrain grain, List<RiskSignal> part)
+        {
+            staged.Add(grain);
+            calls.Add(ObserveAsync(subject, part, traces, b => grain.StageAsync(b, lastSequence, page)));
+        }
         var observed = warnings.ObserveAsync(events, lastSequence);
         var writes = (await Task.WhenAll(calls)).OfType<RiskWrites>().ToList();
         await observed;
         // After the page's signals, so a finding recorded and verified within one page is closed once it is held.
         var changes = events.Select(e => RiskStateChanges.From(e.Data, e.Sequence)).OfType<RiskStateChange>().ToList();
-        foreach (var g in changes.GroupBy(c => c.EnterpriseId)) staged.Add((g.Key, false));
         writes.AddRange((await Task.WhenAll(changes.GroupBy(c => c.EnterpriseId).Select(g =>
-            grains.GetGrain<IEnterpriseRiskGrain>(g.Key).StageChangesAsync(ImmutableArray.CreateRange(g).AsImmutable(), page).AsTask()))).OfType<RiskWrites>());
+        {
+            var grain = grains.GetGrain<IEnterpriseRiskGrain>(g.Key);
+            staged.Add(grain);
+            return grain.StageChangesAsync(ImmutableArray.CreateRange(g).AsImmutable(), page).AsTask();
+        }))).OfType<RiskWrites>());
         return writes;
     }
 
