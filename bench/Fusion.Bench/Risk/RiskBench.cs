@@ -165,11 +165,7 @@ public static class RiskBench
                 {
                     var page = Guid.NewGuid();
                     if (await grain.StageAsync(signals.AsImmutable(), (long)i * 3 + 3, page) is { } writes)
-                    {
-                        await using var session = store.LightweightSession();
-                        writes.ApplyTo(session);
-                        await session.SaveChangesAsync();
-                    }
+                        await RiskStore.StoreAsync(store, [writes], CancellationToken.None);
                     await grain.CommittedAsync(page);
                     break;
                 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Fusion.Domain;
 using Fusion.Domain.Risk;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
 using Marten;
 using Orleans.Concurrency;
@@ -60,7 +61,8 @@ public interface IRegionRiskGrain : IRiskStagingGrain
 /// <summary>
 /// A risk grain's persisted state: the last event sequence applied, the blacklisting and the last score. The signals
 /// it holds are stored one document each (<see cref="HeldSignal"/>), so an update writes the signals it added and
-/// removed, not every signal held; a snapshot stored before that (its signals inside State) is still read.
+/// removed, not every signal held; a snapshot stored before that (its signals inside State) is still read. Revision
+/// counts the updates stored: an update is stored only over the revision it was made from (<see cref="RiskStore"/>).
 /// </summary>
 [GenerateSerializer]
 public sealed class RiskSnapshot
@@ -69,6 +71,7 @@ public sealed class RiskSnapshot
     [Id(1)] public RiskState State { get; set; } = RiskState.Empty("");
     [Id(2)] public double LastScore { get; set; }
     [Id(3)] public RiskLevel LastLevel { get; set; }
+    [Id(4)] public long Revision { get; set; }
 }
 
 /// <summary>One signal a risk grain holds (Subject: its snapshot's id).</summary>
@@ -84,13 +87,13 @@ public sealed class HeldSignal
 
 /// <summary>
 /// What one grain's update stores: its snapshot, the signals it now holds that it did not, the ids of those it let go and,
-/// for an enterprise, the RiskAssessed event. The live-risk pass stores a page's writes of many grains in one transaction
-/// (or a few side by side); an update outside a page stores its own.
+/// for an enterprise, the RiskAssessed event; Based: the stored revision the update was made from. The live-risk pass
+/// stores a page's writes of many grains in one transaction (or a few side by side); an update outside a page stores its own.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RiskWrites(
     [property: Id(0)] RiskSnapshot Snapshot, [property: Id(1)] ImmutableArray<HeldSignal> Added, [property: Id(2)] ImmutableArray<string> Removed,
-    [property: Id(3)] string Stream, [property: Id(4)] RiskAssessed? Assessed, [property: Id(5)] bool AddedAreNew = false)
+    [property: Id(3)] string Stream, [property: Id(4)] RiskAssessed? Assessed, [property: Id(6)] long Based, [property: Id(5)] bool AddedAreNew = false)
 {
     public void ApplyTo(IDocumentOperations operations)
     {
@@ -144,7 +147,11 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         var held = await session.Query<HeldSignal>().Where(h => h.Subject == SnapshotId).ToListAsync(ct);
         signalsInsideSnapshot = !snapshot.State.Signals.IsEmpty;
         var signals = snapshot.State.Signals.AddRange(held.Select(h => h.Signal).OrderBy(s => s.Sequence));
-        Snapshot = new RiskSnapshot { Id = SnapshotId, State = snapshot.State with { Signals = signals }, LastScore = snapshot.LastScore, LastLevel = snapshot.LastLevel };
+        Snapshot = new RiskSnapshot
+        {
+            Id = SnapshotId, State = snapshot.State with { Signals = signals }, LastScore = snapshot.LastScore, LastLevel = snapshot.LastLevel,
+            Revision = snapshot.Revision,
+        };
     }
 
     public async ValueTask<RiskWrites?> StageAsync(Immutable<ImmutableArray<RiskSignal>> batch, long lastSequence, Guid page)
@@ -232,21 +239,33 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     public async ValueTask ReadmitAsync(RiskSignal signal)
     {
         await SettledAsync();
-        var after = Snapshot.State.Readmit(signal);
-        if (after.Signals == Snapshot.State.Signals) return;
-        await PersistAsync(after.Prune(model, clock.Now), signal.RegionId);
+        await PersistAsync(state => state.Readmit(signal) is var after && after.Signals != state.Signals ? after.Prune(model, clock.Now) : null, signal.RegionId);
     }
 
-    /// <summary>Stores an update outside a page at once; a page staged meanwhile is read back from the store when it next stages.</summary>
-    protected async Task PersistAsync(RiskState after, string regionId)
+    /// <summary>
+    /// Stores an update outside a page at once (<paramref name="update"/>: the state after it, null when it changes nothing). When
+    /// the stored state moved on without this grain (another activation of it stored an update), it reads the store and updates that.
+    /// </summary>
+    protected async Task PersistAsync(Func<RiskState, RiskState?> update, string regionId)
     {
-        var (next, writes) = Writes(Snapshot, signalsInsideSnapshot, after, regionId, clock.Now);
-        await using var session = store.LightweightSession();
-        writes.ApplyTo(session);
-        await session.SaveChangesAsync();
-        Snapshot = next;
-        signalsInsideSnapshot = false;
-        metrics.RiskUpdated(Subject.ToString());
+        for (var attempt = 1; ; attempt++)
+        {
+            if (update(Snapshot.State) is not { } after) return;
+            var (next, writes) = Writes(Snapshot, signalsInsideSnapshot, after, regionId, clock.Now);
+            try
+            {
+                await RiskStore.StoreAsync(store, [writes], CancellationToken.None);
+            }
+            catch (StaleStateException) when (attempt < 3)
+            {
+                await LoadAsync(CancellationToken.None);
+                continue;
+            }
+            Snapshot = next;
+            signalsInsideSnapshot = false;
+            metrics.RiskUpdated(Subject.ToString());
+            return;
+        }
     }
 
     /// <summary>The state after an update and what storing it takes: the snapshot, the signals added and removed since <paramref name="from"/>, the RiskAssessed event.</summary>
@@ -255,7 +274,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         IReadOnlyList<RiskSignal>? known = null)
     {
         var score = RiskScoring.Score(SubjectId, Subject, after.Signals, after.Blacklisted, model, now);
-        var next = new RiskSnapshot { Id = SnapshotId, State = after, LastScore = score.Score, LastLevel = score.Level };
+        var next = new RiskSnapshot { Id = SnapshotId, State = after, LastScore = score.Score, LastLevel = score.Level, Revision = from.Revision + 1 };
         var added = ImmutableArray.CreateBuilder<HeldSignal>();
         var removed = ImmutableArray<string>.Empty;
         HeldSignal Held(RiskSignal s) => new() { Id = HeldSignal.IdOf(SnapshotId, s.SignalId), Subject = SnapshotId, Signal = s };
@@ -278,8 +297,8 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
             assessed = new RiskAssessed(SubjectId, Subject, regionId, score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence,
                 main?.Kind, main?.Summary, now);
         }
-        var stored = new RiskSnapshot { Id = SnapshotId, State = after with { Signals = [] }, LastScore = score.Score, LastLevel = score.Level };
-        return (next, new RiskWrites(stored, added.ToImmutable(), removed, Streams.Risk(SnapshotId), assessed, AddedAreNew: known is not null));
+        var stored = new RiskSnapshot { Id = SnapshotId, State = after with { Signals = [] }, LastScore = score.Score, LastLevel = score.Level, Revision = next.Revision };
+        return (next, new RiskWrites(stored, added.ToImmutable(), removed, Streams.Risk(SnapshotId), assessed, from.Revision, AddedAreNew: known is not null));
     }
 
     /// <summary>
@@ -321,7 +340,7 @@ public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, P
     public async ValueTask ChangeAsync(Immutable<ImmutableArray<RiskStateChange>> changes)
     {
         await SettledAsync();
-        if (Changed(Snapshot.State, changes.Value) is { } after) await PersistAsync(after, changes.Value[^1].RegionId);
+        await PersistAsync(state => Changed(state, changes.Value), changes.Value[^1].RegionId);
     }
 
     /// <summary>The state after the changes in sequence order; null when they change nothing.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using Fusion.Domain.Risk;
 using Fusion.Silo.Parking;
+using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
 using Fusion.Silo.Warnings;
 using JasperFx.Events;
@@ -32,18 +33,22 @@ public sealed class RiskSubscription : SubscriptionBase
     static readonly int Transactions = Math.Max(2, Environment.ProcessorCount);
     /// <summary>Grains per transaction before a page is spread over more than one.</summary>
     const int GrainsPerTransaction = 25;
+    /// <summary>How often a page is staged before a grain that keeps finding the store moved on fails it (the daemon then delivers it again).</summary>
+    const int StagingAttempts = 3;
 
     readonly IGrainFactory grains;
     readonly FusionMetrics metrics;
     readonly ParkingLot parking;
     readonly WarningRouter warnings;
+    readonly ILogger<RiskSubscription> log;
 
-    public RiskSubscription(IGrainFactory grains, FusionMetrics metrics, ParkingLot parking, WarningRouter warnings)
+    public RiskSubscription(IGrainFactory grains, FusionMetrics metrics, ParkingLot parking, WarningRouter warnings, ILogger<RiskSubscription> log)
     {
         this.grains = grains;
         this.metrics = metrics;
         this.parking = parking;
         this.warnings = warnings;
+        this.log = log;
         Name = SubscriptionId;
         // A page costs a grain call per enterprise it touches and a few transactions, so when the subscription is behind a
         // larger page carries more signals per call and the cost per event falls; when it keeps up, a page holds only what
@@ -63,25 +68,38 @@ public sealed class RiskSubscription : SubscriptionBase
         await parking.ApplyAsync(SubscriptionId, page.Events,
             events => staging.DeliverAsync(events, ReferenceEquals(events, page.Events) ? page.SequenceCeiling : events[^1].Sequence), ct);
         // The store from the daemon's session (the subscription is built while the store is configured).
-        await StoreAsync(operations.DocumentStore, staging.Writes, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StoreAsync(operations.DocumentStore, staging.Writes, ct);
+                break;
+            }
+            catch (StaleStateException stale) when (attempt < StagingAttempts)
+            {
+                // A grain staged on state older than the store's (a second activation of it stored meanwhile): nothing of the
+                // page is stored yet in the transaction that found it; every grain reads the store again and the page is staged anew.
+                log.LogWarning("Live risk stages the page {First}–{Last} again: {Reason}", page.SequenceFloor, page.SequenceCeiling, stale.Message);
+                await staging.RestageAsync();
+            }
+        }
         await staging.ConfirmAsync();
         metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
         return NullChangeListener.Instance;
     }
 
-    /// <summary>The page's writes in a few transactions side by side, each grain's writes whole and in order in one of them.</summary>
+    /// <summary>
+    /// The page's writes in a few transactions side by side, each grain's writes whole and in order in one of them. When one
+    /// transaction finds a grain stale, those beside it may have been stored: their grains' revisions moved on, and staged anew
+    /// from the store they store nothing twice (a grain ignores what it has already applied).
+    /// </summary>
     static async Task StoreAsync(IDocumentStore store, List<RiskWrites> writes, CancellationToken ct)
     {
         var byGrain = writes.GroupBy(w => w.Snapshot.Id).ToList();
         if (byGrain.Count == 0) return;
         var transactions = Math.Clamp(byGrain.Count / GrainsPerTransaction, 1, Transactions);
-        await Task.WhenAll(byGrain.Select((grain, i) => (grain, i)).GroupBy(g => g.i % transactions).Select(async share =>
-        {
-            await using var session = store.LightweightSession();
-            foreach (var (grain, _) in share)
-                foreach (var w in grain) w.ApplyTo(session);
-            await session.SaveChangesAsync(ct);
-        }));
+        await Task.WhenAll(byGrain.Select((grain, i) => (grain, i)).GroupBy(g => g.i % transactions)
+            .Select(share => RiskStore.StoreAsync(store, share.SelectMany(g => g.grain), ct)));
     }
 
     /// <summary>
@@ -107,12 +125,19 @@ public sealed class RiskSubscription : SubscriptionBase
             }
             catch
             {
-                await Task.WhenAll(staged.Select(g => g.DiscardAsync(page).AsTask()));
-                page = Guid.NewGuid();
-                Writes.Clear();
-                foreach (var (before, last) in delivered) Writes.AddRange(await subscription.StageAsync(before, last, page, staged));
+                await RestageAsync();
                 throw;
             }
+        }
+
+        /// <summary>Every grain staged so far drops its staging and reads the store; the parts delivered so far are staged again under a new page id.</summary>
+        public async Task RestageAsync()
+        {
+            var dropped = page;
+            page = Guid.NewGuid();
+            Writes.Clear();
+            await Task.WhenAll(staged.Select(g => g.DiscardAsync(dropped).AsTask()));
+            foreach (var (before, last) in delivered) Writes.AddRange(await subscription.StageAsync(before, last, page, staged));
         }
 
         public Task ConfirmAsync() => Task.WhenAll(staged.Select(g => g.CommittedAsync(page).AsTask()));

@@ -6,6 +6,7 @@ using Fusion.Domain.Warnings;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Risk;
+using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
 using Marten;
 using Orleans.Concurrency;
@@ -31,12 +32,18 @@ public interface IWarningGrain : IGrainWithStringKey
     ValueTask<bool> ResolveAsync(string warningId, string by, string? note, DateTimeOffset viewAsOf, long viewSeenThrough);
 }
 
-/// <summary>A scope's persisted warning book and when it next has something to do (the due time the warning clock polls).</summary>
+/// <summary>
+/// A scope's persisted warning book and when it next has something to do (the due time the warning clock polls). Revision
+/// counts the commits stored: a commit is stored only over the revision its grain read (<see cref="RevisionGuard"/>).
+/// </summary>
 public sealed class WarningBookDocument
 {
+    public const string Table = StoreSetup.Schema + ".mt_doc_warningbookdocument";
+
     public string Id { get; set; } = "";
     public WarningBook Book { get; set; } = WarningBook.Empty("");
     public DateTimeOffset? DueAt { get; set; }
+    public long Revision { get; set; }
 }
 
 public sealed class WarningGrain(
@@ -48,14 +55,20 @@ public sealed class WarningGrain(
     const int ExplanationLines = 5;
 
     WarningBook book = WarningBook.Empty("");
+    /// <summary>The stored book's revision this grain's book was read or stored at.</summary>
+    long revision;
     string Scope => this.GetPrimaryKeyString();
     WarningContext Context => new(rules.Current.Rules, masterData.Current, blacklist, adoptedModel);
     string? adoptedModel;
 
-    public override async Task OnActivateAsync(CancellationToken ct)
+    public override Task OnActivateAsync(CancellationToken ct) => LoadAsync(ct);
+
+    async Task LoadAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        book = (await session.LoadAsync<WarningBookDocument>(Scope, ct))?.Book ?? WarningBook.Empty(Scope);
+        var stored = await session.LoadAsync<WarningBookDocument>(Scope, ct);
+        book = stored?.Book ?? WarningBook.Empty(Scope);
+        revision = stored?.Revision ?? 0;
     }
 
     /// <summary>The risk model the level rules act on, as of now (it changes once a re-scoring has gone by).</summary>
@@ -68,7 +81,8 @@ public sealed class WarningGrain(
     public async ValueTask ObserveAsync(Immutable<ImmutableArray<Observation>> observations, long lastSequence)
     {
         if (lastSequence <= book.LastSequence) return;
-        await CommitAsync(WarningEvaluation.Observe(book, observations.Value, lastSequence, await ContextAsync(), clock.Now));
+        var ctx = await ContextAsync();
+        await CommitAsync(b => lastSequence <= b.LastSequence ? WarningDecision.Nothing(b) : WarningEvaluation.Observe(b, observations.Value, lastSequence, ctx, clock.Now));
     }
 
     public async ValueTask TickAsync()
@@ -76,15 +90,20 @@ public sealed class WarningGrain(
         var now = clock.Now;
         var ctx = await ContextAsync();
         if (book.RescoreAt <= now && !IsRegion)
-            await CommitAsync(WarningEvaluation.Rescored(book, await LevelAsync(now), null, ctx, now));
-        await CommitAsync(WarningEvaluation.Tick(book, now, ctx));
+        {
+            var level = await LevelAsync(now);
+            await CommitAsync(b => b.RescoreAt <= now ? WarningEvaluation.Rescored(b, level, null, ctx, now) : WarningDecision.Nothing(b));
+        }
+        await CommitAsync(b => WarningEvaluation.Tick(b, now, ctx));
     }
 
     public async ValueTask AdoptRiskModelAsync(string version)
     {
         var now = clock.Now;
         adoptedModel = version;
-        await CommitAsync(WarningEvaluation.Rescored(book, await LevelAsync(now), book.RescoreAt, Context, now));
+        var level = await LevelAsync(now);
+        var ctx = Context;
+        await CommitAsync(b => WarningEvaluation.Rescored(b, level, b.RescoreAt, ctx, now));
     }
 
     bool IsRegion => Scope.StartsWith("region:", StringComparison.Ordinal);
@@ -103,26 +122,50 @@ public sealed class WarningGrain(
         return Observation.Level(Scope, RiskSubject.Enterprise, enterpriseRegion, score.Score, score.Level, 0, now, score.ModelVersion);
     }
 
-    public async ValueTask AnalyzedAsync(string ruleId, Immutable<ImmutableArray<AnalyticalRow>> rows) =>
-        await CommitAsync(WarningEvaluation.Analyzed(book, ruleId, rows.Value, await ContextAsync(), clock.Now));
+    public async ValueTask AnalyzedAsync(string ruleId, Immutable<ImmutableArray<AnalyticalRow>> rows)
+    {
+        var ctx = await ContextAsync();
+        await CommitAsync(b => WarningEvaluation.Analyzed(b, ruleId, rows.Value, ctx, clock.Now));
+    }
 
     public ValueTask<bool> AcknowledgeAsync(string warningId, string by, string? note, DateTimeOffset viewAsOf, long viewSeenThrough) =>
-        Act(() => WarningEvaluation.Acknowledge(book, warningId, by, note, clock.Now), new DecisionView(viewAsOf, viewSeenThrough));
+        Act(b => WarningEvaluation.Acknowledge(b, warningId, by, note, clock.Now), new DecisionView(viewAsOf, viewSeenThrough));
 
     public ValueTask<bool> ResolveAsync(string warningId, string by, string? note, DateTimeOffset viewAsOf, long viewSeenThrough) =>
-        Act(() => WarningEvaluation.Resolve(book, warningId, by, note, clock.Now), new DecisionView(viewAsOf, viewSeenThrough));
+        Act(b => WarningEvaluation.Resolve(b, warningId, by, note, clock.Now), new DecisionView(viewAsOf, viewSeenThrough));
 
-    async ValueTask<bool> Act(Func<WarningDecision> decide, DecisionView view)
+    async ValueTask<bool> Act(Func<WarningBook, WarningDecision> decide, DecisionView view)
     {
-        WarningDecision decision;
-        try { decision = decide(); }
+        try { await CommitAsync(decide, view); }
         catch (WarningClosed) { return false; }
-        await CommitAsync(decision, view);
         return true;
     }
 
+    /// <summary>How often a decision is made again on the book read back from the store before a stale book fails the call.</summary>
+    const int CommitAttempts = 3;
+
+    /// <summary>
+    /// Decides on the book and stores the decision; when the stored book moved on without this grain (another activation of it
+    /// committed), reads it back and decides again on it, so no warning is raised or moved twice.
+    /// </summary>
+    async Task CommitAsync(Func<WarningBook, WarningDecision> decide, DecisionView? decidedOn = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await CommitAsync(decide(book), decidedOn);
+                return;
+            }
+            catch (StaleStateException) when (attempt < CommitAttempts)
+            {
+                await LoadAsync(CancellationToken.None);
+            }
+        }
+    }
+
     /// <summary>The book, the warning events and the warnings' views in one transaction; then the book in memory.</summary>
-    async Task CommitAsync(WarningDecision decision, DecisionView? decidedOn = null)
+    async Task CommitAsync(WarningDecision decision, DecisionView? decidedOn)
     {
         var events = decision.Events;
         if (events.IsEmpty && decision.Book == book) return;
@@ -134,6 +177,8 @@ public sealed class WarningGrain(
             return;
         }
         await using var session = store.LightweightSession();
+        if (await RevisionGuard.StaleAsync(session, WarningBookDocument.Table, new Dictionary<string, long> { [Scope] = revision }, CancellationToken.None) is { Count: > 0 } stale)
+            throw new StaleStateException("warning book", stale);
         decidedOn?.Stamp(session);
         var views = new Dictionary<string, WarningView?>();
         for (var i = 0; i < events.Length; i++)
@@ -146,9 +191,10 @@ public sealed class WarningGrain(
             session.Events.Append(Streams.Warning(id), e);
         }
         foreach (var view in views.Values.OfType<WarningView>()) session.Store(view);
-        session.Store(new WarningBookDocument { Id = Scope, Book = decision.Book, DueAt = decision.Book.NextDue(Context) });
+        session.Store(new WarningBookDocument { Id = Scope, Book = decision.Book, DueAt = decision.Book.NextDue(Context), Revision = revision + 1 });
         await session.SaveChangesAsync();
         book = decision.Book;
+        revision++;
         foreach (var e in events) metrics.WarningTransition(e);
     }
 

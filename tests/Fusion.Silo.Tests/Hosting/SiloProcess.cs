@@ -88,14 +88,19 @@ public sealed class SiloProcess : IAsyncDisposable
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
-    /// <summary>A consumer's state and lag as this silo's /health reports them.</summary>
-    public async Task<(string State, long Lag)> ConsumerAsync(string name)
+    /// <summary>A consumer as this silo's /health reports it: state, position, lag and open parked events (state "absent" when not listed).</summary>
+    public async Task<(string State, long Position, long Lag, int Parked)> ConsumerAsync(string name)
     {
         var health = await HealthAsync();
         foreach (var c in health.GetProperty("consumers").EnumerateArray())
-            if (c.GetProperty("name").GetString() == name) return (c.GetProperty("state").GetString()!, c.GetProperty("lag").GetInt64());
-        return ("absent", -1);
+            if (c.GetProperty("name").GetString() == name)
+                return (c.GetProperty("state").GetString()!, c.GetProperty("position").GetInt64(), c.GetProperty("lag").GetInt64(), c.GetProperty("parked").GetInt32());
+        return ("absent", -1, -1, 0);
     }
+
+    /// <summary>The lines of its log at warning level or above (the host logs nothing below warning here), for a failing test's message.</summary>
+    public string Warnings(int last = 40) =>
+        string.Join('\n', Log.Split('\n').Where(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).TakeLast(last));
 
     /// <summary>SIGKILL: no shutdown, no flush, nothing the process could still do.</summary>
     public void Kill() => process.Kill(entireProcessTree: true);

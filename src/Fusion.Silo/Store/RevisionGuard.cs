@@ -1,0 +1,38 @@
+using Marten;
+using Npgsql;
+
+namespace Fusion.Silo.Store;
+
+/// <summary>
+/// Stores a grain's document only over the revision the grain read. A grain holds its state in memory and is meant to be the
+/// one activation of its key, but while the cluster's membership changes Orleans can briefly run a second activation of it,
+/// or move it while an update it made is being stored; an activation whose state is older than the store's would otherwise
+/// store over updates it never saw, and go on answering without them. The documents carry a revision (stored as "revision",
+/// absent in documents stored before it: 0); their rows are locked and the revisions compared in the transaction that writes them.
+/// </summary>
+public static class RevisionGuard
+{
+    /// <summary>
+    /// Starts the session's transaction, locks the documents' rows and answers the ids whose stored revision is not the one
+    /// expected (no row: revision 0), in order. The rows stay locked until the session's changes are saved or dropped.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> StaleAsync(IDocumentSession session, string table, IReadOnlyDictionary<string, long> expected, CancellationToken ct)
+    {
+        await session.BeginTransactionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT id, coalesce((data->>'revision')::bigint, 0) FROM {table} WHERE id = ANY(@ids) ORDER BY id FOR UPDATE", session.Connection);
+        cmd.Parameters.AddWithValue("ids", expected.Keys.ToArray());
+        var stored = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                stored[reader.GetString(0)] = reader.GetInt64(1);
+        return expected.Where(e => stored.GetValueOrDefault(e.Key) != e.Value).Select(e => e.Key).Order(StringComparer.Ordinal).ToList();
+    }
+}
+
+/// <summary>The stored state of these grains moved on since they read it (another activation stored an update): they read it again and decide anew.</summary>
+public sealed class StaleStateException(string what, IReadOnlyList<string> ids)
+    : Exception($"the stored {what} of {string.Join(", ", ids.Take(10))}{(ids.Count > 10 ? $" and {ids.Count - 10} more" : "")} moved on since its grain read it (another activation stored an update)")
+{
+    public IReadOnlyList<string> Ids { get; } = ids;
+}
