@@ -43,7 +43,7 @@ public static class AdmissionEndpoints
                 var listings = (await session.LoadManyAsync<BlacklistRecord>(ct, codes))
                     .Where(r => r.ListedAt(now)).ToDictionary(r => r.Id, r => r.Current?.ListedUntil ?? r.Listings[^1].ListedUntil);
                 var investorLevel = catalog.Enterprises.ContainsKey(project.InvestorCreditCode)
-                    ? (await grains.GetGrain<IEnterpriseRiskGrain>(project.InvestorCreditCode).GetAsync()).Level
+                    ? (await grains.GetGrain<IEnterpriseRiskGrain>(project.InvestorCreditCode).GetAsync()).Value.Level
                     : (Domain.Risk.RiskLevel?)null;
                 var (decision, reasons) = AdmissionScreening.Screen(project, new ScreeningFacts(listings, investorLevel, catalog.Zones.Values.ToArray()), policy, now);
 

@@ -46,7 +46,7 @@ public static class PublicDisclosureEndpoints
                 var catalog = masterData.Current;
                 var all = (region is null ? catalog.Enterprises.Values : catalog.EnterprisesIn(region)).OrderBy(e => e.EnterpriseId, StringComparer.Ordinal).ToList();
                 var shown = page.Of(all).ToList();
-                var levels = await Task.WhenAll(shown.Select(e => grains.GetGrain<IEnterpriseRiskGrain>(e.EnterpriseId).GetSummaryAsync().AsTask()));
+                var levels = (await Task.WhenAll(shown.Select(e => grains.GetGrain<IEnterpriseRiskGrain>(e.EnterpriseId).GetSummaryAsync().AsTask()))).Select(s => s.Value).ToArray();
                 await using var session = store.QuerySession();
                 var files = (await session.LoadManyAsync<CreditFile>(ct, shown.Select(e => e.EnterpriseId).ToArray())).ToDictionary(f => f.Id);
                 page.Describe(http, all.Count, shown.Count);

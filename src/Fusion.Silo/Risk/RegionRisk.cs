@@ -18,11 +18,11 @@ public sealed class RegionRisk(IGrainFactory grains, MasterDataCache masterData,
         var enterprises = catalog.EnterprisesIn(regionId).Select(e => e.EnterpriseId);
         var own = (await Task.WhenAll(catalog.RegionAndParks(regionId).Select(r => grains.GetGrain<IRegionRiskGrain>(r).GetSignalsAsync().AsTask())))
             .SelectMany(l => l.Value).ToList();
-        var theirs = await Task.WhenAll(enterprises.Select(e => grains.GetGrain<IEnterpriseRiskGrain>(e).GetSummaryAsync().AsTask()));
+        var theirs = (await Task.WhenAll(enterprises.Select(e => grains.GetGrain<IEnterpriseRiskGrain>(e).GetSummaryAsync().AsTask()))).Select(s => s.Value).ToArray();
         if (explain)
         {
             var explaining = RiskScoring.ExplainingEnterprises(regionId, own, theirs, model, clock.Now);
-            var full = (await Task.WhenAll(explaining.Select(e => grains.GetGrain<IEnterpriseRiskGrain>(e).GetAsync().AsTask()))).ToDictionary(s => s.SubjectId);
+            var full = (await Task.WhenAll(explaining.Select(e => grains.GetGrain<IEnterpriseRiskGrain>(e).GetAsync().AsTask()))).ToDictionary(s => s.Value.SubjectId, s => s.Value);
             theirs = theirs.Select(s => full.GetValueOrDefault(s.SubjectId, s)).ToArray();
         }
         return RiskScoring.ScoreRegion(regionId, own, theirs, model, clock.Now);

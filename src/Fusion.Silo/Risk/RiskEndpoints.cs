@@ -23,7 +23,7 @@ public static class RiskEndpoints
             {
                 if (!cache.Current.Enterprises.ContainsKey(id))
                     return Results.Problem(statusCode: 404, title: "Unknown enterprise", detail: $"No enterprise with credit code '{id}' is registered.");
-                if (asOf is null) return Results.Ok(View(await grains.GetGrain<IEnterpriseRiskGrain>(id).GetAsync()));
+                if (asOf is null) return Results.Ok(View((await grains.GetGrain<IEnterpriseRiskGrain>(id).GetAsync()).Value));
                 if (AsOf.Refusal(asOf.Value, clock) is { } refusal) return refusal;
                 var (score, seen) = await past.EnterpriseAsync(id, asOf.Value, ct);
                 return Results.Ok(View(score) with { SeenThrough = seen });

@@ -28,9 +28,10 @@ public interface IEnterpriseRiskGrain : IRiskStagingGrain
 {
     /// <summary>A parked signal, applied on retry out of its order.</summary>
     ValueTask ReadmitAsync(RiskSignal signal);
-    ValueTask<RiskScore> GetAsync();
+    /// <summary>The live score with its explanation. Immutable: a score answered to a caller on the same silo is not deep-copied (it is a record of records).</summary>
+    ValueTask<Immutable<RiskScore>> GetAsync();
     /// <summary>The live score and level without the explanation (no contributions): what a region needs of most of its enterprises.</summary>
-    ValueTask<RiskScore> GetSummaryAsync();
+    ValueTask<Immutable<RiskScore>> GetSummaryAsync();
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
 
     /// <summary>Forgets what it held: the model changed and the events are replayed from the start (RiskModelChange).</summary>
@@ -325,10 +326,11 @@ public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, P
 {
     protected override RiskSubject Subject => RiskSubject.Enterprise;
 
-    public ValueTask<RiskScore> GetAsync() =>
-        ValueTask.FromResult(RiskScoring.Score(SubjectId, Subject, Current.Signals, Current.Blacklisted, Model, Clock.Now));
+    public ValueTask<Immutable<RiskScore>> GetAsync() => ValueTask.FromResult(Score().AsImmutable());
 
-    public async ValueTask<RiskScore> GetSummaryAsync() => await GetAsync() with { Contributions = [] };
+    public ValueTask<Immutable<RiskScore>> GetSummaryAsync() => ValueTask.FromResult((Score() with { Contributions = [] }).AsImmutable());
+
+    RiskScore Score() => RiskScoring.Score(SubjectId, Subject, Current.Signals, Current.Blacklisted, Model, Clock.Now);
 
     public async ValueTask<RiskWrites?> StageChangesAsync(Immutable<ImmutableArray<RiskStateChange>> changes, Guid page)
     {

@@ -117,7 +117,7 @@ public sealed class WarningGrain(
             var region = await regions.ScoreAsync(regionId);
             return Observation.Level(regionId, RiskSubject.Region, regionId, region.Score, region.Level, 0, now, region.ModelVersion);
         }
-        var score = await GrainFactory.GetGrain<IEnterpriseRiskGrain>(Scope).GetAsync();
+        var score = (await GrainFactory.GetGrain<IEnterpriseRiskGrain>(Scope).GetAsync()).Value;
         var enterpriseRegion = masterData.Current.Enterprises.GetValueOrDefault(Scope)?.RegionId ?? "";
         return Observation.Level(Scope, RiskSubject.Enterprise, enterpriseRegion, score.Score, score.Level, 0, now, score.ModelVersion);
     }
@@ -202,7 +202,7 @@ public sealed class WarningGrain(
     async Task<WarningRaised> WithRiskAsync(WarningRaised e)
     {
         var score = e.EnterpriseId is { } enterpriseId && e.Subject != WarningSubject.Region
-            ? await GrainFactory.GetGrain<IEnterpriseRiskGrain>(enterpriseId).GetAsync()
+            ? (await GrainFactory.GetGrain<IEnterpriseRiskGrain>(enterpriseId).GetAsync()).Value
             : await regions.ScoreAsync(e.RegionId);
         return e with
         {
