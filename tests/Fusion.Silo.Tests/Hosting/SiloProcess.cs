@@ -99,8 +99,16 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>The lines of its log at warning level or above (the host logs nothing below warning here), for a failing test's message.</summary>
-    public string Warnings(int last = 40) =>
-        string.Join('\n', Log.Split('\n').Where(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).TakeLast(last));
+    public string Warnings(int last = 40)
+    {
+        // Each entry: its "warn: Category[id]" line and the message on the line after it.
+        var lines = Log.Split('\n');
+        var entries = new List<string>();
+        for (var i = 0; i < lines.Length; i++)
+            if (lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal))
+                entries.Add(i + 1 < lines.Length ? $"{lines[i].Trim()} {lines[i + 1].Trim()}" : lines[i].Trim());
+        return string.Join('\n', entries.TakeLast(last));
+    }
 
     /// <summary>SIGKILL: no shutdown, no flush, nothing the process could still do.</summary>
     public void Kill() => process.Kill(entireProcessTree: true);
