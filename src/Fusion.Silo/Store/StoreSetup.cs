@@ -43,6 +43,11 @@ public static class StoreSetup
             opts.Events.MetadataConfig.CausationIdEnabled = true;
             // Wake the daemon on append instead of waiting for its next poll: append-to-score latency.
             opts.Events.UseListenNotifyForEventAppends = true;
+            // A page a subscription could not process is delivered again, never skipped: the consumers park the events they
+            // cannot apply themselves (ParkingLot), so what they throw is an outage (the store, a silo going away mid-failover).
+            // Marten's default for a running daemon skips such a page into its dead letters; here the agent pauses and is
+            // restarted from its checkpoint.
+            opts.Projections.Errors.SkipApplyErrors = false;
             opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
             opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(500);
             // A cold daemon (another silo of the cluster is hot) asks this often whether it may take over.
