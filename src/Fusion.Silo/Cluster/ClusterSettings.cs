@@ -25,8 +25,11 @@ public sealed class ClusterSettings
 
     public int MissedProbesLimit { get; set; } = 2;
 
-    /// <summary>How long a call to a grain may wait for its answer (Orleans' ResponseTimeout) while clustered.</summary>
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long a call to a grain may wait for its answer (Orleans' ResponseTimeout): 10 s when clustered unless given (a call
+    /// to a silo that died fails soon and is made again), Orleans' own 30 s when the silo is alone unless given.
+    /// </summary>
+    public TimeSpan? ResponseTimeout { get; set; }
 
     /// <summary>PostgreSQL connection string (not configuration: the host's own).</summary>
     internal string ConnectionString { get; set; } = "";

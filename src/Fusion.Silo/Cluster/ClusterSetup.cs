@@ -26,6 +26,8 @@ public static class ClusterSetup
         var siloPort = config.GetValue("Orleans:SiloPort", 11111);
         var gatewayPort = config.GetValue("Orleans:GatewayPort", 30000);
         var clusterId = config.GetValue("Orleans:ClusterId", "fusion-local")!;
+        if (cluster.ResponseTimeout is not null || cluster.Clustered)
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout ?? TimeSpan.FromSeconds(10));
         if (!cluster.Clustered)
         {
             silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort, serviceId: "fusion", clusterId: clusterId);
@@ -47,7 +49,6 @@ public static class ClusterSetup
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
             o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
         });
-        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
     }
 
     /// <summary>The cluster's options, its duty lock and the master-data follower (both idle when the silo is alone).</summary>

@@ -19,7 +19,9 @@ public sealed class RegionAssessment
 /// A region's score moves whenever one of its enterprises' does, and with time as signals decay, so it
 /// is not assessed per event: every interval (Fusion:Risk:RegionAssessEvery, default one minute) each
 /// region is scored and a RiskAssessed event is appended for those whose score or level moved. That
-/// is the region history boards and analysts read. In a cluster the silo holding the duties assesses, and a silo that
+/// is the region history boards and analysts read. The scores come from the grains' stored state, not a page being staged:
+/// a page staged on a silo that dies before storing it is staged again elsewhere, and a score recorded from it could be
+/// followed by an earlier one at the same checkpoint. In a cluster the silo holding the duties assesses, and a silo that
 /// has just taken them over assesses at once rather than an interval later.
 /// </summary>
 public sealed class RegionAssessor(
@@ -72,7 +74,7 @@ public sealed class RegionAssessor(
         var asOf = duty.Clustered
             ? (await Cluster.StoreProgress.PositionsAsync(store, ct)).GetValueOrDefault(RiskSubscription.SubscriptionId)
             : metrics.LastProcessedSequence;
-        var scores = await Task.WhenAll(ids.Select(id => regions.ScoreAsync(id)));
+        var scores = await Task.WhenAll(ids.Select(id => regions.ScoreAsync(id, stored: true)));
         await using var session = store.LightweightSession();
         var last = (await session.LoadManyAsync<RegionAssessment>(ct, ids)).ToDictionary(a => a.Id);
         var moved = 0;

@@ -33,6 +33,11 @@ public interface IEnterpriseRiskGrain : IRiskStagingGrain
     /// <summary>The live score and level without the explanation (no contributions): what a region needs of most of its enterprises.</summary>
     ValueTask<Immutable<RiskScore>> GetSummaryAsync();
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
+    /// <summary>
+    /// The score of the state stored (a page staged here and not yet stored left out), with its explanation or without: what a
+    /// record of the score that nothing may undo is made from (a page staged on a silo that dies is staged again elsewhere).
+    /// </summary>
+    ValueTask<Immutable<RiskScore>> GetStoredAsync(bool explain);
 
     /// <summary>Forgets what it held: the model changed and the events are replayed from the start (RiskModelChange).</summary>
     ValueTask ResetAsync();
@@ -54,6 +59,8 @@ public interface IRegionRiskGrain : IRiskStagingGrain
     /// <summary>A parked signal, applied on retry out of its order.</summary>
     ValueTask ReadmitAsync(RiskSignal signal);
     ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync();
+    /// <summary>The signals of the state stored (a page staged here and not yet stored left out): see <see cref="IEnterpriseRiskGrain.GetStoredAsync"/>.</summary>
+    ValueTask<Immutable<ImmutableList<RiskSignal>>> GetStoredSignalsAsync();
 
     /// <summary>Forgets what it held: the model changed and the events are replayed from the start (RiskModelChange).</summary>
     ValueTask ResetAsync();
@@ -247,27 +254,16 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     /// Stores an update outside a page at once (<paramref name="update"/>: the state after it, null when it changes nothing). When
     /// the stored state moved on without this grain (another activation of it stored an update), it reads the store and updates that.
     /// </summary>
-    protected async Task PersistAsync(Func<RiskState, RiskState?> update, string regionId)
-    {
-        for (var attempt = 1; ; attempt++)
+    protected Task PersistAsync(Func<RiskState, RiskState?> update, string regionId) =>
+        RevisionGuard.WriteAsync(async () =>
         {
             if (update(Snapshot.State) is not { } after) return;
             var (next, writes) = Writes(Snapshot, signalsInsideSnapshot, after, regionId, clock.Now);
-            try
-            {
-                await RiskStore.StoreAsync(store, [writes], CancellationToken.None);
-            }
-            catch (StaleStateException) when (attempt < 3)
-            {
-                await LoadAsync(CancellationToken.None);
-                continue;
-            }
+            await RiskStore.StoreAsync(store, [writes], CancellationToken.None);
             Snapshot = next;
             signalsInsideSnapshot = false;
             metrics.RiskUpdated(Subject.ToString());
-            return;
-        }
-    }
+        }, _ => LoadAsync(CancellationToken.None));
 
     /// <summary>The state after an update and what storing it takes: the snapshot, the signals added and removed since <paramref name="from"/>, the RiskAssessed event.</summary>
     /// <paramref name="known"/>: the signals added when the caller knows them and none were let go.
@@ -311,6 +307,8 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
 
     public ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync() => ValueTask.FromResult(Current.Signals.AsImmutable());
 
+    public ValueTask<Immutable<ImmutableList<RiskSignal>>> GetStoredSignalsAsync() => ValueTask.FromResult(Snapshot.State.Signals.AsImmutable());
+
     /// <summary>The stored snapshot and signals are deleted by the caller; this drops the copy held in memory.</summary>
     public ValueTask ResetAsync()
     {
@@ -330,7 +328,12 @@ public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, P
 
     public ValueTask<Immutable<RiskScore>> GetSummaryAsync() => ValueTask.FromResult((Score() with { Contributions = [] }).AsImmutable());
 
-    RiskScore Score() => RiskScoring.Score(SubjectId, Subject, Current.Signals, Current.Blacklisted, Model, Clock.Now);
+    public ValueTask<Immutable<RiskScore>> GetStoredAsync(bool explain) =>
+        ValueTask.FromResult((Score(Snapshot.State) is var score && explain ? score : score with { Contributions = [] }).AsImmutable());
+
+    RiskScore Score() => Score(Current);
+
+    RiskScore Score(RiskState state) => RiskScoring.Score(SubjectId, Subject, state.Signals, state.Blacklisted, Model, Clock.Now);
 
     public async ValueTask<RiskWrites?> StageChangesAsync(Immutable<ImmutableArray<RiskStateChange>> changes, Guid page)
     {

@@ -6,8 +6,6 @@ namespace Fusion.Silo.Risk;
 /// <summary>Stores risk grains' writes in one transaction, each grain's update only over the revision it was made from (<see cref="RevisionGuard"/>).</summary>
 public static class RiskStore
 {
-    const string Snapshots = StoreSetup.Schema + ".mt_doc_risksnapshot";
-
     /// <summary>Stores the writes (a grain's in the order it made them) in one transaction, or stores nothing and throws <see cref="StaleStateException"/>.</summary>
     public static async Task StoreAsync(IDocumentStore store, IEnumerable<RiskWrites> writes, CancellationToken ct)
     {
@@ -19,7 +17,7 @@ public static class RiskStore
             w.ApplyTo(session);
         }
         if (based.Count == 0) return;
-        if (await RevisionGuard.StaleAsync(session, Snapshots, based, ct) is { Count: > 0 } stale) throw new StaleStateException("risk state", stale);
+        if (await RevisionGuard.StaleAsync(session, RevisionGuard.TableOf<RiskSnapshot>(store), based, ct) is { Count: > 0 } stale) throw new StaleStateException("risk state", stale);
         await session.SaveChangesAsync(ct);
     }
 }

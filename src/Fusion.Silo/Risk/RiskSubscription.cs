@@ -33,8 +33,6 @@ public sealed class RiskSubscription : SubscriptionBase
     static readonly int Transactions = Math.Max(2, Environment.ProcessorCount);
     /// <summary>Grains per transaction before a page is spread over more than one.</summary>
     const int GrainsPerTransaction = 25;
-    /// <summary>How often a page is staged before a grain that keeps finding the store moved on fails it (the daemon then delivers it again).</summary>
-    const int StagingAttempts = 3;
 
     readonly IGrainFactory grains;
     readonly FusionMetrics metrics;
@@ -68,21 +66,13 @@ public sealed class RiskSubscription : SubscriptionBase
         await parking.ApplyAsync(SubscriptionId, page.Events,
             events => staging.DeliverAsync(events, ReferenceEquals(events, page.Events) ? page.SequenceCeiling : events[^1].Sequence), ct);
         // The store from the daemon's session (the subscription is built while the store is configured).
-        for (var attempt = 1; ; attempt++)
+        await RevisionGuard.WriteAsync(() => StoreAsync(operations.DocumentStore, staging.Writes, ct), stale =>
         {
-            try
-            {
-                await StoreAsync(operations.DocumentStore, staging.Writes, ct);
-                break;
-            }
-            catch (StaleStateException stale) when (attempt < StagingAttempts)
-            {
-                // A grain staged on state older than the store's (a second activation of it stored meanwhile): nothing of the
-                // page is stored yet in the transaction that found it; every grain reads the store again and the page is staged anew.
-                log.LogWarning("Live risk stages the page {First}–{Last} again: {Reason}", page.SequenceFloor, page.SequenceCeiling, stale.Message);
-                await staging.RestageAsync();
-            }
-        }
+            // A grain staged on state older than the store's (a second activation of it stored meanwhile): nothing of the
+            // page is stored yet in the transaction that found it; every grain reads the store again and the page is staged anew.
+            log.LogWarning("Live risk stages the page {First}–{Last} again: {Reason}", page.SequenceFloor, page.SequenceCeiling, stale.Message);
+            return staging.RestageAsync();
+        });
         await staging.ConfirmAsync();
         metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
         return NullChangeListener.Instance;

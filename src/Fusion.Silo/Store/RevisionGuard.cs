@@ -12,6 +12,32 @@ namespace Fusion.Silo.Store;
 /// </summary>
 public static class RevisionGuard
 {
+    /// <summary>How often a write is made on state read back from the store before a grain that keeps finding it moved on fails the call.</summary>
+    public const int Attempts = 3;
+
+    /// <summary>
+    /// Runs the write; when it finds the stored state moved on (<see cref="StaleStateException"/>, nothing of it stored), runs
+    /// <paramref name="reread"/> (the grains read the store again) and the write again, at most <see cref="Attempts"/> times in all.
+    /// </summary>
+    public static async Task WriteAsync(Func<Task> write, Func<StaleStateException, Task> reread)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await write();
+                return;
+            }
+            catch (StaleStateException stale) when (attempt < Attempts)
+            {
+                await reread(stale);
+            }
+        }
+    }
+
+    /// <summary>The table (schema-qualified) that Marten stores documents of <typeparamref name="T"/> in.</summary>
+    public static string TableOf<T>(IDocumentStore store) => store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
+
     /// <summary>
     /// Starts the session's transaction, locks the documents' rows and answers the ids whose stored revision is not the one
     /// expected (no row: revision 0), in order. The rows stay locked until the session's changes are saved or dropped.

@@ -44,9 +44,10 @@ public static class StoreSetup
             // Wake the daemon on append instead of waiting for its next poll: append-to-score latency.
             opts.Events.UseListenNotifyForEventAppends = true;
             // A page a subscription could not process is delivered again, never skipped: the consumers park the events they
-            // cannot apply themselves (ParkingLot), so what they throw is an outage (the store, a silo going away mid-failover).
-            // Marten's default for a running daemon skips such a page into its dead letters; here the agent pauses and is
-            // restarted from its checkpoint.
+            // cannot apply themselves (ParkingLot), so what they throw is an outage (the store, a silo going away mid-failover),
+            // and the agent pauses and is restarted from its checkpoint (LiveRiskOutageTests). A subscription's failure pauses it
+            // whatever this says (the same tests pass with Marten's default, true); it is false so that nothing a projection
+            // throws is ever skipped into the dead letters either.
             opts.Projections.Errors.SkipApplyErrors = false;
             opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
             opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(500);

@@ -38,8 +38,6 @@ public interface IWarningGrain : IGrainWithStringKey
 /// </summary>
 public sealed class WarningBookDocument
 {
-    public const string Table = StoreSetup.Schema + ".mt_doc_warningbookdocument";
-
     public string Id { get; set; } = "";
     public WarningBook Book { get; set; } = WarningBook.Empty("");
     public DateTimeOffset? DueAt { get; set; }
@@ -141,28 +139,12 @@ public sealed class WarningGrain(
         return true;
     }
 
-    /// <summary>How often a decision is made again on the book read back from the store before a stale book fails the call.</summary>
-    const int CommitAttempts = 3;
-
     /// <summary>
     /// Decides on the book and stores the decision; when the stored book moved on without this grain (another activation of it
     /// committed), reads it back and decides again on it, so no warning is raised or moved twice.
     /// </summary>
-    async Task CommitAsync(Func<WarningBook, WarningDecision> decide, DecisionView? decidedOn = null)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await CommitAsync(decide(book), decidedOn);
-                return;
-            }
-            catch (StaleStateException) when (attempt < CommitAttempts)
-            {
-                await LoadAsync(CancellationToken.None);
-            }
-        }
-    }
+    Task CommitAsync(Func<WarningBook, WarningDecision> decide, DecisionView? decidedOn = null) =>
+        RevisionGuard.WriteAsync(() => CommitAsync(decide(book), decidedOn), _ => LoadAsync(CancellationToken.None));
 
     /// <summary>The book, the warning events and the warnings' views in one transaction; then the book in memory.</summary>
     async Task CommitAsync(WarningDecision decision, DecisionView? decidedOn)
@@ -177,7 +159,7 @@ public sealed class WarningGrain(
             return;
         }
         await using var session = store.LightweightSession();
-        if (await RevisionGuard.StaleAsync(session, WarningBookDocument.Table, new Dictionary<string, long> { [Scope] = revision }, CancellationToken.None) is { Count: > 0 } stale)
+        if (await RevisionGuard.StaleAsync(session, RevisionGuard.TableOf<WarningBookDocument>(store), new Dictionary<string, long> { [Scope] = revision }, CancellationToken.None) is { Count: > 0 } stale)
             throw new StaleStateException("warning book", stale);
         decidedOn?.Stamp(session);
         var views = new Dictionary<string, WarningView?>();

@@ -1,0 +1,116 @@
+using Fusion.Silo.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using static Fusion.Silo.Tests.Hosting.TestData;
+
+namespace Fusion.Silo.Tests.Risk;
+
+/// <summary>
+/// A live-risk page that fails for a reason outside its events (its connection cut while it waits to store, as when the
+/// store goes away; a grain call timing out, as while a killed silo is declared dead) is delivered again once the
+/// subscription restarts from its checkpoint: its signals are held, nothing is parked and nothing is put among Marten's
+/// dead letters (Marten's default for a running daemon would skip such a page). While a page waits, the region history
+/// records only what is stored. Real host, real PostgreSQL.
+/// </summary>
+public sealed class LiveRiskOutageTests
+{
+    static readonly DateTimeOffset T0 = FusionApp.T0;
+
+    static async Task<long> CountAsync(NpgsqlConnection conn, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    /// <summary>The backend that has waited at least <paramref name="waited"/> for a lock on the risk snapshots, once there is one.</summary>
+    static async Task<int> BlockedOnSnapshotsAsync(NpgsqlConnection conn, TimeSpan waited = default)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60) + waited;
+        while (true)
+        {
+            await using var cmd = new NpgsqlCommand(
+                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%mt_doc_risksnapshot%' " +
+                "AND pid <> pg_backend_pid() AND now() - query_start >= @waited", conn);
+            cmd.Parameters.AddWithValue("waited", waited);
+            if (await cmd.ExecuteScalarAsync() is int pid) return pid;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"nothing waited {waited} on the held risk snapshots");
+            await Task.Delay(50);
+        }
+    }
+
+    static async Task AssertHeldAndNothingSkippedAsync(FusionApp app, NpgsqlConnection conn, string enterprise, params string[] signals)
+    {
+        var http = app.CreateClient();
+        var risk = await http.GetJsonAsync($"/api/enterprises/{enterprise}/risk");
+        Assert.Equal(signals, risk.GetProperty("signals").EnumerateArray().Select(s => s.GetProperty("signalId").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(0, await CountAsync(conn, "SELECT count(*) FROM fusion.mt_doc_deadletterevent"));
+        var health = await http.GetJsonAsync("/health");
+        Assert.All(health.GetProperty("consumers").EnumerateArray(), c => Assert.Equal(0, c.GetProperty("parked").GetInt32()));
+    }
+
+    [Fact]
+    public async Task GivenAGrainCallTimingOut_WhenThePageFailsWithIt_ThenThePageIsDeliveredAgainAndHeld_NotDeadLettered()
+    {
+        var timeout = TimeSpan.FromSeconds(2);
+        await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:Cluster:ResponseTimeout"] = timeout.ToString() });
+        var http = app.CreateClient();
+        await http.PostJsonAsync("/api/master-data", Haixi());
+        await app.CaughtUpAsync();
+
+        // Nobody may read the risk snapshots: the Soda Ash grain, activated by the next page, cannot load its state and the
+        // page's call to it times out.
+        await using var conn = new NpgsqlConnection(app.ConnectionString);
+        await conn.OpenAsync();
+        await using (var hold = await conn.BeginTransactionAsync())
+        {
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE fusion.mt_doc_risksnapshot IN ACCESS EXCLUSIVE MODE", conn, hold))
+                await lockTable.ExecuteNonQueryAsync();
+            await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("S-1", "CAM-SODA-1", T0.AddHours(-1)) });
+            await using var observer = new NpgsqlConnection(app.ConnectionString);
+            await observer.OpenAsync();
+            // The grain's activation has waited longer than the call may: the page has failed.
+            await BlockedOnSnapshotsAsync(observer, timeout * 2);
+            await hold.RollbackAsync();
+        }
+        await app.CaughtUpAsync();
+
+        await AssertHeldAndNothingSkippedAsync(app, conn, SodaAsh, "camera-alarm:S-1");
+    }
+
+    [Fact]
+    public async Task GivenAPageWaitingToStore_WhenItsConnectionIsCut_ThenThePageIsDeliveredAgainAndHeld_NotDeadLettered_AndTheRegionsRecordOnlyWhatIsStored()
+    {
+        await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:Risk:RegionAssessEvery"] = "01:00:00" });
+        var http = app.CreateClient();
+        await http.PostJsonAsync("/api/master-data", Haixi());
+        await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("A-1", "CAM-POTASH-1", T0.AddHours(-3)) });
+        await app.CaughtUpAsync();
+        var assessor = app.Services.GetRequiredService<Fusion.Silo.Risk.RegionAssessor>();
+        Assert.Equal(2, await assessor.AssessAsync(CancellationToken.None)); // the park and its city
+
+        // Another writer holds the Potash grain's stored state: the next page is staged and waits to store.
+        await using var conn = new NpgsqlConnection(app.ConnectionString);
+        await conn.OpenAsync();
+        await using (var hold = await conn.BeginTransactionAsync())
+        {
+            await using (var lockRow = new NpgsqlCommand($"SELECT id FROM fusion.mt_doc_risksnapshot WHERE id = 'enterprise:{Potash}' FOR UPDATE", conn, hold))
+                Assert.NotNull(await lockRow.ExecuteScalarAsync());
+            await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("A-2", "CAM-POTASH-1", T0.AddHours(-1)) });
+            await using var observer = new NpgsqlConnection(app.ConnectionString);
+            await observer.OpenAsync();
+            var blocked = await BlockedOnSnapshotsAsync(observer);
+
+            // The page is staged on the grain but not stored: the regions' scores have not moved in the store.
+            Assert.Equal(0, await assessor.AssessAsync(CancellationToken.None));
+
+            await using (var cut = new NpgsqlCommand($"SELECT pg_terminate_backend({blocked})", observer))
+                await cut.ExecuteScalarAsync();
+            await hold.RollbackAsync();
+        }
+        await app.CaughtUpAsync();
+
+        await AssertHeldAndNothingSkippedAsync(app, conn, Potash, "camera-alarm:A-1", "camera-alarm:A-2");
+        // Stored now: the regions record the page's score.
+        Assert.Equal(2, await assessor.AssessAsync(CancellationToken.None));
+    }
+}
