@@ -108,8 +108,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
             var parked = (await survivor.ConsumerAsync("live-risk")).Parked;
             Assert.True(parked == 0, $"live risk parked {parked} event(s) across the failover; the survivor's warnings:\n{survivor.Warnings()}");
 
-            var stored = await ScalarAsync(connection, "SELECT count(*) FROM fusion.mt_events WHERE type = 'camera_alarm_raised'");
-            var distinct = await ScalarAsync(connection, "SELECT count(DISTINCT data->>'alarmId') FROM fusion.mt_events WHERE type = 'camera_alarm_raised'");
+            var stored = await TestDatabase.ScalarAsync(connection, "SELECT count(*) FROM fusion.mt_events WHERE type = 'camera_alarm_raised'");
+            var distinct = await TestDatabase.ScalarAsync(connection, "SELECT count(DISTINCT data->>'alarmId') FROM fusion.mt_events WHERE type = 'camera_alarm_raised'");
             Assert.Equal(Batches * BatchSize, distinct);
             Assert.Equal(Batches * BatchSize, stored);
             // An enterprise's assessment is stored with the page that made it: the same one twice would be a page stored twice. (A
@@ -140,7 +140,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 Assert.Equal(clean.Level, after.Level);
                 if (!clean.Signals.SequenceEqual(after.Signals))
                 {
-                    var heldInStore = await ScalarAsync(connection, $"SELECT count(*) FROM fusion.mt_doc_heldsignal WHERE data->>'subject' = 'enterprise:{enterprise}'");
+                    var heldInStore = await TestDatabase.ScalarAsync(connection, $"SELECT count(*) FROM fusion.mt_doc_heldsignal WHERE data->>'subject' = 'enterprise:{enterprise}'");
                     var deadLetters = await RowsAsync(connection, "SELECT data::text FROM fusion.mt_doc_deadletterevent");
                     Assert.Fail($"{enterprise}: the survivor lacks {string.Join(", ", clean.Signals.Except(after.Signals).Take(20))} and holds besides {string.Join(", ", after.Signals.Except(clean.Signals).Take(20))}"
                         + $" ({after.Signals.Length} against {clean.Signals.Length}; {heldInStore} held signals in the store; Marten's dead letters: {string.Join("; ", deadLetters.Take(5))})"
@@ -220,14 +220,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
             if (deadline.Elapsed > (within ?? TimeSpan.FromMinutes(2))) throw new TimeoutException($"not within {within ?? TimeSpan.FromMinutes(2)}: {what} {state?.Invoke()}");
             await Task.Delay(250);
         }
-    }
-
-    static async Task<long> ScalarAsync(string connection, string sql)
-    {
-        await using var conn = new NpgsqlConnection(connection);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
     static async Task<List<string>> RowsAsync(string connection, string sql)

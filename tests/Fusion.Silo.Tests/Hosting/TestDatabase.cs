@@ -27,6 +27,15 @@ public static class TestDatabase
         return new NpgsqlConnectionStringBuilder(Server) { Database = name, MaxPoolSize = 40 }.ConnectionString;
     }
 
+    /// <summary>The one number a query answers (a count, a sum), read over a connection of its own.</summary>
+    public static async Task<long> ScalarAsync(string connection, string sql)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
     static async Task DropEarlierRunsAsync()
     {
         await using var conn = new NpgsqlConnection(Server);

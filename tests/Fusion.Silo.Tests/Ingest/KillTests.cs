@@ -73,7 +73,7 @@ public sealed class KillTests
             }
             var all = await StoredAlarmIdsAsync(connection);
             Assert.Equal(Batches * BatchSize, all.Count);
-            Assert.Equal(Batches * BatchSize, await ScalarAsync(connection, "SELECT count(*) FROM fusion.mt_events WHERE type = 'camera_alarm_raised'"));
+            Assert.Equal(Batches * BatchSize, await TestDatabase.ScalarAsync(connection, "SELECT count(*) FROM fusion.mt_events WHERE type = 'camera_alarm_raised'"));
         }
         finally
         {
@@ -92,11 +92,4 @@ public sealed class KillTests
         return ids;
     }
 
-    static async Task<long> ScalarAsync(string connection, string sql)
-    {
-        await using var conn = new NpgsqlConnection(connection);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
-    }
 }

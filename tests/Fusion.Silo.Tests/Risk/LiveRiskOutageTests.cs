@@ -9,18 +9,11 @@ namespace Fusion.Silo.Tests.Risk;
 /// A live-risk page that fails for a reason outside its events (its connection cut while it waits to store, as when the
 /// store goes away; a grain call timing out, as while a killed silo is declared dead) is delivered again once the
 /// subscription restarts from its checkpoint: its signals are held, nothing is parked and nothing is put among Marten's
-/// dead letters (Marten's default for a running daemon would skip such a page). While a page waits, the region history
-/// records only what is stored. Real host, real PostgreSQL.
+/// dead letters. While a page waits, the region history records only what is stored. Real host, real PostgreSQL.
 /// </summary>
 public sealed class LiveRiskOutageTests
 {
     static readonly DateTimeOffset T0 = FusionApp.T0;
-
-    static async Task<long> CountAsync(NpgsqlConnection conn, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
-    }
 
     /// <summary>The backend that has waited at least <paramref name="waited"/> for a lock on the risk snapshots, once there is one.</summary>
     static async Task<int> BlockedOnSnapshotsAsync(NpgsqlConnection conn, TimeSpan waited = default)
@@ -38,12 +31,12 @@ public sealed class LiveRiskOutageTests
         }
     }
 
-    static async Task AssertHeldAndNothingSkippedAsync(FusionApp app, NpgsqlConnection conn, string enterprise, params string[] signals)
+    static async Task AssertHeldAndNothingSkippedAsync(FusionApp app, string enterprise, params string[] signals)
     {
         var http = app.CreateClient();
         var risk = await http.GetJsonAsync($"/api/enterprises/{enterprise}/risk");
         Assert.Equal(signals, risk.GetProperty("signals").EnumerateArray().Select(s => s.GetProperty("signalId").GetString()).Order(StringComparer.Ordinal));
-        Assert.Equal(0, await CountAsync(conn, "SELECT count(*) FROM fusion.mt_doc_deadletterevent"));
+        Assert.Equal(0, await TestDatabase.ScalarAsync(app.ConnectionString, "SELECT count(*) FROM fusion.mt_doc_deadletterevent"));
         var health = await http.GetJsonAsync("/health");
         Assert.All(health.GetProperty("consumers").EnumerateArray(), c => Assert.Equal(0, c.GetProperty("parked").GetInt32()));
     }
@@ -74,7 +67,7 @@ public sealed class LiveRiskOutageTests
         }
         await app.CaughtUpAsync();
 
-        await AssertHeldAndNothingSkippedAsync(app, conn, SodaAsh, "camera-alarm:S-1");
+        await AssertHeldAndNothingSkippedAsync(app, SodaAsh, "camera-alarm:S-1");
     }
 
     [Fact]
@@ -109,7 +102,7 @@ public sealed class LiveRiskOutageTests
         }
         await app.CaughtUpAsync();
 
-        await AssertHeldAndNothingSkippedAsync(app, conn, Potash, "camera-alarm:A-1", "camera-alarm:A-2");
+        await AssertHeldAndNothingSkippedAsync(app, Potash, "camera-alarm:A-1", "camera-alarm:A-2");
         // Stored now: the regions record the page's score.
         Assert.Equal(2, await assessor.AssessAsync(CancellationToken.None));
     }
