@@ -11,16 +11,24 @@ namespace Fusion.Silo.Risk;
 
 // Signals are immutable records: Immutable<T> spares Orleans a deep copy of every list on every call.
 
-/// <summary>What the live-risk pass asks of an enterprise's or a region's grain for a page (see <see cref="RiskGrain"/>).</summary>
-public interface IRiskStagingGrain : IGrainWithStringKey
+/// <summary>
+/// A grain that stages what a page of the live-risk pass changes and answers its writes, which the pass stores with the
+/// page's other writes (the risk grains, the warning grains); then it is told whether they were stored.
+/// </summary>
+public interface IPageStagingGrain : IGrainWithStringKey
 {
-    /// <summary>Applies a page's signals in memory and answers what to store for them with the page (see <see cref="RiskGrain"/>).</summary>
-    ValueTask<RiskWrites?> StageAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence, Guid page);
     /// <summary>The page staged here is stored: what it staged is now what this grain answers from. Taken even while an update outside a page waits for it.</summary>
     [AlwaysInterleave]
     ValueTask CommittedAsync(Guid page);
     /// <summary>The page staged here will not be stored as staged (part of it failed): the grain answers from the store again.</summary>
     ValueTask DiscardAsync(Guid page);
+}
+
+/// <summary>What the live-risk pass asks of an enterprise's or a region's grain for a page (see <see cref="RiskGrain"/>).</summary>
+public interface IRiskStagingGrain : IPageStagingGrain
+{
+    /// <summary>Applies a page's signals in memory and answers what to store for them with the page (see <see cref="RiskGrain"/>).</summary>
+    ValueTask<RiskWrites?> StageAsync(Immutable<ImmutableArray<RiskSignal>> signals, long lastSequence, Guid page);
 }
 
 /// <summary>One per enterprise: the signals about it and its live score.</summary>

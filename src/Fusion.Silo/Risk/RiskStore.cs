@@ -1,23 +1,38 @@
 using Fusion.Silo.Store;
+using Fusion.Silo.Warnings;
 using Marten;
 
 namespace Fusion.Silo.Risk;
 
-/// <summary>Stores risk grains' writes in one transaction, each grain's update only over the revision it was made from (<see cref="RevisionGuard"/>).</summary>
+/// <summary>
+/// Stores grains' writes in one transaction: risk grains' and, for a page of the live-risk pass, warning grains'; each
+/// grain's update only over the revision it was made from (<see cref="RevisionGuard"/>).
+/// </summary>
 public static class RiskStore
 {
     /// <summary>Stores the writes (a grain's in the order it made them) in one transaction, or stores nothing and throws <see cref="StaleStateException"/>.</summary>
-    public static async Task StoreAsync(IDocumentStore store, IEnumerable<RiskWrites> writes, CancellationToken ct)
+    public static Task StoreAsync(IDocumentStore store, IEnumerable<RiskWrites> writes, CancellationToken ct) => StoreAsync(store, writes, [], ct);
+
+    /// <inheritdoc cref="StoreAsync(IDocumentStore, IEnumerable{RiskWrites}, CancellationToken)"/>
+    public static async Task StoreAsync(IDocumentStore store, IEnumerable<RiskWrites> writes, IEnumerable<WarningWrites> warnings, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
-        var based = new Dictionary<string, long>(StringComparer.Ordinal);
+        var risk = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var w in writes)
         {
-            based[w.Snapshot.Id] = based.TryGetValue(w.Snapshot.Id, out var b) ? Math.Min(b, w.Based) : w.Based;
+            risk[w.Snapshot.Id] = risk.TryGetValue(w.Snapshot.Id, out var b) ? Math.Min(b, w.Based) : w.Based;
             w.ApplyTo(session);
         }
-        if (based.Count == 0) return;
-        if (await RevisionGuard.StaleAsync(session, RevisionGuard.TableOf<RiskSnapshot>(store), based, ct) is { Count: > 0 } stale) throw new StaleStateException("risk state", stale);
+        var books = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var w in warnings)
+        {
+            books[w.Book.Id] = books.TryGetValue(w.Book.Id, out var b) ? Math.Min(b, w.Based) : w.Based;
+            w.ApplyTo(session);
+        }
+        if (risk.Count + books.Count == 0) return;
+        if (await RevisionGuard.StaleAsync(session, [(RevisionGuard.TableOf<RiskSnapshot>(store), risk), (RevisionGuard.TableOf<WarningBookDocument>(store), books)], ct)
+            is { Count: > 0 } stale)
+            throw new StaleStateException(books.Count == 0 ? "risk state" : "risk or warning state", stale);
         await session.SaveChangesAsync(ct);
     }
 }

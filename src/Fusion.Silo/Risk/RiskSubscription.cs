@@ -16,8 +16,9 @@ namespace Fusion.Silo.Risk;
 
 /// <summary>
 /// Delivers risk signals from the event store to the enterprise grains, and region-level ones to
-/// the region grains. Each grain stages what the page changes and answers its writes; the page's writes are stored in a
-/// few transactions that commit side by side (each grain's writes whole in one of them), the grains are told, and only
+/// the region grains; the live warning rules act on the same events in their scopes' warning grains. Each grain stages
+/// what the page changes and answers its writes; the page's writes are stored in a few transactions that commit side by
+/// side (each grain's writes whole in one of them), the grains are told, and only
 /// then does Marten move the checkpoint, so every signal is applied at least once: a page delivered again after a
 /// failure finds each grain's writes stored or not, and a grain ignores what it has already applied (see
 /// <see cref="RiskGrain"/>). An event whose signal cannot be applied is parked (ParkingLot) and the rest of the page goes on.
@@ -66,7 +67,7 @@ public sealed class RiskSubscription : SubscriptionBase
         await parking.ApplyAsync(SubscriptionId, page.Events,
             events => staging.DeliverAsync(events, ReferenceEquals(events, page.Events) ? page.SequenceCeiling : events[^1].Sequence), ct);
         // The store from the daemon's session (the subscription is built while the store is configured).
-        await RevisionGuard.WriteAsync(() => StoreAsync(operations.DocumentStore, staging.Writes, ct), stale =>
+        await RevisionGuard.WriteAsync(() => StoreAsync(operations.DocumentStore, staging.Writes, staging.Warnings, ct), stale =>
         {
             // A grain staged on state older than the store's (a second activation of it stored meanwhile): nothing of the
             // page is stored yet in the transaction that found it; every grain reads the store again and the page is staged anew.
@@ -79,17 +80,19 @@ public sealed class RiskSubscription : SubscriptionBase
     }
 
     /// <summary>
-    /// The page's writes in a few transactions side by side, each grain's writes whole and in order in one of them. When one
-    /// transaction finds a grain stale, those beside it may have been stored: their grains' revisions moved on, and staged anew
-    /// from the store they store nothing twice (a grain ignores what it has already applied).
+    /// The page's writes, the risk grains' and the warning grains', in a few transactions side by side, each grain's writes
+    /// whole and in order in one of them. When one transaction finds a grain stale, those beside it may have been stored: their
+    /// grains' revisions moved on, and staged anew from the store they store nothing twice (a grain ignores what it has already applied).
     /// </summary>
-    static async Task StoreAsync(IDocumentStore store, List<RiskWrites> writes, CancellationToken ct)
+    static async Task StoreAsync(IDocumentStore store, List<RiskWrites> writes, List<WarningWrites> warnings, CancellationToken ct)
     {
         var byGrain = writes.GroupBy(w => w.Snapshot.Id).ToList();
-        if (byGrain.Count == 0) return;
-        var transactions = Math.Clamp(byGrain.Count / GrainsPerTransaction, 1, Transactions);
-        await Task.WhenAll(byGrain.Select((grain, i) => (grain, i)).GroupBy(g => g.i % transactions)
-            .Select(share => RiskStore.StoreAsync(store, share.SelectMany(g => g.grain), ct)));
+        var byScope = warnings.GroupBy(w => w.Book.Id).ToList();
+        if (byGrain.Count + byScope.Count == 0) return;
+        var transactions = Math.Clamp((byGrain.Count + byScope.Count) / GrainsPerTransaction, 1, Transactions);
+        await Task.WhenAll(Enumerable.Range(0, transactions).Select(t => RiskStore.StoreAsync(store,
+            byGrain.Where((_, i) => i % transactions == t).SelectMany(g => g),
+            byScope.Where((_, i) => (byGrain.Count + i) % transactions == t).SelectMany(g => g), ct)));
     }
 
     /// <summary>
@@ -101,16 +104,17 @@ public sealed class RiskSubscription : SubscriptionBase
     sealed class PageStaging(RiskSubscription subscription)
     {
         readonly List<(IReadOnlyList<IEvent> Events, long LastSequence)> delivered = [];
-        readonly HashSet<IRiskStagingGrain> staged = [];
+        readonly HashSet<IPageStagingGrain> staged = [];
         Guid page = Guid.NewGuid();
 
         public List<RiskWrites> Writes { get; } = [];
+        public List<WarningWrites> Warnings { get; } = [];
 
         public async Task DeliverAsync(IReadOnlyList<IEvent> events, long lastSequence)
         {
             try
             {
-                Writes.AddRange(await subscription.StageAsync(events, lastSequence, page, staged));
+                await StageAsync(events, lastSequence);
                 delivered.Add((events, lastSequence));
             }
             catch
@@ -126,15 +130,24 @@ public sealed class RiskSubscription : SubscriptionBase
             var dropped = page;
             page = Guid.NewGuid();
             Writes.Clear();
+            Warnings.Clear();
             await Task.WhenAll(staged.Select(g => g.DiscardAsync(dropped).AsTask()));
-            foreach (var (before, last) in delivered) Writes.AddRange(await subscription.StageAsync(before, last, page, staged));
+            foreach (var (before, last) in delivered) await StageAsync(before, last);
+        }
+
+        async Task StageAsync(IReadOnlyList<IEvent> events, long lastSequence)
+        {
+            var (writes, warnings) = await subscription.StageAsync(events, lastSequence, page, staged);
+            Writes.AddRange(writes);
+            Warnings.AddRange(warnings);
         }
 
         public Task ConfirmAsync() => Task.WhenAll(staged.Select(g => g.CommittedAsync(page).AsTask()));
     }
 
     /// <summary>Stages the events' signals and then their enforcement changes on their grains; the live warning rules act on the same events.</summary>
-    async Task<IEnumerable<RiskWrites>> StageAsync(IReadOnlyList<IEvent> events, long lastSequence, Guid page, HashSet<IRiskStagingGrain> staged)
+    async Task<(List<RiskWrites> Risk, IEnumerable<WarningWrites> Warnings)> StageAsync(IReadOnlyList<IEvent> events, long lastSequence, Guid page,
+        HashSet<IPageStagingGrain> staged)
     {
         var traces = new Dictionary<long, ActivityContext?>();
         var signals = new List<RiskSignal>();
@@ -156,9 +169,9 @@ public sealed class RiskSubscription : SubscriptionBase
             staged.Add(grain);
             calls.Add(ObserveAsync(subject, part, traces, b => grain.StageAsync(b, lastSequence, page)));
         }
-        var observed = warnings.ObserveAsync(events, lastSequence);
+        var observed = warnings.StageAsync(events, lastSequence, page, staged);
         var writes = (await Task.WhenAll(calls)).OfType<RiskWrites>().ToList();
-        await observed;
+        var warned = await observed;
         // After the page's signals, so a finding recorded and verified within one page is closed once it is held.
         var changes = events.Select(e => RiskStateChanges.From(e.Data, e.Sequence)).OfType<RiskStateChange>().ToList();
         writes.AddRange((await Task.WhenAll(changes.GroupBy(c => c.EnterpriseId).Select(g =>
@@ -167,7 +180,7 @@ public sealed class RiskSubscription : SubscriptionBase
             staged.Add(grain);
             return grain.StageChangesAsync(ImmutableArray.CreateRange(g).AsImmutable(), page).AsTask();
         }))).OfType<RiskWrites>());
-        return writes;
+        return (writes, warned);
     }
 
     /// <summary>The grain call continues the trace of the newest record it carries (Orleans propagates the activity into the grain).</summary>

@@ -42,17 +42,28 @@ public static class RevisionGuard
     /// Starts the session's transaction, locks the documents' rows and answers the ids whose stored revision is not the one
     /// expected (no row: revision 0), in order. The rows stay locked until the session's changes are saved or dropped.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> StaleAsync(IDocumentSession session, string table, IReadOnlyDictionary<string, long> expected, CancellationToken ct)
+    public static Task<IReadOnlyList<string>> StaleAsync(IDocumentSession session, string table, IReadOnlyDictionary<string, long> expected, CancellationToken ct) =>
+        StaleAsync(session, [(table, expected)], ct);
+
+    /// <summary>As above for documents in several tables, locked table by table in the order given (every writer gives the same order).</summary>
+    public static async Task<IReadOnlyList<string>> StaleAsync(IDocumentSession session,
+        IReadOnlyList<(string Table, IReadOnlyDictionary<string, long> Expected)> documents, CancellationToken ct)
     {
         await session.BeginTransactionAsync(ct);
-        await using var cmd = new NpgsqlCommand(
-            $"SELECT id, coalesce((data->>'revision')::bigint, 0) FROM {table} WHERE id = ANY(@ids) ORDER BY id FOR UPDATE", session.Connection);
-        cmd.Parameters.AddWithValue("ids", expected.Keys.ToArray());
-        var stored = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct))
-                stored[reader.GetString(0)] = reader.GetInt64(1);
-        return expected.Where(e => stored.GetValueOrDefault(e.Key) != e.Value).Select(e => e.Key).Order(StringComparer.Ordinal).ToList();
+        var stale = new List<string>();
+        foreach (var (table, expected) in documents)
+        {
+            if (expected.Count == 0) continue;
+            await using var cmd = new NpgsqlCommand(
+                $"SELECT id, coalesce((data->>'revision')::bigint, 0) FROM {table} WHERE id = ANY(@ids) ORDER BY id FOR UPDATE", session.Connection);
+            cmd.Parameters.AddWithValue("ids", expected.Keys.ToArray());
+            var stored = new Dictionary<string, long>(StringComparer.Ordinal);
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct))
+                    stored[reader.GetString(0)] = reader.GetInt64(1);
+            stale.AddRange(expected.Where(e => stored.GetValueOrDefault(e.Key) != e.Value).Select(e => e.Key).Order(StringComparer.Ordinal));
+        }
+        return stale;
     }
 }
 

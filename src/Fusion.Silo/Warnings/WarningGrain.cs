@@ -18,9 +18,13 @@ namespace Fusion.Silo.Warnings;
 /// scope's observations, owns the time-driven ones (due time persisted with its book) and is the one
 /// writer of its warnings' streams, so acknowledging, escalating and reminding never race.
 /// </summary>
-public interface IWarningGrain : IGrainWithStringKey
+public interface IWarningGrain : IPageStagingGrain
 {
-    ValueTask ObserveAsync(Immutable<ImmutableArray<Observation>> observations, long lastSequence);
+    /// <summary>
+    /// The live rules on a page's observations of this scope, staged: answers what to store for them with the page (null:
+    /// nothing to store), and holds the book they lead to as its own once told the page was stored (see <see cref="WarningGrain"/>).
+    /// </summary>
+    ValueTask<WarningWrites?> StageAsync(Immutable<ImmutableArray<Observation>> observations, long lastSequence, Guid page);
     /// <summary>Does what has fallen due (deadlines, absences, re-scoring, escalation, reminders).</summary>
     ValueTask TickAsync();
     /// <summary>An analytical rule ran: the rows about this scope's subjects (none: whatever it warned of has cleared).</summary>
@@ -36,14 +40,41 @@ public interface IWarningGrain : IGrainWithStringKey
 /// A scope's persisted warning book and when it next has something to do (the due time the warning clock polls). Revision
 /// counts the commits stored: a commit is stored only over the revision its grain read (<see cref="RevisionGuard"/>).
 /// </summary>
+[GenerateSerializer]
 public sealed class WarningBookDocument
 {
-    public string Id { get; set; } = "";
-    public WarningBook Book { get; set; } = WarningBook.Empty("");
-    public DateTimeOffset? DueAt { get; set; }
-    public long Revision { get; set; }
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public WarningBook Book { get; set; } = WarningBook.Empty("");
+    [Id(2)] public DateTimeOffset? DueAt { get; set; }
+    [Id(3)] public long Revision { get; set; }
 }
 
+/// <summary>
+/// What one decision of a warning grain stores: its book, the warning events (in order, each on its warning's stream) and
+/// the views of the warnings they move. Based: the stored revision the decision was made on. The live-risk pass stores a
+/// page's writes of many grains in one transaction (or a few side by side); a decision outside a page stores its own.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record WarningWrites(
+    [property: Id(0)] WarningBookDocument Book, [property: Id(1)] ImmutableArray<object> Events, [property: Id(2)] ImmutableArray<WarningView> Views,
+    [property: Id(3)] long Based)
+{
+    public void ApplyTo(IDocumentOperations operations)
+    {
+        foreach (var e in Events) operations.Events.Append(Streams.Warning(WarningEvents.WarningIdOf(e)!), e);
+        foreach (var view in Views) operations.Store(view);
+        operations.Store(Book);
+    }
+}
+
+/// <summary>
+/// The shell around the pure warning evaluation. The live-risk pass stages each page's observations here: the grain decides
+/// on a staged copy of its book and answers the writes, the pass stores them in the page's transactions beside the risk
+/// grains' (rather than a commit per scope per page), tells the grain, which from then on holds the staged book as stored,
+/// and only then moves its checkpoint. A grain asked to stage a new page while an earlier one was never confirmed reads its
+/// book back from the store, which alone knows whether that page's writes were stored. Decisions outside a page (the clock's
+/// ticks, an analytical run, an officer's act) wait for a page staged here to be stored and then commit on their own.
+/// </summary>
 public sealed class WarningGrain(
     IDocumentStore store, WarningRulesFile rules, BlacklistPolicy blacklist, MasterDataCache masterData, RegionRisk regions, WarningRiskModel riskModel,
     PlatformClock clock, FusionMetrics metrics)
@@ -51,6 +82,8 @@ public sealed class WarningGrain(
 {
     /// <summary>How many of the subject's signals a warning carries as its risk explanation.</summary>
     const int ExplanationLines = 5;
+    /// <summary>How long a decision outside a page waits for a page staged here to be stored before reading the book back.</summary>
+    static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(30);
 
     WarningBook book = WarningBook.Empty("");
     /// <summary>The stored book's revision this grain's book was read or stored at.</summary>
@@ -58,6 +91,14 @@ public sealed class WarningGrain(
     string Scope => this.GetPrimaryKeyString();
     WarningContext Context => new(rules.Current.Rules, masterData.Current, blacklist, adoptedModel);
     string? adoptedModel;
+
+    /// <summary>The page being staged here (null: nothing staged since the last confirmation), the book and revision it has come to, the views it moved and its events.</summary>
+    Guid? stagedPage;
+    WarningBook stagedBook = WarningBook.Empty("");
+    long stagedRevision;
+    readonly Dictionary<string, WarningView?> stagedViews = new(StringComparer.Ordinal);
+    readonly List<object> stagedEvents = [];
+    TaskCompletionSource? confirmed;
 
     public override Task OnActivateAsync(CancellationToken ct) => LoadAsync(ct);
 
@@ -76,15 +117,84 @@ public sealed class WarningGrain(
         return Context;
     }
 
-    public async ValueTask ObserveAsync(Immutable<ImmutableArray<Observation>> observations, long lastSequence)
+    public async ValueTask<WarningWrites?> StageAsync(Immutable<ImmutableArray<Observation>> observations, long lastSequence, Guid page)
     {
-        if (lastSequence <= book.LastSequence) return;
+        await StageOnAsync(page);
+        if (lastSequence <= stagedBook.LastSequence) return null;
         var ctx = await ContextAsync();
-        await CommitAsync(b => lastSequence <= b.LastSequence ? WarningDecision.Nothing(b) : WarningEvaluation.Observe(b, observations.Value, lastSequence, ctx, clock.Now));
+        var decision = WarningEvaluation.Observe(stagedBook, observations.Value, lastSequence, ctx, clock.Now);
+        var writes = await WritesAsync(decision, stagedBook, stagedRevision, always: false, id => LoadViewAsync(id), stagedViews);
+        stagedBook = decision.Book;
+        if (writes is null) return null;
+        stagedRevision = writes.Book.Revision;
+        stagedEvents.AddRange(writes.Events);
+        return writes;
+    }
+
+    async Task<WarningView?> LoadViewAsync(string warningId)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<WarningView>(warningId);
+    }
+
+    /// <summary>Stages onto the page's book: the one staged so far in this page, else the stored one.</summary>
+    async Task StageOnAsync(Guid page)
+    {
+        if (stagedPage == page) return;
+        if (stagedPage is not null) await LoadAsync(CancellationToken.None);
+        stagedPage = page;
+        stagedBook = book;
+        stagedRevision = revision;
+        stagedViews.Clear();
+        stagedEvents.Clear();
+    }
+
+    public ValueTask CommittedAsync(Guid page)
+    {
+        if (stagedPage == page)
+        {
+            book = stagedBook;
+            revision = stagedRevision;
+            foreach (var e in stagedEvents) metrics.WarningTransition(e);
+            EndStaging();
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DiscardAsync(Guid page)
+    {
+        if (stagedPage != page) return;
+        await LoadAsync(CancellationToken.None);
+        EndStaging();
+    }
+
+    /// <summary>Nothing staged here any more; a decision outside a page that waits for it goes on.</summary>
+    void EndStaging()
+    {
+        stagedPage = null;
+        stagedViews.Clear();
+        stagedEvents.Clear();
+        confirmed?.TrySetResult();
+        confirmed = null;
+    }
+
+    /// <summary>
+    /// A decision outside a page waits until the page staged here is stored (its writes, made without the decision, would
+    /// otherwise overwrite it) or, when no confirmation comes, reads the book back from the store.
+    /// </summary>
+    async Task SettledAsync()
+    {
+        if (stagedPage is null) return;
+        confirmed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await Task.WhenAny(confirmed.Task, Task.Delay(SettleWithin));
+        if (stagedPage is null) return;
+        await LoadAsync(CancellationToken.None);
+        EndStaging();
     }
 
     public async ValueTask TickAsync()
     {
+        await SettledAsync();
         var now = clock.Now;
         var ctx = await ContextAsync();
         if (book.RescoreAt <= now && !IsRegion)
@@ -140,44 +250,61 @@ public sealed class WarningGrain(
     }
 
     /// <summary>
-    /// Decides on the book and stores the decision; when the stored book moved on without this grain (another activation of it
-    /// committed), reads it back and decides again on it, so no warning is raised or moved twice.
+    /// A decision outside a page: once a page staged here is stored, decides on the book and stores the decision; when the
+    /// stored book moved on without this grain (another activation of it committed), reads it back and decides again on it,
+    /// so no warning is raised or moved twice.
     /// </summary>
-    Task CommitAsync(Func<WarningBook, WarningDecision> decide, DecisionView? decidedOn = null) =>
-        RevisionGuard.WriteAsync(() => CommitAsync(decide(book), decidedOn), _ => LoadAsync(CancellationToken.None));
+    async Task CommitAsync(Func<WarningBook, WarningDecision> decide, DecisionView? decidedOn = null)
+    {
+        await SettledAsync();
+        await RevisionGuard.WriteAsync(() => CommitAsync(decide(book), decidedOn), _ => LoadAsync(CancellationToken.None));
+    }
 
     /// <summary>The book, the warning events and the warnings' views in one transaction; then the book in memory.</summary>
     async Task CommitAsync(WarningDecision decision, DecisionView? decidedOn)
     {
-        var events = decision.Events;
-        if (events.IsEmpty && decision.Book == book) return;
-        if (events.IsEmpty && decidedOn is null && decision.Book == book with { LastSequence = decision.Book.LastSequence })
+        await using var session = store.LightweightSession();
+        var writes = await WritesAsync(decision, book, revision, always: decidedOn is not null, id => session.LoadAsync<WarningView>(id), []);
+        if (writes is null)
         {
-            // Only the last sequence seen moved (the events changed nothing here): kept in memory and stored with the next
-            // change. Events delivered again after a restart are observed again against the same book, to the same effect.
             book = decision.Book;
             return;
         }
-        await using var session = store.LightweightSession();
         if (await RevisionGuard.StaleAsync(session, RevisionGuard.TableOf<WarningBookDocument>(store), new Dictionary<string, long> { [Scope] = revision }, CancellationToken.None) is { Count: > 0 } stale)
             throw new StaleStateException("warning book", stale);
         decidedOn?.Stamp(session);
-        var views = new Dictionary<string, WarningView?>();
+        writes.ApplyTo(session);
+        await session.SaveChangesAsync();
+        book = decision.Book;
+        revision = writes.Book.Revision;
+        foreach (var e in writes.Events) metrics.WarningTransition(e);
+    }
+
+    /// <summary>
+    /// What storing a decision made on <paramref name="before"/> (stored at <paramref name="fromRevision"/>) takes: the book, its
+    /// events (a raised warning with the subject's risk now) and the views they move, read with <paramref name="load"/> unless
+    /// <paramref name="views"/> holds them already (it is given the moved ones). Null when there is nothing to store: the book
+    /// did not change, or (unless <paramref name="always"/>) only the last sequence seen moved, which is kept in memory and
+    /// stored with the next change (events delivered again after a restart are observed again against the same book, to the
+    /// same effect).
+    /// </summary>
+    async Task<WarningWrites?> WritesAsync(WarningDecision decision, WarningBook before, long fromRevision, bool always,
+        Func<string, Task<WarningView?>> load, Dictionary<string, WarningView?> views)
+    {
+        var events = decision.Events;
+        if (events.IsEmpty && (decision.Book == before || !always && decision.Book == before with { LastSequence = decision.Book.LastSequence })) return null;
+        var moved = new List<string>();
         for (var i = 0; i < events.Length; i++)
         {
             var e = events[i];
             if (e is WarningRaised raised) events = events.SetItem(i, e = await WithRiskAsync(raised));
             var id = WarningEvents.WarningIdOf(e)!;
-            if (!views.TryGetValue(id, out var view)) view = e is WarningRaised ? null : await session.LoadAsync<WarningView>(id);
+            if (!views.TryGetValue(id, out var view)) view = e is WarningRaised ? null : await load(id);
             views[id] = WarningView.Apply(view, e);
-            session.Events.Append(Streams.Warning(id), e);
+            if (!moved.Contains(id)) moved.Add(id);
         }
-        foreach (var view in views.Values.OfType<WarningView>()) session.Store(view);
-        session.Store(new WarningBookDocument { Id = Scope, Book = decision.Book, DueAt = decision.Book.NextDue(Context), Revision = revision + 1 });
-        await session.SaveChangesAsync();
-        book = decision.Book;
-        revision++;
-        foreach (var e in events) metrics.WarningTransition(e);
+        var document = new WarningBookDocument { Id = Scope, Book = decision.Book, DueAt = decision.Book.NextDue(Context), Revision = fromRevision + 1 };
+        return new WarningWrites(document, events, [.. moved.Select(id => views[id]).OfType<WarningView>()], fromRevision);
     }
 
     /// <summary>The subject's risk at the moment of raising: score, level and its strongest signals.</summary>

@@ -36,6 +36,26 @@ public static class TestDatabase
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
+    /// <summary>
+    /// The backend that has waited at least <paramref name="waited"/> for a lock while running a statement on
+    /// <paramref name="table"/> (a page staged and waiting to store behind a row the test holds), once there is one.
+    /// </summary>
+    public static async Task<int> WaitingOnLockAsync(NpgsqlConnection conn, string table, TimeSpan waited = default)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60) + waited;
+        while (true)
+        {
+            await using var cmd = new NpgsqlCommand(
+                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE @table " +
+                "AND pid <> pg_backend_pid() AND now() - query_start >= @waited", conn);
+            cmd.Parameters.AddWithValue("table", $"%{table}%");
+            cmd.Parameters.AddWithValue("waited", waited);
+            if (await cmd.ExecuteScalarAsync() is int pid) return pid;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"nothing waited {waited} on a lock on {table}");
+            await Task.Delay(50);
+        }
+    }
+
     static async Task DropEarlierRunsAsync()
     {
         await using var conn = new NpgsqlConnection(Server);

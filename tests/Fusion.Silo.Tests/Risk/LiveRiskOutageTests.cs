@@ -15,22 +15,6 @@ public sealed class LiveRiskOutageTests
 {
     static readonly DateTimeOffset T0 = FusionApp.T0;
 
-    /// <summary>The backend that has waited at least <paramref name="waited"/> for a lock on the risk snapshots, once there is one.</summary>
-    static async Task<int> BlockedOnSnapshotsAsync(NpgsqlConnection conn, TimeSpan waited = default)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60) + waited;
-        while (true)
-        {
-            await using var cmd = new NpgsqlCommand(
-                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%mt_doc_risksnapshot%' " +
-                "AND pid <> pg_backend_pid() AND now() - query_start >= @waited", conn);
-            cmd.Parameters.AddWithValue("waited", waited);
-            if (await cmd.ExecuteScalarAsync() is int pid) return pid;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"nothing waited {waited} on the held risk snapshots");
-            await Task.Delay(50);
-        }
-    }
-
     static async Task AssertHeldAndNothingSkippedAsync(FusionApp app, string enterprise, params string[] signals)
     {
         var http = app.CreateClient();
@@ -62,7 +46,7 @@ public sealed class LiveRiskOutageTests
             await using var observer = new NpgsqlConnection(app.ConnectionString);
             await observer.OpenAsync();
             // The grain's activation has waited longer than the call may: the page has failed.
-            await BlockedOnSnapshotsAsync(observer, timeout * 2);
+            await TestDatabase.WaitingOnLockAsync(observer, "mt_doc_risksnapshot", timeout * 2);
             await hold.RollbackAsync();
         }
         await app.CaughtUpAsync();
@@ -91,7 +75,7 @@ public sealed class LiveRiskOutageTests
             await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("A-2", "CAM-POTASH-1", T0.AddHours(-1)) });
             await using var observer = new NpgsqlConnection(app.ConnectionString);
             await observer.OpenAsync();
-            var blocked = await BlockedOnSnapshotsAsync(observer);
+            var blocked = await TestDatabase.WaitingOnLockAsync(observer, "mt_doc_risksnapshot");
 
             // The page is staged on the grain but not stored: the regions' scores have not moved in the store.
             Assert.Equal(0, await assessor.AssessAsync(CancellationToken.None));
