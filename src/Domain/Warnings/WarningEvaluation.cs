@@ -287,7 +287,12 @@ public static class WarningEvaluation
                 if (fresh.Length == 0) return;
                 var updated = open with { Count = open.Count + 1, EvidenceIds = open.EvidenceIds.Union(fresh.Select(e => e.EventId)) };
                 Book = Book with { Open = Book.Open.SetItem(open.WarningId, updated) };
-                events.Add(new WarningRepeated(open.WarningId, fresh, updated.Count, now));
+                // Repeats within one decision (a page of events) are one repeat with all their evidence and the count they
+                // come to, as Alertmanager groups within its interval: a burst costs a transition, not one per event.
+                var last = events.FindLastIndex(x => WarningEvents.WarningIdOf(x) == open.WarningId);
+                if (last >= 0 && events[last] is WarningRepeated before)
+                    events[last] = before with { Evidence = [.. before.Evidence, .. fresh], Count = updated.Count, RepeatedAt = now };
+                else events.Add(new WarningRepeated(open.WarningId, fresh, updated.Count, now));
                 return;
             }
             var key = $"{rule.Id}|{subject}";

@@ -30,18 +30,21 @@ public sealed class NotificationSubscription : ParkedSubscription
         this.dispatcher = dispatcher;
         this.json = json.Value.SerializerOptions;
         Name = SubscriptionId;
-        Options.BatchSize = 200;
+        Options.BatchSize = 500;
         foreach (var type in WarningEvents.Types) IncludeType(type);
     }
 
     public override async Task ApplyAsync(IReadOnlyList<IEvent> events, IDocumentStore store, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
+        // The page's warnings read in one query: a warning that keeps repeating is one view for all its transitions here.
+        var ids = events.Select(e => WarningEvents.WarningIdOf(e.Data)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        var views = ids.Length == 0 ? [] : (await session.LoadManyAsync<WarningView>(ct, ids)).ToDictionary(v => v.Id, StringComparer.Ordinal);
         var deliveries = new List<NotificationDelivery>();
         foreach (var e in events)
         {
             if (WarningEvents.WarningIdOf(e.Data) is not { } warningId) continue;
-            var view = await session.LoadAsync<WarningView>(warningId, ct)
+            var view = views.GetValueOrDefault(warningId)
                 ?? throw new InvalidOperationException($"Warning '{warningId}' is unknown (no warning view): no notification of its {e.EventTypeName} can be built");
             if (WarningNotice.For(e.Data, view, settings.PublicUrl) is not { } notice) continue;
             deliveries.AddRange(DeliveriesOf(notice, e));

@@ -44,6 +44,28 @@ public class CountRuleSpecs
     }
 
     [Fact]
+    public void GivenAnOpenWarning_WhenAPageHoldsTheConditionThreeTimes_ThenOneRepeatCarriesAllTheirEvidenceAndTheCountTheyComeTo()
+    {
+        var outcome = Given(Count(ackMinutes: 10_000)).And(Alarm("a1", T0), Alarm("a2", T0 + Hours(1)), Alarm("a3", T0 + Hours(2)))
+            .WhenPage(Alarm("a4", T0 + Hours(3)), Alarm("a5", T0 + Hours(4)), Alarm("a6", T0 + Hours(5)));
+        var repeated = outcome.Then<WarningRepeated>();
+        Assert.Equal(($"discharge.{Outfall}.1", 4), (repeated.WarningId, repeated.Count));
+        Assert.Equal(["camera-alarm:a4", "camera-alarm:a5", "camera-alarm:a6"], repeated.Evidence.Select(e => e.EventId));
+    }
+
+    [Fact]
+    public void GivenTwoAlarms_WhenAPageRaisesTheWarningAndHoldsItTwiceMore_ThenItIsRaisedOnThreeAndRepeatedOnceWithTheOtherTwo()
+    {
+        var events = Given(Count(ackMinutes: 10_000)).And(Alarm("a1", T0), Alarm("a2", T0 + Hours(1)))
+            .WhenPage(Alarm("a3", T0 + Hours(2)), Alarm("a4", T0 + Hours(3)), Alarm("a5", T0 + Hours(4))).Events;
+        Assert.Equal(2, events.Length);
+        Assert.Equal(["camera-alarm:a1", "camera-alarm:a2", "camera-alarm:a3"], Assert.IsType<WarningRaised>(events[0]).Evidence.Select(e => e.EventId));
+        var repeated = Assert.IsType<WarningRepeated>(events[1]);
+        Assert.Equal(3, repeated.Count);
+        Assert.Equal(["camera-alarm:a4", "camera-alarm:a5"], repeated.Evidence.Select(e => e.EventId));
+    }
+
+    [Fact]
     public void GivenAResolvedWarning_WhenTheConditionHoldsAgain_ThenASecondWarningIsRaised()
     {
         var spec = Given(Count(ackMinutes: 10_000)).And(Alarm("a1", T0), Alarm("a2", T0 + Hours(1)), Alarm("a3", T0 + Hours(2)), Resolve($"discharge.{Outfall}.1"));

@@ -87,6 +87,17 @@ public sealed class WarningSpec
 
     public WarningOutcome WhenClockMoves(TimeSpan by) => When(by);
 
+    /// <summary>The warning events a page of events gives, observed together as the live-risk pass delivers them.</summary>
+    public WarningOutcome WhenPage(params object[] events)
+    {
+        var before = Book;
+        var observations = events.SelectMany(e => Observation.From(e, ++sequence)).ToList();
+        if (observations.Max(o => o.At) > clock.GetUtcNow()) clock.SetUtcNow(observations.Max(o => o.At));
+        var decision = WarningEvaluation.Observe(before, observations, sequence, Context, clock.GetUtcNow());
+        book = decision.Book;
+        return new WarningOutcome(decision);
+    }
+
     /// <summary>The level rules adopt a new risk model and judge the subject once under it (at this level).</summary>
     public static Func<WarningBook, DateTimeOffset, WarningDecision> AdoptModel(string model, RiskLevel level, double score, params WarningRule[] rules) =>
         (b, now) => WarningEvaluation.Rescored(b, Observation.Level(SaltLake, RiskSubject.Enterprise, Golmud, score, level, 0, now, model), b.RescoreAt,
