@@ -20,7 +20,11 @@ public interface IPageStagingGrain : IGrainWithStringKey
     /// <summary>The page staged here is stored: what it staged is now what this grain answers from. Taken even while an update outside a page waits for it.</summary>
     [AlwaysInterleave]
     ValueTask CommittedAsync(Guid page);
-    /// <summary>The page staged here will not be stored as staged (part of it failed): the grain answers from the store again.</summary>
+    /// <summary>
+    /// The page staged here will not be stored as staged (part of it failed): the grain answers from the store again. Taken
+    /// even while an update outside a page waits for the page, which then goes on.
+    /// </summary>
+    [AlwaysInterleave]
     ValueTask DiscardAsync(Guid page);
 }
 
@@ -193,7 +197,8 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     async Task StageOnAsync(Guid page)
     {
         if (stagedPage == page) return;
-        if (stagedPage is not null) await LoadAsync(CancellationToken.None);
+        if (stagedPage is not null || readBack) await LoadAsync(CancellationToken.None);
+        readBack = false;
         stagedPage = page;
         staged = Snapshot;
         stagedInside = signalsInsideSnapshot;
@@ -222,6 +227,8 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     /// <summary>How long an update outside a page waits for a page staged here to be stored before reading the state back.</summary>
     static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(30);
     TaskCompletionSource? confirmed;
+    /// <summary>A staged page was given up unconfirmed (it may be stored yet): the next page reads the state from the store first.</summary>
+    bool readBack;
 
     /// <summary>
     /// An update outside a page waits until the page staged here is stored (its writes, made without the update, would
@@ -235,6 +242,8 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         if (stagedPage is null) return;
         await LoadAsync(CancellationToken.None);
         stagedPage = null;
+        // The page may be stored yet: the next page reads the state from the store first.
+        readBack = true;
     }
 
     public async ValueTask DiscardAsync(Guid page)

@@ -63,17 +63,36 @@ public sealed class RiskSubscription : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
         using var pageActivity = FusionTelemetry.StartPage(FusionTelemetry.Risk, "risk page", page.Events);
-        var staging = new PageStaging(this);
-        await parking.ApplyAsync(SubscriptionId, page.Events,
-            events => staging.DeliverAsync(events, ReferenceEquals(events, page.Events) ? page.SequenceCeiling : events[^1].Sequence), ct);
         // The store from the daemon's session (the subscription is built while the store is configured).
-        await RevisionGuard.WriteAsync(() => StoreAsync(operations.DocumentStore, staging.Writes, staging.Warnings, ct), stale =>
+        var store = operations.DocumentStore;
+        long LastOf(IReadOnlyList<IEvent> events) => ReferenceEquals(events, page.Events) ? page.SequenceCeiling : events[^1].Sequence;
+        var staging = new PageStaging(this, store, ct);
+        await parking.ApplyAsync(SubscriptionId, page.Events, events => staging.DeliverAsync(events, LastOf(events)), ct);
+        try
         {
-            // A grain staged on state older than the store's (a second activation of it stored meanwhile): nothing of the
-            // page is stored yet in the transaction that found it; every grain reads the store again and the page is staged anew.
-            log.LogWarning("Live risk stages the page {First}–{Last} again: {Reason}", page.SequenceFloor, page.SequenceCeiling, stale.Message);
-            return staging.RestageAsync();
-        });
+            await RevisionGuard.WriteAsync(() => StoreAsync(store, staging.Writes, staging.Warnings, ct), stale =>
+            {
+                // A grain staged on state older than the store's (a second activation of it stored meanwhile): nothing of the
+                // page is stored yet in the transaction that found it; every grain reads the store again and the page is staged anew.
+                log.LogWarning("Live risk stages the page {First}–{Last} again: {Reason}", page.SequenceFloor, page.SequenceCeiling, stale.Message);
+                return staging.RestageAsync();
+            });
+        }
+        catch (Exception e)
+        {
+            // The grains answer from the store again (some of the page's transactions may have been stored), so nothing waits
+            // on a page that will not be confirmed. A grain that cannot be told reads the store when it next stages.
+            try { await staging.DiscardAsync(); }
+            catch (Exception discard) { log.LogWarning(discard, "Live risk could not tell every grain to drop the page {First}–{Last}", page.SequenceFloor, page.SequenceCeiling); }
+            if (Outage.Is(e) || e is StaleStateException or OperationCanceledException) throw;
+            // The store refused a write for what it holds (not an outage): the page is applied again part by part, each part
+            // stored as it goes, so the parking lot finds the event whose writes cannot be stored and the rest go on.
+            log.LogWarning(e, "Live risk applies the page {First}–{Last} part by part: its writes could not be stored", page.SequenceFloor, page.SequenceCeiling);
+            var parts = new PageStaging(this, store, ct, storeEachPart: true);
+            await parking.ApplyAsync(SubscriptionId, page.Events, events => parts.DeliverAsync(events, LastOf(events)), ct);
+            metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
+            return NullChangeListener.Instance;
+        }
         await staging.ConfirmAsync();
         metrics.SubscriptionProcessed(page.Events.Count, page.SequenceCeiling, page.Agent?.HighWaterMark ?? page.SequenceCeiling);
         return NullChangeListener.Instance;
@@ -99,9 +118,10 @@ public sealed class RiskSubscription : SubscriptionBase
     /// One page's staging: the writes of the parts of the page that went through, and once they are stored the word to
     /// the grains that staged them. A part that fails (the parking lot then halves it to find the event at fault) leaves
     /// grains staged with writes that are dropped, so the page starts staging again under a new id and the parts that
-    /// went through are delivered again first.
+    /// went through are delivered again first. Stored part by part (<paramref name="storeEachPart"/>), each part that goes
+    /// through is stored and confirmed at once, and a part that fails leaves only itself to drop.
     /// </summary>
-    sealed class PageStaging(RiskSubscription subscription)
+    sealed class PageStaging(RiskSubscription subscription, IDocumentStore store, CancellationToken ct, bool storeEachPart = false)
     {
         readonly List<(IReadOnlyList<IEvent> Events, long LastSequence)> delivered = [];
         readonly HashSet<IPageStagingGrain> staged = [];
@@ -115,11 +135,25 @@ public sealed class RiskSubscription : SubscriptionBase
             try
             {
                 await StageAsync(events, lastSequence);
-                delivered.Add((events, lastSequence));
+                if (storeEachPart)
+                {
+                    await RevisionGuard.WriteAsync(() => StoreAsync(store, Writes, Warnings, ct), async _ =>
+                    {
+                        await DiscardAsync();
+                        await StageAsync(events, lastSequence);
+                    });
+                    await ConfirmAsync();
+                    Writes.Clear();
+                    Warnings.Clear();
+                    staged.Clear();
+                    page = Guid.NewGuid();
+                }
+                else delivered.Add((events, lastSequence));
             }
             catch
             {
-                await RestageAsync();
+                if (storeEachPart) await DiscardAsync();
+                else await RestageAsync();
                 throw;
             }
         }
@@ -127,12 +161,18 @@ public sealed class RiskSubscription : SubscriptionBase
         /// <summary>Every grain staged so far drops its staging and reads the store; the parts delivered so far are staged again under a new page id.</summary>
         public async Task RestageAsync()
         {
+            await DiscardAsync();
+            foreach (var (before, last) in delivered) await StageAsync(before, last);
+        }
+
+        /// <summary>Every grain staged so far drops its staging and reads the store; nothing is staged under the new page id yet.</summary>
+        public async Task DiscardAsync()
+        {
             var dropped = page;
             page = Guid.NewGuid();
             Writes.Clear();
             Warnings.Clear();
             await Task.WhenAll(staged.Select(g => g.DiscardAsync(dropped).AsTask()));
-            foreach (var (before, last) in delivered) await StageAsync(before, last);
         }
 
         async Task StageAsync(IReadOnlyList<IEvent> events, long lastSequence)

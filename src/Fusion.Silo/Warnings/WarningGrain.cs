@@ -82,8 +82,11 @@ public sealed class WarningGrain(
 {
     /// <summary>How many of the subject's signals a warning carries as its risk explanation.</summary>
     const int ExplanationLines = 5;
-    /// <summary>How long a decision outside a page waits for a page staged here to be stored before reading the book back.</summary>
-    static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a decision outside a page waits for a page staged here to be stored before reading the book back: well within
+    /// a grain call's time limit in a cluster (10 s). A page stored after that is read back before the next page is staged.
+    /// </summary>
+    static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(5);
 
     WarningBook book = WarningBook.Empty("");
     /// <summary>The stored book's revision this grain's book was read or stored at.</summary>
@@ -99,6 +102,8 @@ public sealed class WarningGrain(
     readonly Dictionary<string, WarningView?> stagedViews = new(StringComparer.Ordinal);
     readonly List<object> stagedEvents = [];
     TaskCompletionSource? confirmed;
+    /// <summary>A staged page was given up unconfirmed (it may be stored yet): the next page reads the book from the store first.</summary>
+    bool readBack;
 
     public override Task OnActivateAsync(CancellationToken ct) => LoadAsync(ct);
 
@@ -141,7 +146,8 @@ public sealed class WarningGrain(
     async Task StageOnAsync(Guid page)
     {
         if (stagedPage == page) return;
-        if (stagedPage is not null) await LoadAsync(CancellationToken.None);
+        if (stagedPage is not null || readBack) await LoadAsync(CancellationToken.None);
+        readBack = false;
         stagedPage = page;
         stagedBook = book;
         stagedRevision = revision;
@@ -190,6 +196,7 @@ public sealed class WarningGrain(
         if (stagedPage is null) return;
         await LoadAsync(CancellationToken.None);
         EndStaging();
+        readBack = true;
     }
 
     public async ValueTask TickAsync()
