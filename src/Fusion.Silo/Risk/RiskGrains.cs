@@ -147,8 +147,10 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     /// <summary>Loaded from a snapshot that held its signals inside: the next update stores each of them on its own.</summary>
     bool signalsInsideSnapshot;
 
-    /// <summary>The page being staged here and the state it has come to (null: nothing staged since the last confirmation).</summary>
-    Guid? stagedPage;
+    /// <summary>How long an update outside a page waits for a page staged here to be stored before reading the state back.</summary>
+    static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(30);
+    /// <summary>The page being staged here and the state it has come to.</summary>
+    readonly StagedPage stagedPage = new(SettleWithin);
     RiskSnapshot staged = new();
     bool stagedInside;
 
@@ -196,10 +198,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     /// <summary>Stages onto the page's state: the one staged so far in this page, else the stored one.</summary>
     async Task StageOnAsync(Guid page)
     {
-        if (stagedPage == page) return;
-        if (stagedPage is not null || readBack) await LoadAsync(CancellationToken.None);
-        readBack = false;
-        stagedPage = page;
+        if (!await stagedPage.StartAsync(page, () => LoadAsync(CancellationToken.None))) return;
         staged = Snapshot;
         stagedInside = signalsInsideSnapshot;
     }
@@ -214,52 +213,19 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
 
     public ValueTask CommittedAsync(Guid page)
     {
-        if (stagedPage == page)
+        if (stagedPage.Committed(page))
         {
             Snapshot = staged;
             signalsInsideSnapshot = stagedInside;
-            EndStaging();
             metrics.RiskUpdated(Subject.ToString());
         }
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>How long an update outside a page waits for a page staged here to be stored before reading the state back.</summary>
-    static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(30);
-    TaskCompletionSource? confirmed;
-    /// <summary>A staged page was given up unconfirmed (it may be stored yet): the next page reads the state from the store first.</summary>
-    bool readBack;
+    /// <summary>An update outside a page waits until the page staged here is stored, or reads the state back (<see cref="StagedPage.SettledAsync"/>).</summary>
+    protected Task SettledAsync() => stagedPage.SettledAsync(() => LoadAsync(CancellationToken.None));
 
-    /// <summary>
-    /// An update outside a page waits until the page staged here is stored (its writes, made without the update, would
-    /// otherwise overwrite it) or, when no confirmation comes, reads the state back from the store.
-    /// </summary>
-    protected async Task SettledAsync()
-    {
-        if (stagedPage is null) return;
-        confirmed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await Task.WhenAny(confirmed.Task, Task.Delay(SettleWithin));
-        if (stagedPage is null) return;
-        await LoadAsync(CancellationToken.None);
-        stagedPage = null;
-        // The page may be stored yet: the next page reads the state from the store first.
-        readBack = true;
-    }
-
-    public async ValueTask DiscardAsync(Guid page)
-    {
-        if (stagedPage != page) return;
-        await LoadAsync(CancellationToken.None);
-        EndStaging();
-    }
-
-    /// <summary>Nothing staged here any more; an update outside a page that waits for it goes on.</summary>
-    void EndStaging()
-    {
-        stagedPage = null;
-        confirmed?.TrySetResult();
-        confirmed = null;
-    }
+    public async ValueTask DiscardAsync(Guid page) => await stagedPage.DiscardAsync(page, () => LoadAsync(CancellationToken.None));
 
     public async ValueTask ReadmitAsync(RiskSignal signal)
     {
@@ -320,7 +286,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     /// fails, staged again from the same events, so a read never sees what the events do not hold; and a reader that
     /// waits for the subscription's progress does not race the word that the page was stored.
     /// </summary>
-    protected RiskState Current => stagedPage is null ? Snapshot.State : staged.State;
+    protected RiskState Current => stagedPage.Staging ? staged.State : Snapshot.State;
 
     public ValueTask<Immutable<ImmutableList<RiskSignal>>> GetSignalsAsync() => ValueTask.FromResult(Current.Signals.AsImmutable());
 
@@ -331,7 +297,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     {
         Snapshot = new RiskSnapshot { Id = SnapshotId, State = RiskState.Empty(SubjectId) };
         signalsInsideSnapshot = false;
-        EndStaging();
+        stagedPage.Drop();
         return ValueTask.CompletedTask;
     }
 }

@@ -17,22 +17,25 @@ public static class RiskStore
     public static async Task StoreAsync(IDocumentStore store, IEnumerable<RiskWrites> writes, IEnumerable<WarningWrites> warnings, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
-        var risk = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var w in writes)
-        {
-            risk[w.Snapshot.Id] = risk.TryGetValue(w.Snapshot.Id, out var b) ? Math.Min(b, w.Based) : w.Based;
-            w.ApplyTo(session);
-        }
-        var books = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var w in warnings)
-        {
-            books[w.Book.Id] = books.TryGetValue(w.Book.Id, out var b) ? Math.Min(b, w.Based) : w.Based;
-            w.ApplyTo(session);
-        }
+        var risk = Apply(writes, w => (w.Snapshot.Id, w.Based), w => w.ApplyTo(session));
+        var books = Apply(warnings, w => (w.Book.Id, w.Based), w => w.ApplyTo(session));
         if (risk.Count + books.Count == 0) return;
         if (await RevisionGuard.StaleAsync(session, [(RevisionGuard.TableOf<RiskSnapshot>(store), risk), (RevisionGuard.TableOf<WarningBookDocument>(store), books)], ct)
             is { Count: > 0 } stale)
             throw new StaleStateException(books.Count == 0 ? "risk state" : "risk or warning state", stale);
         await session.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Applies the writes in order and answers the revision each grain's document must still have: the oldest its writes were made from.</summary>
+    static Dictionary<string, long> Apply<T>(IEnumerable<T> writes, Func<T, (string Id, long Based)> basedOn, Action<T> apply)
+    {
+        var based = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var w in writes)
+        {
+            var (id, revision) = basedOn(w);
+            based[id] = based.TryGetValue(id, out var b) ? Math.Min(b, revision) : revision;
+            apply(w);
+        }
+        return based;
     }
 }

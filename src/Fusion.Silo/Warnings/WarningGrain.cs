@@ -95,15 +95,12 @@ public sealed class WarningGrain(
     WarningContext Context => new(rules.Current.Rules, masterData.Current, blacklist, adoptedModel);
     string? adoptedModel;
 
-    /// <summary>The page being staged here (null: nothing staged since the last confirmation), the book and revision it has come to, the views it moved and its events.</summary>
-    Guid? stagedPage;
+    /// <summary>The page being staged here, the book and revision it has come to, the views it moved and its events.</summary>
+    readonly StagedPage stagedPage = new(SettleWithin);
     WarningBook stagedBook = WarningBook.Empty("");
     long stagedRevision;
     readonly Dictionary<string, WarningView?> stagedViews = new(StringComparer.Ordinal);
     readonly List<object> stagedEvents = [];
-    TaskCompletionSource? confirmed;
-    /// <summary>A staged page was given up unconfirmed (it may be stored yet): the next page reads the book from the store first.</summary>
-    bool readBack;
 
     public override Task OnActivateAsync(CancellationToken ct) => LoadAsync(ct);
 
@@ -128,7 +125,7 @@ public sealed class WarningGrain(
         if (lastSequence <= stagedBook.LastSequence) return null;
         var ctx = await ContextAsync();
         var decision = WarningEvaluation.Observe(stagedBook, observations.Value, lastSequence, ctx, clock.Now);
-        var writes = await WritesAsync(decision, stagedBook, stagedRevision, always: false, id => LoadViewAsync(id), stagedViews);
+        var writes = await WritesAsync(decision, stagedBook, stagedRevision, always: false, LoadViewsAsync, stagedViews);
         stagedBook = decision.Book;
         if (writes is null) return null;
         stagedRevision = writes.Book.Revision;
@@ -136,19 +133,16 @@ public sealed class WarningGrain(
         return writes;
     }
 
-    async Task<WarningView?> LoadViewAsync(string warningId)
+    async Task<IReadOnlyList<WarningView>> LoadViewsAsync(string[] warningIds)
     {
         await using var session = store.QuerySession();
-        return await session.LoadAsync<WarningView>(warningId);
+        return await session.LoadManyAsync<WarningView>(warningIds);
     }
 
     /// <summary>Stages onto the page's book: the one staged so far in this page, else the stored one.</summary>
     async Task StageOnAsync(Guid page)
     {
-        if (stagedPage == page) return;
-        if (stagedPage is not null || readBack) await LoadAsync(CancellationToken.None);
-        readBack = false;
-        stagedPage = page;
+        if (!await stagedPage.StartAsync(page, () => LoadAsync(CancellationToken.None))) return;
         stagedBook = book;
         stagedRevision = revision;
         stagedViews.Clear();
@@ -157,47 +151,19 @@ public sealed class WarningGrain(
 
     public ValueTask CommittedAsync(Guid page)
     {
-        if (stagedPage == page)
+        if (stagedPage.Committed(page))
         {
             book = stagedBook;
             revision = stagedRevision;
             foreach (var e in stagedEvents) metrics.WarningTransition(e);
-            EndStaging();
         }
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DiscardAsync(Guid page)
-    {
-        if (stagedPage != page) return;
-        await LoadAsync(CancellationToken.None);
-        EndStaging();
-    }
+    public async ValueTask DiscardAsync(Guid page) => await stagedPage.DiscardAsync(page, () => LoadAsync(CancellationToken.None));
 
-    /// <summary>Nothing staged here any more; a decision outside a page that waits for it goes on.</summary>
-    void EndStaging()
-    {
-        stagedPage = null;
-        stagedViews.Clear();
-        stagedEvents.Clear();
-        confirmed?.TrySetResult();
-        confirmed = null;
-    }
-
-    /// <summary>
-    /// A decision outside a page waits until the page staged here is stored (its writes, made without the decision, would
-    /// otherwise overwrite it) or, when no confirmation comes, reads the book back from the store.
-    /// </summary>
-    async Task SettledAsync()
-    {
-        if (stagedPage is null) return;
-        confirmed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await Task.WhenAny(confirmed.Task, Task.Delay(SettleWithin));
-        if (stagedPage is null) return;
-        await LoadAsync(CancellationToken.None);
-        EndStaging();
-        readBack = true;
-    }
+    /// <summary>A decision outside a page waits until the page staged here is stored, or reads the book back (<see cref="StagedPage.SettledAsync"/>).</summary>
+    Task SettledAsync() => stagedPage.SettledAsync(() => LoadAsync(CancellationToken.None));
 
     public async ValueTask TickAsync()
     {
@@ -271,7 +237,7 @@ public sealed class WarningGrain(
     async Task CommitAsync(WarningDecision decision, DecisionView? decidedOn)
     {
         await using var session = store.LightweightSession();
-        var writes = await WritesAsync(decision, book, revision, always: decidedOn is not null, id => session.LoadAsync<WarningView>(id), []);
+        var writes = await WritesAsync(decision, book, revision, always: decidedOn is not null, ids => session.LoadManyAsync<WarningView>(ids), []);
         if (writes is null)
         {
             book = decision.Book;
@@ -289,25 +255,32 @@ public sealed class WarningGrain(
 
     /// <summary>
     /// What storing a decision made on <paramref name="before"/> (stored at <paramref name="fromRevision"/>) takes: the book, its
-    /// events (a raised warning with the subject's risk now) and the views they move, read with <paramref name="load"/> unless
-    /// <paramref name="views"/> holds them already (it is given the moved ones). Null when there is nothing to store: the book
-    /// did not change, or (unless <paramref name="always"/>) only the last sequence seen moved, which is kept in memory and
+    /// events (a raised warning with the subject's risk now) and the views they move, read in one go with <paramref name="load"/>
+    /// unless <paramref name="views"/> holds them already (it is given the moved ones). Null when there is nothing to store: the
+    /// book did not change, or (unless <paramref name="always"/>) only the last sequence seen moved, which is kept in memory and
     /// stored with the next change (events delivered again after a restart are observed again against the same book, to the
     /// same effect).
     /// </summary>
     async Task<WarningWrites?> WritesAsync(WarningDecision decision, WarningBook before, long fromRevision, bool always,
-        Func<string, Task<WarningView?>> load, Dictionary<string, WarningView?> views)
+        Func<string[], Task<IReadOnlyList<WarningView>>> load, Dictionary<string, WarningView?> views)
     {
         var events = decision.Events;
         if (events.IsEmpty && (decision.Book == before || !always && decision.Book == before with { LastSequence = decision.Book.LastSequence })) return null;
+        // The views of warnings this decision moves first (not raised by it) and that are not held yet.
+        var unread = events.Where(e => e is not WarningRaised).Select(e => WarningEvents.WarningIdOf(e)!)
+            .Except(events.OfType<WarningRaised>().Select(e => e.WarningId)).Where(id => !views.ContainsKey(id)).Distinct().ToArray();
+        if (unread.Length > 0)
+        {
+            var read = (await load(unread)).ToDictionary(v => v.Id, StringComparer.Ordinal);
+            foreach (var id in unread) views[id] = read.GetValueOrDefault(id);
+        }
         var moved = new List<string>();
         for (var i = 0; i < events.Length; i++)
         {
             var e = events[i];
             if (e is WarningRaised raised) events = events.SetItem(i, e = await WithRiskAsync(raised));
             var id = WarningEvents.WarningIdOf(e)!;
-            if (!views.TryGetValue(id, out var view)) view = e is WarningRaised ? null : await load(id);
-            views[id] = WarningView.Apply(view, e);
+            views[id] = WarningView.Apply(e is WarningRaised ? null : views[id], e);
             if (!moved.Contains(id)) moved.Add(id);
         }
         var document = new WarningBookDocument { Id = Scope, Book = decision.Book, DueAt = decision.Book.NextDue(Context), Revision = fromRevision + 1 };
