@@ -42,9 +42,12 @@ public sealed class TempAnalytics : IDisposable
     }
 
     /// <summary>Every row of a table as text, in a stable order: for comparing two files.</summary>
-    public IReadOnlyList<string> Dump(string table)
+    public IReadOnlyList<string> Dump(string table) => Dump(Database, table);
+
+    /// <summary>Every row of the table as text, in a fixed order, to compare two files.</summary>
+    public static IReadOnlyList<string> Dump(AnalyticsDatabase database, string table)
     {
-        using var c = Database.Connect();
+        using var c = database.Connect();
         using var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT * FROM {table} ORDER BY ALL";
         using var r = cmd.ExecuteReader();
