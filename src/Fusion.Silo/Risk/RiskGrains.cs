@@ -168,19 +168,20 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         }
         var held = await session.Query<HeldSignal>().Where(h => h.Subject == SnapshotId).ToListAsync(ct);
         signalsInsideSnapshot = !snapshot.State.Signals.IsEmpty;
-        var signals = snapshot.State.Signals.AddRange(held.Select(h => h.Signal).OrderBy(s => s.Sequence));
+        var empty = snapshot.State with { Signals = [] };
+        var signals = Shared(snapshot.State.Signals.AddRange(held.Select(h => h.Signal).OrderBy(s => s.Sequence)), empty);
         Snapshot = new RiskSnapshot
         {
-            Id = SnapshotId, State = snapshot.State with { Signals = signals }, LastScore = snapshot.LastScore, LastLevel = snapshot.LastLevel,
+            Id = SnapshotId, State = empty with { Signals = [.. signals] }, LastScore = snapshot.LastScore, LastLevel = snapshot.LastLevel,
             Revision = snapshot.Revision,
         };
     }
 
     public async ValueTask<RiskWrites?> StageAsync(Immutable<ImmutableArray<RiskSignal>> batch, long lastSequence, Guid page)
     {
-        var signals = batch.Value;
         await StageOnAsync(page);
         var before = staged.State;
+        var signals = Shared(batch.Value, before);
         var applied = before.Apply(signals, lastSequence);
         if (applied.Signals == before.Signals) return null;
         var after = applied.Prune(model, clock.Now);
@@ -230,7 +231,38 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     public async ValueTask ReadmitAsync(RiskSignal signal)
     {
         await SettledAsync();
-        await PersistAsync(state => state.Readmit(signal) is var after && after.Signals != state.Signals ? after.Prune(model, clock.Now) : null, signal.RegionId);
+        await PersistAsync(state => state.Readmit(Shared([signal], state)[0]) is var after && after.Signals != state.Signals ? after.Prune(model, clock.Now) : null, signal.RegionId);
+    }
+
+    /// <summary>
+    /// The signals as this grain holds them: their strings that repeat across a grain's signals are one instance each. A
+    /// signal arrives with strings of its own (deserialized from its event, or from the store after a restart), and most of
+    /// an active grain's memory besides Orleans' own is its signals. The enterprise id is the state's subject id, a site
+    /// id the one an earlier signal of the same site holds; feeds, region ids and aerial platforms are few across the
+    /// platform and are interned. The values, and so every score, explanation and write, stay the same.
+    /// </summary>
+    static ImmutableArray<RiskSignal> Shared(IReadOnlyList<RiskSignal> signals, RiskState held)
+    {
+        Dictionary<string, string>? sites = null;
+        var shared = ImmutableArray.CreateBuilder<RiskSignal>(signals.Count);
+        foreach (var s in signals)
+        {
+            string? site = null;
+            if (s.SiteId is not null)
+            {
+                sites ??= held.Signals.Where(h => h.SiteId is not null).DistinctBy(h => h.SiteId).ToDictionary(h => h.SiteId!, h => h.SiteId!, StringComparer.Ordinal);
+                if (!sites.TryGetValue(s.SiteId, out site)) sites[s.SiteId] = site = s.SiteId;
+            }
+            var enterprise = s.EnterpriseId == held.SubjectId ? held.SubjectId : s.EnterpriseId;
+            var feed = string.Intern(s.Feed);
+            var region = string.Intern(s.RegionId);
+            var source = s.Source is null ? null : string.Intern(s.Source);
+            shared.Add(ReferenceEquals(site, s.SiteId) && ReferenceEquals(enterprise, s.EnterpriseId) && ReferenceEquals(feed, s.Feed)
+                && ReferenceEquals(region, s.RegionId) && ReferenceEquals(source, s.Source)
+                ? s
+                : s with { SiteId = site, EnterpriseId = enterprise, Feed = feed, RegionId = region, Source = source });
+        }
+        return shared.MoveToImmutable();
     }
 
     /// <summary>

@@ -95,12 +95,16 @@ public sealed class WarningGrain(
     WarningContext Context => new(rules.Current.Rules, masterData.Current, blacklist, adoptedModel);
     string? adoptedModel;
 
-    /// <summary>The page being staged here, the book and revision it has come to, the views it moved and its events.</summary>
+    /// <summary>
+    /// The page being staged here, the book and revision it has come to, the views it moved and its events. The views and
+    /// events are held only while a page that moved a warning is staged: most pages move none, and a grain is active for
+    /// every enterprise the live-risk pass assesses.
+    /// </summary>
     readonly StagedPage stagedPage = new(SettleWithin);
     WarningBook stagedBook = WarningBook.Empty("");
     long stagedRevision;
-    readonly Dictionary<string, WarningView?> stagedViews = new(StringComparer.Ordinal);
-    readonly List<object> stagedEvents = [];
+    Dictionary<string, WarningView?>? stagedViews;
+    List<object>? stagedEvents;
 
     public override Task OnActivateAsync(CancellationToken ct) => LoadAsync(ct);
 
@@ -125,11 +129,11 @@ public sealed class WarningGrain(
         if (lastSequence <= stagedBook.LastSequence) return null;
         var ctx = await ContextAsync();
         var decision = WarningEvaluation.Observe(stagedBook, observations.Value, lastSequence, ctx, clock.Now);
-        var writes = await WritesAsync(decision, stagedBook, stagedRevision, always: false, LoadViewsAsync, stagedViews);
+        var writes = await WritesAsync(decision, stagedBook, stagedRevision, always: false, LoadViewsAsync, stagedViews ??= new(StringComparer.Ordinal));
         stagedBook = decision.Book;
         if (writes is null) return null;
         stagedRevision = writes.Book.Revision;
-        stagedEvents.AddRange(writes.Events);
+        if (!writes.Events.IsEmpty) (stagedEvents ??= []).AddRange(writes.Events);
         return writes;
     }
 
@@ -145,8 +149,8 @@ public sealed class WarningGrain(
         if (!await stagedPage.StartAsync(page, () => LoadAsync(CancellationToken.None))) return;
         stagedBook = book;
         stagedRevision = revision;
-        stagedViews.Clear();
-        stagedEvents.Clear();
+        stagedViews = null;
+        stagedEvents = null;
     }
 
     public ValueTask CommittedAsync(Guid page)
@@ -155,7 +159,9 @@ public sealed class WarningGrain(
         {
             book = stagedBook;
             revision = stagedRevision;
-            foreach (var e in stagedEvents) metrics.WarningTransition(e);
+            foreach (var e in stagedEvents ?? []) metrics.WarningTransition(e);
+            stagedViews = null;
+            stagedEvents = null;
         }
         return ValueTask.CompletedTask;
     }
