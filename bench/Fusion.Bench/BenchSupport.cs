@@ -42,6 +42,18 @@ public static class BenchDatabase
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// The median of three runs of a reference: a single COPY of a few tens of thousands of rows lasts a fraction of a second and
+    /// on a shared 2-core machine varied by half or more between runs; each run is told its number (0, 1, 2).
+    /// </summary>
+    public static async Task<double> MedianOfThreeAsync(Func<int, Task<double>> run)
+    {
+        var rates = new List<double>(3);
+        for (var i = 0; i < 3; i++) rates.Add(await run(i));
+        rates.Sort();
+        return rates[1];
+    }
+
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 }
