@@ -8,6 +8,9 @@ using Fusion.Domain.Risk;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Risk;
 using Fusion.Silo.Security;
+using Marten;
+using Marten.Events;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 
@@ -19,7 +22,9 @@ namespace Fusion.Bench.Risk;
 /// posted in batches of 500 by a paced poster; the rate reached is reported beside the asked one), and
 /// GET /api/regions in the same conditions, each against an HTTP round trip; and, measured first on the quiet host, the
 /// memory per active enterprise grain, --grains enterprise grains (default 100,000) each holding three signals, against
-/// the issue's budget of 4 KB. --memory-only stops after the memory figure (the load after it takes minutes more).
+/// the issue's budget of 4 KB, twice: per enterprise with the warning grain the shipped level rules activate beside its risk
+/// grain, and the risk grain alone (a host whose only warning rule concerns no risk level, so no warning grain is activated).
+/// --memory-only stops after the memory figures (the load after them takes minutes more).
 /// </summary>
 public static class RiskBench
 {
@@ -30,28 +35,48 @@ public static class RiskBench
     {
         var rate = Option("--rate", 5_000);
         var grainCount = Option("--grains", 100_000);
-        var connection = await BenchDatabase.CreateAsync("fusion_bench_risk");
-        var port = BenchDatabase.FreePort();
-        var app = FusionHost.Build(
-        [
-            "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
-            $"--Orleans:SiloPort={BenchDatabase.FreePort()}", $"--Orleans:GatewayPort={BenchDatabase.FreePort()}", "--Fusion:Hj212:Port=-1", "--Logging:LogLevel:Default=Warning",
-        ], demo: false);
-        await app.StartAsync();
+        var at = DateTimeOffset.UtcNow.AddHours(-1);
+
+        // The risk grain alone, in a host of its own whose only warning rule concerns no risk level: no warning grain is activated.
+        var levelless = Path.Combine(Directory.CreateTempSubdirectory("fusion-bench-rules-").FullName, "no-level-rule.yaml");
+        await File.WriteAllTextAsync(levelless, """
+            rules:
+              - id: nothing
+                kind: deadline
+                severity: low
+                subject: enterprise
+                message: "never"
+                minSeverity: critical
+                acknowledgeWithin: "1.00:00:00"
+            """);
+        double riskGrainAlone;
+        var (alone, aloneHttp, _) = await StartAsync("fusion_bench_risk_alone", [$"--Fusion:Warnings:RulesFile={levelless}"]);
+        try
+        {
+            riskGrainAlone = await MemoryPerGrainAsync(alone, grainCount, at);
+            Console.WriteLine($"   memory per active enterprise risk grain alone: {riskGrainAlone:N0} bytes");
+        }
+        finally
+        {
+            aloneHttp.Dispose();
+            await alone.StopAsync();
+            await alone.DisposeAsync();
+        }
+
+        var (app, http, (cameras, enterprises)) = await StartAsync("fusion_bench_risk", []);
         var results = new List<BenchResult>();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
-            var (document, cameras, enterprises) = IngestBench.MasterData();
-            (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
-            var at = DateTimeOffset.UtcNow.AddHours(-1);
-
             // Memory first, on a quiet host: measured after the load, the heap's growth also held the backlog the load left
             // (live risk behind by minutes of alarms), which counted against the grains.
-            var perGrain = await MemoryPerGrainAsync(app.Services.GetRequiredService<IGrainFactory>(), app.Services.GetRequiredService<Marten.IDocumentStore>(), grainCount, at);
-            Console.WriteLine($"   memory per active enterprise grain: {perGrain:N0} bytes");
-            var memory = new BenchResult($"memory per active enterprise grain ({grainCount / 1000:N0}k, bytes, quiet host) vs 4 KB budget", perGrain, BudgetBytes, "bytes");
-            if (Environment.GetCommandLineArgs().Contains("--memory-only")) return [memory];
+            var perGrain = await MemoryPerGrainAsync(app, grainCount, at);
+            Console.WriteLine($"   memory per active enterprise (its risk grain and its warning grain): {perGrain:N0} bytes");
+            BenchResult[] memory =
+            [
+                new($"memory per active enterprise, risk grain + warning grain ({grainCount / 1000:N0}k, bytes, quiet host) vs 4 KB budget", perGrain, BudgetBytes, "bytes"),
+                new($"memory per active enterprise risk grain alone, no level rule ({grainCount / 1000:N0}k, bytes) vs 4 KB budget", riskGrainAlone, BudgetBytes, "bytes"),
+            ];
+            if (Environment.GetCommandLineArgs().Contains("--memory-only")) return memory;
 
             // Background: the last enterprise's cameras are kept for the probe.
             var background = cameras.Where(c => !c.StartsWith($"CAM-{enterprises.Count - 1}-", StringComparison.Ordinal)).ToArray();
@@ -104,15 +129,34 @@ public static class RiskBench
             results.Add(new($"append-to-score p99 (ms) under load vs HTTP round trip", BenchDatabase.Percentile(scoreLatencies, 0.99), roundTrip, "ms"));
             results.Add(new($"GET /api/regions p99 (ms) under load vs HTTP round trip", BenchDatabase.Percentile(regionLatencies, 0.99), roundTrip, "ms"));
             results.Add(new($"background load reached vs asked (events/s)", reached, rate, "events/s"));
-            results.Add(memory);
-
+            results.AddRange(memory);
         }
         finally
         {
+            http.Dispose();
             await app.StopAsync();
             await app.DisposeAsync();
         }
         return results;
+    }
+
+    /// <summary>A host on a database of its own with the bench's master data registered (200 cameras at 100 enterprises).</summary>
+    static async Task<(WebApplication App, HttpClient Http, (IReadOnlyList<string> Cameras, IReadOnlyList<string> Enterprises) Data)> StartAsync(
+        string database, string[] extra)
+    {
+        var connection = await BenchDatabase.CreateAsync(database);
+        var port = BenchDatabase.FreePort();
+        var app = FusionHost.Build(
+        [
+            "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
+            $"--Orleans:SiloPort={BenchDatabase.FreePort()}", $"--Orleans:GatewayPort={BenchDatabase.FreePort()}", "--Fusion:Hj212:Port=-1", "--Logging:LogLevel:Default=Warning",
+            .. extra,
+        ], demo: false);
+        await app.StartAsync();
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
+        var (document, cameras, enterprises) = IngestBench.MasterData();
+        (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
+        return (app, http, (cameras, enterprises));
     }
 
     /// <summary>Batches of 500 alarms, started every 500/rate seconds whatever earlier posts are doing (up to 16 in flight).</summary>
@@ -150,10 +194,14 @@ public static class RiskBench
 
     /// <summary>
     /// Activates <paramref name="count"/> enterprise grains, each given three signals (stored like any live
-    /// update), and divides the growth of the managed heap after a full collection by their number.
+    /// update), waits until every subscription has applied what that stored (the live-risk pass routes the level changes to
+    /// the warning rules), and divides the growth of the managed heap after a full collection by their number.
     /// </summary>
-    static async Task<double> MemoryPerGrainAsync(IGrainFactory grains, Marten.IDocumentStore store, int count, DateTimeOffset at)
+    static async Task<double> MemoryPerGrainAsync(WebApplication app, int count, DateTimeOffset at)
     {
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+        var store = app.Services.GetRequiredService<IDocumentStore>();
+        await CaughtUpAsync(store);
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var watch = Stopwatch.StartNew();
         var done = 0;
@@ -178,11 +226,25 @@ public static class RiskBench
                 catch (TimeoutException) when (attempt < 5) { }
             if (Interlocked.Increment(ref done) % 20_000 == 0) Console.WriteLine($"   {done:N0} grains active after {watch.Elapsed.TotalSeconds:N0} s");
         });
+        await CaughtUpAsync(store);
         var after = GC.GetTotalMemory(forceFullCollection: true);
         // Every grain is still active (the collection age is far longer than the bench) and answers from memory.
         var check = (await grains.GetGrain<IEnterpriseRiskGrain>("MEM00000000").GetSummaryAsync()).Value;
         if (check.Score <= 0) throw new InvalidOperationException("the first grain lost its signals");
         return (after - before) / (double)count;
+    }
+
+    /// <summary>Every subscription has applied every event in the store, including what the subscriptions themselves appended.</summary>
+    static async Task CaughtUpAsync(IDocumentStore store)
+    {
+        long seen = -1;
+        while (true)
+        {
+            await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromMinutes(30));
+            var high = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+            if (high == seen) return;
+            seen = high;
+        }
     }
 
     static int Option(string name, int fallback)
