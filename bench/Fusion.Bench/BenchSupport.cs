@@ -1,3 +1,5 @@
+using Marten;
+using Marten.Events;
 using Npgsql;
 
 namespace Fusion.Bench;
@@ -56,4 +58,43 @@ public static class BenchDatabase
 
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
+
+public static class BenchRules
+{
+    /// <summary>
+    /// A warning-rules file whose one rule is about inspection findings only: the camera alarms and risk levels a bench makes
+    /// concern no rule, so no warning grain is activated for them (the host refuses a file without rules).
+    /// </summary>
+    public static async Task<string> NoLiveRuleAsync()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("fusion-bench-rules-").FullName, "none.yaml");
+        await File.WriteAllTextAsync(path, """
+            rules:
+              - id: nothing
+                kind: deadline
+                severity: low
+                subject: enterprise
+                message: "never"
+                minSeverity: critical
+                acknowledgeWithin: "1.00:00:00"
+            """);
+        return path;
+    }
+
+    /// <summary>
+    /// Every subscription (the live-risk pass with the warning rules in it, analytics, boards …) has applied every event
+    /// in the store, including what the subscriptions themselves appended.
+    /// </summary>
+    public static async Task CaughtUpAsync(IDocumentStore store)
+    {
+        long seen = -1;
+        while (true)
+        {
+            await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromMinutes(30));
+            var high = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+            if (high == seen) return;
+            seen = high;
+        }
+    }
 }

@@ -38,17 +38,7 @@ public static class RiskBench
         var at = DateTimeOffset.UtcNow.AddHours(-1);
 
         // The risk grain alone, in a host of its own whose only warning rule concerns no risk level: no warning grain is activated.
-        var levelless = Path.Combine(Directory.CreateTempSubdirectory("fusion-bench-rules-").FullName, "no-level-rule.yaml");
-        await File.WriteAllTextAsync(levelless, """
-            rules:
-              - id: nothing
-                kind: deadline
-                severity: low
-                subject: enterprise
-                message: "never"
-                minSeverity: critical
-                acknowledgeWithin: "1.00:00:00"
-            """);
+        var levelless = await BenchRules.NoLiveRuleAsync();
         double riskGrainAlone;
         var (alone, aloneHttp, _) = await StartAsync("fusion_bench_risk_alone", [$"--Fusion:Warnings:RulesFile={levelless}"]);
         try
@@ -201,7 +191,7 @@ public static class RiskBench
     {
         var grains = app.Services.GetRequiredService<IGrainFactory>();
         var store = app.Services.GetRequiredService<IDocumentStore>();
-        await CaughtUpAsync(store);
+        await BenchRules.CaughtUpAsync(store);
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var watch = Stopwatch.StartNew();
         var done = 0;
@@ -226,25 +216,12 @@ public static class RiskBench
                 catch (TimeoutException) when (attempt < 5) { }
             if (Interlocked.Increment(ref done) % 20_000 == 0) Console.WriteLine($"   {done:N0} grains active after {watch.Elapsed.TotalSeconds:N0} s");
         });
-        await CaughtUpAsync(store);
+        await BenchRules.CaughtUpAsync(store);
         var after = GC.GetTotalMemory(forceFullCollection: true);
         // Every grain is still active (the collection age is far longer than the bench) and answers from memory.
         var check = (await grains.GetGrain<IEnterpriseRiskGrain>("MEM00000000").GetSummaryAsync()).Value;
         if (check.Score <= 0) throw new InvalidOperationException("the first grain lost its signals");
         return (after - before) / (double)count;
-    }
-
-    /// <summary>Every subscription has applied every event in the store, including what the subscriptions themselves appended.</summary>
-    static async Task CaughtUpAsync(IDocumentStore store)
-    {
-        long seen = -1;
-        while (true)
-        {
-            await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromMinutes(30));
-            var high = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
-            if (high == seen) return;
-            seen = high;
-        }
     }
 
     static int Option(string name, int fallback)

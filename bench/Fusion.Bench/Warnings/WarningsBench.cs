@@ -37,18 +37,7 @@ public static class WarningsBench
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchOptions options)
     {
-        var noRules = Path.Combine(Directory.CreateTempSubdirectory("fusion-bench-rules-").FullName, "none.yaml");
-        // A rule about inspection findings only: the camera alarms posted concern no rule.
-        await File.WriteAllTextAsync(noRules, """
-            rules:
-              - id: nothing
-                kind: deadline
-                severity: low
-                subject: enterprise
-                message: "never"
-                minSeverity: critical
-                acknowledgeWithin: "1.00:00:00"
-            """);
+        var noRules = await BenchRules.NoLiveRuleAsync();
         // Alternated, a few times over: one run of each is a few seconds, and the machine's mood moves either by more than the
         // rules cost. The pair with the median ratio is reported, the spread in its name.
         var pairs = new List<(double All, double None)>();
@@ -135,22 +124,7 @@ public static class WarningsBench
         }
     }
 
-    /// <summary>
-    /// Every subscription (the live-risk pass with the warning rules in it, analytics, boards …) has applied every event
-    /// in the store, including what the passes themselves appended.
-    /// </summary>
-    static async Task RiskPassCaughtUpAsync(WebApplication app)
-    {
-        var store = app.Services.GetRequiredService<IDocumentStore>();
-        long seen = -1;
-        while (true)
-        {
-            await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromMinutes(30));
-            var high = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
-            if (high == seen) return;
-            seen = high;
-        }
-    }
+    static Task RiskPassCaughtUpAsync(WebApplication app) => BenchRules.CaughtUpAsync(app.Services.GetRequiredService<IDocumentStore>());
 
     /// <summary>Events in the store the live-risk pass (and the warning rules in it) has not yet applied.</summary>
     static async Task<long> RiskLagAsync(WebApplication app)
