@@ -8,6 +8,7 @@ using Fusion.Domain.Risk;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Risk;
 using Fusion.Silo.Security;
+using Fusion.Silo.Store;
 using Marten;
 using Marten.Events;
 using Microsoft.AspNetCore.Builder;
@@ -40,11 +41,13 @@ public static class RiskBench
         // The risk grain alone, in a host of its own whose only warning rule concerns no risk level: no warning grain is activated.
         var levelless = await BenchRules.NoLiveRuleAsync();
         double riskGrainAlone;
+        BenchResult pageStore;
         var (alone, aloneHttp, _) = await StartAsync("fusion_bench_risk_alone", [$"--Fusion:Warnings:RulesFile={levelless}"]);
         try
         {
             riskGrainAlone = await MemoryPerGrainAsync(alone, grainCount, at);
             Console.WriteLine($"   memory per active enterprise risk grain alone: {riskGrainAlone:N0} bytes");
+            pageStore = await PageStoreAsync(alone.Services.GetRequiredService<IDocumentStore>(), at);
         }
         finally
         {
@@ -66,7 +69,7 @@ public static class RiskBench
                 new($"memory per active enterprise, risk grain + warning grain ({grainCount / 1000:N0}k, bytes, quiet host) vs 4 KB budget", perGrain, BudgetBytes, "bytes"),
                 new($"memory per active enterprise risk grain alone, no level rule ({grainCount / 1000:N0}k, bytes) vs 4 KB budget", riskGrainAlone, BudgetBytes, "bytes"),
             ];
-            if (Environment.GetCommandLineArgs().Contains("--memory-only")) return memory;
+            if (Environment.GetCommandLineArgs().Contains("--memory-only")) return [.. memory, pageStore];
 
             // Background: the last enterprise's cameras are kept for the probe.
             var background = cameras.Where(c => !c.StartsWith($"CAM-{enterprises.Count - 1}-", StringComparison.Ordinal)).ToArray();
@@ -120,6 +123,7 @@ public static class RiskBench
             results.Add(new($"GET /api/regions p99 (ms) under load vs HTTP round trip", BenchDatabase.Percentile(regionLatencies, 0.99), roundTrip, "ms"));
             results.Add(new($"background load reached vs asked (events/s)", reached, rate, "events/s"));
             results.AddRange(memory);
+            results.Add(pageStore);
         }
         finally
         {
@@ -147,6 +151,57 @@ public static class RiskBench
         var (document, cameras, enterprises) = IngestBench.MasterData();
         (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
         return (app, http, (cameras, enterprises));
+    }
+
+    /// <summary>
+    /// A live-risk page's store: 100 enterprises' writes with 5 new signals each, in one transaction under the revision guard,
+    /// as RiskStore stores them (one upsert and one delete for all the page's signals) against the same writes through Marten's
+    /// own operations (a snapshot upsert and an insert per signal), alternated over 20 pages each; medians.
+    /// </summary>
+    static async Task<BenchResult> PageStoreAsync(IDocumentStore store, DateTimeOffset at)
+    {
+        const int Enterprises = 100, SignalsEach = 5, Pages = 20;
+        RiskWrites[] Page(string tag) => Enumerable.Range(0, Enterprises).Select(e =>
+        {
+            var subject = $"enterprise:PAGE-{tag}-{e}";
+            var added = Enumerable.Range(0, SignalsEach).Select(k => new HeldSignal
+            {
+                Id = HeldSignal.IdOf(subject, $"camera-alarm:{tag}-{e}-{k}"), Subject = subject,
+                Signal = new RiskSignal($"camera-alarm:{tag}-{e}-{k}", k + 1, SignalKind.CameraAlarm, "camera-alarms", "GOLMUD", subject, $"S-{e}",
+                    Severity.Medium, 0.8, false, null, "smoke and dust at the outfall", at.AddSeconds(k)),
+            }).ToImmutableArray();
+            return new RiskWrites(new RiskSnapshot { Id = subject, State = RiskState.Empty(subject), Revision = 1 }, added, [],
+                Fusion.Domain.Streams.Risk(subject), null, 0);
+        }).ToArray();
+        var snapshots = RevisionGuard.TableOf<RiskSnapshot>(store);
+        var bulk = new List<double>();
+        var perSignal = new List<double>();
+        for (var page = 0; page < Pages; page++)
+        {
+            var writes = Page($"bulk{page}");
+            var watch = Stopwatch.StartNew();
+            await RiskStore.StoreAsync(store, writes, CancellationToken.None);
+            bulk.Add(watch.Elapsed.TotalMilliseconds);
+
+            writes = Page($"each{page}");
+            watch.Restart();
+            await using (var session = store.LightweightSession())
+            {
+                foreach (var w in writes)
+                {
+                    session.Store(w.Snapshot);
+                    session.Insert<HeldSignal>(w.Added.ToArray());
+                }
+                if (await RevisionGuard.StaleAsync(session, snapshots, writes.ToDictionary(w => w.Snapshot.Id, _ => 0L), CancellationToken.None) is { Count: > 0 })
+                    throw new InvalidOperationException("a new page's snapshots were already stored");
+                await session.SaveChangesAsync();
+            }
+            perSignal.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        bulk.Sort();
+        perSignal.Sort();
+        return new($"live-risk page store, {Enterprises} enterprises x {SignalsEach} new signals: one statement per kind vs Marten operation per signal (ms, median of {Pages})",
+            BenchDatabase.Percentile(bulk, 0.5), BenchDatabase.Percentile(perSignal, 0.5), "ms");
     }
 
     /// <summary>Batches of 500 alarms, started every 500/rate seconds whatever earlier posts are doing (up to 16 in flight).</summary>

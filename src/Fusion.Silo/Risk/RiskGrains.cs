@@ -113,16 +113,55 @@ public sealed class HeldSignal
 [GenerateSerializer, Immutable]
 public sealed record RiskWrites(
     [property: Id(0)] RiskSnapshot Snapshot, [property: Id(1)] ImmutableArray<HeldSignal> Added, [property: Id(2)] ImmutableArray<string> Removed,
-    [property: Id(3)] string Stream, [property: Id(4)] RiskAssessed? Assessed, [property: Id(6)] long Based, [property: Id(5)] bool AddedAreNew = false)
+    [property: Id(3)] string Stream, [property: Id(4)] RiskAssessed? Assessed, [property: Id(6)] long Based)
 {
-    public void ApplyTo(IDocumentOperations operations)
+    /// <summary>
+    /// The snapshot and the event through the session; the signals added and let go into <paramref name="signals"/>, which
+    /// stores those of a whole transaction at once (<see cref="HeldSignals"/>).
+    /// </summary>
+    public void ApplyTo(IDocumentOperations operations, HeldSignals signals)
     {
         operations.Store(Snapshot);
-        // Signals a page added on a state read from the store are not stored yet: inserted, not upserted.
-        if (Added.Length > 0 && AddedAreNew) operations.Insert<HeldSignal>(Added.ToArray());
-        else if (Added.Length > 0) operations.Store<HeldSignal>(Added);
-        foreach (var id in Removed) operations.Delete<HeldSignal>(id);
+        signals.Apply(Added, Removed);
         if (Assessed is not null) operations.Events.Append(Stream, Assessed);
+    }
+}
+
+/// <summary>
+/// The signals one transaction adds and lets go, over all the grains' writes in it (each id as the last write left it), stored
+/// by two statements: one upsert of every signal added, one delete of every signal let go. Marten's own operations cost a
+/// statement per signal, and each document operation queued looks through every one queued before it, which made a
+/// live-risk page of 500 signals quadratic in its size.
+/// </summary>
+public sealed class HeldSignals(IDocumentStore store)
+{
+    /// <summary>Per signal id, in the order the writes came: the signal to hold, or null to let it go.</summary>
+    readonly Dictionary<string, HeldSignal?> last = new(StringComparer.Ordinal);
+
+    public void Apply(ImmutableArray<HeldSignal> added, ImmutableArray<string> removed)
+    {
+        // A grain's write adds and lets go disjoint signals; across writes, the later one decides.
+        foreach (var id in removed) last[id] = null;
+        foreach (var signal in added) last[signal.Id] = signal;
+    }
+
+    /// <summary>Queues the two statements on the session (none when nothing changed); they run in its transaction at SaveChanges.</summary>
+    public void QueueOn(IDocumentSession session)
+    {
+        if (last.Count == 0) return;
+        var table = RevisionGuard.TableOf<HeldSignal>(store);
+        var gone = last.Where(e => e.Value is null).Select(e => e.Key).ToArray();
+        if (gone.Length > 0) session.QueueSqlCommand($"DELETE FROM {table} WHERE id = ANY(?)", [gone]);
+        var held = last.Values.OfType<HeldSignal>().ToArray();
+        if (held.Length == 0) return;
+        var serializer = store.Options.Serializer();
+        // The columns Marten writes for the document (its duplicated Subject included); mt_version and mt_last_modified take
+        // their defaults, as a new version of the row.
+        session.QueueSqlCommand(
+            $"INSERT INTO {table} (id, data, mt_dotnet_type, subject) SELECT i, d::jsonb, ?, s FROM unnest(?::varchar[], ?::text[], ?::varchar[]) AS t(i, d, s) " +
+            "ON CONFLICT (id) DO UPDATE SET data = excluded.data, subject = excluded.subject, mt_dotnet_type = excluded.mt_dotnet_type, " +
+            "mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified",
+            typeof(HeldSignal).FullName!, held.Select(h => h.Id).ToArray(), held.Select(h => serializer.ToJson(h)).ToArray(), held.Select(h => h.Subject).ToArray());
     }
 }
 
@@ -310,7 +349,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
                 main?.Kind, main?.Summary, now);
         }
         var stored = new RiskSnapshot { Id = SnapshotId, State = after with { Signals = [] }, LastScore = score.Score, LastLevel = score.Level, Revision = next.Revision };
-        return (next, new RiskWrites(stored, added.ToImmutable(), removed, Streams.Risk(SnapshotId), assessed, from.Revision, AddedAreNew: known is not null));
+        return (next, new RiskWrites(stored, added.ToImmutable(), removed, Streams.Risk(SnapshotId), assessed, from.Revision));
     }
 
     /// <summary>

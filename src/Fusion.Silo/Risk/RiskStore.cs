@@ -17,9 +17,11 @@ public static class RiskStore
     public static async Task StoreAsync(IDocumentStore store, IEnumerable<RiskWrites> writes, IEnumerable<WarningWrites> warnings, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
-        var risk = Apply(writes, w => (w.Snapshot.Id, w.Based), w => w.ApplyTo(session));
+        var signals = new HeldSignals(store);
+        var risk = Apply(writes, w => (w.Snapshot.Id, w.Based), w => w.ApplyTo(session, signals));
         var books = Apply(warnings, w => (w.Book.Id, w.Based), w => w.ApplyTo(session));
         if (risk.Count + books.Count == 0) return;
+        signals.QueueOn(session);
         if (await RevisionGuard.StaleAsync(session, [(RevisionGuard.TableOf<RiskSnapshot>(store), risk), (RevisionGuard.TableOf<WarningBookDocument>(store), books)], ct)
             is { Count: > 0 } stale)
             throw new StaleStateException(books.Count == 0 ? "risk state" : "risk or warning state", stale);

@@ -1,0 +1,49 @@
+using Fusion.Domain;
+using Fusion.Domain.Common;
+using Fusion.Domain.Risk;
+using Fusion.Silo.Risk;
+using Fusion.Silo.Tests.Hosting;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fusion.Silo.Tests.Risk;
+
+/// <summary>The signals a transaction of grains' writes adds and lets go are stored as the last write of each left them.</summary>
+public sealed class RiskStoreTests
+{
+    const string Subject = "enterprise:91632801MA7CSTORE1";
+
+    [Fact]
+    public async Task GivenHeldSignals_WhenOneTransactionLetsSomeGoAndAddsOneBackLater_ThenTheStoreHoldsWhatTheLastWriteOfEachSignalLeft()
+    {
+        await using var app = await FusionApp.StartAsync();
+        var store = app.Services.GetRequiredService<IDocumentStore>();
+        await RiskStore.StoreAsync(store, [Write(0, [Held("a", "first"), Held("b", "first")], [])], CancellationToken.None);
+
+        // Two writes of the grain in one transaction: the first lets a go and adds c, the second adds a back (changed) and
+        // lets b and c go. The transaction stores all its signals in one upsert and one delete: were the deletions taken
+        // after every addition, a would be lost.
+        await RiskStore.StoreAsync(store,
+            [Write(1, [Held("c", "first")], ["a"]), Write(2, [Held("a", "again")], ["b", "c"])], CancellationToken.None);
+
+        await using var session = store.QuerySession();
+        var held = await session.Query<HeldSignal>().Where(h => h.Subject == Subject).ToListAsync();
+        var only = Assert.Single(held);
+        Assert.Equal(HeldSignal.IdOf(Subject, "camera-alarm:a"), only.Id);
+        Assert.Equal("again", only.Signal.Summary);
+        Assert.Equal("S-1", only.Signal.SiteId);
+        var snapshot = await session.LoadAsync<RiskSnapshot>(Subject);
+        Assert.Equal(3, snapshot!.Revision);
+    }
+
+    static RiskWrites Write(long revision, HeldSignal[] added, string[] removed) =>
+        new(new RiskSnapshot { Id = Subject, State = RiskState.Empty(Subject), Revision = revision + 1 }, [.. added],
+            [.. removed.Select(id => HeldSignal.IdOf(Subject, $"camera-alarm:{id}"))], Streams.Risk(Subject), null, revision);
+
+    static HeldSignal Held(string id, string summary)
+    {
+        var signal = new RiskSignal($"camera-alarm:{id}", 1, SignalKind.CameraAlarm, "camera-alarms", "GOLMUD", "91632801MA7CSTORE1", "S-1",
+            Severity.Medium, 0.8, false, null, summary, FusionApp.T0);
+        return new HeldSignal { Id = HeldSignal.IdOf(Subject, signal.SignalId), Subject = Subject, Signal = signal };
+    }
+}
