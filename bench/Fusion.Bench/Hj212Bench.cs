@@ -137,7 +137,7 @@ public static class Hj212Bench
 
             var rows = Enumerable.Range(0, minutes).SelectMany(m => fleet.SelectMany(f => Hj212Simulation.FramesFor(f, Start, m)
                 .Select(frame => (Stream: $"monitor:{f.Mn}", Json: Json(frame))))).ToArray();
-            var copyPerSecond = await CopyReferenceAsync(connection, rows);
+            var copyPerSecond = await BenchDatabase.CopyReferenceAsync(connection, "hj212_copy_reference", "monitoring_data_reported", rows);
             var commitP50 = await CommitRoundTripAsync(connection);
             return
             [
@@ -182,31 +182,6 @@ public static class Hj212Bench
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM fusion.mt_events WHERE type = 'monitoring_data_reported'", conn);
         return (long)(await cmd.ExecuteScalarAsync())!;
-    }
-
-    /// <summary>The same rows straight into a table (a new one per run) by binary COPY; the median of three runs.</summary>
-    static Task<double> CopyReferenceAsync(string connection, (string Stream, string Json)[] rows) =>
-        BenchDatabase.MedianOfThreeAsync(run => CopyOnceAsync(connection, rows, $"hj212_copy_reference_{run}"));
-
-    static async Task<double> CopyOnceAsync(string connection, (string Stream, string Json)[] rows, string table)
-    {
-        await using var conn = new NpgsqlConnection(connection);
-        await conn.OpenAsync();
-        await using (var create = new NpgsqlCommand($"CREATE TABLE {table} (seq bigserial primary key, stream text not null, type text not null, data jsonb not null)", conn))
-            await create.ExecuteNonQueryAsync();
-        var watch = Stopwatch.StartNew();
-        await using (var writer = await conn.BeginBinaryImportAsync($"COPY {table} (stream, type, data) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var (stream, json) in rows)
-            {
-                await writer.StartRowAsync();
-                await writer.WriteAsync(stream, NpgsqlDbType.Text);
-                await writer.WriteAsync("monitoring_data_reported", NpgsqlDbType.Text);
-                await writer.WriteAsync(json, NpgsqlDbType.Jsonb);
-            }
-            await writer.CompleteAsync();
-        }
-        return rows.Length / watch.Elapsed.TotalSeconds;
     }
 
     static async Task<double> CommitRoundTripAsync(string connection)

@@ -112,30 +112,9 @@ public static class IngestBench
         }
     }
 
-    /// <summary>The floor: the same rows, as JSON, straight into a table (a new one per run) by binary COPY; the median of three runs.</summary>
+    /// <summary>The floor: the same rows, as JSON, straight into a plain table by binary COPY (<see cref="BenchDatabase.CopyReferenceAsync"/>).</summary>
     static Task<double> CopyReferenceAsync(string connection, string[] json, IReadOnlyList<string> streams, string type) =>
-        BenchDatabase.MedianOfThreeAsync(run => CopyOnceAsync(connection, json, streams, $"copy_reference_{type}_{run}", type));
-
-    static async Task<double> CopyOnceAsync(string connection, string[] json, IReadOnlyList<string> streams, string table, string type)
-    {
-        await using var conn = new NpgsqlConnection(connection);
-        await conn.OpenAsync();
-        await using (var create = new NpgsqlCommand($"CREATE TABLE {table} (seq bigserial primary key, stream text not null, type text not null, data jsonb not null)", conn))
-            await create.ExecuteNonQueryAsync();
-        var watch = Stopwatch.StartNew();
-        await using (var writer = await conn.BeginBinaryImportAsync($"COPY {table} (stream, type, data) FROM STDIN (FORMAT BINARY)"))
-        {
-            for (var i = 0; i < json.Length; i++)
-            {
-                await writer.StartRowAsync();
-                await writer.WriteAsync(streams[i % streams.Count], NpgsqlDbType.Text);
-                await writer.WriteAsync(type, NpgsqlDbType.Text);
-                await writer.WriteAsync(json[i], NpgsqlDbType.Jsonb);
-            }
-            await writer.CompleteAsync();
-        }
-        return json.Length / watch.Elapsed.TotalSeconds;
-    }
+        BenchDatabase.CopyReferenceAsync(connection, $"copy_reference_{type}", type, json.Select((j, i) => (streams[i % streams.Count], j)).ToArray());
 
     /// <summary>How far the consumer is behind now, and how long until it is not (its lag from /health, polled every 100 ms).</summary>
     static async Task<(long Behind, TimeSpan Took)> CatchUpAsync(HttpClient http, string consumer, TimeSpan limit)

@@ -42,7 +42,7 @@ public static class RiskBench
         var levelless = await BenchRules.NoLiveRuleAsync();
         double riskGrainAlone;
         BenchResult pageStore;
-        var (alone, aloneHttp, _) = await StartAsync("fusion_bench_risk_alone", [$"--Fusion:Warnings:RulesFile={levelless}"]);
+        var (alone, aloneHttp) = await BenchHost.StartAsync("fusion_bench_risk_alone", extra: $"--Fusion:Warnings:RulesFile={levelless}");
         try
         {
             riskGrainAlone = await MemoryPerGrainAsync(alone, grainCount, at);
@@ -51,12 +51,11 @@ public static class RiskBench
         }
         finally
         {
-            aloneHttp.Dispose();
-            await alone.StopAsync();
-            await alone.DisposeAsync();
+            await BenchHost.StopAsync(alone, aloneHttp);
         }
 
-        var (app, http, (cameras, enterprises)) = await StartAsync("fusion_bench_risk", []);
+        var (app, http) = await BenchHost.StartAsync("fusion_bench_risk");
+        var (_, cameras, enterprises) = IngestBench.MasterData();
         var results = new List<BenchResult>();
         try
         {
@@ -127,30 +126,9 @@ public static class RiskBench
         }
         finally
         {
-            http.Dispose();
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await BenchHost.StopAsync(app, http);
         }
         return results;
-    }
-
-    /// <summary>A host on a database of its own with the bench's master data registered (200 cameras at 100 enterprises).</summary>
-    static async Task<(WebApplication App, HttpClient Http, (IReadOnlyList<string> Cameras, IReadOnlyList<string> Enterprises) Data)> StartAsync(
-        string database, string[] extra)
-    {
-        var connection = await BenchDatabase.CreateAsync(database);
-        var port = BenchDatabase.FreePort();
-        var app = FusionHost.Build(
-        [
-            "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
-            $"--Orleans:SiloPort={BenchDatabase.FreePort()}", $"--Orleans:GatewayPort={BenchDatabase.FreePort()}", "--Fusion:Hj212:Port=-1", "--Logging:LogLevel:Default=Warning",
-            .. extra,
-        ], demo: false);
-        await app.StartAsync();
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2), DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) } };
-        var (document, cameras, enterprises) = IngestBench.MasterData();
-        (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
-        return (app, http, (cameras, enterprises));
     }
 
     /// <summary>

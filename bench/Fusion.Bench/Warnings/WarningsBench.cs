@@ -68,36 +68,15 @@ public static class WarningsBench
         ];
     }
 
+    /// <summary>A bench host at <paramref name="port"/>, once what the master data sets off (a warning scope per enterprise that owes the fund …) is done.</summary>
     static async Task<(WebApplication App, HttpClient Http)> StartAsync(string database, int port, params string[] more)
     {
-        var connection = await BenchDatabase.CreateAsync(database);
-        var app = FusionHost.Build(
-        [
-            // The host's appsettings.json (the credit scheme, the admission policy) sits beside the bench's own dll.
-            "--contentRoot", AppContext.BaseDirectory,
-            "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Fusion={connection}",
-            $"--Orleans:SiloPort={port + 6000}", $"--Orleans:GatewayPort={port + 25000}", $"--Fusion:Hj212:Port={port + 14000}", "--Logging:LogLevel:Default=Warning",
-            .. more,
-        ], demo: false);
-        await app.StartAsync();
-        var http = new HttpClient
-        {
-            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
-            DefaultRequestHeaders = { Authorization = app.Services.GetRequiredService<LocalTokens>().Bearer("bench", Roles.All, TimeSpan.FromDays(1)) },
-        };
-        var (document, _, _) = IngestBench.MasterData();
-        (await http.PostAsJsonAsync("/api/master-data", document)).EnsureSuccessStatusCode();
-        // What the master data sets off (a warning scope per enterprise that owes the fund …) is done before anything is timed.
+        var (app, http) = await BenchHost.StartAsync(database, port, more);
         await RiskPassCaughtUpAsync(app);
         return (app, http);
     }
 
-    static async Task StopAsync(WebApplication app, HttpClient http)
-    {
-        http.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
+    static Task StopAsync(WebApplication app, HttpClient http) => BenchHost.StopAsync(app, http);
 
     /// <summary>Abnormal-discharge alarms at 100 outfalls, posted, then until the live-risk pass (and the warning rules in it) has applied them all.</summary>
     static async Task<double> ThroughputAsync(int records, string? rulesFile, int port)
