@@ -1,4 +1,5 @@
 using Fusion.Silo.Parking;
+using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -34,6 +35,8 @@ public sealed class BoardSubscription : SubscriptionBase
         this.parking = parking;
         Name = SubscriptionId;
         Options.BatchSize = 2000;
+        // Device telemetry implies no board row (EventCatalog): not read at all.
+        foreach (var type in EventCatalog.AllBut(EventCatalog.DeviceTelemetry)) IncludeType(type);
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)

@@ -104,12 +104,14 @@ public sealed class CameraWatch(
 
 public static class CameraHealthSetup
 {
+    public static readonly Type[] EventTypes = [typeof(CameraKeepaliveReceived), typeof(CameraWentOffline), typeof(CameraCameOnline)];
+
     public static IServiceCollection AddCameraHealth(this IServiceCollection services, IConfiguration config)
     {
         var options = new CameraHealthOptions();
         config.GetSection("Fusion:Cameras").Bind(options);
         services.AddSingleton(options);
-        services.ConfigureMarten(o => o.Events.AddEventTypes([typeof(CameraKeepaliveReceived), typeof(CameraWentOffline), typeof(CameraCameOnline)]));
+        services.ConfigureMarten(o => o.Events.AddEventTypes(EventTypes));
         services.AddSingleton<CameraWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<CameraWatch>());
         return services;
