@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using Fusion.Domain.Monitoring;
 using Fusion.Projections.Projection;
 
 namespace Fusion.Projections.Emissions;
@@ -13,7 +14,7 @@ public static class EmissionExceedances
     /// <summary>As RiskSignals.OnlineMonitoringFeed (HJ 212).</summary>
     public const string Feed = "online-monitoring";
 
-    /// <summary>Names of the exceedance event (written by the HJ 212 connector), read by name from its JSON.</summary>
+    /// <summary>Names of the exceedance event (written by the HJ 212 connector), read by name from its JSON when its type is not known here.</summary>
     public static readonly string[] EventNames = ["EmissionLimitExceeded"];
 
     public static readonly AnalyticsTable<EmissionExceedanceRow> Table = new("emission_exceedances", """
@@ -24,6 +25,17 @@ public static class EmissionExceedances
         (r, x) => r.AppendValue(x.Sequence).AppendValue(x.MonitorId).AppendValue(x.SiteId).AppendValue(x.EnterpriseId).AppendValue(x.RegionId)
             .AppendValue(x.Pollutant).AppendValue(x.Value).AppendValue(x.LimitValue).AppendValue(x.PeriodStart).AppendValue(x.PeriodEnd)
             .AppendValue(x.Hours).AppendValue(x.Severity).AppendValue(x.OccurredAt).EndRow());
+
+    /// <summary>
+    /// The connector's own exceedance, from its type: the row <see cref="FoldNamed"/> reads from its payload (its period starts and it
+    /// occurred when measured; a day's mean stands for 24 hours, anything else for 1), without reading the payload.
+    /// </summary>
+    public static (EventFacts, AnalyticsRow[]) Fold(long sequence, EmissionLimitExceeded x)
+    {
+        var row = new EmissionExceedanceRow(sequence, x.MonitorId, x.SiteId, x.EnterpriseId, x.RegionId, x.PollutantCode ?? "unknown", x.Value, x.Limit,
+            x.MeasuredAt, null, x.Period == DataPeriod.Day ? 24 : 1, null, x.MeasuredAt);
+        return (new EventFacts(Feed, x.EnterpriseId, x.RegionId, x.SiteId, null, true, x.MeasuredAt), [row]);
+    }
 
     /// <summary>
     /// Hours exceeded: the event's own Hours when it carries them, else its period's length, else by its

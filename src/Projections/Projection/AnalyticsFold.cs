@@ -3,6 +3,7 @@ using Fusion.Domain.Aerial;
 using Fusion.Domain.Cameras;
 using Fusion.Domain.Funds;
 using Fusion.Domain.Inspections;
+using Fusion.Domain.Monitoring;
 using Fusion.Domain.PublicReports;
 using Fusion.Domain.Risk;
 using Fusion.Projections.Aerial;
@@ -36,7 +37,7 @@ public static class AnalyticsFold
         return result;
     }
 
-    static (EventFacts, AnalyticsRow[])? Typed(AnalyticsEvent e) => e.Data switch
+    internal static (EventFacts, AnalyticsRow[])? Typed(AnalyticsEvent e) => e.Data switch
     {
         CameraAlarmRaised x => CameraAlarms.Fold(e.Sequence, x),
         AerialFindingRecorded x => AerialFindings.Fold(e.Sequence, x),
@@ -45,6 +46,11 @@ public static class AnalyticsFold
         InspectionFindingRecorded x => InspectionFindings.Fold(e.Sequence, x),
         FundDepositRecorded x => Funds.FundLedger.Fold(e.Sequence, x),
         RiskAssessed x => RiskHistory.Fold(e.Sequence, x),
+        EmissionLimitExceeded x => EmissionExceedances.Fold(e.Sequence, x),
+        // Device telemetry, most of what is stored: its common fields as the untyped fold reads them from the payload, without reading it.
+        MonitoringDataReported x => (new EventFacts(null, x.EnterpriseId, x.RegionId, x.SiteId, null, false, x.MeasuredAt), []),
+        EquipmentStatusReported x => (new EventFacts(null, x.EnterpriseId, x.RegionId, x.SiteId, null, false, x.MeasuredAt), []),
+        CameraKeepaliveReceived x => (new EventFacts(null, null, null, null, null, false, x.ReceivedAt), []),
         _ => WarningLifecycle.Fold(e.Sequence, e.Data) ?? Rectification.RectificationCaseTables.Fold(e.Sequence, e.Data) ?? Blacklist.BlacklistTable.Fold(e.Sequence, e.Data)
             ?? Admission.AdmissionScreenings.Fold(e.Sequence, e.Data) ?? Credit.CreditGrades.Fold(e.Sequence, e.Data)
             ?? MasterDataTables.Fold(e.Sequence, e.Data) ?? FundLedgerTables.Fold(e.Sequence, e.Data),
@@ -68,7 +74,7 @@ public static class AnalyticsFold
                 s.Severity.ToString(), true, s.OccurredAt);
 
     /// <summary>An event known only by name, or else any other event: the common fields by their usual names, when it has them.</summary>
-    static (EventFacts, AnalyticsRow[]) Untyped(AnalyticsEvent e, JsonFields f)
+    internal static (EventFacts, AnalyticsRow[]) Untyped(AnalyticsEvent e, JsonFields f)
     {
         foreach (var fold in NamedFolds)
             if (fold(e, f) is { } result)

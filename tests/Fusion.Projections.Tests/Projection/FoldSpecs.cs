@@ -271,3 +271,36 @@ public class EnforcementFoldSpecs
         Assert.Equal("blacklist", Assert.IsType<EventRow>(rows[0]).Feed);
     }
 }
+
+/// <summary>Device telemetry and exceedances are folded from their types; the rows are those their payloads would give.</summary>
+public class DeviceFoldSpecs
+{
+    public static TheoryData<object> Telemetry() =>
+    [
+        new Fusion.Domain.Monitoring.MonitoringDataReported("MN-1:20261128080000123:2051", "MN-1", "site-1", SaltLake, Golmud, Fusion.Domain.Monitoring.DataPeriod.Minute, "32",
+            [new Fusion.Domain.Monitoring.PollutantReading("w01018", 950.5, null, 900, 990, 4.2, "N")], T0.AddTicks(1_234_567).ToOffset(TimeSpan.FromHours(8)), T0.AddSeconds(5)),
+        new Fusion.Domain.Monitoring.MonitoringDataReported("MN-2:x", "MN-2", "", "", "", Fusion.Domain.Monitoring.DataPeriod.Hour, "31", [], T0.ToOffset(TimeSpan.FromHours(-5)), T0),
+        new Fusion.Domain.Monitoring.EquipmentStatusReported("MN-1:s", "MN-1", "site-1", SaltLake, Golmud, [new Fusion.Domain.Monitoring.EquipmentStatus("i12001", 4)],
+            T0.AddMilliseconds(999), T0.AddSeconds(1)),
+        new CameraKeepaliveReceived("CAM-1", "34020000001320000001", 42, "OK", T0.AddTicks(7).ToOffset(TimeSpan.FromHours(8))),
+        new Fusion.Domain.Monitoring.EmissionLimitExceeded("ex-1", "MN-1", "site-1", SaltLake, Golmud, "MN-1:r", "w01018", "COD", "mg/L",
+            Fusion.Domain.Monitoring.DataPeriod.Day, 123.456789, 100, "N", T0.AddTicks(3).ToOffset(TimeSpan.FromHours(8))),
+        new Fusion.Domain.Monitoring.EmissionLimitExceeded("ex-2", "MN-2", "", "", "", "MN-2:r", "a21026", "SO2", "mg/m3",
+            Fusion.Domain.Monitoring.DataPeriod.Minute, 0.1 + 0.2, 0.3, "T", T0),
+        new Fusion.Domain.Monitoring.EmissionLimitExceeded("ex-3", "MN-3", "site-3", SaltLake, Golmud, "MN-3:r", "a34013", "dust", "mg/m3",
+            Fusion.Domain.Monitoring.DataPeriod.Hour, double.NaN, 30, "N", T0.AddHours(-1)),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Telemetry))]
+    public void GivenADeviceEvent_WhenFoldedFromItsType_ThenTheSameRowsAsReadFromItsPayload(object telemetry)
+    {
+        var e = One("device", telemetry, sequence: 11);
+        var (typed, typedRows) = AnalyticsFold.Typed(e)!.Value;
+        var (read, readRows) = AnalyticsFold.Untyped(e, new JsonFields(Payload.Json(telemetry)));
+        Assert.Equal(read, typed);
+        Assert.Equal(read.OccurredAt!.Value.UtcTicks, typed.OccurredAt!.Value.UtcTicks);
+        Assert.Equal(readRows, typedRows);
+        Assert.Equal(typedRows.Length + 1, AnalyticsFold.Fold(e).Count);
+    }
+}
