@@ -35,8 +35,8 @@ public static class AnalyticsEndpoints
             {
                 var (body, refusal) = await Ingest.BodyLimits.ReadAsync(http.Request, limits.Sql, nameof(Ingest.BodyLimits.Sql), http.RequestAborted);
                 if (refusal is not null) return refusal;
-                var sql = SqlOf(http.Request, body!);
-                return await RunAsync(http, runner, () => runner.CheckSql(sql), "sql");
+                // Read within the run, so a body that is not the request asked for is a 400 like any other bad query.
+                return await RunAsync(http, runner, () => runner.CheckSql(SqlOf(http.Request, body!)), "sql");
             })
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .Accepts<SqlRequest>("application/json", "text/plain")

@@ -96,6 +96,19 @@ public sealed class AnalyticsTests
         Assert.Contains(detail, (await response.JsonAsync()).GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("{\"sql\": \"SELECT '\\x'\"}", "not valid JSON")]
+    [InlineData("{\"query\": \"SELECT 1\"}", "Send {\"sql\"")]
+    [InlineData("[\"SELECT 1\"]", "Send {\"sql\"")]
+    public async Task ASqlBodyThatIsNotTheRequest_IsAClear400(string body, string detail)
+    {
+        await using var app = await FusionApp.StartAsync();
+        var response = await app.CreateClient().PostAsync("/api/analytics/sql", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(detail, (await response.JsonAsync()).GetProperty("detail").GetString());
+        Assert.Empty(app.Errors);
+    }
+
     [Fact]
     public async Task AnyFormat_ByQueryStringOrAccept_AndArrowReadsBackLikeJson()
     {
