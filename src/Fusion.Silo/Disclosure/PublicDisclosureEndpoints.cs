@@ -93,6 +93,8 @@ public static class PublicDisclosureEndpoints
         group.MapGet("/reports-by-channel", async (IDocumentStore store, DateOnly? from, DateOnly? to, CancellationToken ct) =>
             {
                 var beijing = TimeSpan.FromHours(8);
+                if (from is { Year: < 2 } || to is { Year: > 9998 })
+                    return Results.Problem(statusCode: 400, title: "Date out of range", detail: $"'from' and 'to' must lie between 0002-01-01 and 9998-12-31 (from {from:yyyy-MM-dd}, to {to:yyyy-MM-dd}).");
                 var since = from is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), beijing) : DateTimeOffset.MinValue;
                 var until = to is { } t ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), beijing) : DateTimeOffset.MaxValue;
                 if (until <= since)

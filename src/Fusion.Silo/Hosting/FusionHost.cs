@@ -244,6 +244,7 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, IConfigura
             DomainRejected => (StatusCodes.Status422UnprocessableEntity, "Rejected"),
             AccessRefused refused => (StatusCodes.Status403Forbidden, refused.Title),
             TransitionRefused => (StatusCodes.Status409Conflict, "Not allowed in this state"),
+            _ when RefusedValue(exception) is not null => (StatusCodes.Status400BadRequest, "Value refused"),
             _ => (0, ""),
         };
         if (status == 0) return false;
@@ -251,7 +252,22 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, IConfigura
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
-            ProblemDetails = { Status = status, Title = title, Detail = exception.Message },
+            ProblemDetails =
+            {
+                Status = status, Title = title,
+                Detail = RefusedValue(exception) is { } value ? $"A value in the request cannot be stored or searched for: {value.MessageText}." : exception.Message,
+            },
         });
+    }
+
+    /// <summary>
+    /// PostgreSQL refusing a value itself (SQLSTATE class 22, data exception: a NUL character in text, \u0000 in JSON, a number
+    /// out of range), wherever in the chain Marten or Npgsql wrapped it: a request's own value, not a fault of the platform.
+    /// </summary>
+    static Npgsql.PostgresException? RefusedValue(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is Npgsql.PostgresException { SqlState: var state } pg && state.StartsWith("22", StringComparison.Ordinal)) return pg;
+        return null;
     }
 }

@@ -52,6 +52,10 @@ public static class Hj212Endpoints
         IFormCollection form;
         try { form = await request.ReadFormAsync(ct); }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge) { return (null, BodyLimits.TooLarge(limit, setting)); }
+        catch (InvalidDataException e)
+        {
+            return (null, Results.Problem(statusCode: 400, title: "Malformed form", detail: $"The upload is not a readable form ({e.Message}); send the log as the field 'file' of a multipart form, or the frames as text/plain."));
+        }
         var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault();
         if (file is null) return (null, Results.Problem(statusCode: 400, title: "No file", detail: "The form has no file; send the log as the field 'file'."));
         if (file.Length > limit) return (null, BodyLimits.TooLarge(limit, setting));

@@ -40,6 +40,8 @@ public static class ConnectorKeys
     {
         if (string.IsNullOrWhiteSpace(name)) throw new Fusion.Domain.Common.DomainRejected("a connector key needs a name (the machine or system that holds it)");
         if (feeds.Count == 0) throw new Fusion.Domain.Common.DomainRejected($"a connector key needs at least one feed: {string.Join(", ", KnownFeeds)}");
+        if (feeds.Any(f => f is null))
+            throw new Fusion.Domain.Common.DomainRejected($"a connector key's feeds are names, not null: {string.Join(", ", KnownFeeds)}");
         if (feeds.FirstOrDefault(f => !KnownFeeds.Contains(f)) is { } unknown)
             throw new Fusion.Domain.Common.DomainRejected($"there is no feed '{unknown}'; feeds: {string.Join(", ", KnownFeeds)}");
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
