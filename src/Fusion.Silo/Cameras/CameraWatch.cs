@@ -111,7 +111,6 @@ public static class CameraHealthSetup
         var options = new CameraHealthOptions();
         config.GetSection("Fusion:Cameras").Bind(options);
         services.AddSingleton(options);
-        services.ConfigureMarten(o => o.Events.AddEventTypes(EventTypes));
         services.AddSingleton<CameraWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<CameraWatch>());
         return services;

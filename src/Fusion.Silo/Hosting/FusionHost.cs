@@ -238,13 +238,14 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, IConfigura
                 },
             });
         }
+        var badValue = RefusedValue(exception);
         var (status, title) = exception switch
         {
             BadHttpRequestException b => (b.StatusCode, "Bad request"),
             DomainRejected => (StatusCodes.Status422UnprocessableEntity, "Rejected"),
             AccessRefused refused => (StatusCodes.Status403Forbidden, refused.Title),
             TransitionRefused => (StatusCodes.Status409Conflict, "Not allowed in this state"),
-            _ when RefusedValue(exception) is not null => (StatusCodes.Status400BadRequest, "Value refused"),
+            _ when badValue is not null => (StatusCodes.Status400BadRequest, "Value refused"),
             _ => (0, ""),
         };
         if (status == 0) return false;
@@ -255,7 +256,7 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, IConfigura
             ProblemDetails =
             {
                 Status = status, Title = title,
-                Detail = RefusedValue(exception) is { } value ? $"A value in the request cannot be stored or searched for: {value.MessageText}." : exception.Message,
+                Detail = badValue is not null ? $"A value in the request cannot be stored or searched for: {badValue.MessageText}." : exception.Message,
             },
         });
     }

@@ -50,7 +50,6 @@ public static class Hj212Setup
         if (options.PasswordIterations < 1000)
             throw new InvalidOperationException($"Fusion:Hj212:PasswordIterations must be at least 1,000, not {options.PasswordIterations}");
         services.AddSingleton(options);
-        services.ConfigureMarten(o => o.Events.AddEventTypes(EventTypes));
         services.AddSingleton<MonitoringWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<MonitoringWatch>());
         services.AddSingleton<MonitorPasswords>();

@@ -53,8 +53,8 @@ public static class StoreSetup
             opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(500);
             // A cold daemon (another silo of the cluster is hot) asks this often whether it may take over.
             if (cluster is { Clustered: true }) opts.Projections.LeadershipPollingTime = (int)cluster.LeadershipPollingTime.TotalMilliseconds;
-            opts.Events.AddEventTypes(MasterDataCatalog.EventTypes);
-            opts.Events.AddEventTypes(FeedEventTypes);
+            // Every event type the platform appends, in one place (EventCatalog).
+            opts.Events.AddEventTypes(EventCatalog.All);
             opts.Storage.ExtendedSchemaObjects.Add(IngestKeys.Definition());
             opts.Schema.For<QuarantinedRecord>().Identity(q => q.Id).Index(q => q.ReceivedAt);
             opts.Schema.For<RiskSnapshot>().Identity(s => s.Id);
@@ -62,24 +62,14 @@ public static class StoreSetup
             opts.Schema.For<Parking.ParkedEvent>().Identity(p => p.Id).Index(p => p.Sequence);
             opts.Schema.For<RegionAssessment>().Identity(s => s.Id);
             opts.Schema.For<AdoptedRiskModel>().Identity(m => m.Id);
-            opts.Events.AddEventTypes(Fusion.Silo.Rectification.RectificationSetup.EventTypes);
             opts.Schema.For<Fusion.Domain.Rectification.RectificationCase>().Identity(c => c.Id).Index(c => c.DueAt);
-            opts.Events.AddEventTypes(Fusion.Silo.Blacklist.BlacklistSetup.EventTypes);
-            opts.Events.AddEventTypes(Fusion.Silo.Admission.AdmissionEndpoints.EventTypes);
-            opts.Events.AddEventTypes(Fusion.Silo.Credit.CreditGrades.EventTypes);
-            opts.Events.AddEventTypes(Fusion.Silo.Leaders.LeaderEndpoints.EventTypes);
-            opts.Events.AddEventTypes(Fusion.Silo.Advisory.AdvisoryEndpoints.EventTypes);
             opts.Schema.For<Fusion.Domain.Advisory.ServiceVisit>().Identity(v => v.Id);
             opts.Schema.For<Fusion.Silo.Credit.CreditFile>().Identity(f => f.Id);
             opts.Schema.For<Fusion.Domain.Blacklist.BlacklistRecord>().Identity(r => r.Id);
             opts.Schema.For<Fusion.Silo.Blacklist.BlacklistEvidenceFile>().Identity(r => r.Id);
-            opts.Events.AddEventTypes([typeof(PublicReportVerified)]);
-            opts.Events.AddEventTypes(Fusion.Silo.Rewards.RewardEndpoints.EventTypes);
             opts.Schema.For<Fusion.Domain.Rewards.Reward>().Identity(r => r.Id).Index(r => r.ProposedAt);
-            opts.Events.AddEventTypes(Fusion.Silo.Reserves.ReserveEndpoints.EventTypes);
             opts.Schema.For<Fusion.Domain.Reserves.Reserve>().Identity(r => r.Id);
             opts.Schema.For<Fusion.Silo.Disclosure.DisclosedReport>().Identity(d => d.Id).Index(d => d.ReceivedAt);
-            opts.Events.AddEventTypes(Fusion.Silo.Suggestions.SuggestionEndpoints.EventTypes);
             opts.Schema.For<Fusion.Domain.Suggestions.Suggestion>().Identity(x => x.Id).Index(x => x.SubmittedAt);
             opts.Storage.ExtendedSchemaObjects.Add(Fusion.Silo.PublicReports.ReporterSeals.Definition());
             opts.Schema.For<Fusion.Silo.PublicReports.AppliedMigration>().Identity(m => m.Id);

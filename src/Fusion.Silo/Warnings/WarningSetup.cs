@@ -5,12 +5,11 @@ namespace Fusion.Silo.Warnings;
 
 public static class WarningSetup
 {
-    /// <summary>Warning events and documents in the store, the rules file, the router the risk subscription calls, the warning clock.</summary>
+    /// <summary>Warning documents in the store (the events are in EventCatalog), the rules file, the router the risk subscription calls, the warning clock.</summary>
     public static IServiceCollection AddWarnings(this IServiceCollection services, MartenServiceCollectionExtensions.MartenConfigurationExpression marten)
     {
         services.ConfigureMarten(opts =>
         {
-            opts.Events.AddEventTypes(WarningEvents.Types);
             opts.Schema.For<WarningBookDocument>().Identity(d => d.Id).Index(d => d.DueAt);
             opts.Schema.For<WarningView>().Identity(d => d.Id).Index(d => d.RaisedAt);
             opts.Schema.For<AnalyticalRunDocument>().Identity(d => d.Id);
