@@ -26,10 +26,15 @@ public static class AdmissionScreening
             if (CreditCode.Problem(code) is { } problem) problems.Add($"'{field}' {code}: {problem}");
         if ((p.Point is null) == (p.Polygon is null)) problems.Add("give the location as either 'point' or 'polygon'");
         if (p.Polygon is { Count: < 3 }) problems.Add("'polygon' needs at least three corners");
+        if (p.Point is { } point && !OnEarth(point)) problems.Add($"'point' should be [longitude, latitude] in degrees, not [{point.Longitude}, {point.Latitude}]");
+        for (var i = 0; i < (p.Polygon?.Count ?? 0); i++)
+            if (!OnEarth(p.Polygon![i])) problems.Add($"'polygon' corner {i + 1} should be [longitude, latitude] in degrees");
         foreach (var (pollutant, tonnes) in p.ExpectedEmissions)
             if (tonnes < 0 || !double.IsFinite(tonnes)) problems.Add($"'expectedEmissions.{pollutant}' should be tonnes a year, not {tonnes}");
         return problems;
     }
+
+    static bool OnEarth(GeoPoint p) => p.Longitude is >= -180 and <= 180 && p.Latitude is >= -90 and <= 90;
 
     public static (AdmissionDecision Decision, IReadOnlyList<ScreeningReason> Reasons) Screen(
         ProposedProject p, ScreeningFacts facts, AdmissionPolicy policy, DateTimeOffset now)

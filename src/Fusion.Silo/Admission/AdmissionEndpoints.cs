@@ -77,6 +77,6 @@ public static class AdmissionEndpoints
     static ProposedProject Proposal(ScreenBody b) => new(
         b.ProjectId ?? "", b.Name ?? "", b.InvestorCreditCode ?? "", b.RelatedCreditCodes ?? [], b.Industry ?? "",
         b.Point is { Length: 2 } p ? new GeoPoint(p[0], p[1]) : null,
-        b.Polygon?.Select(p => p.Length == 2 ? new GeoPoint(p[0], p[1]) : new GeoPoint(double.NaN, double.NaN)).ToArray(),
+        b.Polygon?.Select(p => p is { Length: 2 } ? new GeoPoint(p[0], p[1]) : new GeoPoint(double.NaN, double.NaN)).ToArray(),
         b.ExpectedEmissions ?? []);
 }

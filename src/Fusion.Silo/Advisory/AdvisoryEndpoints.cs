@@ -130,7 +130,7 @@ public static class AdvisoryEndpoints
             "steward" or "环保管家" => ProviderKind.Steward,
             _ => throw new DomainRejected($"'provider' is '{b.Provider}'; it should be expert (参事) or steward (环保管家)"),
         };
-        var problems = (b.Problems ?? []).Select(p => new ServiceProblem(
+        var problems = (b.Problems ?? []).Select((p, i) => p is null ? throw new DomainRejected($"problem {i + 1} of visit '{b.VisitId}' is null; each problem is an object") : new ServiceProblem(
             p.ProblemId ?? throw new DomainRejected("each problem needs 'problemId'"),
             p.EnterpriseId ?? throw new DomainRejected($"problem '{p.ProblemId}' needs 'enterpriseId'"),
             p.SiteId, p.Violation ?? "",

@@ -238,7 +238,7 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, IConfigura
                 },
             });
         }
-        var badValue = RefusedValue(exception);
+        var badValue = Store.StoreLog.RefusedValue(exception);
         var (status, title) = exception switch
         {
             BadHttpRequestException b => (b.StatusCode, "Bad request"),
@@ -259,16 +259,5 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, IConfigura
                 Detail = badValue is not null ? $"A value in the request cannot be stored or searched for: {badValue.MessageText}." : exception.Message,
             },
         });
-    }
-
-    /// <summary>
-    /// PostgreSQL refusing a value itself (SQLSTATE class 22, data exception: a NUL character in text, \u0000 in JSON, a number
-    /// out of range), wherever in the chain Marten or Npgsql wrapped it: a request's own value, not a fault of the platform.
-    /// </summary>
-    static Npgsql.PostgresException? RefusedValue(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-            if (e is Npgsql.PostgresException { SqlState: var state } pg && state.StartsWith("22", StringComparison.Ordinal)) return pg;
-        return null;
     }
 }

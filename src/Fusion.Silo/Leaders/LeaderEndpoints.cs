@@ -200,6 +200,8 @@ public static class LeaderEndpoints
         if (string.IsNullOrWhiteSpace(body.Purpose) || body.Purpose.Length > 2000)
             throw new DomainRejected("'purpose' is required (at most 2,000 characters)");
         if (body.Observations is { Length: > 8000 }) throw new DomainRejected("'observations' is at most 8,000 characters");
+        // An omitted day binds as 0001-01-01, which no leader's assignment reaches back to.
+        if (body.From.Year < 2000) throw new DomainRejected($"'from' is required: the day visit '{body.VisitId}' began, as yyyy-MM-dd (it was {(body.From == default ? "missing" : body.From.ToString("yyyy-MM-dd"))})");
         var kind = body.Kind?.Trim().ToLowerInvariant() switch
         {
             "stay" or "蹲点" => VisitKind.Stay,

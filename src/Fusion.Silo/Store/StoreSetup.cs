@@ -77,6 +77,8 @@ public static class StoreSetup
             opts.Events.AddMaskingRuleForProtectedInformation<PublicReportReceived>(e => e with { ReporterContact = null, Content = ContactMasking.Mask(e.Content) });
             opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         });
+        // Failed commands logged without their parameter values, a refused value as a warning (StoreLog).
+        services.ConfigureMarten((sp, opts) => opts.Logger(new StoreLog(sp.GetRequiredService<ILogger<StoreLog>>())));
         marten.UseLightweightSessions();
         marten.ApplyAllDatabaseChangesOnStartup();
         // Alone: Solo. In a cluster: HotCold, so each subscription runs on one silo and moves to a survivor.

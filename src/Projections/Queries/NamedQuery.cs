@@ -47,7 +47,7 @@ public sealed record NamedQuery(string Name, string Title, string Description, I
         switch (p.Type)
         {
             case ParameterType.Date:
-                var relative = Regex.Match(raw, @"^today(?:-(\d{1,5}))?$", RegexOptions.IgnoreCase);
+                var relative = Regex.Match(raw, @"^today(?:-([0-9]{1,5}))?$", RegexOptions.IgnoreCase);
                 if (relative.Success)
                     return today.AddDays(-(relative.Groups[1].Success ? int.Parse(relative.Groups[1].Value, CultureInfo.InvariantCulture) : 0));
                 if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;

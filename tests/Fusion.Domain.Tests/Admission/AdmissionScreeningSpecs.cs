@@ -115,4 +115,16 @@ public class AdmissionScreeningSpecs
         Assert.Equal(2, problems.Count);
         Assert.StartsWith("'investorCreditCode' 91632801MA7523XK8B", problems[0]);
     }
+
+    [Fact]
+    public void GivenALocationOffTheGlobe_WhenChecked_ThenEachBadCornerIsNamed()
+    {
+        var corners = Reserve.ToList();
+        corners[1] = new(double.NaN, double.NaN); // a corner sent with one number
+        var problems = AdmissionScreening.Problems(Project() with { Point = null, Polygon = corners });
+        Assert.Equal(["'polygon' corner 2 should be [longitude, latitude] in degrees"], problems);
+
+        problems = AdmissionScreening.Problems(Project() with { Point = new(37.3, 96.9) });
+        Assert.Equal(["'point' should be [longitude, latitude] in degrees, not [37.3, 96.9]"], problems);
+    }
 }
