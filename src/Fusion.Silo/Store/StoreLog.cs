@@ -23,12 +23,17 @@ public sealed class StoreLog(ILogger<StoreLog> log) : IMartenLogger, IMartenSess
 
     public void LogFailure(Exception ex, string message) => Failed(ex, message);
 
+    /// <summary>Failures already logged: Marten reports a failed batch, then the same exception again without its command.</summary>
+    readonly System.Runtime.CompilerServices.ConditionalWeakTable<Exception, object> _logged = [];
+
     void Failed(Exception ex, string what)
     {
+        if (!_logged.TryAdd(ex, this)) return;
+        var where = string.IsNullOrWhiteSpace(what) ? "" : $" in:\n{what}";
         if (RefusedValue(ex) is { } refused)
-            log.LogWarning("The store refused a value ({SqlState}: {Reason}) in:\n{Sql}", refused.SqlState, refused.MessageText, what);
+            log.LogWarning("The store refused a value ({SqlState}: {Reason}){Where}", refused.SqlState, refused.MessageText, where);
         else
-            log.LogError(ex, "A store command failed:\n{Sql}", what);
+            log.LogError(ex, "A store command failed{Where}", where);
     }
 
     public void LogSuccess(NpgsqlCommand command) { }
