@@ -157,6 +157,18 @@ public sealed class FusionApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>
+    /// A client acting as a person of master data (a leader or commissioner by their id: the token's "person"), for a hundred
+    /// hours so that tests may move the platform's clock on.
+    /// </summary>
+    public HttpClient ClientAsPerson(string person, string role)
+    {
+        var client = AnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.Issue($"{person} (test)", [role], TimeSpan.FromHours(100),
+            more: [new System.Security.Claims.Claim("person", person)]));
+        return client;
+    }
+
     /// <summary>A client without any token.</summary>
     public HttpClient AnonymousClient()
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Claims;
 using System.Text;
 using System.Text.RegularExpressions;
 using Fusion.Silo.Security;
@@ -69,10 +68,7 @@ public sealed class RefusedInputTests
     {
         await using var app = await FusionApp.StartAsync();
         (await app.CreateClient().PostJsonAsync("/api/master-data", Haixi())).EnsureSuccessStatusCode();
-        var leader = app.AnonymousClient();
-        leader.DefaultRequestHeaders.Authorization = new("Bearer", app.Tokens.Issue("L-GOLMUD (test)", [Roles.Leader], TimeSpan.FromHours(1), more: [new Claim("person", "L-GOLMUD")]));
-
-        await RefusedAsync(app, await leader.PostJsonAsync("/api/leaders/L-GOLMUD/visits", new { visitId = "V-1", kind = "stay", enterpriseId = Potash, purpose = "蹲点" }),
+        await RefusedAsync(app, await app.ClientAsPerson("L-GOLMUD", Roles.Leader).PostJsonAsync("/api/leaders/L-GOLMUD/visits", new { visitId = "V-1", kind = "stay", enterpriseId = Potash, purpose = "蹲点" }),
             HttpStatusCode.UnprocessableEntity, "'from' is required");
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Claims;
 using System.Text.Json;
 using Fusion.Connectors.MasterData;
 using Fusion.Silo.Security;
@@ -16,12 +15,7 @@ public sealed class ResponsibilityTests
 {
     static readonly DateTimeOffset T0 = FusionApp.T0;   // 2026-11-28 12:00 in Beijing
 
-    static HttpClient As(FusionApp app, string person, string role = Roles.Leader)
-    {
-        var http = app.AnonymousClient();
-        http.DefaultRequestHeaders.Authorization = new("Bearer", app.Tokens.Issue($"{person} (test)", [role], TimeSpan.FromHours(100), more: [new Claim("person", person)]));
-        return http;
-    }
+    static HttpClient As(FusionApp app, string person, string role = Roles.Leader) => app.ClientAsPerson(person, role);
 
     static async Task<JsonElement> WaitForAsync(HttpClient http, string url, Func<JsonElement, bool> until, string what)
     {
