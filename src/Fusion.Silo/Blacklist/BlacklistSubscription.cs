@@ -5,6 +5,7 @@ using Fusion.Domain.Rectification;
 using Fusion.Silo.Enforcement;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Parking;
+using Fusion.Silo.Store;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -56,6 +57,7 @@ public sealed class BlacklistSubscription : ParkedSubscription
             IReadOnlyList<BlacklistEvidence> all;
             await using (var session = store.LightweightSession())
             {
+                await WriterLock.TakeAsync<BlacklistEvidenceFile>(session, ct); // a parked event's retry writes the file too
                 var file = await session.LoadAsync<BlacklistEvidenceFile>(enterpriseId, ct) ?? new BlacklistEvidenceFile(enterpriseId, []);
                 all = file.Evidence.UnionBy(evidence, x => (x.Kind, x.SourceId)).ToArray();
                 if (all.Count > file.Evidence.Count)

@@ -8,6 +8,7 @@ using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Parking;
 using Fusion.Silo.Security;
+using Fusion.Silo.Store;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -21,8 +22,9 @@ public sealed record CreditFile(string Id, IReadOnlyList<CreditDeduction> Deduct
 
 /// <summary>
 /// Collects the scheme's deductions from the events that carry them, per enterprise. Written in its own
-/// session before the checkpoint moves; a deduction already held (same id) is not added again. An event it
-/// cannot take is parked; the others go on.
+/// session before the checkpoint moves, under the credit files' <see cref="WriterLock"/> (the enforcement clock's
+/// grading writes them too); a deduction already held (same id) is not added again. An event it cannot take is
+/// parked; the others go on.
 /// </summary>
 public sealed class CreditSubscription : ParkedSubscription
 {
@@ -47,6 +49,7 @@ public sealed class CreditSubscription : ParkedSubscription
             .GroupBy(d => d.EnterpriseId).ToList();
         if (deductions.Count == 0) return;
         await using var session = store.LightweightSession();
+        await WriterLock.TakeAsync<CreditFile>(session, ct);
         var files = (await session.LoadManyAsync<CreditFile>(ct, deductions.Select(g => g.Key).ToArray())).ToDictionary(f => f.Id);
         foreach (var group in deductions)
         {
@@ -74,6 +77,8 @@ public static class CreditGrades
         var enterprises = masterData.Current.Enterprises.Values.ToArray();
         if (enterprises.Length == 0) return 0;
         await using var session = store.LightweightSession();
+        // The deductions a subscription adds meanwhile wait for this store and are read by the next tick, never overwritten.
+        await WriterLock.TakeAsync<CreditFile>(session, ct);
         var files = (await session.LoadManyAsync<CreditFile>(ct, enterprises.Select(e => e.EnterpriseId).ToArray())).ToDictionary(f => f.Id);
         var moved = 0;
         foreach (var enterprise in enterprises)

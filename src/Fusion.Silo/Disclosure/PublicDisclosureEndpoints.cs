@@ -6,6 +6,7 @@ using Fusion.Silo.Credit;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Parking;
+using Fusion.Silo.Store;
 using Fusion.Silo.Risk;
 using JasperFx.Events;
 using Marten;
@@ -144,6 +145,7 @@ public sealed class DisclosureSubscription : ParkedSubscription
     public override async Task ApplyAsync(IReadOnlyList<IEvent> events, IDocumentStore store, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
+        await WriterLock.TakeAsync<DisclosedReport>(session, ct); // a parked event's retry writes these too
         var ids = events.Select(e => e.Data switch
         {
             PublicReportFiled f => f.ReportId,
