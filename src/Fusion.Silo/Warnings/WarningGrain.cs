@@ -187,6 +187,7 @@ public sealed class WarningGrain(
     public async ValueTask AdoptRiskModelAsync(string version)
     {
         var now = clock.Now;
+        riskModel.Adopt(version);
         adoptedModel = version;
         var level = await LevelAsync(now);
         var ctx = Context;

@@ -27,18 +27,28 @@ public sealed class WarningRiskModelDocument
 public sealed class WarningRiskModel(IDocumentStore store, RiskModel model, RiskModelChange change, IGrainFactory grains,
     PlatformClock clock, ILogger<WarningRiskModel> log)
 {
+    /// <summary>
+    /// How often a silo whose level rules still act on another model than its own reads the adopted version again: in a
+    /// cluster one silo (the warning clock's duty) adopts the new model, and the others learn it from the store.
+    /// </summary>
+    static readonly TimeSpan ReadAgainEvery = TimeSpan.FromSeconds(1);
+
     readonly SemaphoreSlim loading = new(1, 1);
     string? adopted;
+    DateTimeOffset readAt;
     long? replayedTo, passedTo;
 
-    /// <summary>The version the level rules act on; a store without one takes the model the scores were last made with.</summary>
+    /// <summary>
+    /// The version the level rules act on; a store without one takes the model the scores were last made with. Once it is
+    /// this silo's model it stays; until then it is read from the store again at most every <see cref="ReadAgainEvery"/>.
+    /// </summary>
     public async ValueTask<string> AdoptedAsync()
     {
-        if (adopted is { } known) return known;
+        if (adopted is { } known && (known == model.Version || clock.Now - readAt < ReadAgainEvery)) return known;
         await loading.WaitAsync();
         try
         {
-            if (adopted is null)
+            if (adopted is null || adopted != model.Version && clock.Now - readAt >= ReadAgainEvery)
             {
                 await using var session = store.LightweightSession();
                 var doc = await session.LoadAsync<WarningRiskModelDocument>(WarningRiskModelDocument.DocumentId);
@@ -49,14 +59,25 @@ public sealed class WarningRiskModel(IDocumentStore store, RiskModel model, Risk
                     session.Store(doc);
                     await session.SaveChangesAsync();
                 }
-                adopted = doc.Version;
+                readAt = clock.Now;
+                // An adoption made meanwhile on this silo (Adopt, CheckAsync) is not taken back by what was read before it.
+                if (adopted != model.Version) adopted = doc.Version;
             }
-            return adopted;
+            return adopted!;
         }
         finally
         {
             loading.Release();
         }
+    }
+
+    /// <summary>
+    /// A scope on this silo was told to adopt the version (by the silo adopting it, before it stores the adoption): the
+    /// silo's level rules act on it from now, so the scope's next page does not go back to the model it left.
+    /// </summary>
+    public void Adopt(string version)
+    {
+        if (version == model.Version) adopted = version;
     }
 
     /// <summary>Adopts the model in use once its re-scoring has gone by; true when it did so now.</summary>

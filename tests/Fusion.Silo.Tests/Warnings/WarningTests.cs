@@ -335,4 +335,31 @@ public sealed class WarningTests
         Assert.DoesNotContain("resolved", history);
         Assert.Equal("test-2", (await http2.GetJsonAsync($"/api/enterprises/{Potash}/risk")).GetProperty("modelVersion").GetString());
     }
+
+    [Fact]
+    public async Task GivenASiloWhoseLevelRulesActOnAnOlderModel_WhenAnotherSiloAdoptsTheNewOne_ThenThisSiloActsOnItTooWithoutARestart()
+    {
+        await using var app = await FusionApp.StartAsync(settings: Settings());
+        var version = app.Services.GetRequiredService<Fusion.Domain.Risk.RiskModel>().Version;
+        async Task StoreAdoptedAsync(string adopted)
+        {
+            await using var session = app.Store.LightweightSession();
+            session.Store(new Fusion.Silo.Warnings.WarningRiskModelDocument { Version = adopted, AdoptedAt = app.Time.GetUtcNow() });
+            await session.SaveChangesAsync();
+        }
+        // Two more silos' views of the adopted model (each silo holds its own), both first reading the older model.
+        await StoreAdoptedAsync("older");
+        var reading = ActivatorUtilities.CreateInstance<Fusion.Silo.Warnings.WarningRiskModel>(app.Services);
+        var told = ActivatorUtilities.CreateInstance<Fusion.Silo.Warnings.WarningRiskModel>(app.Services);
+        Assert.Equal("older", await reading.AdoptedAsync());
+        Assert.Equal("older", await told.AdoptedAsync());
+
+        // The silo holding the warning clock tells the scopes (one of them on the second silo), then stores the adoption.
+        told.Adopt(version);
+        Assert.Equal(version, await told.AdoptedAsync());
+        await StoreAdoptedAsync(version);
+        app.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(version, await reading.AdoptedAsync());
+        Assert.Equal(version, await told.AdoptedAsync());
+    }
 }
