@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -16,7 +17,9 @@ namespace Fusion.Silo.Notifications;
 /// takes it (or it is abandoned after GiveUpAfter), every attempt recorded in the delivery before the next one.
 /// A delivery is marked delivered as soon as the receiver acknowledged it, so a restarted host does not send it
 /// again; one killed between the receiver's answer and that record sends it once more with the same webhook-id
-/// (or Message-ID), which Standard Webhooks receivers use to drop the repeat.
+/// (or Message-ID), which Standard Webhooks receivers use to drop the repeat. In a cluster the silo holding the duty
+/// sends; a silo that loses it stops retrying before its next attempt, and each attempt is recorded over the delivery
+/// as stored, so a handover neither loses another silo's attempts nor reopens a delivery it settled.
 /// </summary>
 public sealed class NotificationDispatcher(
     IServiceProvider services, NotificationSettings settings, IHttpClientFactory http, PlatformClock clock, FusionMetrics metrics,
@@ -107,6 +110,10 @@ public sealed class NotificationDispatcher(
         {
             // The host stops: the delivery stays pending and the next start takes it up.
         }
+        catch (LeftToOthers left)
+        {
+            log.LogInformation("Notification {Id}: {Reason}; this silo stops sending it", id, left.Message);
+        }
         catch (Exception x)
         {
             log.LogError(x, "Notification {Id} stopped before delivery; it stays pending", id);
@@ -115,6 +122,13 @@ public sealed class NotificationDispatcher(
 
     async ValueTask AttemptAsync(IDocumentStore store, NotificationDelivery delivery, CancellationToken stop)
     {
+        // A delivery being retried outlives the list it came from: the silo that lost the duty since leaves it to the one
+        // holding it now, and none sends what another silo has recorded as settled.
+        if (!duty.Held) throw new LeftToOthers("another silo holds the notification duty now");
+        await using (var session = store.QuerySession())
+            if (await session.LoadAsync<NotificationDelivery>(delivery.Id, stop) is { Status: not NotificationDelivery.Pending } settled)
+                throw new LeftToOthers($"it was recorded {settled.Status} meanwhile");
+
         (bool Ok, int? Status, string? Error) outcome;
         await sends.WaitAsync(stop);
         try
@@ -134,12 +148,18 @@ public sealed class NotificationDispatcher(
 
         var now = clock.Now;
         var giveUp = !outcome.Ok && TimeProvider.System.GetUtcNow() - delivery.AppendedAt > settings.GiveUpAfter;
-        delivery.Attempts.Add(new DeliveryAttempt(delivery.Attempts.Count + 1, outcome.Ok ? "delivered" : giveUp ? "abandoned" : "failed", outcome.Status, outcome.Error, now));
-        delivery.Status = outcome.Ok ? NotificationDelivery.Delivered : giveUp ? NotificationDelivery.Abandoned : NotificationDelivery.Pending;
-        if (outcome.Ok) delivery.DeliveredAt = now;
-        // Recorded even while the host stops: an acknowledged delivery must not be sent again.
+        // Recorded even while the host stops: an acknowledged delivery must not be sent again. Over the record as stored, under
+        // the deliveries' writer lock: another silo's attempts are kept, and a delivery it settled meanwhile stays settled.
         await using (var session = store.LightweightSession())
         {
+            await WriterLock.TakeAsync<NotificationDelivery>(session, CancellationToken.None);
+            var stored = await session.LoadAsync<NotificationDelivery>(delivery.Id, CancellationToken.None);
+            if (stored is { Status: not NotificationDelivery.Pending })
+                throw new LeftToOthers($"it was recorded {stored.Status} while this silo's attempt {(outcome.Ok ? "was taken" : "failed")}");
+            if (stored is not null) delivery.Attempts = stored.Attempts;
+            delivery.Attempts.Add(new DeliveryAttempt(delivery.Attempts.Count + 1, outcome.Ok ? "delivered" : giveUp ? "abandoned" : "failed", outcome.Status, outcome.Error, now));
+            delivery.Status = outcome.Ok ? NotificationDelivery.Delivered : giveUp ? NotificationDelivery.Abandoned : NotificationDelivery.Pending;
+            if (outcome.Ok) delivery.DeliveredAt = now;
             session.Store(delivery);
             await session.SaveChangesAsync(CancellationToken.None);
         }
@@ -205,4 +225,7 @@ public sealed class NotificationDispatcher(
     }
 
     sealed class AttemptFailed() : Exception("the receiver did not take the notification");
+
+    /// <summary>This silo stops retrying the delivery: it lost the duty, or another silo settled the delivery.</summary>
+    sealed class LeftToOthers(string reason) : Exception(reason);
 }

@@ -212,6 +212,37 @@ public sealed class NotificationTests
     }
 
     [Fact]
+    public async Task GivenADeliveryBeingRetried_WhenAnotherSiloRecordsItDelivered_ThenThisSiloSendsItNoMore_AndTheRecordStaysDelivered()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.Answer = _ => 503;
+        await using var app = await FusionApp.StartAsync(settings: Settings(receiver));
+        var http = app.CreateClient();
+        await RaiseAsync(app, FusionApp.T0);
+        await WaitForAsync(() => DeliveriesAsync(http), d => d.GetArrayLength() == 1 && Outcomes(d[0]).Length >= 2, "two failed attempts");
+
+        // Another silo, which took the notification duty over, got the receiver to take it and records so (as the dispatcher does).
+        await using (var session = app.Store.LightweightSession())
+        {
+            await Fusion.Silo.Store.WriterLock.TakeAsync<NotificationDelivery>(session, CancellationToken.None);
+            var other = Assert.Single(await Marten.QueryableExtensions.ToListAsync(session.Query<NotificationDelivery>().Where(d => d.WarningId == WarningId)));
+            other.Attempts.Add(new DeliveryAttempt(other.Attempts.Count + 1, "delivered", 200, null, app.Time.GetUtcNow()));
+            (other.Status, other.DeliveredAt) = (NotificationDelivery.Delivered, app.Time.GetUtcNow());
+            session.Store(other);
+            await session.SaveChangesAsync();
+        }
+        var sent = receiver.Requests.Count;
+
+        // This silo retries at least every second here: it stops. At most the attempt already under way reaches the receiver,
+        // and nothing is recorded over the other silo's record.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.InRange(receiver.Requests.Count, sent, sent + 1);
+        var delivery = (await DeliveriesAsync(http))[0];
+        Assert.Equal("delivered", delivery.GetProperty("status").GetString());
+        Assert.Equal("delivered", Outcomes(delivery)[^1]);
+    }
+
+    [Fact]
     public async Task GivenATransitionOfAWarningNobodyRaised_WhenNotified_ThenItIsParkedWithItsReason_AndTheNextWarningIsStillDelivered()
     {
         await using var receiver = await Receiver.StartAsync();
