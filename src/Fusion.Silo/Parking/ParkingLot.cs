@@ -104,6 +104,10 @@ public sealed class ParkingLot
     public async Task<(RetryOutcome Outcome, ParkedEvent? Record)> RetryAsync(string id, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
+        // Two retries of one event (a request sent twice, two silos) take turns: the second finds it resolved rather than
+        // applying it again (a board's count or an analytics row would be counted twice).
+        await session.BeginTransactionAsync(ct);
+        await WriterLock.TakeOneAsync(session.Connection!, "parked-retry", id, ct);
         var record = await session.LoadAsync<ParkedEvent>(id, ct);
         if (record is null) return (RetryOutcome.NotFound, null);
         if (record.ResolvedAt is not null) return (RetryOutcome.AlreadyResolved, record);

@@ -21,6 +21,17 @@ public static class WriterLock
         await TakeAsync(session.Connection!, RevisionGuard.TableOf<T>(session.DocumentStore), ct);
     }
 
+    /// <summary>
+    /// Waits, in the connection's open transaction, for the lock of one document or record of a kind (a name in the code,
+    /// such as "parked-retry"), by its id (any text: passed as a parameter).
+    /// </summary>
+    public static async Task TakeOneAsync(NpgsqlConnection connection, string kind, string id, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT pg_advisory_xact_lock(hashtext('fusion-writers'), hashtext('{kind}/' || $1))", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Waits, in the connection's open transaction, for the lock of the table (schema-qualified).</summary>
     public static async Task TakeAsync(NpgsqlConnection connection, string table, CancellationToken ct)
     {

@@ -99,9 +99,13 @@ public sealed class ParkingTests
             cmd.CommandText = "ALTER TABLE fund_deposits ALTER amount_yuan TYPE DECIMAL(38,2); ALTER TABLE fund_deposits ALTER sales_revenue_yuan TYPE DECIMAL(38,2)";
             cmd.ExecuteNonQuery();
         }
-        var retried = await http.PostAsync($"/api/parked/{id}/retry", null);
-        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
-        Assert.NotEqual(JsonValueKind.Null, (await retried.JsonAsync()).GetProperty("resolvedAt").ValueKind);
+        // Sent four times at once (a client repeating itself, two silos): applied once, the others find it resolved.
+        var retries = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => http.PostAsync($"/api/parked/{id}/retry", null)));
+        foreach (var retried in retries)
+        {
+            Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+            Assert.NotEqual(JsonValueKind.Null, (await retried.JsonAsync()).GetProperty("resolvedAt").ValueKind);
+        }
         Assert.Equal(1, await CountAsync(http, "SELECT count(*) FROM fund_deposits WHERE deposit_id = 'D-HUGE'"));
         Assert.Equal(1, await CountAsync(http, $"SELECT count(*) FROM events WHERE sequence = {poison}"));
 
