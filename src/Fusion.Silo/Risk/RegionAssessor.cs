@@ -2,6 +2,7 @@ using Fusion.Domain;
 using Fusion.Domain.Risk;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
+using Fusion.Silo.Store;
 using Fusion.Silo.Telemetry;
 using Marten;
 
@@ -76,6 +77,9 @@ public sealed class RegionAssessor(
             : metrics.LastProcessedSequence;
         var scores = await Task.WhenAll(ids.Select(id => regions.ScoreAsync(id, stored: true)));
         await using var session = store.LightweightSession();
+        // Two runs at once (a tick of the duty's old holder still running as the new one starts, a risk model change's reset)
+        // take turns: the second reads what the first recorded and appends nothing twice.
+        await WriterLock.TakeAsync<RegionAssessment>(session, ct);
         var last = (await session.LoadManyAsync<RegionAssessment>(ct, ids)).ToDictionary(a => a.Id);
         var moved = 0;
         foreach (var score in scores)

@@ -1,6 +1,7 @@
 using Fusion.Domain.Risk;
 using JasperFx.Events.Daemon;
 using Fusion.Silo.Hosting;
+using Fusion.Silo.Store;
 using Marten;
 
 namespace Fusion.Silo.Risk;
@@ -74,6 +75,7 @@ public sealed class RiskModelChange(
             await daemon.StopAgentAsync(Shard);
             await using (var session = store.LightweightSession())
             {
+                await WriterLock.TakeAsync<RegionAssessment>(session, ct); // a region assessment under way ends first
                 // Read again with the agent stopped: a grain that scored its first signals since is included.
                 snapshots = await session.Query<RiskSnapshot>().Select(s => s.Id).ToListAsync(ct);
                 session.DeleteWhere<RiskSnapshot>(_ => true);

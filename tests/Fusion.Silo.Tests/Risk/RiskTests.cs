@@ -155,7 +155,7 @@ public sealed class RiskTests
     }
 
     [Fact]
-    public async Task GivenAnEnterpriseScoreMoves_WhenTheRegionsAreAssessed_ThenEachAffectedRegionRecordsItsNewScoreOnce()
+    public async Task GivenAnEnterpriseScoreMoves_WhenTheRegionsAreAssessedTwiceAtOnce_ThenEachAffectedRegionRecordsItsNewScoreOnce()
     {
         await using var app = await FusionApp.StartAsync(settings: new() { ["Fusion:Risk:RegionAssessEvery"] = "00:01:00" });
         var http = app.CreateClient();
@@ -164,7 +164,8 @@ public sealed class RiskTests
         await app.CaughtUpAsync();
         var assessor = app.Services.GetRequiredService<Fusion.Silo.Risk.RegionAssessor>();
 
-        var first = await assessor.AssessAsync(CancellationToken.None);
+        // Two runs at once (in a cluster, the duty's old holder finishing its tick as the new one starts): recorded once.
+        var first = (await Task.WhenAll(assessor.AssessAsync(CancellationToken.None), assessor.AssessAsync(CancellationToken.None))).Sum();
         var again = await assessor.AssessAsync(CancellationToken.None);
 
         Assert.Equal(2, first); // the park and the city it lies in; Delingha has nothing to say
