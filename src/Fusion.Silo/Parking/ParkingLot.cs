@@ -64,6 +64,7 @@ public sealed class ParkingLot
     {
         var now = DateTimeOffset.UtcNow;
         await using var session = store.LightweightSession();
+        await WriterLock.TakeAsync<ParkedEvent>(session, ct);
         var id = ParkedEvent.IdOf(consumer, sequence);
         var record = await session.LoadAsync<ParkedEvent>(id, ct);
         var fresh = record is null || record.ResolvedAt is not null;
@@ -116,19 +117,24 @@ public sealed class ParkingLot
         var e = await session.Events.QueryAllRawEvents().Where(x => x.Sequence == record.Sequence).SingleOrDefaultAsync(ct);
         if (e is null) return (RetryOutcome.NotFound, record);
 
-        record.Attempts++;
-        record.LastTriedAt = DateTimeOffset.UtcNow;
-        var outcome = RetryOutcome.Applied;
+        var triedAt = DateTimeOffset.UtcNow;
+        string? stillFailing = null;
         try
         {
             await consumer.RetryAsync(e, ct);
-            record.ResolvedAt = record.LastTriedAt;
         }
         catch (Exception error) when (!Outage.Is(error))
         {
-            record.Reason = Reason(error);
-            outcome = RetryOutcome.StillFailing;
+            stillFailing = Reason(error);
         }
+        // Recorded over the record as it is now: its consumer may have parked it again or a rebuild resolved it meanwhile.
+        await WriterLock.TakeAsync<ParkedEvent>(session, ct);
+        record = await session.LoadAsync<ParkedEvent>(id, ct) ?? record;
+        record.Attempts++;
+        record.LastTriedAt = triedAt;
+        var outcome = record.ResolvedAt is not null ? RetryOutcome.AlreadyResolved : stillFailing is null ? RetryOutcome.Applied : RetryOutcome.StillFailing;
+        if (outcome == RetryOutcome.Applied) record.ResolvedAt = triedAt;
+        if (outcome == RetryOutcome.StillFailing) record.Reason = stillFailing!;
         session.Store(record);
         await session.SaveChangesAsync(ct);
         if (outcome == RetryOutcome.Applied)
@@ -146,6 +152,7 @@ public sealed class ParkingLot
     public async Task ResolveRebuiltAsync(string consumer, long upTo, IReadOnlySet<long> parkedAgain, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
+        await WriterLock.TakeAsync<ParkedEvent>(session, ct);
         var stale = await session.Query<ParkedEvent>()
             .Where(p => p.Consumer == consumer && p.ResolvedAt == null && p.Sequence <= upTo).ToListAsync(ct);
         var now = DateTimeOffset.UtcNow;

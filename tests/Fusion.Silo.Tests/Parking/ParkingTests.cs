@@ -115,6 +115,42 @@ public sealed class ParkingTests
     }
 
     [Fact]
+    public async Task GivenARetryThatStillFails_WhenTheEventIsResolvedMeanwhile_ThenTheRetryDoesNotReopenIt()
+    {
+        await using var app = await FusionApp.StartAsync();
+        var http = app.CreateClient();
+        await http.PostJsonAsync("/api/master-data", Haixi());
+        var poison = await AppendAsync(app, Potash, new FundDepositRecorded("D-HUGE", Potash, "GOLMUD-IP", "2026-10", 1e17m, 1e18m, 1e15m, T0));
+        var item = Assert.Single((await WaitForAsync(http, "/api/parked?consumer=analytics", p => p.GetProperty("items").GetArrayLength() == 1)).GetProperty("items").EnumerateArray());
+        var id = item.GetProperty("id").GetString()!;
+
+        // Meanwhile another writer of the parked records (a rebuild that now takes the event) holds them and resolves it.
+        var table = Fusion.Silo.Store.RevisionGuard.TableOf<Fusion.Silo.Parking.ParkedEvent>(app.Store);
+        await using var writer = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await writer.OpenAsync();
+        await using var tx = await writer.BeginTransactionAsync();
+        await Fusion.Silo.Store.WriterLock.TakeAsync(writer, table, CancellationToken.None);
+        await using (var resolve = new Npgsql.NpgsqlCommand($"UPDATE {table} SET data = jsonb_set(data, '{{resolvedAt}}', to_jsonb(now())) WHERE id = @id", writer))
+        {
+            resolve.Parameters.AddWithValue("id", id);
+            Assert.Equal(1, await resolve.ExecuteNonQueryAsync());
+        }
+        var retry = http.PostAsync($"/api/parked/{id}/retry", null); // the column is still too narrow: it fails again
+        await using (var watch = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await watch.OpenAsync();
+            await TestDatabase.WaitingOnLockAsync(watch, table.Split('.')[^1]);
+        }
+        await tx.CommitAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await retry).StatusCode);
+        var record = await http.GetJsonAsync($"/api/parked/{id}");
+        Assert.NotEqual(JsonValueKind.Null, record.GetProperty("resolvedAt").ValueKind);
+        Assert.Equal(poison, record.GetProperty("sequence").GetInt64());
+        Assert.Empty((await http.GetJsonAsync("/api/parked?consumer=analytics&open=true")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task GivenASignalItsRiskGrainCannotStore_WhenDelivered_ThenItIsParkedAndOtherEnterprisesAreStillScored()
     {
         await using var app = await FusionApp.StartAsync();
