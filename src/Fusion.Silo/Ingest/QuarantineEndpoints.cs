@@ -3,6 +3,7 @@ using Fusion.Connectors.PublicReports;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Security;
+using Fusion.Silo.Store;
 using Marten;
 
 namespace Fusion.Silo.Ingest;
@@ -72,8 +73,9 @@ public static class QuarantineEndpoints
     static async Task<IResult> ReplayAsync(Guid id, IDocumentStore store, IngestPipeline pipeline, MasterDataCache masterData, PlatformClock clock, IngestOptions options,
         Fusion.Silo.PublicReports.PublicReportIntake reports, HostFeeds feeds, CancellationToken ct)
     {
-        await using var session = store.LightweightSession();
-        var record = await session.LoadAsync<QuarantinedRecord>(id, ct);
+        QuarantinedRecord? record;
+        await using (var session = store.QuerySession())
+            record = await session.LoadAsync<QuarantinedRecord>(id, ct);
         if (record is null)
             return Results.Problem(statusCode: 404, title: "Not in quarantine", detail: $"There is no quarantined record {id}.");
         if (record.ResolvedAt is not null)
@@ -100,10 +102,18 @@ public static class QuarantineEndpoints
                 detail: IngestAnswer.Describe(batch.Rejected));
 
         var outcome = await pipeline.StoreAsync(batch, $"quarantine-replay:{id}", ct);
-        record.ResolvedAt = clock.Now;
-        record.Resolution = outcome.Accepted > 0 ? "replayed: accepted" : "replayed: already stored";
-        session.Store(record);
-        await session.SaveChangesAsync(ct);
-        return Results.Ok(new ReplayResult(id, record.Feed, record.Resolution, outcome.Accepted, outcome.Duplicates));
+        // Only its resolution is recorded, over the record as stored now: the reporters' migration may have redacted its raw
+        // input meanwhile (the copy read above must not bring a contact back), or another replay resolved it.
+        await using var write = store.LightweightSession();
+        await WriterLock.TakeAsync<QuarantinedRecord>(write, ct);
+        var current = await write.LoadAsync<QuarantinedRecord>(id, ct) ?? record;
+        if (current.ResolvedAt is null)
+        {
+            current.ResolvedAt = clock.Now;
+            current.Resolution = outcome.Accepted > 0 ? "replayed: accepted" : "replayed: already stored";
+            write.Store(current);
+            await write.SaveChangesAsync(ct);
+        }
+        return Results.Ok(new ReplayResult(id, current.Feed, current.Resolution!, outcome.Accepted, outcome.Duplicates));
     }
 }

@@ -4,6 +4,7 @@ using Fusion.Domain.PublicReports;
 using Fusion.Silo.Analytics;
 using Fusion.Silo.Hosting;
 using Fusion.Silo.Ingest;
+using Fusion.Silo.Store;
 using JasperFx.Events;
 using Marten;
 using Marten.Events;
@@ -83,6 +84,7 @@ public sealed class SealedReportersMigration(IDocumentStore store, ReporterSeals
         var redacted = 0;
         await using (var session = store.LightweightSession())
         {
+            await WriterLock.TakeAsync<QuarantinedRecord>(session, ct); // a replay under way records its resolution over this
             foreach (var record in await session.Query<QuarantinedRecord>().Where(q => q.Feed == feed.Name).ToListAsync(ct))
             {
                 var raw = feed.Redact(record.Raw);

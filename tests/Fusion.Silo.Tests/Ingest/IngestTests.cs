@@ -214,4 +214,40 @@ public sealed class IngestTests : IAsyncLifetime
         Assert.Equal("replayed: accepted", (await http.GetJsonAsync("/api/quarantine")).EnumerateArray().Single().GetProperty("resolution").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync($"/api/quarantine/{Guid.NewGuid()}/replay", null)).StatusCode);
     }
+
+    [Fact]
+    public async Task GivenAQuarantinedRecordBeingReplayed_WhenItsRawInputIsRedactedMeanwhile_ThenTheReplayRecordsItsResolutionOverTheRedaction()
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("LATE-2", "CAM-NEW", T0) })).StatusCode);
+        var id = (await http.GetJsonAsync("/api/quarantine?open=true")).EnumerateArray().Single().GetProperty("id").GetGuid();
+        var site = Haixi().Enterprises![1].Sites![0];
+        await http.PostJsonAsync("/api/master-data", Haixi() with
+        {
+            Regions = [], Enterprises = [Haixi().Enterprises![1] with { Sites = [site with { SiteId = "S-SODA-SLAG-2", Cameras = [new("CAM-NEW")] }] }],
+        });
+
+        // Another writer of the quarantine (the reporters' migration redacting raw input) holds it and rewrites the record.
+        var table = Fusion.Silo.Store.RevisionGuard.TableOf<Fusion.Silo.Ingest.QuarantinedRecord>(app.Store);
+        await using var writer = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await writer.OpenAsync();
+        await using var tx = await writer.BeginTransactionAsync();
+        await Fusion.Silo.Store.WriterLock.TakeAsync(writer, table, CancellationToken.None);
+        await using (var redact = new Npgsql.NpgsqlCommand($"UPDATE {table} SET data = jsonb_set(data, '{{raw}}', '\"redacted\"') WHERE id = @id", writer))
+        {
+            redact.Parameters.AddWithValue("id", id);
+            Assert.Equal(1, await redact.ExecuteNonQueryAsync());
+        }
+        var replay = http.PostAsync($"/api/quarantine/{id}/replay", null);
+        await using (var watch = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await watch.OpenAsync();
+            await TestDatabase.WaitingOnLockAsync(watch, table.Split('.')[^1]);
+        }
+        await tx.CommitAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await replay).StatusCode);
+        await using var session = app.Store.QuerySession();
+        var record = await session.LoadAsync<Fusion.Silo.Ingest.QuarantinedRecord>(id);
+        Assert.Equal(("redacted", "replayed: accepted"), (record!.Raw, record.Resolution));
+    }
 }
