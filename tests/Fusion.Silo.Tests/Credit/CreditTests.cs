@@ -4,7 +4,6 @@ using Fusion.Domain.Credit;
 using Fusion.Silo.Credit;
 using Fusion.Silo.MasterData;
 using Fusion.Silo.Store;
-using Npgsql;
 using Fusion.Silo.Tests.Hosting;
 using static Fusion.Silo.Tests.Hosting.TestData;
 using static Fusion.Silo.Tests.Rectification.RectificationTests;
@@ -60,27 +59,13 @@ public sealed class CreditTests
 
         // Another writer (the subscription adding a deduction) holds the credit files: it has written Potash's deduction
         // and not committed yet, when the clock starts grading.
-        var table = RevisionGuard.TableOf<CreditFile>(app.Store);
         var deduction = new CreditDeduction("D-1", "inspection-high", 3, "渣场未苫盖", FusionApp.T0.AddHours(-1), FusionApp.T0.AddMonths(12));
-        await using var writer = new NpgsqlConnection(app.ConnectionString);
-        await writer.OpenAsync();
-        await using var tx = await writer.BeginTransactionAsync();
-        await WriterLock.TakeAsync(writer, table, CancellationToken.None);
-        await using (var update = new NpgsqlCommand($"UPDATE {table} SET data = @data::jsonb WHERE id = @id", writer))
-        {
-            update.Parameters.AddWithValue("data", app.Store.Options.Serializer().ToJson(new CreditFile(Potash, [deduction], null, null)));
-            update.Parameters.AddWithValue("id", Potash);
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
-        }
+        await using var writer = await WriterMidWrite.StartAsync(app, RevisionGuard.TableOf<CreditFile>(app.Store), Potash, "@data::jsonb",
+            ("data", app.Store.Options.Serializer().ToJson(new CreditFile(Potash, [deduction], null, null))));
 
         var scheme = app.Services.GetRequiredService<CreditScheme>();
         var grading = CreditGrades.AssessAsync(app.Store, app.Services.GetRequiredService<MasterDataCache>(), scheme, app.Time.GetUtcNow(), CancellationToken.None);
-        await using (var watch = new NpgsqlConnection(app.ConnectionString))
-        {
-            await watch.OpenAsync();
-            await TestDatabase.WaitingOnLockAsync(watch, table.Split('.')[^1]);
-        }
-        await tx.CommitAsync();
+        await writer.CommitOnceWaitedOnAsync();
         await grading;
 
         await using var read = app.Store.QuerySession();

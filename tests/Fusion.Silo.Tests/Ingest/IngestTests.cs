@@ -227,23 +227,10 @@ public sealed class IngestTests : IAsyncLifetime
         });
 
         // Another writer of the quarantine (the reporters' migration redacting raw input) holds it and rewrites the record.
-        var table = Fusion.Silo.Store.RevisionGuard.TableOf<Fusion.Silo.Ingest.QuarantinedRecord>(app.Store);
-        await using var writer = new Npgsql.NpgsqlConnection(app.ConnectionString);
-        await writer.OpenAsync();
-        await using var tx = await writer.BeginTransactionAsync();
-        await Fusion.Silo.Store.WriterLock.TakeAsync(writer, table, CancellationToken.None);
-        await using (var redact = new Npgsql.NpgsqlCommand($"UPDATE {table} SET data = jsonb_set(data, '{{raw}}', '\"redacted\"') WHERE id = @id", writer))
-        {
-            redact.Parameters.AddWithValue("id", id);
-            Assert.Equal(1, await redact.ExecuteNonQueryAsync());
-        }
+        await using var writer = await WriterMidWrite.StartAsync(app, Fusion.Silo.Store.RevisionGuard.TableOf<Fusion.Silo.Ingest.QuarantinedRecord>(app.Store), id,
+            "jsonb_set(data, '{raw}', '\"redacted\"')");
         var replay = http.PostAsync($"/api/quarantine/{id}/replay", null);
-        await using (var watch = new Npgsql.NpgsqlConnection(app.ConnectionString))
-        {
-            await watch.OpenAsync();
-            await TestDatabase.WaitingOnLockAsync(watch, table.Split('.')[^1]);
-        }
-        await tx.CommitAsync();
+        await writer.CommitOnceWaitedOnAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await replay).StatusCode);
         await using var session = app.Store.QuerySession();

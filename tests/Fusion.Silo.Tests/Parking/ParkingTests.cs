@@ -31,6 +31,13 @@ public sealed class ParkingTests
         return await Marten.QueryableExtensions.MaxAsync(query.Events.QueryAllRawEvents(), x => x.Sequence);
     }
 
+    /// <summary>The Haixi master data and a fund deposit beyond what the analytics column holds (DECIMAL(18,2): less than 10^16 yuan); its sequence.</summary>
+    static async Task<long> HugeDepositAsync(FusionApp app, HttpClient http)
+    {
+        await http.PostJsonAsync("/api/master-data", Haixi());
+        return await AppendAsync(app, Potash, new FundDepositRecorded("D-HUGE", Potash, "GOLMUD-IP", "2026-10", 1e17m, 1e18m, 1e15m, T0));
+    }
+
     static async Task<JsonElement> WaitForAsync(HttpClient http, string url, Func<JsonElement, bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -65,9 +72,7 @@ public sealed class ParkingTests
     {
         await using var app = await FusionApp.StartAsync();
         var http = app.CreateClient();
-        await http.PostJsonAsync("/api/master-data", Haixi());
-        // DECIMAL(18,2) holds less than 10^16 yuan.
-        var poison = await AppendAsync(app, Potash, new FundDepositRecorded("D-HUGE", Potash, "GOLMUD-IP", "2026-10", 1e17m, 1e18m, 1e15m, T0));
+        var poison = await HugeDepositAsync(app, http);
         var after = await AppendAsync(app, SodaAsh, new FundDepositRecorded("D-OK", SodaAsh, "DELINGHA", "2026-10", 90_000m, 900_000_000m, 75_000m, T0));
 
         await WaitForAsync(http, "/api/analytics/status", s => s.GetProperty("lastSequence").GetInt64() >= after);
@@ -119,29 +124,15 @@ public sealed class ParkingTests
     {
         await using var app = await FusionApp.StartAsync();
         var http = app.CreateClient();
-        await http.PostJsonAsync("/api/master-data", Haixi());
-        var poison = await AppendAsync(app, Potash, new FundDepositRecorded("D-HUGE", Potash, "GOLMUD-IP", "2026-10", 1e17m, 1e18m, 1e15m, T0));
+        var poison = await HugeDepositAsync(app, http);
         var item = Assert.Single((await WaitForAsync(http, "/api/parked?consumer=analytics", p => p.GetProperty("items").GetArrayLength() == 1)).GetProperty("items").EnumerateArray());
         var id = item.GetProperty("id").GetString()!;
 
         // Meanwhile another writer of the parked records (a rebuild that now takes the event) holds them and resolves it.
-        var table = Fusion.Silo.Store.RevisionGuard.TableOf<Fusion.Silo.Parking.ParkedEvent>(app.Store);
-        await using var writer = new Npgsql.NpgsqlConnection(app.ConnectionString);
-        await writer.OpenAsync();
-        await using var tx = await writer.BeginTransactionAsync();
-        await Fusion.Silo.Store.WriterLock.TakeAsync(writer, table, CancellationToken.None);
-        await using (var resolve = new Npgsql.NpgsqlCommand($"UPDATE {table} SET data = jsonb_set(data, '{{resolvedAt}}', to_jsonb(now())) WHERE id = @id", writer))
-        {
-            resolve.Parameters.AddWithValue("id", id);
-            Assert.Equal(1, await resolve.ExecuteNonQueryAsync());
-        }
+        await using var writer = await WriterMidWrite.StartAsync(app, Fusion.Silo.Store.RevisionGuard.TableOf<Fusion.Silo.Parking.ParkedEvent>(app.Store), id,
+            "jsonb_set(data, '{resolvedAt}', to_jsonb(now()))");
         var retry = http.PostAsync($"/api/parked/{id}/retry", null); // the column is still too narrow: it fails again
-        await using (var watch = new Npgsql.NpgsqlConnection(app.ConnectionString))
-        {
-            await watch.OpenAsync();
-            await TestDatabase.WaitingOnLockAsync(watch, table.Split('.')[^1]);
-        }
-        await tx.CommitAsync();
+        await writer.CommitOnceWaitedOnAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await retry).StatusCode);
         var record = await http.GetJsonAsync($"/api/parked/{id}");
