@@ -106,7 +106,9 @@ public static class QuarantineEndpoints
         // input meanwhile (the copy read above must not bring a contact back), or another replay resolved it.
         await using var write = store.LightweightSession();
         await WriterLock.TakeAsync<QuarantinedRecord>(write, ct);
-        var current = await write.LoadAsync<QuarantinedRecord>(id, ct) ?? record;
+        var current = await write.LoadAsync<QuarantinedRecord>(id, ct);
+        if (current is null)
+            return Results.Problem(statusCode: 404, title: "Not in quarantine", detail: $"Quarantined record {id} was removed while it was replayed.");
         if (current.ResolvedAt is null)
         {
             current.ResolvedAt = clock.Now;

@@ -154,7 +154,8 @@ public sealed class NotificationDispatcher(
         {
             await WriterLock.TakeAsync<NotificationDelivery>(session, CancellationToken.None);
             var stored = await session.LoadAsync<NotificationDelivery>(delivery.Id, CancellationToken.None);
-            if (stored is { Status: not NotificationDelivery.Pending })
+            // Delivered stays delivered; one this silo got through is recorded even if another silo gave it up meanwhile.
+            if (stored is { Status: NotificationDelivery.Delivered } || stored is { Status: NotificationDelivery.Abandoned } && !outcome.Ok)
                 throw new LeftToOthers($"it was recorded {stored.Status} while this silo's attempt {(outcome.Ok ? "was taken" : "failed")}");
             if (stored is not null) delivery.Attempts = stored.Attempts;
             delivery.Attempts.Add(new DeliveryAttempt(delivery.Attempts.Count + 1, outcome.Ok ? "delivered" : giveUp ? "abandoned" : "failed", outcome.Status, outcome.Error, now));

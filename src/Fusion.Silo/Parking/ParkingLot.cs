@@ -21,6 +21,11 @@ public sealed class ParkingLot
     readonly IServiceProvider services;
     readonly ILogger<ParkingLot> log;
     readonly ConcurrentDictionary<string, int> open = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Retries under way on this silo: each holds a connection while its consumer applies the event (and its consumer
+    /// takes another), so a burst of retries is queued here rather than emptying the connection pool.
+    /// </summary>
+    readonly SemaphoreSlim retries = new(4);
     readonly Counter<long> parked;
 
     // The store is resolved on use: the subscriptions that take a ParkingLot are built while the store is configured.
@@ -104,11 +109,24 @@ public sealed class ParkingLot
     /// <summary>Applies a parked event again with its consumer; resolved when that works, the new reason kept when not.</summary>
     public async Task<(RetryOutcome Outcome, ParkedEvent? Record)> RetryAsync(string id, CancellationToken ct)
     {
+        await retries.WaitAsync(ct);
+        try
+        {
+            return await RetryOnceAsync(id, ct);
+        }
+        finally
+        {
+            retries.Release();
+        }
+    }
+
+    async Task<(RetryOutcome Outcome, ParkedEvent? Record)> RetryOnceAsync(string id, CancellationToken ct)
+    {
         await using var session = store.LightweightSession();
         // Two retries of one event (a request sent twice, two silos) take turns: the second finds it resolved rather than
         // applying it again (a board's count or an analytics row would be counted twice).
         await session.BeginTransactionAsync(ct);
-        await WriterLock.TakeOneAsync(session.Connection!, "parked-retry", id, ct);
+        await WriterLock.TakeOneAsync(session.Connection!, WriterLock.ParkedRetry, id, ct);
         var record = await session.LoadAsync<ParkedEvent>(id, ct);
         if (record is null) return (RetryOutcome.NotFound, null);
         if (record.ResolvedAt is not null) return (RetryOutcome.AlreadyResolved, record);
@@ -128,15 +146,17 @@ public sealed class ParkingLot
             stillFailing = Reason(error);
         }
         // Recorded over the record as it is now: its consumer may have parked it again or a rebuild resolved it meanwhile.
-        await WriterLock.TakeAsync<ParkedEvent>(session, ct);
-        record = await session.LoadAsync<ParkedEvent>(id, ct) ?? record;
+        // Not cancelled from here on (a client gone, the host stopping): an applied event must be recorded as resolved,
+        // or the next retry would apply it again.
+        await WriterLock.TakeAsync<ParkedEvent>(session, CancellationToken.None);
+        record = await session.LoadAsync<ParkedEvent>(id, CancellationToken.None) ?? record;
         record.Attempts++;
         record.LastTriedAt = triedAt;
         var outcome = record.ResolvedAt is not null ? RetryOutcome.AlreadyResolved : stillFailing is null ? RetryOutcome.Applied : RetryOutcome.StillFailing;
         if (outcome == RetryOutcome.Applied) record.ResolvedAt = triedAt;
         if (outcome == RetryOutcome.StillFailing) record.Reason = stillFailing!;
         session.Store(record);
-        await session.SaveChangesAsync(ct);
+        await session.SaveChangesAsync(CancellationToken.None);
         if (outcome == RetryOutcome.Applied)
         {
             open.AddOrUpdate(record.Consumer, 0, (_, n) => Math.Max(0, n - 1));

@@ -70,16 +70,17 @@ public sealed class RegionAssessor(
     {
         var ids = masterData.Current.Regions.Keys.Order(StringComparer.Ordinal).ToArray();
         if (ids.Length == 0) return 0;
+        await using var session = store.LightweightSession();
+        // Two runs at once (a tick of the duty's old holder still running as the new one starts, a risk model change's reset)
+        // take turns, each reading the scores after the other stored: the second records only what moved since, never an
+        // older score over a newer one.
+        await WriterLock.TakeAsync<RegionAssessment>(session, ct);
         // How far live risk had come before the scores are read (they hold at least that much): this process's
         // subscription, or in a cluster the store's record of it (it may run elsewhere).
         var asOf = duty.Clustered
             ? (await Cluster.StoreProgress.PositionsAsync(store, ct)).GetValueOrDefault(RiskSubscription.SubscriptionId)
             : metrics.LastProcessedSequence;
         var scores = await Task.WhenAll(ids.Select(id => regions.ScoreAsync(id, stored: true)));
-        await using var session = store.LightweightSession();
-        // Two runs at once (a tick of the duty's old holder still running as the new one starts, a risk model change's reset)
-        // take turns: the second reads what the first recorded and appends nothing twice.
-        await WriterLock.TakeAsync<RegionAssessment>(session, ct);
         var last = (await session.LoadManyAsync<RegionAssessment>(ct, ids)).ToDictionary(a => a.Id);
         var moved = 0;
         foreach (var score in scores)

@@ -21,13 +21,17 @@ public static class WriterLock
         await TakeAsync(session.Connection!, RevisionGuard.TableOf<T>(session.DocumentStore), ct);
     }
 
+    /// <summary>The kinds of <see cref="TakeOneAsync"/>'s locks.</summary>
+    public const string ParkedRetry = "fusion-parked-retry";
+
     /// <summary>
-    /// Waits, in the connection's open transaction, for the lock of one document or record of a kind (a name in the code,
-    /// such as "parked-retry"), by its id (any text: passed as a parameter).
+    /// Waits, in the connection's open transaction, for the lock of one record of a kind (such as <see cref="ParkedRetry"/>),
+    /// by its id; both go as parameters. The kind is the lock's first key, apart from the tables' locks.
     /// </summary>
     public static async Task TakeOneAsync(NpgsqlConnection connection, string kind, string id, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT pg_advisory_xact_lock(hashtext('fusion-writers'), hashtext('{kind}/' || $1))", connection);
+        await using var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = kind });
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         await cmd.ExecuteNonQueryAsync(ct);
     }

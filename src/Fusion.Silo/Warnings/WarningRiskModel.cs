@@ -48,7 +48,8 @@ public sealed class WarningRiskModel(IDocumentStore store, RiskModel model, Risk
         await loading.WaitAsync();
         try
         {
-            if (adopted is null || adopted != model.Version && clock.Now - readAt >= ReadAgainEvery)
+            var seen = adopted;
+            if (seen is null || seen != model.Version && clock.Now - readAt >= ReadAgainEvery)
             {
                 await using var session = store.LightweightSession();
                 var doc = await session.LoadAsync<WarningRiskModelDocument>(WarningRiskModelDocument.DocumentId);
@@ -61,7 +62,7 @@ public sealed class WarningRiskModel(IDocumentStore store, RiskModel model, Risk
                 }
                 readAt = clock.Now;
                 // An adoption made meanwhile on this silo (Adopt, CheckAsync) is not taken back by what was read before it.
-                if (adopted != model.Version) adopted = doc.Version;
+                Interlocked.CompareExchange(ref adopted, doc.Version, seen);
             }
             return adopted!;
         }

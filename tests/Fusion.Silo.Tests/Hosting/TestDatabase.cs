@@ -46,7 +46,7 @@ public static class TestDatabase
         while (true)
         {
             await using var cmd = new NpgsqlCommand(
-                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE @table " +
+                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE @table " +
                 "AND pid <> pg_backend_pid() AND now() - query_start >= @waited", conn);
             cmd.Parameters.AddWithValue("table", $"%{table}%");
             cmd.Parameters.AddWithValue("waited", waited);
