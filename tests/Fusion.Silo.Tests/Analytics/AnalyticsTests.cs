@@ -211,9 +211,16 @@ public sealed class AnalyticsTests
         Assert.StartsWith("day,region_id,feed,signals", csv.ToString());
 
         var file = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.parquet");
-        var said = new StringWriter();
-        Assert.Equal(0, await AnalyticsCli.RunAsync(["--sql", "SELECT * FROM events", "--format", "parquet", "--out", file, "--url", url, "--token", token], said, said));
-        Assert.Equal("PAR1"u8.ToArray(), File.ReadAllBytes(file)[..4]);
+        try
+        {
+            var said = new StringWriter();
+            Assert.Equal(0, await AnalyticsCli.RunAsync(["--sql", "SELECT * FROM events", "--format", "parquet", "--out", file, "--url", url, "--token", token], said, said));
+            Assert.Equal("PAR1"u8.ToArray(), File.ReadAllBytes(file)[..4]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
 
         var refused = new StringWriter();
         Assert.Equal(1, await AnalyticsCli.RunAsync(["--sql", "DELETE FROM events", "--url", url, "--token", token], refused, refused));

@@ -38,7 +38,9 @@ public sealed class BackupTests
             foreach (var q in Questions) before.Add((await http.GetJsonAsync(q)).GetRawText());
         }
 
-        var file = Path.Combine(Directory.CreateTempSubdirectory("fusion-backup-").FullName, "fusion.dump");
+        var folder = Directory.CreateTempSubdirectory("fusion-backup-");
+        using var removed = new Removed(folder);
+        var file = Path.Combine(folder.FullName, "fusion.dump");
         await FusionAsync(original, "backup", file);
         Assert.True(new FileInfo(file).Length > 0);
         var restored = await TestDatabase.CreateAsync();
@@ -79,5 +81,11 @@ public sealed class BackupTests
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "FusionPlatform.sln"))) return dir.FullName;
         throw new InvalidOperationException("The repository root (FusionPlatform.sln) is not above the test binaries.");
+    }
+
+    /// <summary>Removes the dump's folder when the test ends, passed or failed.</summary>
+    sealed class Removed(DirectoryInfo folder) : IDisposable
+    {
+        public void Dispose() => folder.Delete(recursive: true);
     }
 }
