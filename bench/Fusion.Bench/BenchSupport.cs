@@ -73,12 +73,13 @@ public static class BenchDatabase
         var watch = System.Diagnostics.Stopwatch.StartNew();
         await using (var writer = await conn.BeginBinaryImportAsync($"COPY {table} (stream, type, data) FROM STDIN (FORMAT BINARY)"))
         {
+            // Synchronous writes into Npgsql's buffer, as the ingest writer writes its rows.
             foreach (var (stream, json) in rows)
             {
-                await writer.StartRowAsync();
-                await writer.WriteAsync(stream, NpgsqlTypes.NpgsqlDbType.Text);
-                await writer.WriteAsync(type, NpgsqlTypes.NpgsqlDbType.Text);
-                await writer.WriteAsync(json, NpgsqlTypes.NpgsqlDbType.Jsonb);
+                writer.StartRow();
+                writer.Write(stream, NpgsqlTypes.NpgsqlDbType.Text);
+                writer.Write(type, NpgsqlTypes.NpgsqlDbType.Text);
+                writer.Write(json, NpgsqlTypes.NpgsqlDbType.Jsonb);
             }
             await writer.CompleteAsync();
         }
