@@ -65,6 +65,10 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         if (items.Count == 0 && batch.Rejected.Count == 0)
             return Counted(new IngestOutcome(batch.Feed, 0, batch.Accepted.Count, batch.Rejected, 0), started);
 
+        // Each event's row is made (its id, its JSON, its type's names) before the transaction: the streams' row locks
+        // that concurrent batches over the same streams queue on are then held only for the database's own work.
+        var rows = items.ToDictionary(i => i.Key, Rows, StringComparer.Ordinal);
+
         await using var conn = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await conn.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -79,7 +83,7 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
 
         var appended = fresh.Sum(i => i.Events.Count);
         if (appended > 0)
-            await AppendAsync(conn, tx, fresh, appended, Headers(source, now, Activity.Current), correlationId, ct);
+            await AppendAsync(conn, tx, fresh, rows, appended, Headers(source, now, Activity.Current), correlationId, ct);
         if (batch.Rejected.Count > 0)
             await QuarantineAsync(tx, batch.Feed, batch.Rejected, now, correlationId, ct);
         await tx.CommitAsync(ct);
@@ -134,7 +138,7 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
     }
 
     /// <summary>The fresh items' events, grouped by stream in stream order, into mt_events.</summary>
-    async Task AppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<IngestItem> fresh, int count, string headers, string correlationId, CancellationToken ct)
+    async Task AppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<IngestItem> fresh, Dictionary<string, EventRow[]> rows, int count, string headers, string correlationId, CancellationToken ct)
     {
         var perStream = new List<(string Stream, long Count)>();
         foreach (var item in fresh)
@@ -170,27 +174,24 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         Array.Sort(sequences);
         var nextVersion = perStream.ToDictionary(s => s.Stream, s => lastVersion[s.Stream] - s.Count + 1, StringComparer.Ordinal);
 
-        var serializer = store.Options.Serializer();
         var timestamp = DateTimeOffset.UtcNow;
         await using var copy = await conn.BeginBinaryImportAsync(
             $"COPY {Events} (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, headers, is_archived) FROM STDIN (FORMAT BINARY)", ct);
         var seq = 0;
         foreach (var item in fresh)
-            for (var i = 0; i < item.Events.Count; i++)
+            foreach (var row in rows[item.Key])
             {
-                var data = item.Events[i];
-                var (alias, dotnet) = TypeOf(data);
                 // Synchronous writes fill Npgsql's buffer and flush when it is full: far cheaper per field than an await each.
                 copy.StartRow();
                 copy.Write(sequences[seq++], NpgsqlDbType.Bigint);
-                copy.Write(EventId(item.Key, i), NpgsqlDbType.Uuid);
+                copy.Write(row.Id, NpgsqlDbType.Uuid);
                 copy.Write(item.StreamKey, NpgsqlDbType.Varchar);
                 copy.Write(nextVersion[item.StreamKey]++, NpgsqlDbType.Bigint);
-                copy.Write(serializer.ToJson(data), NpgsqlDbType.Jsonb);
-                copy.Write(alias, NpgsqlDbType.Varchar);
+                copy.Write(row.Json, NpgsqlDbType.Jsonb);
+                copy.Write(row.Alias, NpgsqlDbType.Varchar);
                 copy.Write(timestamp, NpgsqlDbType.TimestampTz);
                 copy.Write("*DEFAULT*", NpgsqlDbType.Varchar);
-                copy.Write(dotnet, NpgsqlDbType.Varchar);
+                copy.Write(row.DotNet, NpgsqlDbType.Varchar);
                 copy.Write(correlationId, NpgsqlDbType.Varchar);
                 copy.Write(headers, NpgsqlDbType.Jsonb);
                 copy.Write(false, NpgsqlDbType.Boolean);
@@ -209,6 +210,21 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
                 Reason = IngestText.Printable(r.Reason), Raw = IngestText.Printable(r.RawJson), ReceivedAt = now, CorrelationId = correlationId,
             });
         await session.SaveChangesAsync(ct);
+    }
+
+    /// <summary>An event as its row in mt_events holds it: its id, its JSON and its type's names.</summary>
+    sealed record EventRow(Guid Id, string Json, string Alias, string DotNet);
+
+    EventRow[] Rows(IngestItem item)
+    {
+        var serializer = store.Options.Serializer();
+        var rows = new EventRow[item.Events.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var (alias, dotnet) = TypeOf(item.Events[i]);
+            rows[i] = new EventRow(EventId(item.Key, i), serializer.ToJson(item.Events[i]), alias, dotnet);
+        }
+        return rows;
     }
 
     (string Alias, string DotNet) TypeOf(object data) =>
