@@ -13,6 +13,11 @@ public sealed class IngestOptions : IngestBounds
     public TimeSpan PurgeEvery { get; set; } = TimeSpan.FromHours(1);
     /// <summary>Records one batch may hold (JSON feeds, public reports, GB/T 28181 notifications); more is refused with 413.</summary>
     public int MaxBatchRecords { get; set; } = 5000;
+    /// <summary>
+    /// Records (and rejections) one append transaction holds at most when batches wait for it and go in together
+    /// (IngestWriter's group commit); a larger batch goes alone.
+    /// </summary>
+    public int MaxGroupRecords { get; set; } = 5000;
 
     public IngestChecks Checks(DateTimeOffset now) => new(now, this);
 }

@@ -41,16 +41,28 @@ public sealed record IngestOutcome(string Feed, int Accepted, int Duplicates, IR
 /// <remarks>
 /// The events go into Marten's own tables in the rows Marten writes (its serializer, type alias, .NET type,
 /// correlation id and headers), by binary COPY: one statement claims the identities, one moves each
-/// touched stream's version on (taking the stream's row lock, so concurrent batches over the same streams
+/// touched stream's version on (taking the stream's row lock, so concurrent transactions over the same streams
 /// queue instead of colliding on a version), one draws the sequence numbers, one COPY writes the events.
 /// Marten's own BulkInsertEventsAsync cannot be used for live appends: it writes new streams only (versions
 /// from 1) in a transaction of its own, where the identities could not be claimed.
+/// <para>
+/// Group commit: batches that arrive while a transaction is under way wait, and the next transaction holds all of
+/// them (up to Fusion:Ingest:MaxGroupRecords records), each batch answered with its own counts once it commits.
+/// Batches from many clients over the same streams (every NVR's alarms on a handful of cameras, every logger's
+/// frame) would otherwise take turns on the streams' row locks one transaction at a time; a group takes them once,
+/// and commits once. Within a group a record sent in two batches is stored for the first and counted a duplicate
+/// for the other, as two transactions one after the other would have it. Master data goes in a group of its own
+/// (every silo applies it in the store's order).
+/// </para>
 /// </remarks>
 public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics, PlatformClock clock, IngestOptions options)
 {
     const string Events = StoreSetup.Schema + ".mt_events";
     const string StreamsTable = StoreSetup.Schema + ".mt_streams";
     readonly ConcurrentDictionary<Type, (string Alias, string DotNet)> eventTypes = new();
+    readonly Lock gate = new();
+    readonly List<Write> waiting = [];
+    bool writing;
 
     /// <summary>Writes a translated batch and the items derived from it (monitoring gaps, cameras back online) in one transaction.</summary>
     public async Task<IngestOutcome> WriteAsync(TranslatedBatch batch, string source, CancellationToken ct, IReadOnlyList<IngestItem>? derived = null)
@@ -66,33 +78,17 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
             return Counted(new IngestOutcome(batch.Feed, 0, batch.Accepted.Count, batch.Rejected, 0), started);
 
         // Each event's row is made (its id, its JSON, its type's names) before the transaction: the streams' row locks
-        // that concurrent batches over the same streams queue on are then held only for the database's own work.
-        var rows = items.ToDictionary(i => i.Key, Rows, StringComparer.Ordinal);
+        // are then held only for the database's own work.
+        var write = new Write(batch.Feed, items, items.ToDictionary(i => i.Key, Rows, StringComparer.Ordinal), batch.Rejected, now,
+            Headers(source, now, Activity.Current), Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N"));
+        var fresh = await CommitAsync(write, ct);
 
-        await using var conn = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
-        await conn.OpenAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        // Claim the records' identities first. A concurrent request claiming the same key waits for ours to
-        // finish and then sees it taken, so a record is stored once however often it arrives. Concurrent
-        // batches take their row locks (identity keys, then streams) each in one global order, so two
-        // requests over the same streams wait for each other instead of deadlocking.
-        var claimed = await ClaimAsync(conn, tx, items, now, options.ResendWindow, ct);
-        // Stable: within a stream, records keep the order they came in.
-        var fresh = items.Where(i => claimed.Contains(i.Key)).OrderBy(i => i.StreamKey, StringComparer.Ordinal).ToList();
-        var correlationId = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
-
-        var appended = fresh.Sum(i => i.Events.Count);
-        if (appended > 0)
-            await AppendAsync(conn, tx, fresh, rows, appended, Headers(source, now, Activity.Current), correlationId, ct);
-        if (batch.Rejected.Count > 0)
-            await QuarantineAsync(tx, batch.Feed, batch.Rejected, now, correlationId, ct);
-        await tx.CommitAsync(ct);
-
-        var freshRecords = records.Count(r => claimed.Contains(r.Key));
+        var freshRecords = records.Count(r => fresh.Contains(r.Key));
+        var appended = items.Where(i => fresh.Contains(i.Key)).Sum(i => i.Events.Count);
         if (freshRecords > 0 && batch.Feed == Connectors.MasterData.MasterDataFeed.Name)
         {
             // In a cluster in the store's order, with whatever other silos stored meanwhile; alone, as appended.
-            if (!masterData.Following || !await TryCatchUpAsync()) masterData.Apply(fresh.SelectMany(i => i.Events));
+            if (!masterData.Following || !await TryCatchUpAsync()) masterData.Apply(items.Where(i => fresh.Contains(i.Key)).SelectMany(i => i.Events));
 
             async Task<bool> TryCatchUpAsync()
             {
@@ -119,6 +115,130 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         return outcome;
     }
 
+    /// <summary>One batch on its way into a group's transaction; done with the keys of its items that were stored for it.</summary>
+    sealed class Write(string feed, List<IngestItem> items, Dictionary<string, EventRow[]> rows, IReadOnlyList<Rejection> rejected,
+        DateTimeOffset now, string headers, string correlationId)
+    {
+        public string Feed => feed;
+        public List<IngestItem> Items => items;
+        public Dictionary<string, EventRow[]> Rows => rows;
+        public IReadOnlyList<Rejection> Rejected => rejected;
+        public DateTimeOffset Now => now;
+        public string Headers => headers;
+        public string CorrelationId => correlationId;
+        public TaskCompletionSource<HashSet<string>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool MasterData => Feed == Connectors.MasterData.MasterDataFeed.Name;
+        public int Size => Items.Count + Rejected.Count;
+    }
+
+    /// <summary>
+    /// Waits for the write's group to commit. The first batch to find no transaction under way starts the writing, which
+    /// goes on while batches wait. A batch whose request is cancelled while it waits leaves the queue; once in a
+    /// transaction it is written whatever happens to its request (a resend is then a duplicate).
+    /// </summary>
+    async Task<HashSet<string>> CommitAsync(Write write, CancellationToken ct)
+    {
+        bool start;
+        lock (gate)
+        {
+            waiting.Add(write);
+            start = !writing;
+            writing = true;
+        }
+        if (start)
+            using (ExecutionContext.SuppressFlow()) // the group's statements belong to no one request's trace
+                _ = Task.Run(WriteGroupsAsync, CancellationToken.None);
+        await using var leave = ct.Register(() =>
+        {
+            lock (gate)
+                if (waiting.Remove(write)) write.Done.TrySetCanceled(ct);
+        });
+        return await write.Done.Task;
+    }
+
+    async Task WriteGroupsAsync()
+    {
+        while (true)
+        {
+            List<Write> group;
+            lock (gate)
+            {
+                if (waiting.Count == 0)
+                {
+                    writing = false;
+                    return;
+                }
+                group = NextGroup();
+            }
+            try
+            {
+                var fresh = await WriteGroupAsync(group);
+                for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(fresh[i]);
+            }
+            catch (Exception e)
+            {
+                foreach (var w in group) w.Done.TrySetException(e);
+            }
+        }
+    }
+
+    /// <summary>The waiting batches the next transaction holds, in the order they came: master data alone, else up to MaxGroupRecords.</summary>
+    List<Write> NextGroup()
+    {
+        var group = new List<Write> { waiting[0] };
+        var size = waiting[0].Size;
+        if (!waiting[0].MasterData)
+            for (var i = 1; i < waiting.Count && size + waiting[i].Size <= options.MaxGroupRecords; i++)
+                if (!waiting[i].MasterData)
+                {
+                    group.Add(waiting[i]);
+                    size += waiting[i].Size;
+                }
+        foreach (var w in group) waiting.Remove(w);
+        return group;
+    }
+
+    /// <summary>One transaction for the group; for each write, the keys of its items stored for it.</summary>
+    async Task<HashSet<string>[]> WriteGroupAsync(List<Write> group)
+    {
+        var ct = CancellationToken.None;
+        // An item sent in two writes of the group is the first one's.
+        var owner = new Dictionary<string, int>(StringComparer.Ordinal);
+        var candidates = new List<IngestItem>();
+        for (var w = 0; w < group.Count; w++)
+            foreach (var item in group[w].Items)
+                if (owner.TryAdd(item.Key, w)) candidates.Add(item);
+
+        await using var conn = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
+        await conn.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // Claim the records' identities first. A concurrent transaction (another silo's) claiming the same key waits
+        // for ours to finish and then sees it taken, so a record is stored once however often it arrives. Concurrent
+        // transactions take their row locks (identity keys, then streams) each in one global order, so two
+        // transactions over the same streams wait for each other instead of deadlocking.
+        var claimed = await ClaimAsync(conn, tx, candidates, clock.Now, options.ResendWindow, ct);
+        var stored = group.Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToArray();
+        var fresh = new List<(IngestItem Item, Write Write)>();
+        foreach (var item in candidates)
+            if (claimed.Contains(item.Key))
+            {
+                var w = owner[item.Key];
+                stored[w].Add(item.Key);
+                fresh.Add((item, group[w]));
+            }
+        // Stable: within a stream, records keep the order they came in.
+        fresh = fresh.OrderBy(f => f.Item.StreamKey, StringComparer.Ordinal).ToList();
+
+        var appended = fresh.Sum(f => f.Item.Events.Count);
+        if (appended > 0)
+            await AppendAsync(conn, tx, fresh, appended, ct);
+        foreach (var w in group)
+            if (w.Rejected.Count > 0)
+                await QuarantineAsync(tx, w.Feed, w.Rejected, w.Now, w.CorrelationId, ct);
+        await tx.CommitAsync(ct);
+        return stored;
+    }
+
     /// <summary>Claims the items' identities; a device record's identity expires a resend window after its own time.</summary>
     static async Task<HashSet<string>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<IngestItem> items, DateTimeOffset now, TimeSpan resendWindow, CancellationToken ct)
     {
@@ -138,10 +258,10 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
     }
 
     /// <summary>The fresh items' events, grouped by stream in stream order, into mt_events.</summary>
-    async Task AppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<IngestItem> fresh, Dictionary<string, EventRow[]> rows, int count, string headers, string correlationId, CancellationToken ct)
+    async Task AppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<(IngestItem Item, Write Write)> fresh, int count, CancellationToken ct)
     {
         var perStream = new List<(string Stream, long Count)>();
-        foreach (var item in fresh)
+        foreach (var (item, _) in fresh)
             if (perStream.Count > 0 && perStream[^1].Stream == item.StreamKey) perStream[^1] = (item.StreamKey, perStream[^1].Count + item.Events.Count);
             else if (item.Events.Count > 0) perStream.Add((item.StreamKey, item.Events.Count));
 
@@ -163,7 +283,7 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
             batch.BatchCommands.Add(next);
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify('mt_events_appended', '')"));
             // Master data: every silo of a cluster catches up at this commit (MasterDataFollower).
-            if (fresh.Any(i => i.Events.Any(e => Fusion.Domain.MasterData.MasterDataCatalog.EventTypes.Contains(e.GetType()))))
+            if (fresh.Any(f => f.Item.Events.Any(e => Fusion.Domain.MasterData.MasterDataCatalog.EventTypes.Contains(e.GetType()))))
                 batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{MasterDataCache.Channel}', '')"));
             await using var reader = await batch.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) lastVersion[reader.GetString(0)] = reader.GetInt64(1);
@@ -178,8 +298,8 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         await using var copy = await conn.BeginBinaryImportAsync(
             $"COPY {Events} (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, headers, is_archived) FROM STDIN (FORMAT BINARY)", ct);
         var seq = 0;
-        foreach (var item in fresh)
-            foreach (var row in rows[item.Key])
+        foreach (var (item, write) in fresh)
+            foreach (var row in write.Rows[item.Key])
             {
                 // Synchronous writes fill Npgsql's buffer and flush when it is full: far cheaper per field than an await each.
                 copy.StartRow();
@@ -192,8 +312,8 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
                 copy.Write(timestamp, NpgsqlDbType.TimestampTz);
                 copy.Write("*DEFAULT*", NpgsqlDbType.Varchar);
                 copy.Write(row.DotNet, NpgsqlDbType.Varchar);
-                copy.Write(correlationId, NpgsqlDbType.Varchar);
-                copy.Write(headers, NpgsqlDbType.Jsonb);
+                copy.Write(write.CorrelationId, NpgsqlDbType.Varchar);
+                copy.Write(write.Headers, NpgsqlDbType.Jsonb);
                 copy.Write(false, NpgsqlDbType.Boolean);
             }
         await copy.CompleteAsync(ct);
