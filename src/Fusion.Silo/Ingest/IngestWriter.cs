@@ -64,6 +64,15 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
     readonly List<Write> waiting = [];
     bool writing;
 
+    /// <summary>Batches waiting for the next append transaction.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (gate) return waiting.Count;
+        }
+    }
+
     /// <summary>Writes a translated batch and the items derived from it (monitoring gaps, cameras back online) in one transaction.</summary>
     public async Task<IngestOutcome> WriteAsync(TranslatedBatch batch, string source, CancellationToken ct, IReadOnlyList<IngestItem>? derived = null)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using Fusion.Silo.Tests.Hosting;
 using static Fusion.Silo.Tests.Hosting.TestData;
@@ -96,6 +97,56 @@ public sealed class IngestTests : IAsyncLifetime
             "SELECT count(*) FROM (SELECT e.stream_id FROM fusion.mt_events e JOIN fusion.mt_streams s ON s.id = e.stream_id " +
             "GROUP BY e.stream_id, s.version HAVING count(*) <> max(e.version) OR min(e.version) <> 1 OR max(e.version) <> s.version) broken", conn);
         Assert.Equal(0L, (long)(await versions.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task GivenBatchesArrivingWhileAnAppendWaits_ThenTheNextTransactionHoldsThemAll_EachAnsweredWithItsOwnCounts()
+    {
+        (await http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("G-0", "CAM-POTASH-1", T0.AddHours(-5)) })).EnsureSuccessStatusCode();
+        await using var holder = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await holder.OpenAsync();
+        await using var watch = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await watch.OpenAsync();
+        string stream;
+        await using (var find = new Npgsql.NpgsqlCommand("SELECT stream_id FROM fusion.mt_events WHERE data->>'alarmId' = 'G-0'", holder))
+            stream = (string)(await find.ExecuteScalarAsync())!;
+
+        // Another writer holds the stream: the first batch's transaction waits on it, and the batches after it wait for that one.
+        var held = await holder.BeginTransactionAsync();
+        await using (var lockStream = new Npgsql.NpgsqlCommand("SELECT 1 FROM fusion.mt_streams WHERE id = @s FOR UPDATE", holder, held))
+        {
+            lockStream.Parameters.AddWithValue("s", stream);
+            await lockStream.ExecuteScalarAsync();
+        }
+        var first = http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("G-1", "CAM-POTASH-1", T0.AddHours(-4)) });
+        await TestDatabase.WaitingOnLockAsync(watch, "mt_streams");
+        var writer = app.Services.GetRequiredService<Fusion.Silo.Ingest.IngestWriter>();
+        // G-5 is in two of the waiting batches: stored for the first of them, a duplicate for the other.
+        var later = new[]
+        {
+            http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("G-2", "CAM-POTASH-1", T0.AddHours(-3)), Alarm("G-5", "CAM-SODA-1", T0.AddHours(-3)) }),
+            http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("G-3", "CAM-SODA-1", T0.AddHours(-2)), Alarm("G-5", "CAM-SODA-1", T0.AddHours(-3)) }),
+            http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("G-4", "CAM-POTASH-1", T0.AddHours(-1)) }),
+        };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (writer.Waiting < later.Length && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(later.Length, writer.Waiting);
+        await held.RollbackAsync();
+
+        Assert.Equal(1, (await (await first).JsonAsync()).GetProperty("accepted").GetInt32());
+        var answers = await Task.WhenAll(later.Select(async l => await (await l).JsonAsync()));
+        Assert.Equal([2, 1, 1], answers.Select(a => a.GetProperty("accepted").GetInt32()));
+        Assert.Equal([0, 1, 0], answers.Select(a => a.GetProperty("duplicates").GetInt32()));
+
+        // One transaction for the three waiting batches (their rows share it), another before it for the first.
+        await using var xmin = new Npgsql.NpgsqlCommand(
+            "SELECT data->>'alarmId', xmin::text FROM fusion.mt_events WHERE type = 'camera_alarm_raised' AND data->>'alarmId' LIKE 'G-%'", watch);
+        var transactions = new List<(string Alarm, string Xmin)>();
+        await using (var reader = await xmin.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) transactions.Add((reader.GetString(0), reader.GetString(1)));
+        Assert.Equal(6, transactions.Count);
+        Assert.Single(transactions.Where(t => t.Alarm is "G-2" or "G-3" or "G-4" or "G-5").Select(t => t.Xmin).Distinct());
+        Assert.NotEqual(transactions.Single(t => t.Alarm == "G-1").Xmin, transactions.Single(t => t.Alarm == "G-2").Xmin);
     }
 
     [Fact]
