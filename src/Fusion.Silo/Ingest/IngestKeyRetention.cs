@@ -18,6 +18,8 @@ public sealed class IngestOptions : IngestBounds
     /// (IngestWriter's group commit); a larger batch goes alone.
     /// </summary>
     public int MaxGroupRecords { get; set; } = 5000;
+    /// <summary>Append transactions one host runs at once, each holding the batches that waited for it.</summary>
+    public int AppendWriters { get; set; } = 2;
 
     public IngestChecks Checks(DateTimeOffset now) => new(now, this);
 }

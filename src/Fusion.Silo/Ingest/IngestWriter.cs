@@ -62,7 +62,7 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
     readonly ConcurrentDictionary<Type, (string Alias, string DotNet)> eventTypes = new();
     readonly Lock gate = new();
     readonly List<Write> waiting = [];
-    bool writing;
+    int writers;
 
     /// <summary>Batches waiting for the next append transaction.</summary>
     public int Waiting
@@ -141,8 +141,8 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
     }
 
     /// <summary>
-    /// Waits for the write's group to commit. The first batch to find no transaction under way starts the writing, which
-    /// goes on while batches wait. A batch whose request is cancelled while it waits leaves the queue; once in a
+    /// Waits for the write's group to commit. A batch that finds fewer than Fusion:Ingest:AppendWriters transactions under
+    /// way starts another writer, which goes on while batches wait. A batch whose request is cancelled while it waits leaves the queue; once in a
     /// transaction it is written whatever happens to its request (a resend is then a duplicate).
     /// </summary>
     async Task<HashSet<string>> CommitAsync(Write write, CancellationToken ct)
@@ -151,8 +151,8 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         lock (gate)
         {
             waiting.Add(write);
-            start = !writing;
-            writing = true;
+            start = writers < options.AppendWriters;
+            if (start) writers++;
         }
         if (start)
             using (ExecutionContext.SuppressFlow()) // the group's statements belong to no one request's trace
@@ -174,7 +174,7 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
             {
                 if (waiting.Count == 0)
                 {
-                    writing = false;
+                    writers--;
                     return;
                 }
                 group = NextGroup();

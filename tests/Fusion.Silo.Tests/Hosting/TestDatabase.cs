@@ -37,10 +37,11 @@ public static class TestDatabase
     }
 
     /// <summary>
-    /// The backend that has waited at least <paramref name="waited"/> for a lock while running a statement on
-    /// <paramref name="table"/> (a page staged and waiting to store behind a row the test holds), once there is one.
+    /// A backend that has waited at least <paramref name="waited"/> for a lock while running a statement on
+    /// <paramref name="table"/> (a page staged and waiting to store behind a row the test holds), once there are
+    /// <paramref name="count"/> such backends.
     /// </summary>
-    public static async Task<int> WaitingOnLockAsync(NpgsqlConnection conn, string table, TimeSpan waited = default)
+    public static async Task<int> WaitingOnLockAsync(NpgsqlConnection conn, string table, TimeSpan waited = default, int count = 1)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60) + waited;
         while (true)
@@ -50,8 +51,11 @@ public static class TestDatabase
                 "AND pid <> pg_backend_pid() AND now() - query_start >= @waited", conn);
             cmd.Parameters.AddWithValue("table", $"%{table}%");
             cmd.Parameters.AddWithValue("waited", waited);
-            if (await cmd.ExecuteScalarAsync() is int pid) return pid;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"nothing waited {waited} on a lock on {table}");
+            var pids = new List<int>();
+            await using (var reader = await cmd.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) pids.Add(reader.GetInt32(0));
+            if (pids.Count >= count) return pids[0];
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"fewer than {count} waited {waited} on a lock on {table}");
             await Task.Delay(50);
         }
     }
