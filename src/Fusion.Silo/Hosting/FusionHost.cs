@@ -72,7 +72,7 @@ public static class FusionHost
         builder.Services.AddSingleton<MasterDataCache>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton<IngestPipeline>();
-        builder.Services.AddSingleton(config.GetSection("Fusion:Ingest").Get<IngestOptions>() ?? new IngestOptions());
+        builder.Services.AddSingleton(IngestOptionsFrom(config));
         builder.Services.AddSingleton(config.GetSection("Fusion:BodyLimits").Get<BodyLimits>() ?? new BodyLimits());
         builder.Services.AddSingleton<IngestKeyRetention>();
         builder.Services.AddSingleton(PolicyFrom<Fusion.Connectors.Aerial.AerialAttribution>(config, "AerialAttribution"));
@@ -199,6 +199,14 @@ public static class FusionHost
         config.GetSection(section).Bind(policy, o => o.ErrorOnUnknownConfiguration = true);
         return policy;
     }
+
+    /// <summary>The "Fusion:Ingest" section; writers and group size below 1 would take nothing in, and stop the host instead.</summary>
+    public static IngestOptions IngestOptionsFrom(IConfiguration config) =>
+        Checked(config.GetSection("Fusion:Ingest").Get<IngestOptions>() ?? new IngestOptions(), o =>
+        [
+            .. o.AppendWriters < 1 ? [$"Fusion:Ingest:AppendWriters must be at least 1, not {o.AppendWriters}"] : Array.Empty<string>(),
+            .. o.MaxGroupRecords < 1 ? [$"Fusion:Ingest:MaxGroupRecords must be at least 1, not {o.MaxGroupRecords}"] : Array.Empty<string>(),
+        ]);
 
     /// <summary>A policy whose numbers are checked: a configuration it names problems in stops the host with them.</summary>
     static T Checked<T>(T policy, Func<T, IReadOnlyList<string>> problems) =>

@@ -46,8 +46,9 @@ public sealed record IngestOutcome(string Feed, int Accepted, int Duplicates, IR
 /// Marten's own BulkInsertEventsAsync cannot be used for live appends: it writes new streams only (versions
 /// from 1) in a transaction of its own, where the identities could not be claimed.
 /// <para>
-/// Group commit: batches that arrive while a transaction is under way wait, and the next transaction holds all of
-/// them (up to Fusion:Ingest:MaxGroupRecords records), each batch answered with its own counts once it commits.
+/// Group commit: batches that arrive while the host's append transactions are under way (Fusion:Ingest:AppendWriters at
+/// once) wait, and the next transaction holds all of them (up to Fusion:Ingest:MaxGroupRecords records), each batch
+/// answered with its own counts once it commits.
 /// Batches from many clients over the same streams (every NVR's alarms on a handful of cameras, every logger's
 /// frame) would otherwise take turns on the streams' row locks one transaction at a time; a group takes them once,
 /// and commits once. Within a group a record sent in two batches is stored for the first and counted a duplicate
