@@ -52,11 +52,11 @@ public sealed record IngestOutcome(string Feed, int Accepted, int Duplicates, IR
 /// Batches from many clients over the same streams (every NVR's alarms on a handful of cameras, every logger's
 /// frame) would otherwise take turns on the streams' row locks one transaction at a time; a group takes them once,
 /// and commits once. Within a group a record sent in two batches is stored for the first and counted a duplicate
-/// for the other, as two transactions one after the other would have it. Master data goes in a group of its own
-/// (every silo applies it in the store's order).
+/// for the other, as two transactions one after the other would have it. Master data goes in a group of its own, one
+/// at a time, and a host that follows no store applies each before the next is written.
 /// </para>
 /// </remarks>
-public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics, PlatformClock clock, IngestOptions options)
+public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterData, FusionMetrics metrics, PlatformClock clock, IngestOptions options, ILogger<IngestWriter> log)
 {
     const string Events = StoreSetup.Schema + ".mt_events";
     const string StreamsTable = StoreSetup.Schema + ".mt_streams";
@@ -64,6 +64,7 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
     readonly Lock gate = new();
     readonly List<Write> waiting = [];
     int writers;
+    bool masterDataWriting;
 
     /// <summary>Batches waiting for the next append transaction.</summary>
     public int Waiting
@@ -97,8 +98,9 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         var appended = items.Where(i => fresh.Contains(i.Key)).Sum(i => i.Events.Count);
         if (freshRecords > 0 && batch.Feed == Connectors.MasterData.MasterDataFeed.Name)
         {
-            // In a cluster in the store's order, with whatever other silos stored meanwhile; alone, as appended.
-            if (!masterData.Following || !await TryCatchUpAsync()) masterData.Apply(items.Where(i => fresh.Contains(i.Key)).SelectMany(i => i.Events));
+            // In a cluster in the store's order, with whatever other silos stored meanwhile; alone, as appended (by the
+            // writer, before the next master-data batch is written).
+            if (masterData.Following && !await TryCatchUpAsync()) masterData.Apply(items.Where(i => fresh.Contains(i.Key)).SelectMany(i => i.Events));
 
             async Task<bool> TryCatchUpAsync()
             {
@@ -155,9 +157,8 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
             start = writers < options.AppendWriters;
             if (start) writers++;
         }
-        if (start)
-            using (ExecutionContext.SuppressFlow()) // the group's statements belong to no one request's trace
-                _ = Task.Run(WriteGroupsAsync, CancellationToken.None);
+        // The writer starts without this request's context: the group's statements belong to no one request's trace.
+        if (start) ThreadPool.UnsafeQueueUserWorkItem(static writer => _ = writer.WriteGroupsAsync(), this, preferLocal: false);
         await using var leave = ct.Register(() =>
         {
             lock (gate)
@@ -170,35 +171,52 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
     {
         while (true)
         {
-            List<Write> group;
+            List<Write>? group;
             lock (gate)
             {
-                if (waiting.Count == 0)
+                group = NextGroup();
+                if (group is null)
                 {
                     writers--;
                     return;
                 }
-                group = NextGroup();
             }
             try
             {
                 var fresh = await WriteGroupAsync(group);
+                // A host that follows no store applies master data here, before the next master-data batch is written.
+                if (group is [{ MasterData: true } md] && !masterData.Following)
+                    masterData.Apply(md.Items.Where(i => fresh[0].Contains(i.Key)).SelectMany(i => i.Events));
                 for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(fresh[i]);
             }
             catch (Exception e)
             {
+                log.LogWarning(e, "An append transaction of {Batches} batches ({Records} records and rejections) failed; each batch is answered with the failure",
+                    group.Count, group.Sum(w => w.Size));
                 foreach (var w in group) w.Done.TrySetException(e);
+            }
+            finally
+            {
+                if (group is [{ MasterData: true }])
+                    lock (gate) masterDataWriting = false;
             }
         }
     }
 
-    /// <summary>The waiting batches the next transaction holds, in the order they came: master data alone, else up to MaxGroupRecords.</summary>
-    List<Write> NextGroup()
+    /// <summary>
+    /// The waiting batches the next transaction holds, in the order they came, up to MaxGroupRecords; master data alone,
+    /// and one master-data batch at a time (the next waits until the one before is stored and applied). Null when there is
+    /// nothing this writer may take.
+    /// </summary>
+    List<Write>? NextGroup()
     {
-        var group = new List<Write> { waiting[0] };
-        var size = waiting[0].Size;
-        if (!waiting[0].MasterData)
-            for (var i = 1; i < waiting.Count && size + waiting[i].Size <= options.MaxGroupRecords; i++)
+        var head = waiting.FindIndex(w => !(w.MasterData && masterDataWriting));
+        if (head < 0) return null;
+        var group = new List<Write> { waiting[head] };
+        var size = waiting[head].Size;
+        if (waiting[head].MasterData) masterDataWriting = true;
+        else
+            for (var i = head + 1; i < waiting.Count && size + waiting[i].Size <= options.MaxGroupRecords; i++)
                 if (!waiting[i].MasterData)
                 {
                     group.Add(waiting[i]);

@@ -127,16 +127,22 @@ public sealed class IngestTests : IAsyncLifetime
             await TestDatabase.WaitingOnLockAsync(watch, "mt_streams", count: w + 1);
         }
         var writer = app.Services.GetRequiredService<Fusion.Silo.Ingest.IngestWriter>();
-        // G-5 is in two of the waiting batches: stored for the first of them, a duplicate for the other.
-        var later = new[]
+        // G-5 is in two of the waiting batches: stored for the first of them, a duplicate for the other. Each is posted
+        // once the one before it waits, so they wait in this order.
+        object[][] batches =
+        [
+            [Alarm("G-2", "CAM-POTASH-1", T0.AddHours(-3)), Alarm("G-5", "CAM-SODA-1", T0.AddHours(-3))],
+            [Alarm("G-3", "CAM-SODA-1", T0.AddHours(-2)), Alarm("G-5", "CAM-SODA-1", T0.AddHours(-3))],
+            [Alarm("G-4", "CAM-POTASH-1", T0.AddHours(-1))],
+        ];
+        var later = new List<Task<HttpResponseMessage>>();
+        foreach (var batch in batches)
         {
-            http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("G-2", "CAM-POTASH-1", T0.AddHours(-3)), Alarm("G-5", "CAM-SODA-1", T0.AddHours(-3)) }),
-            http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("G-3", "CAM-SODA-1", T0.AddHours(-2)), Alarm("G-5", "CAM-SODA-1", T0.AddHours(-3)) }),
-            http.PostJsonAsync("/api/ingest/camera-alarms", new[] { Alarm("G-4", "CAM-POTASH-1", T0.AddHours(-1)) }),
-        };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (writer.Waiting < later.Length && DateTime.UtcNow < deadline) await Task.Delay(20);
-        Assert.Equal(later.Length, writer.Waiting);
+            later.Add(http.PostJsonAsync("/api/ingest/camera-alarms", batch));
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (writer.Waiting < later.Count && DateTime.UtcNow < deadline) await Task.Delay(20);
+            Assert.Equal(later.Count, writer.Waiting);
+        }
         await held.RollbackAsync();
 
         foreach (var f in first) Assert.Equal(1, (await (await f).JsonAsync()).GetProperty("accepted").GetInt32());
