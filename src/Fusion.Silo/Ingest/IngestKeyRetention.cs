@@ -20,6 +20,11 @@ public sealed class IngestOptions : IngestBounds
     public int MaxGroupRecords { get; set; } = 5000;
     /// <summary>Append transactions one host runs at once, each holding the batches that waited for it.</summary>
     public int AppendWriters { get; set; } = 2;
+    /// <summary>
+    /// How long past its resend window an identity is kept: a record let in just inside the window may wait for its
+    /// append transaction (behind a group, behind another writer's locks), and must still find its identity there.
+    /// </summary>
+    public TimeSpan PurgeGrace { get; set; } = TimeSpan.FromHours(1);
 
     public IngestChecks Checks(DateTimeOffset now) => new(now, this);
 }
@@ -28,7 +33,8 @@ public sealed class IngestOptions : IngestBounds
 /// Keeps fusion.ingest_keys from growing by a row per HJ 212 frame and keepalive for ever: on a timer (the
 /// platform's clock) it deletes the identities whose resend window has passed, in chunks so no statement holds
 /// many locks. Duplicate detection stays exact: a record is refused at the door once its own time is older than
-/// the window (IngestValidation), which is exactly when its identity becomes eligible for deletion here.
+/// the window (IngestValidation), and its identity is deleted here only Fusion:Ingest:PurgeGrace (an hour) after
+/// that, so a record let in just inside the window that then waits for its transaction still finds it.
 /// </summary>
 public sealed class IngestKeyRetention(IDocumentStore store, PlatformClock clock, IngestOptions options, ILogger<IngestKeyRetention> log, Cluster.ClusterDuty duty) : BackgroundService
 {
@@ -37,7 +43,7 @@ public sealed class IngestKeyRetention(IDocumentStore store, PlatformClock clock
     /// <summary>Deletes the expired identities; returns how many.</summary>
     public async Task<long> PurgeAsync(CancellationToken ct)
     {
-        var now = clock.Now;
+        var now = clock.Now - options.PurgeGrace;
         long deleted = 0;
         await using var conn = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await conn.OpenAsync(ct);
