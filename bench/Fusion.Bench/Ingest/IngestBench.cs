@@ -55,7 +55,7 @@ public static class IngestBench
             await PostAlarmsAsync(http, Enumerable.Range(0, warm).Select(i => Alarm($"warm-{i}", cameras[i % cameras.Count], start.AddSeconds(i * 7 + 3))).ToArray());
             await PostSheetsAsync(http, Enumerable.Range(0, warm).Select(i => Finding($"warm-csv-{i}", enterprises[i % enterprises.Count], sites[i % sites.Length])).ToArray());
             await PostMissionsAsync(http, Enumerable.Range(0, warm).Select(i => Feature($"warm-geo-{i}", $"W-{i / BatchSize}", i % enterprises.Count, start.AddSeconds(i * 5 + 2))).ToArray());
-            await AllCaughtUpAsync(http, TimeSpan.FromMinutes(10));
+            await BenchRules.CaughtUpAsync(app.Services.GetRequiredService<Marten.IDocumentStore>());
 
             // The floors, on the quiet machine: the same rows (the canonical records as JSON) by binary COPY into a plain table.
             var copyPerSecond = await CopyReferenceAsync(connection, records.Select(r => JsonSerializer.Serialize(r)).ToArray(), cameras, "camera_alarm_raised");
@@ -127,19 +127,6 @@ public static class IngestBench
         Parallel.ForEachAsync(features.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (chunk, ct) =>
             (await http.PostAsync("/api/ingest/aerial-findings", new StringContent(JsonSerializer.Serialize(new { type = "FeatureCollection", features = chunk }),
                 System.Text.Encoding.UTF8, "application/geo+json"), ct)).EnsureSuccessStatusCode());
-
-    /// <summary>Waits until no consumer is behind the store (/health, polled every 100 ms).</summary>
-    static async Task AllCaughtUpAsync(HttpClient http, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < limit)
-        {
-            var health = await http.GetFromJsonAsync<JsonElement>("/health");
-            if (health.GetProperty("consumers").EnumerateArray().All(c => c.GetProperty("lag").GetInt64() == 0)) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"the consumers did not catch up within {limit.TotalMinutes:N0} minutes");
-    }
 
     /// <summary>The floor: the same rows, as JSON, straight into a plain table by binary COPY (<see cref="BenchDatabase.CopyReferenceAsync"/>).</summary>
     static Task<double> CopyReferenceAsync(string connection, string[] json, IReadOnlyList<string> streams, string type) =>

@@ -43,15 +43,15 @@ public sealed class IngestKeyRetention(IDocumentStore store, PlatformClock clock
     /// <summary>Deletes the expired identities; returns how many.</summary>
     public async Task<long> PurgeAsync(CancellationToken ct)
     {
-        var now = clock.Now - options.PurgeGrace;
+        var expiredBefore = clock.Now - options.PurgeGrace;
         long deleted = 0;
         await using var conn = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await conn.OpenAsync(ct);
         while (true)
         {
             await using var cmd = new NpgsqlCommand(
-                $"DELETE FROM {IngestKeys.Table} WHERE key IN (SELECT key FROM {IngestKeys.Table} WHERE expires_at < @now LIMIT {Chunk})", conn);
-            cmd.Parameters.AddWithValue("now", now);
+                $"DELETE FROM {IngestKeys.Table} WHERE key IN (SELECT key FROM {IngestKeys.Table} WHERE expires_at < @before LIMIT {Chunk})", conn);
+            cmd.Parameters.AddWithValue("before", expiredBefore);
             var n = await cmd.ExecuteNonQueryAsync(ct);
             deleted += n;
             if (n < Chunk) break;

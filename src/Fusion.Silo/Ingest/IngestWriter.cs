@@ -95,12 +95,13 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         var fresh = await CommitAsync(write, ct);
 
         var freshRecords = records.Count(r => fresh.Contains(r.Key));
-        var appended = items.Where(i => fresh.Contains(i.Key)).Sum(i => i.Events.Count);
+        var stored = items.Where(i => fresh.Contains(i.Key)).ToList();
+        var appended = stored.Sum(i => i.Events.Count);
         if (freshRecords > 0 && batch.Feed == Connectors.MasterData.MasterDataFeed.Name)
         {
             // In a cluster in the store's order, with whatever other silos stored meanwhile; alone, as appended (by the
             // writer, before the next master-data batch is written).
-            if (masterData.Following && !await TryCatchUpAsync()) masterData.Apply(items.Where(i => fresh.Contains(i.Key)).SelectMany(i => i.Events));
+            if (masterData.Following && !await TryCatchUpAsync()) masterData.Apply(stored.SelectMany(i => i.Events));
 
             async Task<bool> TryCatchUpAsync()
             {
