@@ -9,8 +9,27 @@ public static class RiskScoring
         string subjectId, RiskSubject subject, IReadOnlyCollection<RiskSignal> signals, bool blacklisted,
         RiskModel model, DateTimeOffset now)
     {
-        var contributions = Contributions(signals, model, now);
-        var sum = contributions.Sum(c => c.Contribution);
+        var contributions = Contributions(signals, model, now, out var sum);
+        return Scored(subjectId, subject, sum, blacklisted, model, now, contributions);
+    }
+
+    /// <summary>
+    /// The same score and level as <see cref="Score"/> without the explanation (no contributions), and the signal that
+    /// contributes most (of equals, the one the explanation lists first): what a stored assessment and a region's overview
+    /// need, without a contribution made for every signal held and put in order.
+    /// </summary>
+    public static (RiskScore Score, RiskSignal? Main) Summarize(
+        string subjectId, RiskSubject subject, IReadOnlyCollection<RiskSignal> signals, bool blacklisted,
+        RiskModel model, DateTimeOffset now)
+    {
+        var all = signals.ToArray();
+        var (sum, main) = Walk(all, model, now, null);
+        return (Scored(subjectId, subject, sum, blacklisted, model, now, []), main < 0 ? null : all[main]);
+    }
+
+    static RiskScore Scored(string subjectId, RiskSubject subject, double sum, bool blacklisted, RiskModel model, DateTimeOffset now,
+        IReadOnlyList<SignalContribution> contributions)
+    {
         var scale = subject == RiskSubject.Enterprise ? model.EnterpriseScale : model.RegionScale;
         var score = Math.Round(100 * (1 - Math.Exp(-sum / scale)), 1);
         return new RiskScore(subjectId, score, blacklisted ? RiskLevel.Black : LevelOf(score, model), model.Version, now, blacklisted, contributions);
@@ -122,11 +141,38 @@ public static class RiskScoring
     /// confidence (level Highest), a repeat by the same source adds its kind's RepeatBoost (level High); a signal
     /// nobody corroborates (Nominal) stops counting after its kind's NominalExpiryHours.
     /// </summary>
-    public static IReadOnlyList<SignalContribution> Contributions(IReadOnlyCollection<RiskSignal> signals, RiskModel model, DateTimeOffset now)
+    public static IReadOnlyList<SignalContribution> Contributions(IReadOnlyCollection<RiskSignal> signals, RiskModel model, DateTimeOffset now) =>
+        Contributions(signals, model, now, out _);
+
+    /// <summary><see cref="Contributions(IReadOnlyCollection{RiskSignal}, RiskModel, DateTimeOffset)"/> and their sum, added up as <see cref="Summarize"/> adds it.</summary>
+    static IReadOnlyList<SignalContribution> Contributions(IReadOnlyCollection<RiskSignal> signals, RiskModel model, DateTimeOffset now, out double sum)
     {
-        var window = TimeSpan.FromHours(model.CorroborationWindowHours);
         // An array: a grain's ImmutableList walks its tree on every index.
         var all = signals.ToArray();
+        var found = new SignalContribution?[all.Length];
+        (sum, _) = Walk(all, model, now, found);
+        // Newest first (then the later sequence, then the order held).
+        var counted = Enumerable.Range(0, all.Length).Where(i => found[i] is not null).ToArray();
+        Array.Sort(counted, (a, b) => Newer(all, a, b));
+        var contributions = new List<SignalContribution>(counted.Length);
+        foreach (var i in counted) contributions.Add(found[i]!);
+        return contributions;
+    }
+
+    /// <summary>The order of an explanation: the later observation first, then the later sequence, then the order held.</summary>
+    static int Newer(RiskSignal[] all, int a, int b) =>
+        all[b].OccurredAt.CompareTo(all[a].OccurredAt) is var c && c != 0 ? c
+        : all[b].Sequence.CompareTo(all[a].Sequence) is var d && d != 0 ? d
+        : a.CompareTo(b);
+
+    /// <summary>
+    /// Every signal's contribution, place by place (in the order each place first appears) and in time order within a place;
+    /// answers their sum in that order and the signal that contributes most (of equals, the first in the explanation's order),
+    /// -1 when none counts. Each contribution is also made into <paramref name="found"/> (at its signal's index) when given.
+    /// </summary>
+    static (double Sum, int Main) Walk(RiskSignal[] all, RiskModel model, DateTimeOffset now, SignalContribution?[]? found)
+    {
+        var window = TimeSpan.FromHours(model.CorroborationWindowHours);
         var sources = new string[all.Length];
         var places = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < all.Length; i++)
@@ -136,14 +182,18 @@ public static class RiskScoring
             if (!places.TryGetValue(key, out var members)) places[key] = members = [];
             members.Add(i);
         }
-        var found = new SignalContribution?[all.Length];
+        var sum = 0.0;
+        var main = -1;
+        var mainContribution = 0.0;
         var corroborating = new List<string>();
         // Per place, in time order (equal times in the order held), the signals within the window of each one form a run
         // that only moves forward: a sliding window counting each source in it, so a grain's many signals cost n log n, not n².
         foreach (var place in places.Values)
         {
             var order = place.ToArray();
-            Array.Sort(order, (a, b) => all[a].OccurredAt.CompareTo(all[b].OccurredAt) is var c && c != 0 ? c : a.CompareTo(b));
+            // Held in the order they came, a grain's signals are mostly in time order already.
+            if (!InTimeOrder(all, order))
+                Array.Sort(order, (a, b) => all[a].OccurredAt.CompareTo(all[b].OccurredAt) is var c && c != 0 ? c : a.CompareTo(b));
             var inWindow = new Dictionary<string, int>(StringComparer.Ordinal);
             int lo = 0, hi = 0;
             foreach (var i in order)
@@ -157,43 +207,50 @@ public static class RiskScoring
                 corroborating.Clear();
                 foreach (var (other, count) in inWindow)
                     if (count > 0 && other != source) corroborating.Add(other);
+                var repeated = inWindow[source] > 1;
+                if (Contribution(s, corroborating.Count, repeated, model, now) is not { } counted) continue;
+                var (weight, confidence, decay, contribution) = counted;
+                var rounded = Math.Round(contribution, 4);
+                sum += rounded;
+                if (main < 0 || rounded > mainContribution || (rounded == mainContribution && Newer(all, i, main) < 0))
+                    (main, mainContribution) = (i, rounded);
+                if (found is null) continue;
                 string[] corroboratedBy = [];
                 if (corroborating.Count > 0)
                 {
                     corroborating.Sort(StringComparer.Ordinal);
                     corroboratedBy = corroborating.ToArray();
                 }
-                var repeated = inWindow[source] > 1;
+                var level = corroboratedBy.Length > 0 ? CorroborationLevel.Highest : repeated ? CorroborationLevel.High : CorroborationLevel.Nominal;
                 var first = all[order[lo]].OccurredAt < s.OccurredAt ? all[order[lo]].OccurredAt : s.OccurredAt;
-                found[i] = Contribution(s, corroboratedBy, repeated, first, model, now);
+                found[i] = new SignalContribution(s, weight, Math.Round(confidence, 4), Math.Round(decay, 4), rounded, corroboratedBy, level, first);
             }
         }
-        // Newest first (then the later sequence, then the order held).
-        var counted = Enumerable.Range(0, all.Length).Where(i => found[i] is not null).ToArray();
-        Array.Sort(counted, (a, b) =>
-            all[b].OccurredAt.CompareTo(all[a].OccurredAt) is var c && c != 0 ? c
-            : all[b].Sequence.CompareTo(all[a].Sequence) is var d && d != 0 ? d
-            : a.CompareTo(b));
-        var contributions = new List<SignalContribution>(counted.Length);
-        foreach (var i in counted) contributions.Add(found[i]!);
-        return contributions;
+        return (sum, main);
     }
 
-    /// <summary>One signal's contribution given who else saw its place within the window; null when it no longer counts.</summary>
-    static SignalContribution? Contribution(RiskSignal s, string[] corroboratedBy, bool repeated, DateTimeOffset first, RiskModel model, DateTimeOffset now)
+    static bool InTimeOrder(RiskSignal[] all, int[] order)
     {
-        var level = corroboratedBy.Length > 0 ? CorroborationLevel.Highest : repeated ? CorroborationLevel.High : CorroborationLevel.Nominal;
+        for (var k = 1; k < order.Length; k++)
+            if (all[order[k]].OccurredAt < all[order[k - 1]].OccurredAt) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// One signal's weight, confidence, decay and contribution given how many other sources saw its place within the window
+    /// and whether its own source saw it again; null when it no longer counts.
+    /// </summary>
+    static (double Weight, double Confidence, double Decay, double Contribution)? Contribution(RiskSignal s, int corroborations, bool repeated, RiskModel model, DateTimeOffset now)
+    {
         var settings = model.Kinds.GetValueOrDefault(s.Kind);
-        if (level == CorroborationLevel.Nominal && settings?.NominalExpiryHours is { } expiry && (now - s.OccurredAt).TotalHours > expiry)
+        if (corroborations == 0 && !repeated && settings?.NominalExpiryHours is { } expiry && (now - s.OccurredAt).TotalHours > expiry)
             return null;
         var weight = Weight(s, model);
-        var confidence = Math.Min(1, SourceConfidence(s, model) + model.CorroborationBoostPerFeed * corroboratedBy.Length
+        var confidence = Math.Min(1, SourceConfidence(s, model) + model.CorroborationBoostPerFeed * corroborations
                                      + (repeated ? settings?.RepeatBoost ?? 0 : 0));
         var decay = Decay(s, model, now);
         var contribution = weight * confidence * decay;
-        return contribution >= model.NegligibleContribution
-            ? new SignalContribution(s, weight, Math.Round(confidence, 4), Math.Round(decay, 4), Math.Round(contribution, 4), corroboratedBy, level, first)
-            : null;
+        return contribution >= model.NegligibleContribution ? (weight, confidence, decay, contribution) : null;
     }
 
     /// <summary>Who saw it: the feed, or the feed and its independent source (aerial-findings/satellite).</summary>

@@ -24,18 +24,22 @@ public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signa
     public RiskState Readmit(RiskSignal signal) =>
         Signals.Any(s => s.SignalId == signal.SignalId) ? this : this with { Signals = Signals.Add(signal) };
 
-    /// <summary>Applies a batch (sorted by sequence) and records that everything up to lastSequence was seen.</summary>
-    public RiskState Apply(IEnumerable<RiskSignal> signals, long lastSequence)
+    /// <summary>
+    /// Applies a batch (sorted by sequence) and records that everything up to lastSequence was seen. <paramref name="held"/>:
+    /// the ids of the signals held, when the caller keeps them (else they are gathered from Signals).
+    /// </summary>
+    public RiskState Apply(IEnumerable<RiskSignal> signals, long lastSequence, IReadOnlySet<string>? held = null)
     {
         // As Apply(signal) one by one, with the ids held looked up once per batch rather than once per signal.
-        HashSet<string>? held = null;
+        HashSet<string>? seen = null;
         var added = ImmutableList.CreateBuilder<RiskSignal>();
         var last = LastSequence;
         foreach (var s in signals.OrderBy(s => s.Sequence))
         {
             if (s.Sequence <= last) continue;
-            held ??= Signals.Select(h => h.SignalId).ToHashSet(StringComparer.Ordinal);
-            if (!held.Add(s.SignalId)) continue;
+            if (held is not null && held.Contains(s.SignalId)) continue;
+            seen ??= held is null ? Signals.Select(h => h.SignalId).ToHashSet(StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
+            if (!seen.Add(s.SignalId)) continue;
             added.Add(s);
             last = s.Sequence;
         }
@@ -63,6 +67,33 @@ public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signa
                 faded.Contains(s.SignalId)
                 && !kept[RiskScoring.PlaceKey(s)].Any(k => (k.OccurredAt - s.OccurredAt).Duration() <= window && Corroborates(s, k, model)))
         };
+    }
+
+    /// <summary>
+    /// A time before which Prune lets none of <paramref name="signals"/> go (a second early), counting only those not faded by
+    /// <paramref name="after"/>; MaxValue when none of them ever fades. A faded signal kept for a signal it corroborates can go
+    /// only once that one fades, so a caller that pruned at <paramref name="after"/> need not prune again before this time.
+    /// </summary>
+    public static DateTimeOffset NoneFadesBefore(IEnumerable<RiskSignal> signals, RiskModel model, DateTimeOffset after)
+    {
+        var earliest = DateTimeOffset.MaxValue;
+        foreach (var s in signals)
+            if (FadesAt(s, model) is var fades && fades > after && fades < earliest) earliest = fades;
+        return earliest;
+    }
+
+    /// <summary>When the signal's contribution at full confidence falls below NegligibleContribution (Prune's test), a second early.</summary>
+    static DateTimeOffset FadesAt(RiskSignal s, RiskModel model)
+    {
+        if (s.OpenUntil is not null) return DateTimeOffset.MaxValue;
+        var weight = RiskScoring.Weight(s, model);
+        if (weight < model.NegligibleContribution) return s.OccurredAt.AddSeconds(-1);
+        var halfLife = model.Kinds.TryGetValue(s.Kind, out var k) ? k.HalfLifeHours : 24;
+        var hours = halfLife * Math.Log2(weight / model.NegligibleContribution);
+        // Beyond a century (or no decay at all): never, for this purpose.
+        if (!(hours < 24 * 365 * 100)) return DateTimeOffset.MaxValue;
+        var fades = s.OccurredAt.UtcTicks + TimeSpan.FromHours(hours).Ticks - TimeSpan.TicksPerSecond;
+        return fades >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue : new DateTimeOffset(fades, TimeSpan.Zero);
     }
 
     static bool Corroborates(RiskSignal faded, RiskSignal kept, RiskModel model)

@@ -220,13 +220,68 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     {
         await StageOnAsync(page);
         var before = staged.State;
-        var signals = Shared(batch.Value, before);
-        var applied = before.Apply(signals, lastSequence);
+        var index = HeldIndex.Of(before, model, ref held);
+        var signals = Shared(batch.Value, before, index?.Sites);
+        var applied = before.Apply(signals, lastSequence, index?.Ids);
         if (applied.Signals == before.Signals) return null;
-        var after = applied.Prune(model, clock.Now);
-        // Apply appends what it adds; when nothing faded the difference is known without comparing every signal held.
-        var known = after == applied && !stagedInside ? applied.Signals.GetRange(before.Signals.Count, applied.Signals.Count - before.Signals.Count) : null;
-        return Stage(after, signals[^1].RegionId, known);
+        var now = clock.Now;
+        // Apply appends what it adds.
+        var added = applied.Signals.GetRange(before.Signals.Count, applied.Signals.Count - before.Signals.Count);
+        var pruned = index is null || now >= Min(index.NoneFadesBefore, RiskState.NoneFadesBefore(added, model, DateTimeOffset.MinValue));
+        var after = pruned ? applied.Prune(model, now) : applied;
+        // When nothing faded the difference is known without comparing every signal held.
+        var writes = Stage(after, signals[^1].RegionId, after == applied && !stagedInside ? added : null);
+        index?.Advance(after, added, pruned ? now : null, model);
+        return writes;
+    }
+
+    static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    /// <summary>Kept while this grain holds many signals: see <see cref="HeldIndex"/>.</summary>
+    HeldIndex? held;
+
+    /// <summary>
+    /// What staging a page onto a grain that holds many signals would otherwise gather from every one of them on every page:
+    /// the ids held (a signal delivered again is known), one instance of each site id (Shared), and a time before which none of
+    /// them fades (Prune would let none go). Kept for one state, carried to the state a page stages from it; any other state
+    /// (read back from the store, changed by enforcement, a page dropped) is indexed anew. A grain holding fewer signals than
+    /// <see cref="IndexFrom"/> keeps none: gathering them is cheap, and an active grain's memory counts.
+    /// </summary>
+    sealed class HeldIndex
+    {
+        const int IndexFrom = 64;
+
+        RiskState state = null!;
+        public HashSet<string> Ids { get; private set; } = null!;
+        public Dictionary<string, string> Sites { get; } = new(StringComparer.Ordinal);
+        public DateTimeOffset NoneFadesBefore { get; private set; }
+
+        /// <summary>The index of <paramref name="state"/>: the one kept when it is for this state, else a new one (none for few signals).</summary>
+        public static HeldIndex? Of(RiskState state, RiskModel model, ref HeldIndex? kept)
+        {
+            if (state.Signals.Count < IndexFrom) return kept = null;
+            if (kept is not null && ReferenceEquals(kept.state, state)) return kept;
+            kept = new HeldIndex { state = state, Ids = state.Signals.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal) };
+            foreach (var s in state.Signals)
+                if (s.SiteId is not null) kept.Sites.TryAdd(s.SiteId, s.SiteId);
+            // Signals already faded count, so the first page staged on it prunes.
+            kept.NoneFadesBefore = RiskState.NoneFadesBefore(state.Signals, model, DateTimeOffset.MinValue);
+            return kept;
+        }
+
+        /// <summary>The state staged from this one: <paramref name="added"/> applied, and pruned at <paramref name="prunedAt"/> when it was.</summary>
+        public void Advance(RiskState next, IEnumerable<RiskSignal> added, DateTimeOffset? prunedAt, RiskModel model)
+        {
+            state = next;
+            foreach (var s in added) Ids.Add(s.SignalId);
+            if (prunedAt is not { } at)
+            {
+                NoneFadesBefore = Min(NoneFadesBefore, RiskState.NoneFadesBefore(added, model, DateTimeOffset.MinValue));
+                return;
+            }
+            if (next.Signals.Count != Ids.Count) Ids = next.Signals.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
+            NoneFadesBefore = RiskState.NoneFadesBefore(next.Signals, model, at);
+        }
     }
 
     protected async Task<RiskState> StagedStateAsync(Guid page)
@@ -280,9 +335,9 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     /// id the one an earlier signal of the same site holds; feeds, region ids and aerial platforms are few across the
     /// platform and are interned. The values, and so every score, explanation and write, stay the same.
     /// </summary>
-    static ImmutableArray<RiskSignal> Shared(IReadOnlyList<RiskSignal> signals, RiskState held)
+    /// <paramref name="sites"/>: one instance of each site id held, when the grain keeps them (new ones are added to it).
+    static ImmutableArray<RiskSignal> Shared(IReadOnlyList<RiskSignal> signals, RiskState held, Dictionary<string, string>? sites = null)
     {
-        Dictionary<string, string>? sites = null;
         var shared = ImmutableArray.CreateBuilder<RiskSignal>(signals.Count);
         foreach (var s in signals)
         {
@@ -324,7 +379,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
     (RiskSnapshot Next, RiskWrites Writes) Writes(RiskSnapshot from, bool inside, RiskState after, string regionId, DateTimeOffset now,
         IReadOnlyList<RiskSignal>? known = null)
     {
-        var score = RiskScoring.Score(SubjectId, Subject, after.Signals, after.Blacklisted, model, now);
+        var (score, main) = RiskScoring.Summarize(SubjectId, Subject, after.Signals, after.Blacklisted, model, now);
         var next = new RiskSnapshot { Id = SnapshotId, State = after, LastScore = score.Score, LastLevel = score.Level, Revision = from.Revision + 1 };
         var added = ImmutableArray.CreateBuilder<HeldSignal>();
         var removed = ImmutableArray<string>.Empty;
@@ -343,11 +398,8 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         }
         RiskAssessed? assessed = null;
         if (Subject == RiskSubject.Enterprise)
-        {
-            var main = score.Contributions.MaxBy(c => c.Contribution)?.Signal;
             assessed = new RiskAssessed(SubjectId, Subject, regionId, score.Score, score.Level, model.Version, after.Signals.Count, after.LastSequence,
                 main?.Kind, main?.Summary, now);
-        }
         var stored = new RiskSnapshot { Id = SnapshotId, State = after with { Signals = [] }, LastScore = score.Score, LastLevel = score.Level, Revision = next.Revision };
         return (next, new RiskWrites(stored, added.ToImmutable(), removed, Streams.Risk(SnapshotId), assessed, from.Revision));
     }
@@ -380,10 +432,12 @@ public sealed class EnterpriseRiskGrain(IDocumentStore store, RiskModel model, P
 
     public ValueTask<Immutable<RiskScore>> GetAsync() => ValueTask.FromResult(Score().AsImmutable());
 
-    public ValueTask<Immutable<RiskScore>> GetSummaryAsync() => ValueTask.FromResult((Score() with { Contributions = [] }).AsImmutable());
+    public ValueTask<Immutable<RiskScore>> GetSummaryAsync() => ValueTask.FromResult(Summary(Current).AsImmutable());
 
     public ValueTask<Immutable<RiskScore>> GetStoredAsync(bool explain) =>
-        ValueTask.FromResult((Score(Snapshot.State) is var score && explain ? score : score with { Contributions = [] }).AsImmutable());
+        ValueTask.FromResult((explain ? Score(Snapshot.State) : Summary(Snapshot.State)).AsImmutable());
+
+    RiskScore Summary(RiskState state) => RiskScoring.Summarize(SubjectId, Subject, state.Signals, state.Blacklisted, Model, Clock.Now).Score;
 
     RiskScore Score() => Score(Current);
 
