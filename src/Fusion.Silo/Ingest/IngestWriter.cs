@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -60,7 +59,6 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
 {
     const string Events = StoreSetup.Schema + ".mt_events";
     const string StreamsTable = StoreSetup.Schema + ".mt_streams";
-    readonly ConcurrentDictionary<Type, (string Alias, string DotNet)> eventTypes = new();
     readonly Lock gate = new();
     readonly List<Write> waiting = [];
     int writers;
@@ -370,19 +368,11 @@ public sealed class IngestWriter(IDocumentStore store, MasterDataCache masterDat
         var rows = new EventRow[item.Events.Count];
         for (var i = 0; i < rows.Length; i++)
         {
-            var (alias, dotnet) = TypeOf(item.Events[i]);
+            var (alias, dotnet) = EventCatalog.NamesOf(store, item.Events[i].GetType());
             rows[i] = new EventRow(EventId(item.Key, i), serializer.ToJson(item.Events[i]), alias, dotnet);
         }
         return rows;
     }
-
-    (string Alias, string DotNet) TypeOf(object data) =>
-        eventTypes.GetOrAdd(data.GetType(), type =>
-        {
-            var known = store.Options.Events.AllKnownEventTypes().FirstOrDefault(t => t.EventType == type)
-                ?? throw new InvalidOperationException($"{type.Name} is not registered with the event store");
-            return (known.EventTypeName, known.DotNetTypeName);
-        });
 
     static string Headers(string source, DateTimeOffset receivedAt, Activity? activity)
     {

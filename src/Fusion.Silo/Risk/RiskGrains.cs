@@ -116,14 +116,14 @@ public sealed record RiskWrites(
     [property: Id(3)] string Stream, [property: Id(4)] RiskAssessed? Assessed, [property: Id(6)] long Based)
 {
     /// <summary>
-    /// The snapshot and the event through the session; the signals added and let go into <paramref name="signals"/>, which
-    /// stores those of a whole transaction at once (<see cref="HeldSignals"/>).
+    /// The snapshot and the event into <paramref name="bulk"/>, the signals added and let go into <paramref name="signals"/>: each
+    /// stores those of a whole transaction at once (<see cref="BulkWrites"/>, <see cref="HeldSignals"/>).
     /// </summary>
-    public void ApplyTo(IDocumentOperations operations, HeldSignals signals)
+    public void ApplyTo(BulkWrites bulk, HeldSignals signals)
     {
-        operations.Store(Snapshot);
+        bulk.Store(Snapshot.Id, Snapshot);
         signals.Apply(Added, Removed);
-        if (Assessed is not null) operations.Events.Append(Stream, Assessed);
+        if (Assessed is not null) bulk.Append(Stream, Assessed);
     }
 }
 

@@ -18,10 +18,12 @@ public static class RiskStore
     {
         await using var session = store.LightweightSession();
         var signals = new HeldSignals(store);
-        var risk = Apply(writes, w => (w.Snapshot.Id, w.Based), w => w.ApplyTo(session, signals));
-        var books = Apply(warnings, w => (w.Book.Id, w.Based), w => w.ApplyTo(session));
+        var bulk = new BulkWrites(store);
+        var risk = Apply(writes, w => (w.Snapshot.Id, w.Based), w => w.ApplyTo(bulk, signals));
+        var books = Apply(warnings, w => (w.Book.Id, w.Based), w => w.ApplyTo(session, bulk));
         if (risk.Count + books.Count == 0) return;
         signals.QueueOn(session);
+        bulk.QueueOn(session);
         if (await RevisionGuard.StaleAsync(session, [(RevisionGuard.TableOf<RiskSnapshot>(store), risk), (RevisionGuard.TableOf<WarningBookDocument>(store), books)], ct)
             is { Count: > 0 } stale)
             throw new StaleStateException(books.Count == 0 ? "risk state" : "risk or warning state", stale);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Marten;
 using Fusion.Domain.Cameras;
 using Fusion.Domain.MasterData;
 using Fusion.Domain.Monitoring;
@@ -31,4 +33,15 @@ public static class EventCatalog
 
     /// <summary>Every event type but the given ones, for a subscription's filter.</summary>
     public static IEnumerable<Type> AllBut(IEnumerable<Type> left) => All.Except(left);
+
+    static readonly ConcurrentDictionary<Type, (string Alias, string DotNet)> Names = new();
+
+    /// <summary>An event type's names in the store's rows (its alias, its .NET type), for a writer that makes the rows itself.</summary>
+    public static (string Alias, string DotNet) NamesOf(IDocumentStore store, Type type) =>
+        Names.GetOrAdd(type, _ =>
+        {
+            var known = store.Options.Events.AllKnownEventTypes().FirstOrDefault(t => t.EventType == type)
+                ?? throw new InvalidOperationException($"{type.Name} is not registered with the event store");
+            return (known.EventTypeName, known.DotNetTypeName);
+        });
 }

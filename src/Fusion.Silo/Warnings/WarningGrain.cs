@@ -65,6 +65,14 @@ public sealed record WarningWrites(
         foreach (var view in Views) operations.Store(view);
         operations.Store(Book);
     }
+
+    /// <summary>As <see cref="ApplyTo(IDocumentOperations)"/>, the book with the transaction's others (<see cref="BulkWrites"/>): what a page's transaction stores.</summary>
+    public void ApplyTo(IDocumentOperations operations, BulkWrites bulk)
+    {
+        foreach (var e in Events) operations.Events.Append(Streams.Warning(WarningEvents.WarningIdOf(e)!), e);
+        foreach (var view in Views) operations.Store(view);
+        bulk.Store(Book.Id, Book);
+    }
 }
 
 /// <summary>

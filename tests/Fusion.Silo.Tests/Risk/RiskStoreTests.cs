@@ -36,6 +36,34 @@ public sealed class RiskStoreTests
         Assert.Equal(3, snapshot!.Revision);
     }
 
+    [Fact]
+    public async Task GivenPagesOfWritesOverSeveralGrains_WhenStored_ThenEachStreamHoldsItsAssessmentsInOrderAndEachSnapshotItsLastWrite()
+    {
+        await using var app = await FusionApp.StartAsync();
+        var store = app.Services.GetRequiredService<IDocumentStore>();
+        string[] subjects = ["enterprise:91632801MA7CSTORE2", "enterprise:91632801MA7CSTORE3"];
+        RiskWrites Assessment(string subject, long revision, double score) =>
+            new(new RiskSnapshot { Id = subject, State = RiskState.Empty(subject), LastScore = score, Revision = revision + 1 }, [], [], Streams.Risk(subject),
+                new RiskAssessed(subject, RiskSubject.Enterprise, "GOLMUD", score, RiskLevel.Blue, "test", 1, revision + 1, null, null, FusionApp.T0), revision);
+
+        // The first page starts both streams; the second moves the first grain on twice in one transaction (a page's signals,
+        // then its enforcement changes) and the second once, in the reverse order of their ids.
+        await RiskStore.StoreAsync(store, [Assessment(subjects[0], 0, 10), Assessment(subjects[1], 0, 20)], CancellationToken.None);
+        await RiskStore.StoreAsync(store, [Assessment(subjects[1], 1, 21), Assessment(subjects[0], 1, 11), Assessment(subjects[0], 2, 12)], CancellationToken.None);
+
+        await using var session = store.QuerySession();
+        var first = await session.Events.FetchStreamAsync(Streams.Risk(subjects[0]));
+        Assert.Equal([1L, 2, 3], first.Select(e => e.Version));
+        Assert.Equal([10.0, 11, 12], first.Select(e => ((RiskAssessed)e.Data).Score));
+        Assert.True(first.Zip(first.Skip(1)).All(p => p.First.Sequence < p.Second.Sequence), "versions follow the store's sequence");
+        Assert.All(first, e => Assert.Equal("*DEFAULT*", e.TenantId));
+        var second = await session.Events.FetchStreamAsync(Streams.Risk(subjects[1]));
+        Assert.Equal([(1L, 20.0), (2, 21)], second.Select(e => (e.Version, ((RiskAssessed)e.Data).Score)));
+        Assert.Equal(3, (await session.Events.FetchStreamStateAsync(Streams.Risk(subjects[0])))!.Version);
+        Assert.Equal([12.0, 21], (await session.LoadManyAsync<RiskSnapshot>(subjects)).OrderBy(s => s.Id).Select(s => s.LastScore));
+        Assert.Equal(3, (await session.LoadAsync<RiskSnapshot>(subjects[0]))!.Revision);
+    }
+
     static RiskWrites Write(long revision, HeldSignal[] added, string[] removed) =>
         new(new RiskSnapshot { Id = Subject, State = RiskState.Empty(Subject), Revision = revision + 1 }, [.. added],
             [.. removed.Select(id => HeldSignal.IdOf(Subject, $"camera-alarm:{id}"))], Streams.Risk(Subject), null, revision);
