@@ -55,9 +55,7 @@ public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signa
     /// </summary>
     public RiskState Prune(RiskModel model, DateTimeOffset now)
     {
-        var faded = Signals
-            .Where(s => s.OpenUntil is null && RiskScoring.Weight(s, model) * RiskScoring.Decay(s, model, now) < model.NegligibleContribution)
-            .Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
+        var faded = Signals.Where(s => Faded(s, model, now)).Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
         if (faded.Count == 0) return this;
         var window = TimeSpan.FromHours(model.CorroborationWindowHours);
         var kept = Signals.Where(s => !faded.Contains(s.SignalId)).ToLookup(RiskScoring.PlaceKey);
@@ -69,31 +67,44 @@ public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signa
         };
     }
 
+    /// <summary>Prune's test: the signal's contribution at full confidence has fallen below NegligibleContribution (an open finding never fades).</summary>
+    static bool Faded(RiskSignal s, RiskModel model, DateTimeOffset now) =>
+        s.OpenUntil is null && RiskScoring.Weight(s, model) * RiskScoring.Decay(s, model, now) < model.NegligibleContribution;
+
     /// <summary>
-    /// A time before which Prune lets none of <paramref name="signals"/> go (a second early), counting only those not faded by
-    /// <paramref name="after"/>; MaxValue when none of them ever fades. A faded signal kept for a signal it corroborates can go
-    /// only once that one fades, so a caller that pruned at <paramref name="after"/> need not prune again before this time.
+    /// A time before which Prune lets none of <paramref name="signals"/> go (a second early); MaxValue when none of them ever
+    /// fades. <paramref name="prunedAt"/>: the signals were pruned then, so those faded by then are left out (each is kept for
+    /// a signal it corroborates, and can go only once that one fades); without it every signal counts, and one already faded
+    /// makes the bound MinValue.
     /// </summary>
-    public static DateTimeOffset NoneFadesBefore(IEnumerable<RiskSignal> signals, RiskModel model, DateTimeOffset after)
+    public static DateTimeOffset NoneFadesBefore(IEnumerable<RiskSignal> signals, RiskModel model, DateTimeOffset? prunedAt = null)
     {
         var earliest = DateTimeOffset.MaxValue;
         foreach (var s in signals)
-            if (FadesAt(s, model) is var fades && fades > after && fades < earliest) earliest = fades;
+        {
+            if (prunedAt is { } at && Faded(s, model, at)) continue;
+            if (FadesAt(s, model) is var fades && fades < earliest) earliest = fades;
+        }
         return earliest;
     }
 
-    /// <summary>When the signal's contribution at full confidence falls below NegligibleContribution (Prune's test), a second early.</summary>
+    /// <summary>
+    /// A time before which the signal is not Faded (a second early), and after which it is: MinValue for one that counts for
+    /// nothing even undecayed (whatever its time), MaxValue for one that never fades (an open finding, or a decay that does
+    /// not fall: a half-life below zero, or beyond a century).
+    /// </summary>
     static DateTimeOffset FadesAt(RiskSignal s, RiskModel model)
     {
         if (s.OpenUntil is not null) return DateTimeOffset.MaxValue;
         var weight = RiskScoring.Weight(s, model);
-        if (weight < model.NegligibleContribution) return s.OccurredAt.AddSeconds(-1);
+        if (!(weight >= model.NegligibleContribution)) return DateTimeOffset.MinValue;
         var halfLife = model.Kinds.TryGetValue(s.Kind, out var k) ? k.HalfLifeHours : 24;
         var hours = halfLife * Math.Log2(weight / model.NegligibleContribution);
-        // Beyond a century (or no decay at all): never, for this purpose.
-        if (!(hours < 24 * 365 * 100)) return DateTimeOffset.MaxValue;
+        if (!(hours >= 0 && hours < 24 * 365 * 100)) return DateTimeOffset.MaxValue;
         var fades = s.OccurredAt.UtcTicks + TimeSpan.FromHours(hours).Ticks - TimeSpan.TicksPerSecond;
-        return fades >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue : new DateTimeOffset(fades, TimeSpan.Zero);
+        return fades >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue
+            : fades <= DateTimeOffset.MinValue.UtcTicks ? DateTimeOffset.MinValue
+            : new DateTimeOffset(fades, TimeSpan.Zero);
     }
 
     static bool Corroborates(RiskSignal faded, RiskSignal kept, RiskModel model)

@@ -227,11 +227,11 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         var now = clock.Now;
         // Apply appends what it adds.
         var added = applied.Signals.GetRange(before.Signals.Count, applied.Signals.Count - before.Signals.Count);
-        var pruned = index is null || now >= Min(index.NoneFadesBefore, RiskState.NoneFadesBefore(added, model, DateTimeOffset.MinValue));
+        var pruned = index is null || now >= Min(index.NoneFadesBefore, RiskState.NoneFadesBefore(added, model));
         var after = pruned ? applied.Prune(model, now) : applied;
         // When nothing faded the difference is known without comparing every signal held.
         var writes = Stage(after, signals[^1].RegionId, after == applied && !stagedInside ? added : null);
-        index?.Advance(after, added, pruned ? now : null, model);
+        index?.Advance(after, added, pruned ? now : null, after.Signals.Count != applied.Signals.Count, model);
         return writes;
     }
 
@@ -265,22 +265,22 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
             foreach (var s in state.Signals)
                 if (s.SiteId is not null) kept.Sites.TryAdd(s.SiteId, s.SiteId);
             // Signals already faded count, so the first page staged on it prunes.
-            kept.NoneFadesBefore = RiskState.NoneFadesBefore(state.Signals, model, DateTimeOffset.MinValue);
+            kept.NoneFadesBefore = RiskState.NoneFadesBefore(state.Signals, model);
             return kept;
         }
 
-        /// <summary>The state staged from this one: <paramref name="added"/> applied, and pruned at <paramref name="prunedAt"/> when it was.</summary>
-        public void Advance(RiskState next, IEnumerable<RiskSignal> added, DateTimeOffset? prunedAt, RiskModel model)
+        /// <summary>
+        /// The state staged from this one: <paramref name="added"/> applied, and pruned at <paramref name="prunedAt"/> when it was
+        /// (<paramref name="letGo"/>: the prune let signals go).
+        /// </summary>
+        public void Advance(RiskState next, IEnumerable<RiskSignal> added, DateTimeOffset? prunedAt, bool letGo, RiskModel model)
         {
             state = next;
-            foreach (var s in added) Ids.Add(s.SignalId);
-            if (prunedAt is not { } at)
-            {
-                NoneFadesBefore = Min(NoneFadesBefore, RiskState.NoneFadesBefore(added, model, DateTimeOffset.MinValue));
-                return;
-            }
-            if (next.Signals.Count != Ids.Count) Ids = next.Signals.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
-            NoneFadesBefore = RiskState.NoneFadesBefore(next.Signals, model, at);
+            if (letGo) Ids = next.Signals.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
+            else foreach (var s in added) Ids.Add(s.SignalId);
+            NoneFadesBefore = prunedAt is { } at
+                ? RiskState.NoneFadesBefore(next.Signals, model, at)
+                : Min(NoneFadesBefore, RiskState.NoneFadesBefore(added, model));
         }
     }
 
