@@ -45,11 +45,26 @@ public static class RevisionGuard
     public static Task<IReadOnlyList<string>> StaleAsync(IDocumentSession session, string table, IReadOnlyDictionary<string, long> expected, CancellationToken ct) =>
         StaleAsync(session, [(table, expected)], ct);
 
-    /// <summary>As above for documents in several tables, locked table by table in the order given (every writer gives the same order).</summary>
+    /// <summary>
+    /// As above for documents in several tables, locked table by table in the order given (every writer gives the same order).
+    /// A document expected not to exist yet has no row to lock: its id is locked instead (a transaction-scoped advisory lock on
+    /// the table and id, all of them before any row, in the same order), so a second activation writing the same new document
+    /// waits for the first's transaction and then finds the row it stored.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> StaleAsync(IDocumentSession session,
         IReadOnlyList<(string Table, IReadOnlyDictionary<string, long> Expected)> documents, CancellationToken ct)
     {
         await session.BeginTransactionAsync(ct);
+        var fresh = documents.SelectMany(d => d.Expected.Where(e => e.Value == 0).Select(e => $"{d.Table}/{e.Key}")).ToArray();
+        if (fresh.Length > 0)
+        {
+            // Locked in order of the keys (the subquery keeps its order: OFFSET 0 keeps it from being flattened).
+            await using var lockIds = new NpgsqlCommand(
+                "SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended(key, 0) AS k FROM unnest(@keys) AS key ORDER BY key OFFSET 0) AS keys",
+                session.Connection);
+            lockIds.Parameters.AddWithValue("keys", fresh);
+            await lockIds.ExecuteNonQueryAsync(ct);
+        }
         var stale = new List<string>();
         foreach (var (table, expected) in documents)
         {
