@@ -287,10 +287,12 @@ public static class RiskScoring
             var daysOverdue = TimeSpan.FromTicks(now.UtcTicks - dueUtcTicks).TotalDays;
             return Math.Min(model.OverdueGrowthCap, 1 + model.OverdueGrowthPerDay * daysOverdue);
         }
-        var halfLife = model.Kinds.TryGetValue(s.Kind, out var k) ? k.HalfLifeHours : 24;
         var ageHours = Math.Max(0, (now - s.OccurredAt).TotalHours);
-        return Math.Pow(0.5, ageHours / halfLife);
+        return Math.Pow(0.5, ageHours / HalfLifeHours(s, model));
     }
+
+    /// <summary>How fast a signal that is not an open finding fades: its kind's half-life, a day for a kind the model does not name.</summary>
+    public static double HalfLifeHours(RiskSignal s, RiskModel model) => model.Kinds.TryGetValue(s.Kind, out var k) ? k.HalfLifeHours : 24;
 
     /// <summary>Signals with the same key are about the same place and can corroborate each other.</summary>
     internal static string PlaceKey(RiskSignal s) => s.SiteId ?? s.EnterpriseId ?? $"region:{s.RegionId}";

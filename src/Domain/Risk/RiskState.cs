@@ -98,8 +98,7 @@ public sealed record RiskState(string SubjectId, ImmutableList<RiskSignal> Signa
         if (s.OpenUntil is not null) return DateTimeOffset.MaxValue;
         var weight = RiskScoring.Weight(s, model);
         if (!(weight >= model.NegligibleContribution)) return DateTimeOffset.MinValue;
-        var halfLife = model.Kinds.TryGetValue(s.Kind, out var k) ? k.HalfLifeHours : 24;
-        var hours = halfLife * Math.Log2(weight / model.NegligibleContribution);
+        var hours = RiskScoring.HalfLifeHours(s, model) * Math.Log2(weight / model.NegligibleContribution);
         if (!(hours >= 0 && hours < 24 * 365 * 100)) return DateTimeOffset.MaxValue;
         var fades = s.OccurredAt.UtcTicks + TimeSpan.FromHours(hours).Ticks - TimeSpan.TicksPerSecond;
         return fades >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue

@@ -155,13 +155,9 @@ public sealed class HeldSignals(IDocumentStore store)
         var held = last.Values.OfType<HeldSignal>().ToArray();
         if (held.Length == 0) return;
         var serializer = store.Options.Serializer();
-        // The columns Marten writes for the document (its duplicated Subject included); mt_version and mt_last_modified take
-        // their defaults, as a new version of the row.
-        session.QueueSqlCommand(
-            $"INSERT INTO {table} (id, data, mt_dotnet_type, subject) SELECT i, d::jsonb, ?, s FROM unnest(?::varchar[], ?::text[], ?::varchar[]) AS t(i, d, s) " +
-            "ON CONFLICT (id) DO UPDATE SET data = excluded.data, subject = excluded.subject, mt_dotnet_type = excluded.mt_dotnet_type, " +
-            "mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified",
-            typeof(HeldSignal).FullName!, held.Select(h => h.Id).ToArray(), held.Select(h => serializer.ToJson(h)).ToArray(), held.Select(h => h.Subject).ToArray());
+        // With its duplicated Subject.
+        BulkWrites.QueueUpsert(session, store, typeof(HeldSignal), held.Select(h => h.Id).ToArray(), held.Select(h => serializer.ToJson(h)).ToArray(),
+            ("subject", held.Select(h => h.Subject).ToArray()));
     }
 }
 
@@ -253,7 +249,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
 
         RiskState state = null!;
         public HashSet<string> Ids { get; private set; } = null!;
-        public Dictionary<string, string> Sites { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string> Sites { get; private init; } = null!;
         public DateTimeOffset NoneFadesBefore { get; private set; }
 
         /// <summary>The index of <paramref name="state"/>: the one kept when it is for this state, else a new one (none for few signals).</summary>
@@ -261,9 +257,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         {
             if (state.Signals.Count < IndexFrom) return kept = null;
             if (kept is not null && ReferenceEquals(kept.state, state)) return kept;
-            kept = new HeldIndex { state = state, Ids = state.Signals.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal) };
-            foreach (var s in state.Signals)
-                if (s.SiteId is not null) kept.Sites.TryAdd(s.SiteId, s.SiteId);
+            kept = new HeldIndex { state = state, Ids = state.Signals.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal), Sites = SitesOf(state) };
             // Signals already faded count, so the first page staged on it prunes.
             kept.NoneFadesBefore = RiskState.NoneFadesBefore(state.Signals, model);
             return kept;
@@ -344,7 +338,7 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
             string? site = null;
             if (s.SiteId is not null)
             {
-                sites ??= held.Signals.Where(h => h.SiteId is not null).DistinctBy(h => h.SiteId).ToDictionary(h => h.SiteId!, h => h.SiteId!, StringComparer.Ordinal);
+                sites ??= SitesOf(held);
                 if (!sites.TryGetValue(s.SiteId, out site)) sites[s.SiteId] = site = s.SiteId;
             }
             var enterprise = s.EnterpriseId == held.SubjectId ? held.SubjectId : s.EnterpriseId;
@@ -358,6 +352,10 @@ public abstract class RiskGrain(IDocumentStore store, RiskModel model, PlatformC
         }
         return shared.MoveToImmutable();
     }
+
+    /// <summary>One instance of each site id the state's signals hold: the one its first signal of the site holds.</summary>
+    static Dictionary<string, string> SitesOf(RiskState state) =>
+        state.Signals.Where(h => h.SiteId is not null).DistinctBy(h => h.SiteId).ToDictionary(h => h.SiteId!, h => h.SiteId!, StringComparer.Ordinal);
 
     /// <summary>
     /// Stores an update outside a page at once (<paramref name="update"/>: the state after it, null when it changes nothing). When

@@ -31,13 +31,7 @@ public sealed class BulkWrites(IDocumentStore store)
     {
         var serializer = store.Options.Serializer();
         foreach (var (type, byId) in documents)
-            // mt_version and mt_last_modified take their defaults, as a new version of the row, as Marten's upsert gives it.
-            session.QueueSqlCommand(
-                $"INSERT INTO {store.Options.FindOrResolveDocumentType(type).TableName.QualifiedName} (id, data, mt_dotnet_type) " +
-                "SELECT i, d::jsonb, ? FROM unnest(?::varchar[], ?::text[]) AS t(i, d) " +
-                "ON CONFLICT (id) DO UPDATE SET data = excluded.data, mt_dotnet_type = excluded.mt_dotnet_type, " +
-                "mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified",
-                type.FullName!, byId.Keys.ToArray(), byId.Values.Select(serializer.ToJson).ToArray());
+            QueueUpsert(session, store, type, byId.Keys.ToArray(), byId.Values.Select(serializer.ToJson).ToArray());
         if (events.Count == 0) return;
         var types = events.Select(e => EventCatalog.NamesOf(store, e.Event.GetType())).ToArray();
         var schema = StoreSetup.Schema;
@@ -54,5 +48,27 @@ public sealed class BulkWrites(IDocumentStore store)
             events.Select(e => serializer.ToJson(e.Event)).ToArray(), types.Select(t => t.Alias).ToArray(), types.Select(t => t.DotNet).ToArray(),
             (object?)session.CorrelationId ?? DBNull.Value);
         session.QueueSqlCommand("SELECT pg_notify('mt_events_appended', '')");
+    }
+
+    /// <summary>
+    /// Queues one upsert of documents of <paramref name="type"/> (their ids and JSON, each id once) with the columns Marten
+    /// writes for them, and <paramref name="duplicated"/> when the type keeps a field in a column of its own beside its data;
+    /// mt_version and mt_last_modified take their defaults, as a new version of the row, as Marten's upsert gives it.
+    /// </summary>
+    public static void QueueUpsert(IDocumentSession session, IDocumentStore store, Type type, string[] ids, string[] json,
+        (string Column, string[] Values)? duplicated = null)
+    {
+        var table = store.Options.FindOrResolveDocumentType(type).TableName.QualifiedName;
+        const string Replace = "ON CONFLICT (id) DO UPDATE SET data = excluded.data, mt_dotnet_type = excluded.mt_dotnet_type, " +
+                               "mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified";
+        if (duplicated is not { } field)
+            session.QueueSqlCommand(
+                $"INSERT INTO {table} (id, data, mt_dotnet_type) SELECT i, d::jsonb, ? FROM unnest(?::varchar[], ?::text[]) AS t(i, d) {Replace}",
+                type.FullName!, ids, json);
+        else
+            session.QueueSqlCommand(
+                $"INSERT INTO {table} (id, data, mt_dotnet_type, {field.Column}) SELECT i, d::jsonb, ?, x FROM unnest(?::varchar[], ?::text[], ?::varchar[]) AS t(i, d, x) " +
+                $"{Replace}, {field.Column} = excluded.{field.Column}",
+                type.FullName!, ids, json, field.Values);
     }
 }

@@ -59,19 +59,13 @@ public sealed record WarningWrites(
     [property: Id(0)] WarningBookDocument Book, [property: Id(1)] ImmutableArray<object> Events, [property: Id(2)] ImmutableArray<WarningView> Views,
     [property: Id(3)] long Based)
 {
-    public void ApplyTo(IDocumentOperations operations)
+    /// <summary>The writes through the session; in a page's transaction (<paramref name="bulk"/>), the book with the transaction's others (<see cref="BulkWrites"/>).</summary>
+    public void ApplyTo(IDocumentOperations operations, BulkWrites? bulk = null)
     {
         foreach (var e in Events) operations.Events.Append(Streams.Warning(WarningEvents.WarningIdOf(e)!), e);
         foreach (var view in Views) operations.Store(view);
-        operations.Store(Book);
-    }
-
-    /// <summary>As <see cref="ApplyTo(IDocumentOperations)"/>, the book with the transaction's others (<see cref="BulkWrites"/>): what a page's transaction stores.</summary>
-    public void ApplyTo(IDocumentOperations operations, BulkWrites bulk)
-    {
-        foreach (var e in Events) operations.Events.Append(Streams.Warning(WarningEvents.WarningIdOf(e)!), e);
-        foreach (var view in Views) operations.Store(view);
-        bulk.Store(Book.Id, Book);
+        if (bulk is null) operations.Store(Book);
+        else bulk.Store(Book.Id, Book);
     }
 }
 
