@@ -21,6 +21,21 @@ public class RebuildTests
         }
     }
 
+    /// <summary>A history whose read fails after some pages, as when the event store goes away mid-rebuild.</summary>
+    sealed class FailingHistory(IReadOnlyList<AnalyticsEvent> events, int pageSize, int pages) : IAnalyticsEventSource
+    {
+        public async IAsyncEnumerable<IReadOnlyList<AnalyticsEvent>> ReadAsync(long after, long upTo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            var read = 0;
+            foreach (var page in events.Where(e => e.Sequence > after && e.Sequence <= upTo).Chunk(pageSize))
+            {
+                await Task.Yield();
+                if (read++ == pages) throw new TimeoutException("the event store did not answer");
+                yield return page;
+            }
+        }
+    }
+
     /// <summary>An event the fold cannot write: reading its payload fails, as a corrupt or unforeseen event might.</summary>
     sealed record Unwritable(string EnterpriseId)
     {
@@ -65,5 +80,43 @@ public class RebuildTests
         Assert.Equal(given.Events.Count - 1, TempAnalytics.Dump(projector.Database, "events").Count);
         Assert.Equal(39, TempAnalytics.Dump(projector.Database, "camera_alarms").Count);
         Assert.Equal(given.Events[^1].Sequence, projector.LastSequence);
+    }
+
+    [Fact]
+    public async Task GivenAReadThatFailsMidway_WhenRebuilt_ThenTheRebuildFailsWithItsErrorAndTheLiveFileStays()
+    {
+        var history = Dataset.Events;
+        using var folder = new TempAnalytics();
+        using var projector = new AnalyticsProjector(Path.Combine(folder.Folder, "rebuilt"));
+        await projector.ApplyAsync(history.Take(5).ToList());
+        var live = projector.Database.Path;
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() =>
+            projector.RebuildAsync(new FailingHistory(history, pageSize: 7, pages: 2), _ => Task.FromResult(history[^1].Sequence), TimeProvider.System));
+
+        Assert.Equal("the event store did not answer", error.Message);
+        Assert.Equal("failed", projector.Rebuild!.State);
+        Assert.Equal(live, projector.Database.Path);
+        Assert.Equal(history[4].Sequence, projector.LastSequence);
+        Assert.False(File.Exists(projector.Rebuild.File));
+    }
+
+    [Fact]
+    public async Task GivenAnEventTheFoldCannotTakeAndNowhereToPark_WhenRebuilt_ThenTheRebuildFailsOnItAndTheReadStops()
+    {
+        var given = new Given();
+        given.Add(Streams.Region(Golmud), Region(Golmud));
+        given.Add(SaltLake, Enterprise(SaltLake, Golmud));
+        for (var i = 0; i < 200; i++)
+            given.Add(SaltLake, i == 23 ? new Unwritable(SaltLake) : Alarm($"a-{i}", SaltLake, Golmud, T0.AddMinutes(i)));
+        using var folder = new TempAnalytics();
+        using var projector = new AnalyticsProjector(Path.Combine(folder.Folder, "rebuilt"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            projector.RebuildAsync(new History(given.Events, pageSize: 10), _ => Task.FromResult(given.Events[^1].Sequence), TimeProvider.System));
+
+        Assert.Equal("this payload cannot be read", error.Message);
+        Assert.Equal("failed", projector.Rebuild!.State);
+        Assert.Equal(0, projector.LastSequence);
     }
 }
