@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace Fusion.Projections.Projection;
 
 /// <summary>Where a rebuild reads the event history from: the event store, in sequence order.</summary>
@@ -124,56 +122,20 @@ public sealed class AnalyticsProjector : IDisposable
             Report("done", finished: true);
             return _rebuild!;
 
-            // The history is read and folded a batch ahead, on another thread, while this one writes the batch before it into
-            // the file: the writer is the slower of the two, and both cores work.
             async Task CopyAsync(long upTo)
             {
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var ahead = Channel.CreateBounded<(IReadOnlyList<AnalyticsEvent> Batch, FoldedBatch? Folded)>(
-                    new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-                var from = fresh!.LastSequence;
-                var reading = Task.Run(async () =>
+                await foreach (var batch in source.ReadAsync(fresh!.LastSequence, upTo, ct))
                 {
-                    try
+                    if (park is null) applied += fresh.Apply(batch).Applied;
+                    else
                     {
-                        await foreach (var batch in source.ReadAsync(from, upTo, stop.Token))
-                            await ahead.Writer.WriteAsync((batch, FoldAhead(batch)), stop.Token);
-                        ahead.Writer.Complete();
+                        await PoisonIsolation.ApplyAsync(batch, b => { applied += fresh.Apply(b).Applied; return Task.CompletedTask; },
+                            isOutage ?? (_ => false), park);
+                        // Past a parked last event of the batch, so the next read starts after it.
+                        if (fresh.LastSequence < batch[^1].Sequence) fresh.Skip(batch[^1]);
                     }
-                    catch (Exception e) { ahead.Writer.Complete(e); }
-                }, stop.Token);
-                try
-                {
-                    await foreach (var (batch, folded) in ahead.Reader.ReadAllAsync(ct))
-                    {
-                        if (park is null) applied += (folded is null ? fresh.Apply(batch) : fresh.Apply(folded)).Applied;
-                        else
-                        {
-                            // The whole batch as folded ahead; its halves, when it fails, folded again.
-                            await PoisonIsolation.ApplyAsync(batch, b =>
-                                {
-                                    applied += (folded is not null && ReferenceEquals(b, batch) ? fresh.Apply(folded) : fresh.Apply(b)).Applied;
-                                    return Task.CompletedTask;
-                                },
-                                isOutage ?? (_ => false), park);
-                            // Past a parked last event of the batch, so the next read starts after it.
-                            if (fresh.LastSequence < batch[^1].Sequence) fresh.Skip(batch[^1]);
-                        }
-                        Report(_rebuild?.State ?? "running", upTo);
-                    }
+                    Report(_rebuild?.State ?? "running", upTo);
                 }
-                finally
-                {
-                    await stop.CancelAsync();
-                    try { await reading; } catch (OperationCanceledException) { /* stopped because the writer stopped first */ }
-                }
-            }
-
-            // An event the fold cannot take leaves the batch to be folded where it is written, which finds it.
-            static FoldedBatch? FoldAhead(IReadOnlyList<AnalyticsEvent> batch)
-            {
-                try { return AnalyticsSink.Fold(batch); }
-                catch (Exception) { return null; }
             }
 
             void Report(string state, long? upTo = null, bool finished = false)

@@ -4,12 +4,6 @@ namespace Fusion.Projections.Projection;
 
 public sealed record AnalyticsBatchResult(int Received, int Applied, int Rows, long LastSequence);
 
-/// <summary>A batch as <see cref="AnalyticsSink.Fold"/> left it: the batch received, its events in order (each once) and their rows by table.</summary>
-public sealed record FoldedBatch(IReadOnlyList<AnalyticsEvent> Source, IReadOnlyList<AnalyticsEvent> Events, IReadOnlyDictionary<IAnalyticsTable, List<AnalyticsRow>> Rows)
-{
-    public int Received => Source.Count;
-}
-
 /// <summary>
 /// Writes folded batches into an analytics database: all rows of a batch and the new checkpoint in one
 /// DuckDB transaction, so after any crash each event is there exactly once. Events at or below the
@@ -32,40 +26,18 @@ public sealed class AnalyticsSink : IDisposable
         LastSequence = database.Checkpoint();
     }
 
-    public AnalyticsBatchResult Apply(IReadOnlyList<AnalyticsEvent> batch) => Apply(Fold(batch.Where(e => e.Sequence > LastSequence).ToList()), batch.Count);
-
-    /// <summary>
-    /// A batch folded ahead (<see cref="Fold"/>, on another thread while this one writes): written as it is when every event
-    /// in it is past the checkpoint, else what is past it is folded again.
-    /// </summary>
-    public AnalyticsBatchResult Apply(FoldedBatch folded) =>
-        folded.Events.Count == 0 || folded.Events[0].Sequence > LastSequence ? Apply(folded, folded.Received) : Apply(folded.Source);
-
-    AnalyticsBatchResult Apply(FoldedBatch folded, int received)
+    public AnalyticsBatchResult Apply(IReadOnlyList<AnalyticsEvent> batch)
     {
-        if (folded.Events.Count == 0) return new AnalyticsBatchResult(received, 0, 0, LastSequence);
-        var last = folded.Events[^1];
-        var written = WriteInTransaction(folded, checkpoint: last);
+        var fresh = batch.Where(e => e.Sequence > LastSequence)
+            .DistinctBy(e => e.Sequence)
+            .OrderBy(e => e.Sequence)
+            .ToList();
+        if (fresh.Count == 0) return new AnalyticsBatchResult(batch.Count, 0, 0, LastSequence);
+
+        var last = fresh[^1];
+        var written = WriteInTransaction(fresh, checkpoint: last);
         LastSequence = last.Sequence;
-        return new AnalyticsBatchResult(received, folded.Events.Count, written, LastSequence);
-    }
-
-    /// <summary>
-    /// The batch's events in order, each once, and the rows they add, by table. Pure, so a rebuild folds the next batch while
-    /// the sink writes this one; throws on an event the fold cannot take (the writer folds the batch again to find it).
-    /// </summary>
-    public static FoldedBatch Fold(IReadOnlyList<AnalyticsEvent> batch)
-    {
-        var events = batch.DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence).ToList();
-        var byTable = new Dictionary<IAnalyticsTable, List<AnalyticsRow>>();
-        foreach (var e in events)
-            foreach (var row in AnalyticsFold.Fold(e))
-            {
-                var table = AnalyticsSchema.ByRowType[row.GetType()];
-                if (!byTable.TryGetValue(table, out var rows)) byTable[table] = rows = [];
-                rows.Add(row);
-            }
-        return new FoldedBatch(batch, events, byTable);
+        return new AnalyticsBatchResult(batch.Count, fresh.Count, written, LastSequence);
     }
 
     /// <summary>
@@ -73,7 +45,7 @@ public sealed class AnalyticsSink : IDisposable
     /// its rows are written and the checkpoint stays. A replace-by-key row yields to a later row of the
     /// same key already there. The caller knows it is not in the file (it was parked, not applied).
     /// </summary>
-    public int ApplyOutOfOrder(AnalyticsEvent e) => WriteInTransaction(Fold([e]), checkpoint: null);
+    public int ApplyOutOfOrder(AnalyticsEvent e) => WriteInTransaction([e], checkpoint: null);
 
     /// <summary>Moves the checkpoint past an event that was parked, not written, when it ended a batch.</summary>
     public void Skip(AnalyticsEvent e)
@@ -87,11 +59,20 @@ public sealed class AnalyticsSink : IDisposable
         LastSequence = e.Sequence;
     }
 
-    int WriteInTransaction(FoldedBatch folded, AnalyticsEvent? checkpoint)
+    int WriteInTransaction(IReadOnlyList<AnalyticsEvent> events, AnalyticsEvent? checkpoint)
     {
+        var byTable = new Dictionary<IAnalyticsTable, List<AnalyticsRow>>();
+        foreach (var e in events)
+            foreach (var row in AnalyticsFold.Fold(e))
+            {
+                var table = AnalyticsSchema.ByRowType[row.GetType()];
+                if (!byTable.TryGetValue(table, out var rows)) byTable[table] = rows = [];
+                rows.Add(row);
+            }
+
         var written = 0;
         using var tx = _writer.BeginTransaction();
-        foreach (var (table, rows) in folded.Rows)
+        foreach (var (table, rows) in byTable)
             written += Write(table, rows, written, outOfOrder: checkpoint is null);
         using (var cmd = _writer.CreateCommand())
         {
@@ -103,14 +84,14 @@ public sealed class AnalyticsSink : IDisposable
                 cmd.Parameters.Add(new DuckDBParameter("seq", checkpoint.Sequence));
                 cmd.Parameters.Add(new DuckDBParameter("at", checkpoint.Timestamp));
             }
-            cmd.Parameters.Add(new DuckDBParameter("n", (long)folded.Events.Count));
+            cmd.Parameters.Add(new DuckDBParameter("n", (long)events.Count));
             cmd.ExecuteNonQuery();
         }
         tx.Commit();
         return written;
     }
 
-    int Write(IAnalyticsTable table, IReadOnlyList<AnalyticsRow> rows, int writtenBefore, bool outOfOrder)
+    int Write(IAnalyticsTable table, List<AnalyticsRow> rows, int writtenBefore, bool outOfOrder)
     {
         if (table.KeyColumn is { } keyColumn)
         {

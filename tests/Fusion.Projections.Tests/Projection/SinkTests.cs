@@ -45,39 +45,6 @@ public class SinkTests
     }
 
     [Fact]
-    public void GivenABatchFoldedAhead_WhenPartOfItWasAppliedMeanwhile_ThenOnlyWhatIsPastTheCheckpointIsWritten()
-    {
-        using var a = new TempAnalytics();
-        var events = Alarms(50);
-        var folded = AnalyticsSink.Fold(events.Skip(10).Take(30).ToList());
-        a.Sink.Apply(events.Take(30).ToList());
-
-        var result = a.Sink.Apply(folded);
-
-        Assert.Equal(new AnalyticsBatchResult(30, 10, 20, events[39].Sequence), result);
-        Assert.Equal(40, a.Count("events"));
-        Assert.Equal(40, a.Count("(SELECT DISTINCT sequence FROM events)"));
-        Assert.Equal(40L, a.Scalar("SELECT events FROM analytics_checkpoint"));
-    }
-
-    [Fact]
-    public void GivenABatchFoldedAhead_WhenAppliedPastTheCheckpoint_ThenTheSameRowsAsTheBatchAppliedItself()
-    {
-        var events = Alarms(60);
-        using var itself = new TempAnalytics();
-        itself.Sink.Apply(events.Take(20).ToList());
-        itself.Sink.Apply(events.Skip(20).Reverse().ToList());
-        using var ahead = new TempAnalytics();
-        ahead.Sink.Apply(AnalyticsSink.Fold(events.Take(20).ToList()));
-
-        var result = ahead.Sink.Apply(AnalyticsSink.Fold(events.Skip(20).Reverse().ToList()));
-
-        Assert.Equal(new AnalyticsBatchResult(42, 42, 84, events[^1].Sequence), result);
-        foreach (var table in new[] { "events", "camera_alarms", "enterprises", "analytics_checkpoint" })
-            Assert.Equal(itself.Dump(table), ahead.Dump(table));
-    }
-
-    [Fact]
     public void GivenAWriterKilledMidBatch_WhenRestartedAndEverythingRedelivered_ThenEachEventExactlyOnce()
     {
         using var a = new TempAnalytics();
