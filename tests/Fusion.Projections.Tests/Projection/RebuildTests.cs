@@ -42,6 +42,17 @@ public class RebuildTests
         public string Detail => throw new InvalidOperationException("this payload cannot be read");
     }
 
+    /// <summary>A region, an enterprise and its alarms, the 24th of them an event the fold cannot write.</summary>
+    static Given AlarmsWithOneUnwritable(int alarms)
+    {
+        var given = new Given();
+        given.Add(Streams.Region(Golmud), Region(Golmud));
+        given.Add(SaltLake, Enterprise(SaltLake, Golmud));
+        for (var i = 0; i < alarms; i++)
+            given.Add(SaltLake, i == 23 ? new Unwritable(SaltLake) : Alarm($"a-{i}", SaltLake, Golmud, T0.AddMinutes(i)));
+        return given;
+    }
+
     [Fact]
     public async Task GivenAHistory_WhenRebuiltInPages_ThenTheNewFileHasTheRowsOfTheEventsAppliedOneByOne()
     {
@@ -62,11 +73,7 @@ public class RebuildTests
     [Fact]
     public async Task GivenAnEventTheFoldCannotTake_WhenRebuilt_ThenItAloneIsParkedAndEveryOtherEventIsInTheNewFile()
     {
-        var given = new Given();
-        given.Add(Streams.Region(Golmud), Region(Golmud));
-        given.Add(SaltLake, Enterprise(SaltLake, Golmud));
-        for (var i = 0; i < 40; i++)
-            given.Add(SaltLake, i == 23 ? new Unwritable(SaltLake) : Alarm($"a-{i}", SaltLake, Golmud, T0.AddMinutes(i)));
+        var given = AlarmsWithOneUnwritable(40);
         var bad = given.Events.Single(e => e.Data is Unwritable);
 
         using var folder = new TempAnalytics();
@@ -104,11 +111,7 @@ public class RebuildTests
     [Fact]
     public async Task GivenAnEventTheFoldCannotTakeAndNowhereToPark_WhenRebuilt_ThenTheRebuildFailsOnItAndTheReadStops()
     {
-        var given = new Given();
-        given.Add(Streams.Region(Golmud), Region(Golmud));
-        given.Add(SaltLake, Enterprise(SaltLake, Golmud));
-        for (var i = 0; i < 200; i++)
-            given.Add(SaltLake, i == 23 ? new Unwritable(SaltLake) : Alarm($"a-{i}", SaltLake, Golmud, T0.AddMinutes(i)));
+        var given = AlarmsWithOneUnwritable(200);
         using var folder = new TempAnalytics();
         using var projector = new AnalyticsProjector(Path.Combine(folder.Folder, "rebuilt"));
 
