@@ -103,6 +103,9 @@ public sealed class HeldSignal
     [Id(2)] public RiskSignal Signal { get; set; } = null!;
 
     public static string IdOf(string subject, string signalId) => $"{subject}/{signalId}";
+
+    /// <summary>The signals one transaction adds and lets go, over all the grains' writes in it, with their duplicated Subject.</summary>
+    public static OwnedDocuments<HeldSignal> Batch(IDocumentStore store) => new(store, "subject", h => h.Id, h => h.Subject);
 }
 
 /// <summary>
@@ -117,47 +120,13 @@ public sealed record RiskWrites(
 {
     /// <summary>
     /// The snapshot and the event into <paramref name="bulk"/>, the signals added and let go into <paramref name="signals"/>: each
-    /// stores those of a whole transaction at once (<see cref="BulkWrites"/>, <see cref="HeldSignals"/>).
+    /// stores those of a whole transaction at once (<see cref="BulkWrites"/>, <see cref="OwnedDocuments{T}"/>).
     /// </summary>
-    public void ApplyTo(BulkWrites bulk, HeldSignals signals)
+    public void ApplyTo(BulkWrites bulk, OwnedDocuments<HeldSignal> signals)
     {
         bulk.Store(Snapshot.Id, Snapshot);
         signals.Apply(Added, Removed);
         if (Assessed is not null) bulk.Append(Stream, Assessed);
-    }
-}
-
-/// <summary>
-/// The signals one transaction adds and lets go, over all the grains' writes in it (each id as the last write left it), stored
-/// by two statements: one upsert of every signal added, one delete of every signal let go. Marten's own operations cost a
-/// statement per signal, and each document operation queued looks through every one queued before it, which made a
-/// live-risk page of 500 signals quadratic in its size.
-/// </summary>
-public sealed class HeldSignals(IDocumentStore store)
-{
-    /// <summary>Per signal id, in the order the writes came: the signal to hold, or null to let it go.</summary>
-    readonly Dictionary<string, HeldSignal?> last = new(StringComparer.Ordinal);
-
-    public void Apply(ImmutableArray<HeldSignal> added, ImmutableArray<string> removed)
-    {
-        // A grain's write adds and lets go disjoint signals; across writes, the later one decides.
-        foreach (var id in removed) last[id] = null;
-        foreach (var signal in added) last[signal.Id] = signal;
-    }
-
-    /// <summary>Queues the two statements on the session (none when nothing changed); they run in its transaction at SaveChanges.</summary>
-    public void QueueOn(IDocumentSession session)
-    {
-        if (last.Count == 0) return;
-        var table = RevisionGuard.TableOf<HeldSignal>(store);
-        var gone = last.Where(e => e.Value is null).Select(e => e.Key).ToArray();
-        if (gone.Length > 0) session.QueueSqlCommand($"DELETE FROM {table} WHERE id = ANY(?)", [gone]);
-        var held = last.Values.OfType<HeldSignal>().ToArray();
-        if (held.Length == 0) return;
-        var serializer = store.Options.Serializer();
-        // With its duplicated Subject.
-        BulkWrites.QueueUpsert(session, store, typeof(HeldSignal), held.Select(h => h.Id).ToArray(), held.Select(h => serializer.ToJson(h)).ToArray(),
-            ("subject", held.Select(h => h.Subject).ToArray()));
     }
 }
 

@@ -17,12 +17,14 @@ public static class RiskStore
     public static async Task StoreAsync(IDocumentStore store, IEnumerable<RiskWrites> writes, IEnumerable<WarningWrites> warnings, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
-        var signals = new HeldSignals(store);
+        var signals = HeldSignal.Batch(store);
+        var entries = WarningBookEntry.Batch(store);
         var bulk = new BulkWrites(store);
         var risk = Apply(writes, w => (w.Snapshot.Id, w.Based), w => w.ApplyTo(bulk, signals));
-        var books = Apply(warnings, w => (w.Book.Id, w.Based), w => w.ApplyTo(session, bulk));
+        var books = Apply(warnings, w => (w.Book.Id, w.Based), w => w.ApplyTo(session, bulk, entries));
         if (risk.Count + books.Count == 0) return;
         signals.QueueOn(session);
+        entries.QueueOn(session);
         bulk.QueueOn(session);
         if (await RevisionGuard.StaleAsync(session, [(RevisionGuard.TableOf<RiskSnapshot>(store), risk), (RevisionGuard.TableOf<WarningBookDocument>(store), books)], ct)
             is { Count: > 0 } stale)

@@ -37,8 +37,10 @@ public interface IWarningGrain : IPageStagingGrain
 }
 
 /// <summary>
-/// A scope's persisted warning book and when it next has something to do (the due time the warning clock polls). Revision
-/// counts the commits stored: a commit is stored only over the revision its grain read (<see cref="RevisionGuard"/>).
+/// A scope's persisted warning book and when it next has something to do (the due time the warning clock polls). Its open
+/// deadlines and verified evidence are stored beside it, one document each (<see cref="WarningBookEntry"/>); a book stored
+/// before that holds them inside, and is still read. Revision counts the commits stored: a commit is stored only over the
+/// revision its grain read (<see cref="RevisionGuard"/>).
 /// </summary>
 [GenerateSerializer]
 public sealed class WarningBookDocument
@@ -50,22 +52,32 @@ public sealed class WarningBookDocument
 }
 
 /// <summary>
-/// What one decision of a warning grain stores: its book, the warning events (in order, each on its warning's stream) and
-/// the views of the warnings they move. Based: the stored revision the decision was made on. The live-risk pass stores a
-/// page's writes of many grains in one transaction (or a few side by side); a decision outside a page stores its own.
+/// What one decision of a warning grain stores: its book, the book's entries new or changed and the ids of those it let go,
+/// the warning events (in order, each on its warning's stream) and the views of the warnings they move. Based: the stored
+/// revision the decision was made on. The live-risk pass stores a page's writes of many grains in one transaction (or a few
+/// side by side); a decision outside a page stores its own.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WarningWrites(
     [property: Id(0)] WarningBookDocument Book, [property: Id(1)] ImmutableArray<object> Events, [property: Id(2)] ImmutableArray<WarningView> Views,
-    [property: Id(3)] long Based)
+    [property: Id(3)] long Based, [property: Id(4)] ImmutableArray<WarningBookEntry> Entries, [property: Id(5)] ImmutableArray<string> EntriesGone)
 {
-    /// <summary>The writes through the session; in a page's transaction (<paramref name="bulk"/>), the book with the transaction's others (<see cref="BulkWrites"/>).</summary>
-    public void ApplyTo(IDocumentOperations operations, BulkWrites? bulk = null)
+    /// <summary>
+    /// The writes through the session; in a page's transaction (<paramref name="bulk"/>, <paramref name="entries"/>), the book and
+    /// its entries with the transaction's others (<see cref="BulkWrites"/>, <see cref="OwnedDocuments{T}"/>).
+    /// </summary>
+    public void ApplyTo(IDocumentOperations operations, BulkWrites? bulk = null, OwnedDocuments<WarningBookEntry>? entries = null)
     {
         foreach (var e in Events) operations.Events.Append(Streams.Warning(WarningEvents.WarningIdOf(e)!), e);
         foreach (var view in Views) operations.Store(view);
         if (bulk is null) operations.Store(Book);
         else bulk.Store(Book.Id, Book);
+        if (entries is not null) entries.Apply(Entries, EntriesGone);
+        else
+        {
+            foreach (var id in EntriesGone) operations.Delete<WarningBookEntry>(id);
+            foreach (var entry in Entries) operations.Store(entry);
+        }
     }
 }
 
@@ -93,6 +105,8 @@ public sealed class WarningGrain(
     WarningBook book = WarningBook.Empty("");
     /// <summary>The stored book's revision this grain's book was read or stored at.</summary>
     long revision;
+    /// <summary>Read from a document that held its deadlines and verified evidence inside: the next commit stores each on its own.</summary>
+    bool entriesInside;
     string Scope => this.GetPrimaryKeyString();
     WarningContext Context => new(rules.Current.Rules, masterData.Current, blacklist, adoptedModel);
     string? adoptedModel;
@@ -105,6 +119,7 @@ public sealed class WarningGrain(
     readonly StagedPage stagedPage = new(SettleWithin);
     WarningBook stagedBook = WarningBook.Empty("");
     long stagedRevision;
+    bool stagedInside;
     Dictionary<string, WarningView?>? stagedViews;
     List<object>? stagedEvents;
 
@@ -113,9 +128,14 @@ public sealed class WarningGrain(
     async Task LoadAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        var stored = await session.LoadAsync<WarningBookDocument>(Scope, ct);
-        book = stored?.Book ?? WarningBook.Empty(Scope);
+        var batch = session.CreateBatchQuery();
+        var storedBook = batch.Load<WarningBookDocument>(Scope);
+        var storedEntries = batch.Query<WarningBookEntry>().Where(e => e.Scope == Scope).ToList();
+        await batch.Execute(ct);
+        var stored = await storedBook;
+        book = WarningBookEntry.Into(stored?.Book ?? WarningBook.Empty(Scope), await storedEntries);
         revision = stored?.Revision ?? 0;
+        entriesInside = stored is not null && (!stored.Book.Deadlines.IsEmpty || !stored.Book.Verified.IsEmpty);
     }
 
     /// <summary>The risk model the level rules act on, as of now (it changes once a re-scoring has gone by).</summary>
@@ -131,10 +151,11 @@ public sealed class WarningGrain(
         if (lastSequence <= stagedBook.LastSequence) return null;
         var ctx = await ContextAsync();
         var decision = WarningEvaluation.Observe(stagedBook, observations.Value, lastSequence, ctx, clock.Now);
-        var writes = await WritesAsync(decision, stagedBook, stagedRevision, always: false, LoadViewsAsync, stagedViews ??= new(StringComparer.Ordinal));
+        var writes = await WritesAsync(decision, stagedBook, stagedRevision, stagedInside, always: false, LoadViewsAsync, stagedViews ??= new(StringComparer.Ordinal));
         stagedBook = decision.Book;
         if (writes is null) return null;
         stagedRevision = writes.Book.Revision;
+        stagedInside = false;
         if (!writes.Events.IsEmpty) (stagedEvents ??= []).AddRange(writes.Events);
         return writes;
     }
@@ -151,6 +172,7 @@ public sealed class WarningGrain(
         if (!await stagedPage.StartAsync(page, () => LoadAsync(CancellationToken.None))) return;
         stagedBook = book;
         stagedRevision = revision;
+        stagedInside = entriesInside;
         stagedViews = null;
         stagedEvents = null;
     }
@@ -161,6 +183,7 @@ public sealed class WarningGrain(
         {
             book = stagedBook;
             revision = stagedRevision;
+            entriesInside = stagedInside;
             foreach (var e in stagedEvents ?? []) metrics.WarningTransition(e);
             stagedViews = null;
             stagedEvents = null;
@@ -246,7 +269,7 @@ public sealed class WarningGrain(
     async Task CommitAsync(WarningDecision decision, DecisionView? decidedOn)
     {
         await using var session = store.LightweightSession();
-        var writes = await WritesAsync(decision, book, revision, always: decidedOn is not null, ids => session.LoadManyAsync<WarningView>(ids), []);
+        var writes = await WritesAsync(decision, book, revision, entriesInside, always: decidedOn is not null, ids => session.LoadManyAsync<WarningView>(ids), []);
         if (writes is null)
         {
             book = decision.Book;
@@ -259,18 +282,20 @@ public sealed class WarningGrain(
         await session.SaveChangesAsync();
         book = decision.Book;
         revision = writes.Book.Revision;
+        entriesInside = false;
         foreach (var e in writes.Events) metrics.WarningTransition(e);
     }
 
     /// <summary>
-    /// What storing a decision made on <paramref name="before"/> (stored at <paramref name="fromRevision"/>) takes: the book, its
+    /// What storing a decision made on <paramref name="before"/> (stored at <paramref name="fromRevision"/>; its entries inside its
+    /// document when <paramref name="inside"/>) takes: the book and its entries that changed, its
     /// events (a raised warning with the subject's risk now) and the views they move, read in one go with <paramref name="load"/>
     /// unless <paramref name="views"/> holds them already (it is given the moved ones). Null when there is nothing to store: the
     /// book did not change, or (unless <paramref name="always"/>) only the last sequence seen moved, which is kept in memory and
     /// stored with the next change (events delivered again after a restart are observed again against the same book, to the
     /// same effect).
     /// </summary>
-    async Task<WarningWrites?> WritesAsync(WarningDecision decision, WarningBook before, long fromRevision, bool always,
+    async Task<WarningWrites?> WritesAsync(WarningDecision decision, WarningBook before, long fromRevision, bool inside, bool always,
         Func<string[], Task<IReadOnlyList<WarningView>>> load, Dictionary<string, WarningView?> views)
     {
         var events = decision.Events;
@@ -292,8 +317,9 @@ public sealed class WarningGrain(
             views[id] = WarningView.Apply(e is WarningRaised ? null : views[id], e);
             if (!moved.Contains(id)) moved.Add(id);
         }
-        var document = new WarningBookDocument { Id = Scope, Book = decision.Book, DueAt = decision.Book.NextDue(Context), Revision = fromRevision + 1 };
-        return new WarningWrites(document, events, [.. moved.Select(id => views[id]).OfType<WarningView>()], fromRevision);
+        var document = new WarningBookDocument { Id = Scope, Book = WarningBookEntry.Outside(decision.Book), DueAt = decision.Book.NextDue(Context), Revision = fromRevision + 1 };
+        var (entries, gone) = WarningBookEntry.Changes(Scope, inside ? WarningBookEntry.Outside(before) : before, decision.Book);
+        return new WarningWrites(document, events, [.. moved.Select(id => views[id]).OfType<WarningView>()], fromRevision, entries, gone);
     }
 
     /// <summary>The subject's risk at the moment of raising: score, level and its strongest signals.</summary>

@@ -11,6 +11,7 @@ public static class WarningSetup
         services.ConfigureMarten(opts =>
         {
             opts.Schema.For<WarningBookDocument>().Identity(d => d.Id).Index(d => d.DueAt);
+            opts.Schema.For<WarningBookEntry>().Identity(e => e.Id).Duplicate(e => e.Scope);
             opts.Schema.For<WarningView>().Identity(d => d.Id).Index(d => d.RaisedAt);
             opts.Schema.For<AnalyticalRunDocument>().Identity(d => d.Id);
             opts.Schema.For<WarningRiskModelDocument>().Identity(d => d.Id);

@@ -75,7 +75,10 @@ public sealed class WarningPageTests
             [new WarningRecipient("L-GOLMUD", RecipientRole.RegionLeader, "格尔木市长", "l-golmud@example.cn")], T0);
         var repeated = new WarningRepeated(Id, [evidence with { EventId = "camera-alarm:A-4", Sequence = 13 }], 2, T0.AddMinutes(5));
         var writes = new WarningWrites(new WarningBookDocument { Id = Potash, Book = WarningBook.Empty(Potash) with { LastSequence = 13 }, DueAt = T0.AddMinutes(10), Revision = 4 },
-            [raisedEvent, repeated], [WarningView.Apply(WarningView.Apply(null, raisedEvent), repeated)!], 3);
+            [raisedEvent, repeated], [WarningView.Apply(WarningView.Apply(null, raisedEvent), repeated)!], 3,
+            [new WarningBookEntry { Id = $"{Potash}/deadline/rectification-overdue|inspection:I-1", Scope = Potash, Key = "rectification-overdue|inspection:I-1",
+                Deadline = new PendingDeadline("rectification-overdue", Potash, Potash, "GOLMUD-IP", evidence with { EventId = "inspection:I-1" }, T0.AddDays(3)) }],
+            [$"{Potash}/verified/inspection:I-0"]);
 
         var back = serializer.Deserialize<WarningWrites>(serializer.SerializeToArray(writes))!;
 
@@ -83,5 +86,7 @@ public sealed class WarningPageTests
         Assert.Equal(writes.Events.Select(e => JsonSerializer.Serialize(e, e.GetType())), back.Events.Select(e => JsonSerializer.Serialize(e, e.GetType())));
         Assert.Equal(JsonSerializer.Serialize(writes.Views), JsonSerializer.Serialize(back.Views));
         Assert.Equal((Potash, 13L, T0.AddMinutes(10), 4L, 3L), (back.Book.Id, back.Book.Book.LastSequence, back.Book.DueAt!.Value, back.Book.Revision, back.Based));
+        Assert.Equal(JsonSerializer.Serialize(writes.Entries), JsonSerializer.Serialize(back.Entries));
+        Assert.Equal(writes.EntriesGone.ToArray(), back.EntriesGone.ToArray());
     }
 }
