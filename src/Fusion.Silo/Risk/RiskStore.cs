@@ -21,7 +21,7 @@ public static class RiskStore
         var entries = WarningBookEntry.Batch(store);
         var bulk = new BulkWrites(store);
         var risk = Apply(writes, w => (w.Snapshot.Id, w.Based), w => w.ApplyTo(bulk, signals));
-        var books = Apply(warnings, w => (w.Book.Id, w.Based), w => w.ApplyTo(session, bulk, entries));
+        var books = Apply(warnings, w => (w.Book.Id, w.Based), w => w.ApplyTo(session, entries, bulk));
         if (risk.Count + books.Count == 0) return;
         signals.QueueOn(session);
         entries.QueueOn(session);

@@ -42,24 +42,25 @@ public sealed class WarningBookEntry
     }
 
     /// <summary>
-    /// What storing <paramref name="after"/> over <paramref name="before"/> (stored as entries) takes: the entries new or
-    /// changed, and the ids of those it no longer holds.
+    /// What storing <paramref name="after"/> over <paramref name="before"/> takes: the entries new or changed, and the ids of
+    /// those it no longer holds. <paramref name="inside"/>: <paramref name="before"/> was read from a document holding its
+    /// entries inside, so every entry <paramref name="after"/> holds is stored (any also stored outside are written again).
     /// </summary>
-    public static (ImmutableArray<WarningBookEntry> Stored, ImmutableArray<string> Gone) Changes(string scope, WarningBook before, WarningBook after)
+    public static (ImmutableArray<WarningBookEntry> Stored, ImmutableArray<string> Gone) Changes(string scope, WarningBook before, WarningBook after, bool inside = false)
     {
         var stored = ImmutableArray.CreateBuilder<WarningBookEntry>();
         var gone = ImmutableArray.CreateBuilder<string>();
-        if (!ReferenceEquals(before.Deadlines, after.Deadlines))
+        if (inside || !ReferenceEquals(before.Deadlines, after.Deadlines))
         {
             foreach (var (key, deadline) in after.Deadlines)
-                if (!before.Deadlines.TryGetValue(key, out var was) || !Equals(was, deadline))
+                if (inside || !before.Deadlines.TryGetValue(key, out var was) || !Equals(was, deadline))
                     stored.Add(new WarningBookEntry { Id = IdOf(scope, key, deadline: true), Scope = scope, Key = key, Deadline = deadline });
             foreach (var key in before.Deadlines.Keys)
                 if (!after.Deadlines.ContainsKey(key)) gone.Add(IdOf(scope, key, deadline: true));
         }
-        if (!ReferenceEquals(before.Verified, after.Verified))
+        if (inside || !ReferenceEquals(before.Verified, after.Verified))
         {
-            foreach (var key in after.Verified.Except(before.Verified))
+            foreach (var key in inside ? after.Verified : after.Verified.Except(before.Verified))
                 stored.Add(new WarningBookEntry { Id = IdOf(scope, key, deadline: false), Scope = scope, Key = key });
             foreach (var key in before.Verified.Except(after.Verified))
                 gone.Add(IdOf(scope, key, deadline: false));

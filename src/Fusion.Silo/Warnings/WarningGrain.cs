@@ -63,21 +63,17 @@ public sealed record WarningWrites(
     [property: Id(3)] long Based, [property: Id(4)] ImmutableArray<WarningBookEntry> Entries, [property: Id(5)] ImmutableArray<string> EntriesGone)
 {
     /// <summary>
-    /// The writes through the session; in a page's transaction (<paramref name="bulk"/>, <paramref name="entries"/>), the book and
-    /// its entries with the transaction's others (<see cref="BulkWrites"/>, <see cref="OwnedDocuments{T}"/>).
+    /// The writes through the session, the book's entries into <paramref name="entries"/> (which stores those of a whole
+    /// transaction at once, <see cref="OwnedDocuments{T}"/>); in a page's transaction (<paramref name="bulk"/>), the book with the
+    /// transaction's others (<see cref="BulkWrites"/>). Writes from a silo that knew no entries carry none.
     /// </summary>
-    public void ApplyTo(IDocumentOperations operations, BulkWrites? bulk = null, OwnedDocuments<WarningBookEntry>? entries = null)
+    public void ApplyTo(IDocumentOperations operations, OwnedDocuments<WarningBookEntry> entries, BulkWrites? bulk = null)
     {
         foreach (var e in Events) operations.Events.Append(Streams.Warning(WarningEvents.WarningIdOf(e)!), e);
         foreach (var view in Views) operations.Store(view);
         if (bulk is null) operations.Store(Book);
         else bulk.Store(Book.Id, Book);
-        if (entries is not null) entries.Apply(Entries, EntriesGone);
-        else
-        {
-            foreach (var id in EntriesGone) operations.Delete<WarningBookEntry>(id);
-            foreach (var entry in Entries) operations.Store(entry);
-        }
+        entries.Apply(Entries.IsDefault ? [] : Entries, EntriesGone.IsDefault ? [] : EntriesGone);
     }
 }
 
@@ -128,6 +124,8 @@ public sealed class WarningGrain(
     async Task LoadAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
+        // The book and its entries in one round trip; should a commit land between the two reads, the revision is the book's,
+        // and the next commit, stored only over it, finds the book moved on and reads both again.
         var batch = session.CreateBatchQuery();
         var storedBook = batch.Load<WarningBookDocument>(Scope);
         var storedEntries = batch.Query<WarningBookEntry>().Where(e => e.Scope == Scope).ToList();
@@ -278,7 +276,9 @@ public sealed class WarningGrain(
         if (await RevisionGuard.StaleAsync(session, RevisionGuard.TableOf<WarningBookDocument>(store), new Dictionary<string, long> { [Scope] = revision }, CancellationToken.None) is { Count: > 0 } stale)
             throw new StaleStateException("warning book", stale);
         decidedOn?.Stamp(session);
-        writes.ApplyTo(session);
+        var entries = WarningBookEntry.Batch(store);
+        writes.ApplyTo(session, entries);
+        entries.QueueOn(session);
         await session.SaveChangesAsync();
         book = decision.Book;
         revision = writes.Book.Revision;
@@ -318,7 +318,7 @@ public sealed class WarningGrain(
             if (!moved.Contains(id)) moved.Add(id);
         }
         var document = new WarningBookDocument { Id = Scope, Book = WarningBookEntry.Outside(decision.Book), DueAt = decision.Book.NextDue(Context), Revision = fromRevision + 1 };
-        var (entries, gone) = WarningBookEntry.Changes(Scope, inside ? WarningBookEntry.Outside(before) : before, decision.Book);
+        var (entries, gone) = WarningBookEntry.Changes(Scope, before, decision.Book, inside);
         return new WarningWrites(document, events, [.. moved.Select(id => views[id]).OfType<WarningView>()], fromRevision, entries, gone);
     }
 

@@ -69,6 +69,10 @@ public sealed class WarningBookEntryTests
         var (none, noneGone) = WarningBookEntry.Changes(Potash, after, after with { LastSequence = 10 });
         Assert.Empty(none);
         Assert.Empty(noneGone);
+        // Read from a document that held them inside: every entry is stored, whatever the book held before.
+        var (moved, movedGone) = WarningBookEntry.Changes(Potash, after, after with { LastSequence = 10 }, inside: true);
+        Assert.Equal(["inspection:b", "inspection:x", "r|a", "r|c", "r|d"], moved.Select(e => e.Key).Order());
+        Assert.Empty(movedGone);
 
         var (all, _) = WarningBookEntry.Changes(Potash, WarningBookEntry.Outside(after), after);
         var again = WarningBookEntry.Into(WarningBookEntry.Outside(after), all);
@@ -114,42 +118,65 @@ public sealed class WarningBookEntryTests
         Assert.Equal(["inspection:I-1"], left.Select(e => e.Key));
     }
 
+    /// <summary>
+    /// A host with the test master data that stops once it has stored, as a book was stored before its entries had documents of
+    /// their own, SodaAsh's book with a deadline due at <paramref name="firstDue"/>, one in ten days and one finding verified,
+    /// all inside the book. Answers the database.
+    /// </summary>
+    static async Task<string> BookStoredTheOldWayAsync(FakeTimeProvider time, DateTimeOffset firstDue)
+    {
+        await using var app = await FusionApp.StartAsync(time: time, settings: Settings());
+        (await app.CreateClient().PostJsonAsync("/api/master-data", Haixi())).EnsureSuccessStatusCode();
+        await app.CaughtUpAsync();
+        await using var session = app.Store.LightweightSession();
+        var stored = await session.LoadAsync<WarningBookDocument>(SodaAsh) ?? new WarningBookDocument { Id = SodaAsh, Book = WarningBook.Empty(SodaAsh) };
+        PendingDeadline Due(string finding, DateTimeOffset at) =>
+            new(Rule, SodaAsh, SodaAsh, "GOLMUD", new WarningEvidence($"inspection:{finding}", 40, "InspectionFinding", $"finding {finding}", T0.AddDays(-3)), at);
+        stored.Book = stored.Book with
+        {
+            Deadlines = ImmutableDictionary<string, PendingDeadline>.Empty
+                .Add($"{Rule}|inspection:I-7", Due("I-7", firstDue)).Add($"{Rule}|inspection:I-8", Due("I-8", T0.AddDays(10))),
+            Verified = ["inspection:I-6"],
+        };
+        stored.DueAt = firstDue;
+        stored.Revision++;
+        session.Store(stored);
+        await session.SaveChangesAsync();
+        return app.ConnectionString;
+    }
+
+    static async Task<IReadOnlyList<(string Key, bool Deadline)>> MovedOutAsync(FusionApp app)
+    {
+        var (book, entries) = await StoredAsync(app.Store, SodaAsh);
+        Assert.Empty(book.Deadlines);
+        Assert.Empty(book.Verified);
+        return [.. entries.Select(e => (e.Key, e.Deadline is not null)).OrderBy(e => e.Key, StringComparer.Ordinal)];
+    }
+
     [Fact]
-    public async Task GivenABookStoredWithItsDeadlinesInside_WhenItsGrainCommitsNext_ThenItsOpenDeadlinesAndVerifiedEvidenceMoveIntoEntriesOfTheirOwn()
+    public async Task GivenABookStoredWithItsEntriesInside_WhenADeadlineFallsDue_ThenTheOthersAndTheVerifiedEvidenceMoveIntoEntriesOfTheirOwn()
     {
         var time = new FakeTimeProvider(T0);
-        string connection;
-        await using (var first = await FusionApp.StartAsync(time: time, settings: Settings()))
-        {
-            connection = first.ConnectionString;
-            (await first.CreateClient().PostJsonAsync("/api/master-data", Haixi())).EnsureSuccessStatusCode();
-            await first.CaughtUpAsync();
-            // As a book was stored before its entries had documents of their own: one deadline due within the hour, one in ten
-            // days, one finding verified, all inside the book.
-            await using var session = first.Store.LightweightSession();
-            var stored = await session.LoadAsync<WarningBookDocument>(SodaAsh) ?? new WarningBookDocument { Id = SodaAsh, Book = WarningBook.Empty(SodaAsh) };
-            PendingDeadline Due(string finding, DateTimeOffset at) =>
-                new(Rule, SodaAsh, SodaAsh, "GOLMUD", new WarningEvidence($"inspection:{finding}", 40, "InspectionFinding", $"finding {finding}", T0.AddDays(-3)), at);
-            stored.Book = stored.Book with
-            {
-                Deadlines = ImmutableDictionary<string, PendingDeadline>.Empty
-                    .Add($"{Rule}|inspection:I-7", Due("I-7", T0.AddHours(1))).Add($"{Rule}|inspection:I-8", Due("I-8", T0.AddDays(10))),
-                Verified = ["inspection:I-6"],
-            };
-            stored.DueAt = T0.AddHours(1);
-            stored.Revision++;
-            session.Store(stored);
-            await session.SaveChangesAsync();
-        }
+        var connection = await BookStoredTheOldWayAsync(time, T0.AddHours(1));
 
         time.SetUtcNow(T0.AddHours(2));
         await using var second = await FusionApp.StartAsync(connection, time, Settings());
-        var overdue = await OverdueAsync(second, evidence: 1);
-        Assert.Equal(["inspection:I-7"], EvidenceOf(overdue));
-        var (book, entries) = await StoredAsync(second.Store, SodaAsh);
-        Assert.Empty(book.Deadlines);
-        Assert.Empty(book.Verified);
-        Assert.Equal([($"{Rule}|inspection:I-8", true), ("inspection:I-6", false)], entries.Select(e => (e.Key, e.Deadline is not null)).OrderBy(e => e.Item2 ? 0 : 1));
-        Assert.Equal(T0.AddDays(10), entries.Single(e => e.Deadline is not null).Deadline!.DueAt);
+        Assert.Equal(["inspection:I-7"], EvidenceOf(await OverdueAsync(second, evidence: 1)));
+        Assert.Equal([("inspection:I-6", false), ($"{Rule}|inspection:I-8", true)], await MovedOutAsync(second));
+    }
+
+    [Fact]
+    public async Task GivenABookStoredWithItsEntriesInside_WhenAPageAddsAFinding_ThenItsEntriesMoveOutWithTheNewOne()
+    {
+        var time = new FakeTimeProvider(T0);
+        var connection = await BookStoredTheOldWayAsync(time, T0.AddDays(5));
+
+        await using var second = await FusionApp.StartAsync(connection, time, Settings());
+        (await second.CreateClient().PostJsonAsync("/api/ingest/inspection-findings",
+            new[] { RectificationTests.Finding("I-9", SodaAsh, new DateOnly(2026, 12, 20), T0.AddHours(-1)) })).EnsureSuccessStatusCode();
+        await second.CaughtUpAsync();
+
+        Assert.Equal([("inspection:I-6", false), ($"{Rule}|inspection:I-7", true), ($"{Rule}|inspection:I-8", true), ($"{Rule}|inspection:I-9", true)],
+            await MovedOutAsync(second));
     }
 }
