@@ -7,22 +7,11 @@ namespace Fusion.Projections.Tests.Projection;
 /// <summary>The projector's rebuild: the history read in pages and written into a new file beside the live one.</summary>
 public class RebuildTests
 {
-    /// <summary>The history in pages of a given size, as the event store hands them to a rebuild.</summary>
-    sealed class History(IReadOnlyList<AnalyticsEvent> events, int pageSize) : IAnalyticsEventSource
-    {
-        public async IAsyncEnumerable<IReadOnlyList<AnalyticsEvent>> ReadAsync(long after, long upTo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-        {
-            foreach (var page in events.Where(e => e.Sequence > after && e.Sequence <= upTo).Chunk(pageSize))
-            {
-                await Task.Yield();
-                ct.ThrowIfCancellationRequested();
-                yield return page;
-            }
-        }
-    }
-
-    /// <summary>A history whose read fails after some pages, as when the event store goes away mid-rebuild.</summary>
-    sealed class FailingHistory(IReadOnlyList<AnalyticsEvent> events, int pageSize, int pages) : IAnalyticsEventSource
+    /// <summary>
+    /// The history in pages of a given size, as the event store hands them to a rebuild; with <paramref name="failAfter"/>, the read
+    /// fails after that many pages, as when the event store goes away mid-rebuild.
+    /// </summary>
+    sealed class History(IReadOnlyList<AnalyticsEvent> events, int pageSize, int? failAfter = null) : IAnalyticsEventSource
     {
         public async IAsyncEnumerable<IReadOnlyList<AnalyticsEvent>> ReadAsync(long after, long upTo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
@@ -30,7 +19,8 @@ public class RebuildTests
             foreach (var page in events.Where(e => e.Sequence > after && e.Sequence <= upTo).Chunk(pageSize))
             {
                 await Task.Yield();
-                if (read++ == pages) throw new TimeoutException("the event store did not answer");
+                ct.ThrowIfCancellationRequested();
+                if (read++ == failAfter) throw new TimeoutException("the event store did not answer");
                 yield return page;
             }
         }
@@ -99,7 +89,7 @@ public class RebuildTests
         var live = projector.Database.Path;
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() =>
-            projector.RebuildAsync(new FailingHistory(history, pageSize: 7, pages: 2), _ => Task.FromResult(history[^1].Sequence), TimeProvider.System));
+            projector.RebuildAsync(new History(history, pageSize: 7, failAfter: 2), _ => Task.FromResult(history[^1].Sequence), TimeProvider.System));
 
         Assert.Equal("the event store did not answer", error.Message);
         Assert.Equal("failed", projector.Rebuild!.State);

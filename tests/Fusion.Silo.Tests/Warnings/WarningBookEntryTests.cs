@@ -18,8 +18,6 @@ public sealed class WarningBookEntryTests
     /// <summary>2026-11-30 is over in Beijing at 2026-11-30T16:00Z.</summary>
     static readonly DateTimeOffset AfterRectifyBy = new(2026, 11, 30, 16, 0, 0, TimeSpan.Zero);
 
-    static Dictionary<string, string?> Settings() => new() { ["Fusion:Warnings:TickEvery"] = "00:00:00.2" };
-
     static async Task<(WarningBook Book, IReadOnlyList<WarningBookEntry> Entries)> StoredAsync(IDocumentStore store, string scope)
     {
         await using var session = store.QuerySession();
@@ -27,18 +25,9 @@ public sealed class WarningBookEntryTests
         return (book, await session.Query<WarningBookEntry>().Where(e => e.Scope == scope).ToListAsync());
     }
 
-    static async Task<JsonElement> OverdueAsync(FusionApp app, int evidence)
-    {
-        var http = app.CreateClient();
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var answer = await http.GetJsonAsync($"/api/warnings?rule={Rule}");
-            if (answer.GetArrayLength() == 1 && answer[0].GetProperty("evidence").GetArrayLength() == evidence) return answer[0];
-            if (DateTime.UtcNow > until) throw new TimeoutException($"overdue warning with {evidence} findings: still {answer}");
-            await Task.Delay(100);
-        }
-    }
+    static async Task<JsonElement> OverdueAsync(FusionApp app, int evidence) =>
+        (await WarningTests.WaitForAsync(app.CreateClient(), $"/api/warnings?rule={Rule}",
+            w => w.GetArrayLength() == 1 && w[0].GetProperty("evidence").GetArrayLength() == evidence, $"overdue warning with {evidence} findings"))[0];
 
     static string[] EvidenceOf(JsonElement warning) =>
         [.. warning.GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("eventId").GetString()!).Order()];
@@ -86,7 +75,7 @@ public sealed class WarningBookEntryTests
     {
         var time = new FakeTimeProvider(T0);
         string connection;
-        await using (var first = await FusionApp.StartAsync(time: time, settings: Settings()))
+        await using (var first = await FusionApp.StartAsync(time: time, settings: WarningTests.Settings()))
         {
             connection = first.ConnectionString;
             var http = first.CreateClient();
@@ -110,7 +99,7 @@ public sealed class WarningBookEntryTests
         }
 
         time.SetUtcNow(AfterRectifyBy);
-        await using var second = await FusionApp.StartAsync(connection, time, Settings());
+        await using var second = await FusionApp.StartAsync(connection, time, WarningTests.Settings());
         var overdue = await OverdueAsync(second, evidence: 2);
         Assert.Equal(["inspection:I-2", "inspection:I-3"], EvidenceOf(overdue));
         // The deadlines that fell due are let go; the verified finding stays.
@@ -125,7 +114,7 @@ public sealed class WarningBookEntryTests
     /// </summary>
     static async Task<string> BookStoredTheOldWayAsync(FakeTimeProvider time, DateTimeOffset firstDue)
     {
-        await using var app = await FusionApp.StartAsync(time: time, settings: Settings());
+        await using var app = await FusionApp.StartAsync(time: time, settings: WarningTests.Settings());
         (await app.CreateClient().PostJsonAsync("/api/master-data", Haixi())).EnsureSuccessStatusCode();
         await app.CaughtUpAsync();
         await using var session = app.Store.LightweightSession();
@@ -160,7 +149,7 @@ public sealed class WarningBookEntryTests
         var connection = await BookStoredTheOldWayAsync(time, T0.AddHours(1));
 
         time.SetUtcNow(T0.AddHours(2));
-        await using var second = await FusionApp.StartAsync(connection, time, Settings());
+        await using var second = await FusionApp.StartAsync(connection, time, WarningTests.Settings());
         Assert.Equal(["inspection:I-7"], EvidenceOf(await OverdueAsync(second, evidence: 1)));
         Assert.Equal([("inspection:I-6", false), ($"{Rule}|inspection:I-8", true)], await MovedOutAsync(second));
     }
@@ -171,7 +160,7 @@ public sealed class WarningBookEntryTests
         var time = new FakeTimeProvider(T0);
         var connection = await BookStoredTheOldWayAsync(time, T0.AddDays(5));
 
-        await using var second = await FusionApp.StartAsync(connection, time, Settings());
+        await using var second = await FusionApp.StartAsync(connection, time, WarningTests.Settings());
         (await second.CreateClient().PostJsonAsync("/api/ingest/inspection-findings",
             new[] { RectificationTests.Finding("I-9", SodaAsh, new DateOnly(2026, 12, 20), T0.AddHours(-1)) })).EnsureSuccessStatusCode();
         await second.CaughtUpAsync();

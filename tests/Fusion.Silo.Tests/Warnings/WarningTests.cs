@@ -14,7 +14,7 @@ public sealed class WarningTests
     static readonly DateTimeOffset T0 = FusionApp.T0;
 
     /// <summary>The warning clock rings often so tests wait little after moving the platform's time.</summary>
-    static Dictionary<string, string?> Settings(params (string Key, string? Value)[] more)
+    internal static Dictionary<string, string?> Settings(params (string Key, string? Value)[] more)
     {
         var settings = new Dictionary<string, string?> { ["Fusion:Warnings:TickEvery"] = "00:00:00.2" };
         foreach (var (k, v) in more) settings[k] = v;
@@ -26,7 +26,7 @@ public sealed class WarningTests
         Leaders: [new("L-HAIXI-01", "Prefecture Leader", "海西州委书记", "GOLMUD", null, "l-haixi-01@example.cn", "prefecture")],
         Commissioners: [new("COMM-01", "Commissioner Guo", "GOLMUD", null, "comm-01@example.cn")]);
 
-    static async Task<JsonElement> WaitForAsync(HttpClient http, string url, Func<JsonElement, bool> until, string what)
+    internal static async Task<JsonElement> WaitForAsync(HttpClient http, string url, Func<JsonElement, bool> until, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
