@@ -102,7 +102,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             output.WriteLine($"subscriptions running on the survivor {killedAt.Elapsed.TotalSeconds:0.0} s after the kill");
             // The time-driven duties moved too: /health says the survivor holds them.
             await EventuallyAsync("the survivor holds the duties", async () => (await survivor.HealthAsync()).GetProperty("duties").GetBoolean());
-            await SettledAsync(survivor);
+            await SettledAsync(survivor, connection);
             output.WriteLine($"the killed silo's warnings:\n{hot.Warnings()}");
             // A silo going away is an outage to those calling it: the pages that touched it are delivered again, nothing is parked.
             var parked = (await survivor.ConsumerAsync("live-risk")).Parked;
@@ -132,7 +132,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             await using var single = await SiloProcess.StartAsync(replayDb, folders[2].FullName, signingKey, RegionsOften);
             (await single.Http.PostAsJsonAsync("/api/master-data", TestData.Haixi())).EnsureSuccessStatusCode();
             foreach (var batch in batches) (await single.Http.PostAsJsonAsync("/api/ingest/camera-alarms", batch)).EnsureSuccessStatusCode();
-            await SettledAsync(single);
+            await SettledAsync(single, replayDb);
             foreach (var enterprise in new[] { TestData.Potash, TestData.SodaAsh })
             {
                 var clean = await RiskAsync(single, enterprise);
@@ -188,14 +188,18 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
     /// <summary>
     /// Caught up, then the regions assessed (by the silo, which holds the duties) at least as far as live risk had come,
-    /// then caught up again, so the warnings the region levels raise are in.
+    /// then live risk past every event in the store by then (the assessment's own among them) and caught up again, so the
+    /// warnings the region levels raise are in. A consumer's lag is counted from the daemon's high-water mark, which learns
+    /// of new events only at its next poll: caught up alone can pass before the assessment's events are seen at all.
     /// </summary>
-    static async Task SettledAsync(SiloProcess silo)
+    static async Task SettledAsync(SiloProcess silo, string connection)
     {
         await CaughtUpAsync(silo);
         var (_, position, _, _) = await silo.ConsumerAsync("live-risk");
         await EventuallyAsync($"{silo.Name} assessed the regions through {position}", async () =>
             (await silo.HealthAsync()).GetProperty("regionsAssessedThrough") is { ValueKind: JsonValueKind.Number } through && through.GetInt64() >= position);
+        var stored = await TestDatabase.ScalarAsync(connection, "SELECT coalesce(max(seq_id), 0) FROM fusion.mt_events");
+        await EventuallyAsync($"{silo.Name}'s live risk past event {stored}", async () => (await silo.ConsumerAsync("live-risk")).Position >= stored);
         await CaughtUpAsync(silo);
     }
 
