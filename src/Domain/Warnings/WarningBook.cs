@@ -51,7 +51,10 @@ public sealed record WarningBook(
     ImmutableDictionary<string, OpenWarning> Open,
     DateTimeOffset? RescoreAt)
 {
-    /// <summary>Inspection findings whose rectification was verified, suggestions answered (evidence ids): a deadline warning about them clears.</summary>
+    /// <summary>
+    /// Inspection findings whose rectification was verified, suggestions answered (evidence ids), after their deadline fell due or
+    /// before it was seen: an overdue warning clears once every finding it holds is here, and lets them go. One met in time is not kept.
+    /// </summary>
     public ImmutableHashSet<string> Verified { get; init; } = [];
 
     public static WarningBook Empty(string scope) => new(scope, 0,

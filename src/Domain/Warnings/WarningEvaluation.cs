@@ -187,9 +187,16 @@ public static class WarningEvaluation
                                     m.Reason.ToString(), $"{m.Explanation}: {e.Summary}", e.At))).DistinctBy(e => e.EventId)], now);
                         break;
                     case DeadlineRule when o.Kind is Observation.RectificationVerified or Observation.SuggestionAnswered:
-                        // The deadline is met: a finding's rectification verified, a suggestion answered.
+                        // The deadline is met: a finding's rectification verified, a suggestion answered. Met in time, its deadline
+                        // goes and nothing more needs keeping (the finding came first, in the log's order, and cannot come again).
+                        // Met late, or before its deadline was seen, it is kept until every finding of its overdue warning is.
                         var finding = o.Kind == Observation.RectificationVerified ? $"inspection:{o.Fields["finding"]}" : $"suggestion:{o.Fields["suggestion"]}";
-                        Book = Book with { Deadlines = Book.Deadlines.Remove($"{rule.Id}|{finding}"), Verified = Book.Verified.Add(finding) };
+                        if (Book.Deadlines.ContainsKey($"{rule.Id}|{finding}"))
+                        {
+                            Book = Book with { Deadlines = Book.Deadlines.Remove($"{rule.Id}|{finding}") };
+                            break;
+                        }
+                        Book = Book with { Verified = Book.Verified.Add(finding) };
                         if (Book.OpenFor(rule.Id, subject) is { } overdue && overdue.EvidenceIds.All(Book.Verified.Contains))
                         {
                             Clear(rule, subject, now);

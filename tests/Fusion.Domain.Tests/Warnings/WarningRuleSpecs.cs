@@ -396,10 +396,20 @@ public class VerifiedRectificationSpecs
         Given(Overdue).And(Inspection("i1", T0, RectifyBy), Verified("i1", T0 + Days(5))).WhenClockMoves(Days(20)).ThenNothing();
 
     [Fact]
-    public void GivenTwoOverdueFindings_WhenOneIsVerified_ThenTheWarningStays_AndWhenBothAre_ThenItResolvesItself()
+    public void GivenAFinding_WhenItIsVerifiedInTime_ThenItsBookKeepsNeitherItsDeadlineNorItsVerification()
+    {
+        var book = Given(Overdue).And(Inspection("i1", T0, RectifyBy), Inspection("i2", T0, RectifyBy)).When(Verified("i1", T0 + Days(5))).ThenNothing().Decision.Book;
+        Assert.Equal(["overdue|inspection:i2"], book.Deadlines.Keys);
+        Assert.Empty(book.Verified);
+    }
+
+    [Fact]
+    public void GivenTwoOverdueFindings_WhenOneIsVerified_ThenTheWarningStays_AndWhenBothAre_ThenItResolvesItself_AndNeitherIsKept()
     {
         var spec = Given(Overdue).And(Inspection("i1", T0, RectifyBy), Inspection("i2", T0, RectifyBy), Days(12));
-        spec.When(Verified("i1", T0 + Days(13))).ThenNothing();
-        Assert.True(spec.When(Verified("i2", T0 + Days(14))).Then<WarningResolved>().ByRule);
+        Assert.Equal(["inspection:i1"], spec.When(Verified("i1", T0 + Days(13))).ThenNothing().Decision.Book.Verified);
+        var resolved = spec.When(Verified("i2", T0 + Days(14)));
+        Assert.True(resolved.Then<WarningResolved>().ByRule);
+        Assert.Empty(resolved.Decision.Book.Verified);
     }
 }
