@@ -191,9 +191,10 @@ public static class WarningEvaluation
                         // goes and nothing more needs keeping (the finding came first, in the log's order, and cannot come again).
                         // Met late, or before its deadline was seen, it is kept until every finding of its overdue warning is.
                         var finding = o.Kind == Observation.RectificationVerified ? $"inspection:{o.Fields["finding"]}" : $"suggestion:{o.Fields["suggestion"]}";
-                        if (Book.Deadlines.ContainsKey($"{rule.Id}|{finding}"))
+                        var pending = $"{rule.Id}|{finding}";
+                        if (Book.Deadlines.ContainsKey(pending))
                         {
-                            Book = Book with { Deadlines = Book.Deadlines.Remove($"{rule.Id}|{finding}") };
+                            Book = Book with { Deadlines = Book.Deadlines.Remove(pending) };
                             break;
                         }
                         Book = Book with { Verified = Book.Verified.Add(finding) };
